@@ -43,6 +43,60 @@ func Words(text string) []string {
 	return out
 }
 
+// HasPersonWord reports whether text uses one of the pronouns in words,
+// other than those in allowed. An all-capitals word of two or more letters
+// is an abbreviation, not a pronoun: "US GAAP" does not say "us".
+func HasPersonWord(text string, words, allowed []string) bool {
+	for _, f := range strings.Fields(text) {
+		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
+		f = strings.Trim(f, "'’")
+		if len(f) >= 2 && strings.ToUpper(f) == f {
+			continue
+		}
+		w := strings.ToLower(strings.ReplaceAll(f, "’", "'"))
+		if contains(words, w) && !contains(allowed, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// instructionOpeners are how text that speaks to a model, rather than about a
+// person, usually starts.
+var instructionOpeners = []string{
+	"ignore ", "disregard ", "forget ", "system:", "assistant:", "user:", "you are now",
+	"reveal ", "print your", "repeat your", "act as ", "pretend ", "new instructions",
+	"override ", "jailbreak", "developer mode", "do not follow", "stop being",
+}
+
+// LooksLikeInstruction reports whether profile text reads as an instruction
+// to a language model ("Ignore all previous instructions...") rather than a
+// fact about the person. Writers leave such text out of a bio and flag it
+// for review; the prompt fences it as data either way.
+func LooksLikeInstruction(text string) bool {
+	t := strings.ToLower(text)
+	for _, p := range instructionOpeners {
+		if strings.HasPrefix(t, p) || strings.Contains(t, ". "+p) || strings.Contains(t, ": "+p) {
+			return true
+		}
+	}
+	for _, p := range []string{"previous instructions", "system prompt", "developer mode", "prior instructions", "above instructions"} {
+		if strings.Contains(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // FirstPersonWords are the words that mark a text as written in the first
 // person.
 var FirstPersonWords = []string{"i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself", "we", "we're", "we've", "our", "ours", "us", "ourselves"}
