@@ -1,0 +1,142 @@
+// Package prompt loads biogen's versioned prompt templates and renders the
+// messages sent to a language model for a bio request.
+//
+// Profile text never enters the instructions: it is rendered as JSON, with
+// '<', '>' and '&' escaped, between <profile> and </profile>, so nothing in a
+// profile field can close the fence or pose as an instruction.
+package prompt
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"text/template"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/prompts"
+)
+
+// Name is the name of the bio prompt.
+const Name = "bio"
+
+// DefaultVersion is the version used when the configuration names none.
+const DefaultVersion = "v1"
+
+// Template is one loaded version of the bio prompt.
+//
+// A Template is immutable and safe for concurrent use.
+type Template struct {
+	version string
+	system  string
+	user    *template.Template
+}
+
+// Messages are a rendered prompt.
+type Messages struct {
+	System string
+	User   string
+}
+
+// Load reads version (e.g. "v1") of the bio prompt. With dir empty it reads
+// the templates embedded in the binary; otherwise it reads dir/bio/VERSION/,
+// so operators can ship a new wording without a new build.
+func Load(dir, version string) (*Template, error) {
+	if version == "" {
+		version = DefaultVersion
+	}
+	if strings.ContainsAny(version, `/\`) || strings.Contains(version, "..") {
+		return nil, fmt.Errorf("invalid prompt version %q", version)
+	}
+	var fsys fs.FS = prompts.FS
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	base := Name + "/" + version + "/"
+	system, err := fs.ReadFile(fsys, base+"system.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("cannot load prompt %q: %w", base+"system.tmpl", err)
+	}
+	userText, err := fs.ReadFile(fsys, base+"user.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("cannot load prompt %q: %w", base+"user.tmpl", err)
+	}
+	user, err := template.New(base + "user.tmpl").Option("missingkey=error").Parse(string(userText))
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse prompt %q: %w", base+"user.tmpl", err)
+	}
+	t := &Template{version: version, system: strings.TrimSpace(string(system)), user: user}
+	// Render a sample now, so that a template that fails at run time fails
+	// at start-up instead.
+	sample := &bio.Request{UserID: "u", Profile: bio.Profile{Name: "N", CurrentRole: "R"}, Options: bio.DefaultOptions}
+	if _, err := t.Render(sample, 1); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Version returns the prompt version as responses report it: "bio-v1".
+func (t *Template) Version() string { return Name + "-" + t.version }
+
+// data is what the user template sees. Every field but ProfileJSON is
+// chosen by biogen or validated to a closed set; ProfileJSON is the only
+// carrier of profile text.
+type data struct {
+	Tone, Length, Format, Perspective, Language string
+	MinWords, MaxWords, Bullets                 int
+	Pronouns                                    string
+	HasCompany, English                         bool
+	Variant                                     uint64
+	ProfileJSON                                 string
+}
+
+// Render renders the prompt for req. variant 0 is the first wording; any
+// other asks the model for a different one.
+func (t *Template) Render(req *bio.Request, variant uint64) (Messages, error) {
+	o := req.Options
+	min, max := o.Length.Range()
+	d := data{
+		Tone: string(o.Tone), Length: string(o.Length), Format: string(o.Format),
+		Perspective: string(o.Perspective), Language: o.Language,
+		MinWords: min, MaxWords: max, Bullets: bulletCount(o.Length),
+		HasCompany: req.Profile.Company != "", English: o.English(),
+		Variant: variant,
+	}
+	if p := bio.ParsePronouns(req.Profile.Pronouns); p.Known() {
+		// ParsePronouns accepts only short words of letters, so this is
+		// safe to place among the instructions.
+		d.Pronouns = p.Subject + "/" + p.Object
+	}
+	var err error
+	if d.ProfileJSON, err = FenceJSON(&req.Profile); err != nil {
+		return Messages{}, err
+	}
+	var b bytes.Buffer
+	if err := t.user.Execute(&b, &d); err != nil {
+		return Messages{}, fmt.Errorf("cannot render prompt %s: %w", t.Version(), err)
+	}
+	return Messages{System: t.system, User: b.String()}, nil
+}
+
+func bulletCount(l bio.Length) int {
+	switch l {
+	case bio.LengthShort:
+		return 4
+	case bio.LengthLong:
+		return 10
+	}
+	return 6
+}
+
+// FenceJSON renders the profile as indented JSON that cannot break out of
+// the <profile> fence: json.Marshal escapes '<', '>' and '&' as \u003c,
+// \u003e and \u0026, and quotes every string.
+func FenceJSON(p *bio.Profile) (string, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("cannot encode profile: %w", err)
+	}
+	return string(b), nil
+}
