@@ -1,0 +1,435 @@
+// Package config reads biogen's configuration: one YAML file, environment
+// overrides for the settings operators expect to set that way, and
+// validation at start-up with messages that name the bad key.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// Config is the whole configuration. Load returns it with defaults applied
+// and validated; docs/config.md documents every key.
+type Config struct {
+	Server    Server          `yaml:"server"`
+	Log       Log             `yaml:"log"`
+	Prompts   Prompts         `yaml:"prompts"`
+	Ollama    Ollama          `yaml:"ollama"`
+	Providers []Provider      `yaml:"providers"`
+	Tenants   []tenant.Config `yaml:"tenants"`
+
+	// KeylessLoopback is set when the configuration has a tenant without
+	// keys, which Validate allows only on a loopback address.
+	KeylessLoopback bool `yaml:"-"`
+}
+
+// Server configures the HTTP listener.
+type Server struct {
+	// Addr is the listen address. Default "127.0.0.1:8080".
+	// Env BIOGEN_ADDR and flag -addr override it.
+	Addr string `yaml:"addr"`
+	// AdminAddr, if set, serves /metrics, /healthz and /readyz without
+	// authentication on a second listener (keep it private). Default "".
+	// Env BIOGEN_ADMIN_ADDR overrides it.
+	AdminAddr string `yaml:"admin_addr"`
+	// MaxBodyBytes limits a request body. Default 65536.
+	MaxBodyBytes int `yaml:"max_body_bytes"`
+	// MaxHeaderBytes limits the request line and headers. Default 8192.
+	MaxHeaderBytes int `yaml:"max_header_bytes"`
+	// ReadTimeout bounds reading one request, headers and body. Default 10s.
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// WriteTimeout bounds writing one response, streams included; it must
+	// exceed RequestTimeout. Default 30s.
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// IdleTimeout closes keep-alive connections idle this long. Default 60s.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// RequestTimeout is the deadline of one bio request, all providers
+	// included. Default 20s (a synchronous Workday call allows about 24s).
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// ShutdownGrace is how long in-flight requests may take to finish
+	// after SIGTERM or SIGINT. Default 25s.
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+	// MaxInFlight is how many bio requests are served at once; more are
+	// answered 503 overloaded at once. Default 1024.
+	MaxInFlight int `yaml:"max_in_flight"`
+	// MaxConns limits open connections. Default 10000.
+	MaxConns int `yaml:"max_conns"`
+}
+
+// Log configures logging.
+type Log struct {
+	// Level is debug, info, warn or error. Default info. Env BIOGEN_LOG_LEVEL.
+	Level string `yaml:"level"`
+	// Format is json or text. Default json.
+	Format string `yaml:"format"`
+}
+
+// Prompts selects the prompt templates.
+type Prompts struct {
+	// Dir, if set, holds prompt templates that replace the embedded ones
+	// (dir/bio/VERSION/system.tmpl and user.tmpl). Default "".
+	Dir string `yaml:"dir"`
+	// Version is the bio prompt version. Default "v1".
+	Version string `yaml:"version"`
+}
+
+// Ollama holds what all Ollama providers share.
+type Ollama struct {
+	// Host is the Ollama server URL. Default "http://127.0.0.1:11434".
+	// Env OLLAMA_HOST overrides it, as for the ollama CLI.
+	Host string `yaml:"host"`
+}
+
+// Provider is one configured provider. Only "template" is built in; the
+// other kinds are described in docs/config.md.
+type Provider struct {
+	// Name is how chains refer to the provider.
+	Name string `yaml:"name"`
+	// Kind is ollama, external or template.
+	Kind string `yaml:"kind"`
+	// Model is the model name (ollama, external).
+	Model string `yaml:"model"`
+	// Host overrides ollama.host for this provider (ollama).
+	Host string `yaml:"host"`
+	// BaseURL is the API's base URL (external).
+	BaseURL string `yaml:"base_url"`
+	// APIKeyEnv names the environment variable holding the API key (external).
+	APIKeyEnv string `yaml:"api_key_env"`
+	// Timeout bounds one call. Default 8s.
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxConcurrent limits calls in flight. Default 4.
+	MaxConcurrent int `yaml:"max_concurrent"`
+}
+
+// Defaults of the server.
+const (
+	DefaultAddr = "127.0.0.1:8080"
+)
+
+// Provider kinds.
+const (
+	KindTemplate = "template"
+	KindOllama   = "ollama"
+	KindExternal = "external"
+)
+
+// Load reads the configuration from path ("" for none), applies the
+// environment from getenv (nil for os.Getenv), sets defaults and validates.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := &Config{}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read config: %w", err)
+		}
+		if err := decode(data, c); err != nil {
+			return nil, fmt.Errorf("cannot parse config %q: %w", path, err)
+		}
+	}
+	c.applyEnv(getenv)
+	c.SetDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid config: %w", err)
+	}
+	return c, nil
+}
+
+// decode parses YAML strictly: an unknown key is an error, so a typo does
+// not silently leave a default in place.
+func decode(data []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(c)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	// yaml reports "line N: ..."; name the key at that line instead.
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return err
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		msgs[i] = m
+		var line int
+		if _, scanErr := fmt.Sscanf(m, "line %d:", &line); scanErr == nil {
+			if key := keyAtLine(&root, line, ""); key != "" {
+				_, rest, _ := strings.Cut(m, ": ")
+				msgs[i] = fmt.Sprintf("%s (line %d): %s", key, line, rest)
+			}
+		}
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// keyAtLine returns the dotted path ("server.read_timeout",
+// "tenants[0].keys[1]") of the deepest key or item that starts at line.
+func keyAtLine(n *yaml.Node, line int, path string) string {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if k := keyAtLine(c, line, path); k != "" {
+				return k
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			if deeper := keyAtLine(v, line, p); deeper != "" {
+				return deeper
+			}
+			if k.Line == line {
+				return p
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if deeper := keyAtLine(c, line, p); deeper != "" {
+				return deeper
+			}
+			if c.Line == line {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+func (c *Config) applyEnv(getenv func(string) string) {
+	if v := getenv("BIOGEN_ADDR"); v != "" {
+		c.Server.Addr = v
+	}
+	if v := getenv("BIOGEN_ADMIN_ADDR"); v != "" {
+		c.Server.AdminAddr = v
+	}
+	if v := getenv("BIOGEN_LOG_LEVEL"); v != "" {
+		c.Log.Level = v
+	}
+	if v := getenv("OLLAMA_HOST"); v != "" {
+		c.Ollama.Host = v
+	}
+}
+
+// SetDefaults fills in every unset field. With no tenants configured it adds
+// one keyless tenant, "default".
+func (c *Config) SetDefaults() {
+	s := &c.Server
+	if s.Addr == "" {
+		s.Addr = DefaultAddr
+	}
+	setInt(&s.MaxBodyBytes, 64<<10)
+	setInt(&s.MaxHeaderBytes, 8<<10)
+	setDuration(&s.ReadTimeout, 10*time.Second)
+	setDuration(&s.WriteTimeout, 30*time.Second)
+	setDuration(&s.IdleTimeout, 60*time.Second)
+	setDuration(&s.RequestTimeout, 20*time.Second)
+	setDuration(&s.ShutdownGrace, 25*time.Second)
+	setInt(&s.MaxInFlight, 1024)
+	setInt(&s.MaxConns, 10000)
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "json"
+	}
+	if c.Prompts.Version == "" {
+		c.Prompts.Version = "v1"
+	}
+	if c.Ollama.Host == "" {
+		c.Ollama.Host = "http://127.0.0.1:11434"
+	} else if !strings.Contains(c.Ollama.Host, "://") {
+		c.Ollama.Host = "http://" + c.Ollama.Host
+	}
+	if !c.hasProvider(KindTemplate) {
+		c.Providers = append(c.Providers, Provider{Name: "template", Kind: KindTemplate})
+	}
+	for i := range c.Providers {
+		p := &c.Providers[i]
+		setDuration(&p.Timeout, 8*time.Second)
+		setInt(&p.MaxConcurrent, 4)
+		if p.Kind == KindOllama && p.Host == "" {
+			p.Host = c.Ollama.Host
+		}
+	}
+	if len(c.Tenants) == 0 {
+		c.Tenants = []tenant.Config{{ID: "default"}}
+	}
+	for i := range c.Tenants {
+		c.Tenants[i].SetDefaults()
+	}
+}
+
+func (c *Config) hasProvider(name string) bool {
+	for _, p := range c.Providers {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func setInt(p *int, v int) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func setDuration(p *time.Duration, v time.Duration) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+// Validate checks the whole configuration after SetDefaults.
+func (c *Config) Validate() error {
+	s := &c.Server
+	if err := checkAddr("server.addr", s.Addr); err != nil {
+		return err
+	}
+	if s.AdminAddr != "" {
+		if err := checkAddr("server.admin_addr", s.AdminAddr); err != nil {
+			return err
+		}
+	}
+	for _, x := range []struct {
+		key      string
+		v, lo, h int
+	}{
+		{"server.max_body_bytes", s.MaxBodyBytes, 1 << 10, 16 << 20},
+		{"server.max_header_bytes", s.MaxHeaderBytes, 1 << 10, 1 << 20},
+		{"server.max_in_flight", s.MaxInFlight, 1, 1 << 20},
+		{"server.max_conns", s.MaxConns, 1, 1 << 24},
+	} {
+		if x.v < x.lo || x.v > x.h {
+			return fmt.Errorf("%s: %d must be between %d and %d", x.key, x.v, x.lo, x.h)
+		}
+	}
+	for _, x := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"server.read_timeout", s.ReadTimeout}, {"server.write_timeout", s.WriteTimeout},
+		{"server.idle_timeout", s.IdleTimeout}, {"server.request_timeout", s.RequestTimeout},
+		{"server.shutdown_grace", s.ShutdownGrace},
+	} {
+		if x.v < 0 {
+			return fmt.Errorf("%s: %s must not be negative", x.key, x.v)
+		}
+	}
+	if s.WriteTimeout <= s.RequestTimeout {
+		return fmt.Errorf("server.write_timeout: %s must exceed server.request_timeout (%s), or long answers are cut off", s.WriteTimeout, s.RequestTimeout)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level: %q must be debug, info, warn or error", c.Log.Level)
+	}
+	if c.Log.Format != "json" && c.Log.Format != "text" {
+		return fmt.Errorf("log.format: %q must be json or text", c.Log.Format)
+	}
+	providers := map[string]*Provider{}
+	for i := range c.Providers {
+		p := &c.Providers[i]
+		key := fmt.Sprintf("providers[%d]", i)
+		if p.Name == "" {
+			return fmt.Errorf("%s.name: required", key)
+		}
+		if providers[p.Name] != nil {
+			return fmt.Errorf("%s.name: %q is used twice", key, p.Name)
+		}
+		providers[p.Name] = p
+		switch p.Kind {
+		case KindTemplate:
+		case KindOllama:
+			if p.Model == "" {
+				return fmt.Errorf("%s.model: required for an ollama provider", key)
+			}
+		case KindExternal:
+			if p.BaseURL == "" {
+				return fmt.Errorf("%s.base_url: required for an external provider", key)
+			}
+			if p.Model == "" {
+				return fmt.Errorf("%s.model: required for an external provider", key)
+			}
+			if p.APIKeyEnv == "" {
+				return fmt.Errorf("%s.api_key_env: required for an external provider (the key itself never goes in the file)", key)
+			}
+		default:
+			return fmt.Errorf("%s.kind: %q must be ollama, external or template", key, p.Kind)
+		}
+		if p.Timeout < 0 || p.Timeout > s.RequestTimeout {
+			return fmt.Errorf("%s.timeout: %s must be between 0 and server.request_timeout (%s)", key, p.Timeout, s.RequestTimeout)
+		}
+		if p.MaxConcurrent < 1 {
+			return fmt.Errorf("%s.max_concurrent: %d must be at least 1", key, p.MaxConcurrent)
+		}
+	}
+	loopback := isLoopback(s.Addr)
+	for i := range c.Tenants {
+		t := &c.Tenants[i]
+		key := fmt.Sprintf("tenants[%d]", i)
+		if err := t.Validate(key); err != nil {
+			return err
+		}
+		if len(t.Keys) == 0 {
+			if !loopback {
+				return fmt.Errorf("%s.keys: tenant %q has no API keys, which is allowed only when server.addr is a loopback address (got %q)", key, t.ID, s.Addr)
+			}
+			c.KeylessLoopback = true
+		}
+		for j, name := range t.Chain {
+			p := providers[name]
+			if p == nil {
+				return fmt.Errorf("%s.chain[%d]: unknown provider %q", key, j, name)
+			}
+			if p.Kind == KindExternal && t.Policy != tenant.AllowExternal {
+				return fmt.Errorf("%s.chain[%d]: provider %q is external, but tenant %q has policy %q; set policy: allow_external to let its data leave", key, j, name, t.ID, t.Policy)
+			}
+		}
+	}
+	return nil
+}
+
+func checkAddr(key, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("%s: %q must be host:port", key, addr)
+	}
+	_ = host
+	return nil
+}
+
+// isLoopback reports whether addr listens on loopback only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

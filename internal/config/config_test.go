@@ -1,0 +1,122 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+func load(t *testing.T, yaml string, env map[string]string) (*Config, error) {
+	t.Helper()
+	path := ""
+	if yaml != "" {
+		path = filepath.Join(t.TempDir(), "biogen.yaml")
+		if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return Load(path, func(k string) string { return env[k] })
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server.Addr != "127.0.0.1:8080" || c.Server.MaxBodyBytes != 65536 || c.Server.RequestTimeout != 20*time.Second {
+		t.Fatalf("got %+v", c.Server)
+	}
+	if len(c.Tenants) != 1 || c.Tenants[0].ID != "default" || len(c.Tenants[0].Keys) != 0 || !c.KeylessLoopback {
+		t.Fatalf("got tenants %+v", c.Tenants)
+	}
+	if got := c.Tenants[0].Chain; len(got) != 1 || got[0] != "template" {
+		t.Fatalf("got chain %q", got)
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	c, err := load(t, "server:\n  addr: 127.0.0.1:9000\n", map[string]string{
+		"BIOGEN_ADDR": "127.0.0.1:9100", "OLLAMA_HOST": "10.0.0.5:11434", "BIOGEN_LOG_LEVEL": "debug",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server.Addr != "127.0.0.1:9100" || c.Ollama.Host != "http://10.0.0.5:11434" || c.Log.Level != "debug" {
+		t.Fatalf("got %+v %+v %+v", c.Server.Addr, c.Ollama, c.Log)
+	}
+}
+
+func TestExampleConfig(t *testing.T) {
+	c, err := Load("../../config.example.yaml", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies := map[tenant.Policy]bool{}
+	for _, tc := range c.Tenants {
+		policies[tc.Policy] = true
+	}
+	if !policies[tenant.OnPremOnly] || !policies[tenant.AllowExternal] {
+		t.Fatalf("the example should show both policies; got %v", policies)
+	}
+}
+
+// TestErrorsNameTheKey checks that each invalid configuration is refused
+// with a message naming the bad key.
+func TestErrorsNameTheKey(t *testing.T) {
+	digest := tenant.Digest("k1")
+	f := func(yaml string, env map[string]string, wantKey string) {
+		t.Helper()
+		_, err := load(t, yaml, env)
+		if err == nil {
+			t.Fatalf("config accepted:\n%s", yaml)
+		}
+		if !strings.Contains(err.Error(), wantKey) {
+			t.Fatalf("got %q; want it to name %q", err, wantKey)
+		}
+	}
+	f("server:\n  adr: 1\n", nil, "adr")
+	f("server:\n  addr: nope\n", nil, "server.addr")
+	f("server:\n  max_body_bytes: 10\n", nil, "server.max_body_bytes")
+	f("server:\n  read_timeout: soon\n", nil, "read_timeout")
+	f("server:\n  write_timeout: 5s\n", nil, "server.write_timeout")
+	f("log:\n  level: loud\n", nil, "log.level")
+	f("", map[string]string{"BIOGEN_ADDR": "0.0.0.0:8080"}, "tenants[0].keys")
+	f("tenants:\n  - id: Acme!\n", nil, "tenants[0].id")
+	f("tenants:\n  - id: a\n    policy: cloud\n", nil, "tenants[0].policy")
+	f("tenants:\n  - id: a\n    keys: [\"plain-secret-key-in-the-file\"]\n", nil, "tenants[0].keys[0]")
+	f("tenants:\n  - id: a\n    keys:\n      - digest: "+digest+"\n        scopes: [root]\n", nil, "tenants[0].keys[0].scopes")
+	f("tenants:\n  - id: a\n    chain: [gpu]\n", nil, "tenants[0].chain[0]")
+	f("tenants:\n  - id: a\n    cache:\n      similarity: 1.5\n", nil, "tenants[0].cache.similarity")
+	f("tenants:\n  - id: a\n    cache:\n      scope: world\n", nil, "tenants[0].cache.scope")
+	f("tenants:\n  - id: a\n    rate_limit:\n      burst: -1\n", nil, "tenants[0].rate_limit.burst")
+	f("providers:\n  - name: big\n    kind: ollama\n", nil, "providers[0].model")
+	f("providers:\n  - name: x\n    kind: gpt\n", nil, "providers[0].kind")
+	f("providers:\n  - name: ext\n    kind: external\n    base_url: https://api.example\n    model: m\n", nil, "providers[0].api_key_env")
+	// An external provider in an on-prem tenant's chain is refused.
+	f("providers:\n  - name: ext\n    kind: external\n    base_url: https://api.example\n    model: m\n    api_key_env: K\n"+
+		"tenants:\n  - id: a\n    keys: [\""+digest+"\"]\n    chain: [ext]\n", nil, "tenants[0].chain[0]")
+	// The secret must not be echoed whole.
+	_, err := load(t, "tenants:\n  - id: a\n    keys: [\"plain-secret-key-in-the-file\"]\n", nil)
+	if err == nil || strings.Contains(err.Error(), "plain-secret-key-in-the-file") {
+		t.Fatalf("error echoes the key: %v", err)
+	}
+}
+
+func TestKeyForms(t *testing.T) {
+	d1, d2 := tenant.Digest("k1"), tenant.Digest("k2")
+	c, err := load(t, "server:\n  addr: 0.0.0.0:8080\ntenants:\n  - id: acme\n    keys:\n      - \""+d1+"\"\n      - digest: "+d2+"\n        name: ops\n        scopes: [bios, metrics]\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := c.Tenants[0].Keys
+	if len(keys) != 2 || keys[0].Scopes[0] != "bios" || keys[1].Name != "ops" || len(keys[1].Scopes) != 2 {
+		t.Fatalf("got %+v", keys)
+	}
+	if c.KeylessLoopback {
+		t.Fatal("KeylessLoopback set with keys everywhere")
+	}
+}
