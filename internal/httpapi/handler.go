@@ -1,0 +1,357 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"math/rand/v2"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/chain"
+	"github.com/biogen/biogen/internal/ratelimit"
+	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/telemetry"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// Routes, as metrics label them.
+const (
+	routeBios    = "/v1/bios"
+	routeHealthz = "/healthz"
+	routeReadyz  = "/readyz"
+	routeMetrics = "/metrics"
+	routeOther   = "other"
+)
+
+// exchange is one request on its way through the handler.
+type exchange struct {
+	ctx    *fasthttp.RequestCtx
+	id     string
+	route  string
+	caller *tenant.Caller
+	start  time.Time
+	// streaming is set when the response is written later by a stream
+	// writer, which then logs and counts the request itself.
+	streaming bool
+}
+
+// handle serves the public listener. Every request needs a valid key unless
+// the server is keyless (loopback only).
+func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path())}
+	defer s.finish(x)
+	ctx.Response.Header.Set("X-Request-Id", x.id)
+
+	caller, err := s.authenticate(ctx)
+	if err != nil {
+		s.fail(x, err)
+		return
+	}
+	x.caller = caller
+	switch x.route {
+	case routeBios:
+		if !allowMethod(x, fasthttp.MethodPost) {
+			return
+		}
+		if !caller.Allowed(tenant.ScopeBios) {
+			s.fail(x, newError(fasthttp.StatusForbidden, codeForbidden, "this API key may not create bios"))
+			return
+		}
+		s.handleBios(x)
+	case routeHealthz:
+		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {
+			writeJSON(ctx, fasthttp.StatusOK, map[string]string{"status": "ok"})
+		}
+	case routeReadyz:
+		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {
+			s.handleReadyz(x)
+		}
+	case routeMetrics:
+		if !allowMethod(x, fasthttp.MethodGet) {
+			return
+		}
+		if !caller.Allowed(tenant.ScopeMetrics) {
+			s.fail(x, newError(fasthttp.StatusForbidden, codeForbidden, "this API key may not read metrics"))
+			return
+		}
+		s.handleMetrics(x)
+	default:
+		s.fail(x, newError(fasthttp.StatusNotFound, codeNotFound, "no resource at this path"))
+	}
+}
+
+// handleAdmin serves the admin listener: operations only, no keys.
+func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path())}
+	defer s.finish(x)
+	ctx.Response.Header.Set("X-Request-Id", x.id)
+	switch x.route {
+	case routeHealthz:
+		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {
+			writeJSON(ctx, fasthttp.StatusOK, map[string]string{"status": "ok"})
+		}
+	case routeReadyz:
+		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {
+			s.handleReadyz(x)
+		}
+	case routeMetrics:
+		if allowMethod(x, fasthttp.MethodGet) {
+			s.handleMetrics(x)
+		}
+	default:
+		s.fail(x, newError(fasthttp.StatusNotFound, codeNotFound, "no resource at this path"))
+	}
+}
+
+// finish recovers a panic, then counts and logs the request.
+func (s *Server) finish(x *exchange) {
+	if r := recover(); r != nil {
+		s.log.Error("handler panic", "request_id", x.id, "route", x.route, "panic", r, "stack", string(debug.Stack()))
+		x.ctx.Response.Header.Del("X-Cache")
+		x.ctx.Response.Header.Del("Server-Timing")
+		x.streaming = false
+		writeProblem(x.ctx, x.id, newError(fasthttp.StatusInternalServerError, codeInternal, "the request could not be completed; quote the request id when reporting it"))
+	}
+	if x.streaming {
+		return
+	}
+	s.observe(x, x.ctx.Response.StatusCode(), string(x.ctx.Method()))
+}
+
+func (s *Server) observe(x *exchange, status int, method string) {
+	d := s.now().Sub(x.start)
+	telemetry.ObserveRequest(x.route, status, d)
+	attrs := []any{"request_id", x.id, "method", method, "route", x.route, "status", status, "duration_ms", float64(d.Microseconds()) / 1000}
+	if x.caller != nil {
+		attrs = append(attrs, "tenant", x.caller.Tenant.ID)
+		if x.caller.KeyName != "" {
+			attrs = append(attrs, "key", x.caller.KeyName)
+		}
+	}
+	s.log.Info("request", attrs...)
+}
+
+// fail answers with the problem for err; causes of internal errors go to the
+// log only.
+func (s *Server) fail(x *exchange, err error) {
+	e, internal := asAPIError(err)
+	if internal {
+		s.log.Error("request failed", "request_id", x.id, "route", x.route, "error", err.Error())
+	}
+	writeProblem(x.ctx, x.id, e)
+}
+
+func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*tenant.Caller, error) {
+	key, present := apiKey(ctx)
+	if !present && !s.cfg.Keyless {
+		return nil, unauthorized("an API key is required: send Authorization: Bearer <key> or X-API-Key")
+	}
+	caller, ok := s.tenants.Authenticate(key)
+	if !ok {
+		return nil, unauthorized("the API key is not valid")
+	}
+	return caller, nil
+}
+
+func unauthorized(detail string) *apiError {
+	return newError(fasthttp.StatusUnauthorized, codeUnauthorized, "%s", detail).with("WWW-Authenticate", `Bearer realm="biogen"`)
+}
+
+// apiKey reads "Authorization: Bearer KEY" or "X-API-Key: KEY". present is
+// true when either header was sent, even malformed.
+func apiKey(ctx *fasthttp.RequestCtx) (key string, present bool) {
+	if auth := ctx.Request.Header.Peek("Authorization"); len(auth) > 0 {
+		scheme, cred, ok := bytes.Cut(bytes.TrimSpace(auth), []byte(" "))
+		if !ok || !bytes.EqualFold(scheme, []byte("Bearer")) {
+			return "", true
+		}
+		k := string(bytes.TrimSpace(cred))
+		if k == "" {
+			return "\x00", true // never a valid key
+		}
+		return k, true
+	}
+	if k := ctx.Request.Header.Peek("X-API-Key"); len(k) > 0 {
+		return string(bytes.TrimSpace(k)), true
+	}
+	return "", false
+}
+
+func allowMethod(x *exchange, methods ...string) bool {
+	m := x.ctx.Method()
+	for _, want := range methods {
+		if string(m) == want {
+			return true
+		}
+	}
+	writeProblem(x.ctx, x.id, newError(fasthttp.StatusMethodNotAllowed, codeMethodNotAllowed, "%s is not allowed here; use %s", m, strings.Join(methods, " or ")).
+		with("Allow", strings.Join(methods, ", ")))
+	return false
+}
+
+func routeOf(path []byte) string {
+	switch string(path) {
+	case routeBios, routeHealthz, routeReadyz, routeMetrics:
+		return string(path)
+	}
+	return routeOther
+}
+
+func (s *Server) handleBios(x *exchange) {
+	ctx := x.ctx
+	t := x.caller.Tenant
+	lim := s.limiters[t.ID]
+	d := lim.Allow(s.now())
+	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
+	ctx.Response.Header.Set("RateLimit", d.Header())
+	if !d.Allowed {
+		s.fail(x, newError(fasthttp.StatusTooManyRequests, codeRateLimited, "tenant %q is over its rate limit", t.ID).
+			with("Retry-After", strconv.Itoa(max(1, ratelimit.CeilSeconds(d.RetryAfter)))))
+		return
+	}
+	if !isJSON(ctx.Request.Header.ContentType()) {
+		s.fail(x, newError(fasthttp.StatusUnsupportedMediaType, codeUnsupportedMedia, "send the body as application/json").
+			with("Accept-Post", "application/json"))
+		return
+	}
+	req, err := bio.Decode(ctx.PostBody())
+	if err != nil {
+		s.fail(x, err)
+		return
+	}
+	select {
+	case s.inFlight <- struct{}{}:
+	default:
+		telemetry.Shed()
+		s.fail(x, newError(fasthttp.StatusServiceUnavailable, codeOverloaded, "too many requests in flight; retry shortly").with("Retry-After", "1"))
+		return
+	}
+	telemetry.RequestStarted()
+	if req.Stream || acceptsEventStream(ctx) {
+		x.streaming = true
+		s.stream(x, req)
+		return
+	}
+	defer s.release()
+	resp, err := s.svc.Generate(s.base, t.ID, x.id, req, nil)
+	if err != nil {
+		s.fail(x, err)
+		return
+	}
+	s.observeOverhead(resp)
+	setBioHeaders(ctx, resp)
+	writeJSON(ctx, fasthttp.StatusOK, resp)
+}
+
+func (s *Server) release() {
+	<-s.inFlight
+	telemetry.RequestDone()
+}
+
+func (s *Server) observeOverhead(r *service.Response) {
+	telemetry.ObserveOverhead(r.Timing.Total - r.Timing.Provider)
+}
+
+func setBioHeaders(ctx *fasthttp.RequestCtx, r *service.Response) {
+	if r.Cache == service.CacheMiss {
+		ctx.Response.Header.Set("X-Cache", "MISS")
+	} else {
+		ctx.Response.Header.Set("X-Cache", "HIT")
+	}
+	ctx.Response.Header.Set("Server-Timing", serverTiming(r))
+}
+
+// serverTiming writes the phases of a request, in milliseconds.
+func serverTiming(r *service.Response) string {
+	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64) }
+	overhead := r.Timing.Total - r.Timing.Provider - r.Timing.Cache
+	return `cache;dur=` + ms(r.Timing.Cache) + `;desc="` + r.Cache + `", provider;dur=` + ms(r.Timing.Provider) +
+		`;desc="` + r.Provider + `", overhead;dur=` + ms(overhead) + `, total;dur=` + ms(r.Timing.Total)
+}
+
+func (s *Server) handleReadyz(x *exchange) {
+	seen := map[string]bool{}
+	var states []chain.State
+	for _, t := range s.tenants.Tenants() {
+		c := s.svc.Chain(t.ID)
+		if c == nil {
+			continue
+		}
+		for _, st := range c.States() {
+			if !seen[st.Name] {
+				seen[st.Name] = true
+				states = append(states, st)
+			}
+		}
+	}
+	writeJSON(x.ctx, fasthttp.StatusOK, map[string]any{
+		"status":         "ready",
+		"prompt_version": s.svc.PromptVersion(),
+		"providers":      states,
+	})
+}
+
+func (s *Server) handleMetrics(x *exchange) {
+	x.ctx.SetContentType("text/plain; version=0.0.4; charset=utf-8")
+	telemetry.WritePrometheus(x.ctx)
+}
+
+func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("httpapi: cannot encode response: " + err.Error())
+	}
+	ctx.SetStatusCode(status)
+	ctx.SetContentType("application/json")
+	ctx.SetBody(b)
+}
+
+// isJSON accepts application/json and any application/*+json, with
+// parameters such as charset.
+func isJSON(ct []byte) bool {
+	mt, _, _ := bytes.Cut(ct, []byte(";"))
+	mt = bytes.ToLower(bytes.TrimSpace(mt))
+	return bytes.Equal(mt, []byte("application/json")) ||
+		(bytes.HasPrefix(mt, []byte("application/")) && bytes.HasSuffix(mt, []byte("+json")))
+}
+
+func acceptsEventStream(ctx *fasthttp.RequestCtx) bool {
+	return bytes.Contains(ctx.Request.Header.Peek("Accept"), []byte("text/event-stream"))
+}
+
+// requestID echoes a valid inbound X-Request-Id (1 to 64 characters of
+// letters, digits, '-', '_' and '.'), else makes a new one.
+func requestID(ctx *fasthttp.RequestCtx) string {
+	in := ctx.Request.Header.Peek("X-Request-Id")
+	if len(in) == 0 || len(in) > 64 {
+		return newRequestID()
+	}
+	for _, c := range in {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return newRequestID()
+		}
+	}
+	return string(in)
+}
+
+func newRequestID() string {
+	var b [8]byte
+	v := rand.Uint64()
+	for i := range b {
+		b[i] = byte(v >> (8 * i))
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// detach returns a context for work that outlives the handler: it ends when
+// the server's grace period is over, not when the handler returns.
+func (s *Server) detach() (context.Context, context.CancelFunc) {
+	return context.WithCancel(s.base)
+}

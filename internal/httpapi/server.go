@@ -1,0 +1,150 @@
+// Package httpapi is biogen's HTTP edge on fasthttp: the v1 routes of the
+// contract, authentication, rate limits, load shedding, problem+json errors,
+// request ids, server-sent events, and the operational endpoints. It is the
+// only package that imports fasthttp.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/biogen/biogen/internal/ratelimit"
+	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// Config configures the HTTP edge.
+type Config struct {
+	// MaxBodyBytes limits request bodies; more is answered 413.
+	MaxBodyBytes int
+	// MaxHeaderBytes limits the request line and headers.
+	MaxHeaderBytes int
+	// ReadTimeout, WriteTimeout and IdleTimeout are fasthttp's; each must
+	// be set (fasthttp's zero means no limit).
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxInFlight is how many bio requests run at once; more get 503.
+	MaxInFlight int
+	// MaxConns limits open connections.
+	MaxConns int
+	// Keyless allows requests without a key (a loopback-only server with a
+	// keyless tenant).
+	Keyless bool
+}
+
+// Server serves the API.
+//
+// Create it with New, serve with Serve (and ServeAdmin), stop with Shutdown.
+// It is safe for concurrent use.
+type Server struct {
+	cfg      Config
+	svc      *service.Service
+	tenants  *tenant.Registry
+	limiters map[string]*ratelimit.Limiter
+	log      *slog.Logger
+	inFlight chan struct{}
+	now      func() time.Time
+
+	// base is cancelled when a shutdown's grace period runs out, to stop
+	// streams still running.
+	base       context.Context
+	cancelBase context.CancelFunc
+
+	public, admin *fasthttp.Server
+}
+
+// New returns a Server.
+func New(cfg Config, svc *service.Service, tenants *tenant.Registry, log *slog.Logger) (*Server, error) {
+	for _, d := range []time.Duration{cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout} {
+		if d <= 0 {
+			return nil, errors.New("httpapi: every timeout must be set")
+		}
+	}
+	if cfg.MaxInFlight <= 0 || cfg.MaxBodyBytes <= 0 || cfg.MaxHeaderBytes <= 0 {
+		return nil, errors.New("httpapi: MaxInFlight, MaxBodyBytes and MaxHeaderBytes must be set")
+	}
+	s := &Server{
+		cfg:      cfg,
+		svc:      svc,
+		tenants:  tenants,
+		limiters: map[string]*ratelimit.Limiter{},
+		log:      log,
+		inFlight: make(chan struct{}, cfg.MaxInFlight),
+		now:      time.Now,
+	}
+	s.base, s.cancelBase = context.WithCancel(context.Background())
+	for _, t := range tenants.Tenants() {
+		s.limiters[t.ID] = ratelimit.New(t.RateLimit.RequestsPerSecond, t.RateLimit.Burst)
+	}
+	s.public = s.newFastHTTP(s.handle)
+	s.admin = s.newFastHTTP(s.handleAdmin)
+	return s, nil
+}
+
+func (s *Server) newFastHTTP(h fasthttp.RequestHandler) *fasthttp.Server {
+	return &fasthttp.Server{
+		Handler:               h,
+		ErrorHandler:          s.handleReadError,
+		Name:                  "biogen",
+		ReadTimeout:           s.cfg.ReadTimeout,
+		WriteTimeout:          s.cfg.WriteTimeout,
+		IdleTimeout:           s.cfg.IdleTimeout,
+		MaxRequestBodySize:    s.cfg.MaxBodyBytes,
+		ReadBufferSize:        s.cfg.MaxHeaderBytes,
+		Concurrency:           s.cfg.MaxConns,
+		CloseOnShutdown:       true,
+		NoDefaultContentType:  true,
+		SecureErrorLogMessage: true,
+		Logger:                fasthttpLogger{s.log},
+	}
+}
+
+// Serve serves the API on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.public.Serve(ln) }
+
+// ServeAdmin serves /metrics, /healthz and /readyz without authentication
+// on ln until Shutdown. Keep ln private.
+func (s *Server) ServeAdmin(ln net.Listener) error { return s.admin.Serve(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight to
+// finish until ctx is done; then it cancels the streams still running.
+func (s *Server) Shutdown(ctx context.Context) error {
+	errc := make(chan error, 2)
+	for _, srv := range []*fasthttp.Server{s.public, s.admin} {
+		go func() { errc <- srv.ShutdownWithContext(ctx) }()
+	}
+	err := errors.Join(<-errc, <-errc)
+	s.cancelBase()
+	return err
+}
+
+// handleReadError answers requests that fasthttp could not read.
+func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
+	id := newRequestID()
+	ctx.Response.Header.Set("X-Request-Id", id)
+	var e *apiError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		e = newError(fasthttp.StatusRequestEntityTooLarge, codePayloadTooLarge, "the body is larger than %d bytes", s.cfg.MaxBodyBytes)
+	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
+		e = newError(fasthttp.StatusRequestHeaderFieldsTooLarge, codeHeadersTooLarge, "the request line and headers are larger than %d bytes", s.cfg.MaxHeaderBytes)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		e = newError(fasthttp.StatusRequestTimeout, codeRequestTimeout, "the request was not received in time")
+	default:
+		e = newError(fasthttp.StatusBadRequest, codeBadRequest, "the request is not valid HTTP")
+	}
+	writeProblem(ctx, id, e)
+	s.log.Info("request rejected", "request_id", id, "status", e.status, "code", e.code)
+}
+
+type fasthttpLogger struct{ log *slog.Logger }
+
+func (l fasthttpLogger) Printf(format string, args ...any) {
+	l.log.Warn("fasthttp", "msg", fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,85 @@
+// Package ratelimit limits requests per tenant with a token bucket and
+// describes the limit in the IETF RateLimit header fields
+// (draft-ietf-httpapi-ratelimit-headers).
+package ratelimit
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter is one tenant's token bucket.
+//
+// A Limiter is safe for concurrent use. Its zero value is not usable; call New.
+type Limiter struct {
+	lim    *rate.Limiter
+	rps    float64
+	burst  int
+	policy string
+}
+
+// New returns a limiter of rps requests per second with bursts of burst.
+func New(rps float64, burst int) *Limiter {
+	window := int(math.Ceil(float64(burst) / rps))
+	if window < 1 {
+		window = 1
+	}
+	return &Limiter{
+		lim:    rate.NewLimiter(rate.Limit(rps), burst),
+		rps:    rps,
+		burst:  burst,
+		policy: `"tenant";q=` + strconv.Itoa(burst) + `;w=` + strconv.Itoa(window),
+	}
+}
+
+// Decision is the outcome of one Allow.
+type Decision struct {
+	Allowed bool
+	// Remaining is how many requests could be made now.
+	Remaining int
+	// Reset is when the bucket is full again.
+	Reset time.Duration
+	// RetryAfter is when the next request would be allowed; 0 if allowed.
+	RetryAfter time.Duration
+}
+
+// Allow takes one token at now if there is one.
+func (l *Limiter) Allow(now time.Time) Decision {
+	d := Decision{Allowed: l.lim.AllowN(now, 1)}
+	tokens := l.lim.TokensAt(now)
+	if tokens > 0 {
+		d.Remaining = int(tokens)
+	}
+	d.Reset = seconds((float64(l.burst) - tokens) / l.rps)
+	if !d.Allowed {
+		d.RetryAfter = seconds((1 - tokens) / l.rps)
+	}
+	return d
+}
+
+func seconds(s float64) time.Duration {
+	if s <= 0 {
+		return 0
+	}
+	return time.Duration(s * float64(time.Second))
+}
+
+// Policy is the RateLimit-Policy header value: `"tenant";q=BURST;w=SECONDS`.
+func (l *Limiter) Policy() string { return l.policy }
+
+// Header is the RateLimit header value for d: `"tenant";r=REMAINING;t=SECONDS`.
+func (d Decision) Header() string {
+	return `"tenant";r=` + strconv.Itoa(d.Remaining) + `;t=` + strconv.Itoa(CeilSeconds(d.Reset))
+}
+
+// CeilSeconds rounds d up to whole seconds, as Retry-After wants them.
+func CeilSeconds(d time.Duration) int {
+	s := int(math.Ceil(d.Seconds()))
+	if s < 0 {
+		return 0
+	}
+	return s
+}

@@ -1,0 +1,81 @@
+// Package telemetry holds biogen's Prometheus metrics and its logger.
+//
+// Metrics are created once, with label values from closed sets (routes,
+// status codes, provider names from the configuration, the contract's
+// reasons and flags), never from request data.
+package telemetry
+
+import (
+	"io"
+	"sync/atomic"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+)
+
+// Set holds every biogen metric; /metrics writes it with the process and Go
+// runtime metrics.
+var Set = metrics.NewSet()
+
+var (
+	inFlight atomic.Int64
+	_        = Set.NewGauge("biogen_http_requests_in_flight", func() float64 { return float64(inFlight.Load()) })
+	shed     = Set.NewCounter(`biogen_http_shed_total{reason="in_flight"}`)
+)
+
+// durationBuckets are the latency buckets, in seconds, from 0.5 ms to 30 s.
+var durationBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 24, 30}
+
+// RequestStarted and RequestDone count requests in flight.
+func RequestStarted() { inFlight.Add(1) }
+
+// RequestDone is the pair of RequestStarted.
+func RequestDone() { inFlight.Add(-1) }
+
+// Shed counts a request refused because too many were in flight.
+func Shed() { shed.Inc() }
+
+// ObserveRequest records one HTTP request.
+func ObserveRequest(route string, status int, d time.Duration) {
+	Set.GetOrCreateCounter(`biogen_http_requests_total{route="` + route + `",status="` + strconv.Itoa(status) + `"}`).Inc()
+	Set.GetOrCreatePrometheusHistogramExt(`biogen_http_request_duration_seconds{route="`+route+`"}`, durationBuckets).Update(d.Seconds())
+}
+
+// ObserveBio records what answered one bio request.
+func ObserveBio(source, provider, cache string, degraded bool, fallbacks, flags []string) {
+	Set.GetOrCreateCounter(`biogen_bios_total{source="` + source + `",provider="` + provider + `",cache="` + cache + `",degraded="` + strconv.FormatBool(degraded) + `"}`).Inc()
+	for _, f := range fallbacks {
+		p, reason, _ := strings.Cut(f, ":")
+		Set.GetOrCreateCounter(`biogen_fallbacks_total{provider="` + p + `",reason="` + reason + `"}`).Inc()
+	}
+	for _, f := range flags {
+		Set.GetOrCreateCounter(`biogen_bio_flags_total{flag="` + f + `"}`).Inc()
+	}
+}
+
+// ObserveOverhead records biogen's own time in a request: the total less
+// the time spent waiting for providers.
+func ObserveOverhead(d time.Duration) {
+	Set.GetOrCreatePrometheusHistogramExt(`biogen_overhead_seconds`, durationBuckets).Update(d.Seconds())
+}
+
+// WritePrometheus writes every metric in the Prometheus text format.
+func WritePrometheus(w io.Writer) {
+	Set.WritePrometheus(w)
+	metrics.WriteProcessMetrics(w)
+}
+
+// NewLogger returns a logger writing to w at level ("debug", "info", "warn",
+// "error") in format "json" or "text".
+func NewLogger(w io.Writer, level, format string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
