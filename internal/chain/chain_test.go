@@ -15,7 +15,7 @@ type failing struct {
 	err  error
 }
 
-func (f *failing) Name() string       { return f.name }
+func (f *failing) Name() string        { return f.name }
 func (f *failing) Kind() provider.Kind { return provider.KindOllama }
 func (f *failing) Generate(context.Context, *provider.Request) (*provider.Result, error) {
 	return nil, f.err

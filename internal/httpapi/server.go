@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -56,6 +57,10 @@ type Server struct {
 	cancelBase context.CancelFunc
 
 	public, admin *fasthttp.Server
+
+	mu        sync.Mutex
+	stopped   bool
+	listeners []net.Listener
 }
 
 // New returns a Server.
@@ -105,18 +110,52 @@ func (s *Server) newFastHTTP(h fasthttp.RequestHandler) *fasthttp.Server {
 }
 
 // Serve serves the API on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.public.Serve(ln) }
+func (s *Server) Serve(ln net.Listener) error { return s.serve(s.public, ln) }
 
 // ServeAdmin serves /metrics, /healthz and /readyz without authentication
 // on ln until Shutdown. Keep ln private.
-func (s *Server) ServeAdmin(ln net.Listener) error { return s.admin.Serve(ln) }
+func (s *Server) ServeAdmin(ln net.Listener) error { return s.serve(s.admin, ln) }
+
+func (s *Server) serve(srv *fasthttp.Server, ln net.Listener) error {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		ln.Close()
+		return nil
+	}
+	s.listeners = append(s.listeners, ln)
+	s.mu.Unlock()
+	err := srv.Serve(ln)
+	s.mu.Lock()
+	stopped := s.stopped
+	s.mu.Unlock()
+	if stopped {
+		return nil // the listener was closed by Shutdown
+	}
+	return err
+}
 
 // Shutdown stops accepting connections and waits for requests in flight to
 // finish until ctx is done; then it cancels the streams still running.
+// Shutdown before Serve makes Serve return at once.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.stopped = true
+	for _, ln := range s.listeners {
+		// fasthttp closes the listeners it has started on; this closes one
+		// whose Serve has not got that far, which ends its accept loop.
+		ln.Close()
+	}
+	s.mu.Unlock()
 	errc := make(chan error, 2)
 	for _, srv := range []*fasthttp.Server{s.public, s.admin} {
-		go func() { errc <- srv.ShutdownWithContext(ctx) }()
+		go func() {
+			err := srv.ShutdownWithContext(ctx)
+			if errors.Is(err, net.ErrClosed) {
+				err = nil // closed above already
+			}
+			errc <- err
+		}()
 	}
 	err := errors.Join(<-errc, <-errc)
 	s.cancelBase()

@@ -7,10 +7,10 @@ package telemetry
 
 import (
 	"io"
-	"sync/atomic"
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"

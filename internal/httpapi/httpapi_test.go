@@ -1,0 +1,596 @@
+package httpapi
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/valyala/fasthttp"
+	"go.uber.org/goleak"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/chain"
+	"github.com/biogen/biogen/internal/prompt"
+	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/writer"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// fasthttp's worker pool cleaner sleeps up to its idle duration
+		// after Stop, then exits by itself.
+		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),
+		// fasthttp keeps one process-wide goroutine for the Date header.
+		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.updateServerDate.func1"))
+}
+
+const (
+	keyFull    = "key-full-0123456789"
+	keyBios    = "key-bios-0123456789"
+	keyMetrics = "key-metrics-0123456789"
+	keyOther   = "key-other-tenant-0123"
+)
+
+// testOptions vary the server a test starts.
+type testOptions struct {
+	keyless     bool
+	maxInFlight int
+	maxBody     int
+	rps         float64
+	burst       int
+	// first, if set, is tried before the template writer.
+	first provider.Provider
+}
+
+type testServer struct {
+	t      testing.TB
+	srv    *Server
+	url    string
+	admin  string
+	client *http.Client
+	logs   *bytes.Buffer
+}
+
+func startServer(t testing.TB, o testOptions) *testServer {
+	t.Helper()
+	if o.maxInFlight == 0 {
+		o.maxInFlight = 64
+	}
+	if o.maxBody == 0 {
+		o.maxBody = 64 << 10
+	}
+	if o.rps == 0 {
+		o.rps, o.burst = 1000, 1000
+	}
+	rl := tenant.RateLimitConfig{RequestsPerSecond: o.rps, Burst: o.burst}
+	configs := []tenant.Config{
+		{ID: "acme", RateLimit: rl, Keys: []tenant.Key{
+			{Digest: tenant.Digest(keyFull), Name: "full", Scopes: []string{tenant.ScopeBios, tenant.ScopeMetrics}},
+			{Digest: tenant.Digest(keyBios), Name: "bios-only"},
+			{Digest: tenant.Digest(keyMetrics), Name: "metrics-only", Scopes: []string{tenant.ScopeMetrics}},
+		}},
+		{ID: "globex", RateLimit: rl, Keys: []tenant.Key{{Digest: tenant.Digest(keyOther)}}},
+	}
+	if o.keyless {
+		configs = append(configs, tenant.Config{ID: "local", RateLimit: rl})
+	}
+	for i := range configs {
+		configs[i].SetDefaults()
+		if err := configs[i].Validate("tenants"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg, err := tenant.New(configs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := prompt.Load("", "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := writer.NewProvider("template", &writer.Writer{})
+	chains := map[string]*chain.Chain{}
+	for _, c := range configs {
+		ps := []provider.Provider{tp}
+		if o.first != nil {
+			ps = []provider.Provider{o.first, tp}
+		}
+		chains[c.ID], _ = chain.New(ps...)
+	}
+	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, Timeout: 5 * time.Second})
+	logs := &syncBuffer{}
+	srv, err := New(Config{
+		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
+		ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second,
+		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless,
+	}, svc, reg, slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); srv.Serve(ln) }()
+	go func() { defer wg.Done(); srv.ServeAdmin(adminLn) }()
+	ts := &testServer{t: t, srv: srv, url: "http://" + ln.Addr().String(), admin: "http://" + adminLn.Addr().String(),
+		client: &http.Client{Timeout: 10 * time.Second}, logs: &logs.buf}
+	t.Cleanup(func() {
+		ts.client.CloseIdleConnections()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		wg.Wait()
+	})
+	return ts
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+type result struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r *result) problem(t *testing.T) Problem {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type: got %q; want application/problem+json; body %s", ct, r.body)
+	}
+	var p Problem
+	if err := json.Unmarshal(r.body, &p); err != nil {
+		t.Fatalf("problem body %s: %v", r.body, err)
+	}
+	if p.Status != r.status || p.Instance != r.header.Get("X-Request-Id") || p.Instance == "" || p.Title == "" || !strings.HasPrefix(p.Type, "/problems/") {
+		t.Fatalf("bad problem %+v for status %d", p, r.status)
+	}
+	return p
+}
+
+func (ts *testServer) do(method, path, key string, body string, headers ...string) *result {
+	ts.t.Helper()
+	return ts.doURL(ts.url+path, method, key, body, headers...)
+}
+
+func (ts *testServer) doURL(url, method, key, body string, headers ...string) *result {
+	ts.t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.client.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return &result{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+const validReq = `{"user_id":"w-10423","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Principal Data Engineer",
+	"company":"Northwind Health","skills":["Go","Kafka","PostgreSQL"],"achievements":["Cut claims processing time from 3 days to 4 hours"]},
+	"options":{"length":"short"}}`
+
+func TestBioResponse(t *testing.T) {
+	ts := startServer(t, testOptions{})
+	r := ts.do("POST", "/v1/bios", keyFull, validReq, "X-Request-Id", "req-abc.123")
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	if got := r.header.Get("X-Request-Id"); got != "req-abc.123" {
+		t.Fatalf("X-Request-Id: got %q; want the inbound one", got)
+	}
+	if r.header.Get("Content-Type") != "application/json" || r.header.Get("X-Cache") != "MISS" {
+		t.Fatalf("headers: %v", r.header)
+	}
+	st := r.header.Get("Server-Timing")
+	if !strings.Contains(st, "cache;dur=") || !strings.Contains(st, "provider;dur=") {
+		t.Fatalf("Server-Timing %q lacks the cache and provider phases", st)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"id", "bio", "format", "source", "provider", "model", "cache", "prompt_version", "degraded", "fallback_reasons", "flags", "usage", "request_id", "created_at"} {
+		if _, ok := m[k]; !ok {
+			t.Fatalf("field %q missing from %s", k, r.body)
+		}
+	}
+	var resp service.Response
+	json.Unmarshal(r.body, &resp)
+	if !strings.HasPrefix(resp.ID, "bio_") || len(resp.ID) != 30 || resp.Source != "template" || resp.Model != "template/v1" ||
+		resp.Cache != "miss" || resp.PromptVersion != "bio-v1" || resp.RequestID != "req-abc.123" || resp.Format != "paragraph" ||
+		resp.FallbackReasons == nil || resp.Flags == nil || resp.Degraded {
+		t.Fatalf("got %+v", resp)
+	}
+	if _, err := time.Parse(time.RFC3339, resp.CreatedAt); err != nil || !strings.HasSuffix(resp.CreatedAt, "Z") {
+		t.Fatalf("created_at %q: %v", resp.CreatedAt, err)
+	}
+	if !strings.Contains(resp.Bio, "Ada Okafor") || bio.WordCount(resp.Bio) < 50 {
+		t.Fatalf("bio: %q", resp.Bio)
+	}
+	// Personal data never reaches the log.
+	for _, s := range []string{"Ada", "Okafor", "w-10423", "Northwind"} {
+		if strings.Contains(ts.logs.String(), s) {
+			t.Fatalf("log holds %q:\n%s", s, ts.logs.String())
+		}
+	}
+	// An invalid inbound id is replaced.
+	r = ts.do("POST", "/v1/bios", keyFull, validReq, "X-Request-Id", "bad id with spaces")
+	if id := r.header.Get("X-Request-Id"); id == "" || strings.Contains(id, " ") {
+		t.Fatalf("X-Request-Id: got %q", id)
+	}
+	// X-API-Key works as well as Authorization.
+	r = ts.do("POST", "/v1/bios", "", validReq, "X-API-Key", keyBios)
+	if r.status != 200 {
+		t.Fatalf("X-API-Key: status %d", r.status)
+	}
+}
+
+func TestRegenerateGivesAnotherVariant(t *testing.T) {
+	ts := startServer(t, testOptions{})
+	bioOf := func(body string) string {
+		r := ts.do("POST", "/v1/bios", keyFull, body)
+		var resp service.Response
+		if err := json.Unmarshal(r.body, &resp); err != nil || r.status != 200 {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+		return resp.Bio
+	}
+	a, b := bioOf(validReq), bioOf(validReq)
+	if a != b {
+		t.Fatalf("the same request gave two texts:\n%s\n%s", a, b)
+	}
+	c := bioOf(strings.Replace(validReq, `"options"`, `"regenerate":true,"options"`, 1))
+	if c == a {
+		t.Fatalf("regenerate gave the same text:\n%s", a)
+	}
+}
+
+// TestErrorRows checks every error row of the contract: status, code and
+// headers.
+func TestErrorRows(t *testing.T) {
+	ts := startServer(t, testOptions{maxBody: 2048})
+	f := func(name string, r *result, status int, code string, headers ...string) Problem {
+		t.Helper()
+		if r.status != status {
+			t.Fatalf("%s: status %d; want %d; body %s", name, r.status, status, r.body)
+		}
+		p := r.problem(t)
+		if p.Code != code {
+			t.Fatalf("%s: code %q; want %q", name, p.Code, code)
+		}
+		for i := 0; i+1 < len(headers); i += 2 {
+			if got := r.header.Get(headers[i]); got != headers[i+1] {
+				t.Fatalf("%s: header %s = %q; want %q", name, headers[i], got, headers[i+1])
+			}
+		}
+		return p
+	}
+	f("not JSON", ts.do("POST", "/v1/bios", keyFull, `{"user_id":`), 400, "malformed_json")
+	f("not UTF-8", ts.do("POST", "/v1/bios", keyFull, "{\"user_id\":\"\xff\"}"), 400, "malformed_json")
+	f("no key", ts.do("POST", "/v1/bios", "", validReq), 401, "unauthorized", "WWW-Authenticate", `Bearer realm="biogen"`)
+	f("unknown key", ts.do("POST", "/v1/bios", "nope", validReq), 401, "unauthorized", "WWW-Authenticate", `Bearer realm="biogen"`)
+	f("basic auth", ts.do("POST", "/v1/bios", "", validReq, "Authorization", "Basic dXNlcjpwYXNz"), 401, "unauthorized")
+	f("no key, unknown path", ts.do("GET", "/admin", "", ""), 401, "unauthorized")
+	f("metrics key on bios", ts.do("POST", "/v1/bios", keyMetrics, validReq), 403, "forbidden")
+	f("bios key on metrics", ts.do("GET", "/metrics", keyBios, ""), 403, "forbidden")
+	f("unknown path", ts.do("GET", "/v1/bio", keyFull, ""), 404, "not_found")
+	f("GET bios", ts.do("GET", "/v1/bios", keyFull, ""), 405, "method_not_allowed", "Allow", "POST")
+	f("POST healthz", ts.do("POST", "/healthz", keyFull, "{}"), 405, "method_not_allowed", "Allow", "GET, HEAD")
+	f("too large", ts.do("POST", "/v1/bios", keyFull, `{"user_id":"`+strings.Repeat("x", 4000)+`"}`), 413, "payload_too_large")
+	f("text/plain", ts.do("POST", "/v1/bios", keyFull, validReq, "Content-Type", "text/plain"), 415, "unsupported_media_type")
+	f("no content type", ts.do("POST", "/v1/bios", keyFull, validReq, "Content-Type", ""), 415, "unsupported_media_type")
+	p := f("invalid", ts.do("POST", "/v1/bios", keyFull, `{"user_id":"w 1","profile":{"name":"A","current_role":"B","skils":[]},"options":{"tone":"loud"}}`), 422, "validation_failed")
+	var ptrs []string
+	for _, e := range p.Errors {
+		ptrs = append(ptrs, e.Pointer)
+	}
+	if got, want := strings.Join(ptrs, " "), "/options/tone /profile/skils /user_id"; got != want {
+		t.Fatalf("422 pointers: got %q; want %q", got, want)
+	}
+	if p.Detail != "3 fields are invalid" {
+		t.Fatalf("422 detail %q", p.Detail)
+	}
+}
+
+func TestRateLimited(t *testing.T) {
+	ts := startServer(t, testOptions{rps: 0.01, burst: 2})
+	for i := 0; i < 2; i++ {
+		if r := ts.do("POST", "/v1/bios", keyFull, validReq); r.status != 200 {
+			t.Fatalf("request %d: status %d", i, r.status)
+		}
+	}
+	r := ts.do("POST", "/v1/bios", keyFull, validReq)
+	if r.status != 429 {
+		t.Fatalf("status %d; want 429", r.status)
+	}
+	if p := r.problem(t); p.Code != "rate_limited" {
+		t.Fatalf("code %q", p.Code)
+	}
+	if ra := r.header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Fatalf("Retry-After %q", ra)
+	}
+	if r.header.Get("RateLimit-Policy") != `"tenant";q=2;w=200` || !strings.HasPrefix(r.header.Get("RateLimit"), `"tenant";r=0;t=`) {
+		t.Fatalf("RateLimit headers: %q %q", r.header.Get("RateLimit-Policy"), r.header.Get("RateLimit"))
+	}
+	// Another tenant has its own bucket.
+	if r := ts.do("POST", "/v1/bios", keyOther, validReq); r.status != 200 {
+		t.Fatalf("other tenant: status %d", r.status)
+	}
+}
+
+// blocking is a provider that holds each call until released.
+type blocking struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blocking) Name() string        { return "slow" }
+func (b *blocking) Kind() provider.Kind { return provider.KindOllama }
+func (b *blocking) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	b.started <- struct{}{}
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return nil, provider.Errorf(provider.ReasonUnavailable, "released")
+}
+
+func TestOverloaded(t *testing.T) {
+	b := &blocking{started: make(chan struct{}, 1), release: make(chan struct{})}
+	ts := startServer(t, testOptions{maxInFlight: 1, first: b})
+	done := make(chan *result)
+	go func() { done <- ts.do("POST", "/v1/bios", keyFull, validReq) }()
+	<-b.started
+	r := ts.do("POST", "/v1/bios", keyFull, validReq)
+	if r.status != 503 || r.header.Get("Retry-After") != "1" {
+		t.Fatalf("status %d, Retry-After %q; want 503 and 1", r.status, r.header.Get("Retry-After"))
+	}
+	if p := r.problem(t); p.Code != "overloaded" {
+		t.Fatalf("code %q", p.Code)
+	}
+	close(b.release)
+	first := <-done
+	if first.status != 200 {
+		t.Fatalf("first request: status %d", first.status)
+	}
+	var resp service.Response
+	json.Unmarshal(first.body, &resp)
+	if !resp.Degraded || len(resp.FallbackReasons) != 1 || resp.FallbackReasons[0] != "slow:unavailable" {
+		t.Fatalf("got %+v", resp)
+	}
+}
+
+type panicking struct{}
+
+func (panicking) Name() string        { return "broken" }
+func (panicking) Kind() provider.Kind { return provider.KindOllama }
+func (panicking) Generate(context.Context, *provider.Request) (*provider.Result, error) {
+	panic("boom at /secret/path/file.go")
+}
+
+func TestPanicIsInternal(t *testing.T) {
+	ts := startServer(t, testOptions{first: panicking{}})
+	r := ts.do("POST", "/v1/bios", keyFull, validReq)
+	if r.status != 500 {
+		t.Fatalf("status %d", r.status)
+	}
+	if p := r.problem(t); p.Code != "internal" {
+		t.Fatalf("code %q", p.Code)
+	}
+	if bytes.Contains(r.body, []byte("boom")) || bytes.Contains(r.body, []byte("/secret")) || bytes.Contains(r.body, []byte("goroutine")) {
+		t.Fatalf("body leaks the panic: %s", r.body)
+	}
+	if !strings.Contains(ts.logs.String(), "handler panic") {
+		t.Fatal("panic not logged")
+	}
+	// The server still serves.
+	if r := ts.do("GET", "/healthz", keyFull, ""); r.status != 200 {
+		t.Fatalf("healthz after panic: %d", r.status)
+	}
+}
+
+func TestOperations(t *testing.T) {
+	ts := startServer(t, testOptions{})
+	ts.do("POST", "/v1/bios", keyFull, validReq)
+	r := ts.do("GET", "/healthz", keyFull, "")
+	if r.status != 200 || string(r.body) != `{"status":"ok"}` {
+		t.Fatalf("healthz: %d %s", r.status, r.body)
+	}
+	r = ts.do("GET", "/readyz", keyFull, "")
+	var ready struct {
+		Status    string        `json:"status"`
+		Providers []chain.State `json:"providers"`
+	}
+	if err := json.Unmarshal(r.body, &ready); err != nil || r.status != 200 || ready.Status != "ready" ||
+		len(ready.Providers) != 1 || ready.Providers[0].State != "ok" || ready.Providers[0].Breaker != "closed" {
+		t.Fatalf("readyz: %d %s", r.status, r.body)
+	}
+	r = ts.do("GET", "/metrics", keyFull, "")
+	for _, want := range []string{`biogen_http_requests_total{route="/v1/bios",status="200"}`, "biogen_http_request_duration_seconds_bucket", `biogen_bios_total{source="template"`, "process_resident_memory_bytes"} {
+		if r.status != 200 || !strings.Contains(string(r.body), want) {
+			t.Fatalf("metrics lack %q: %d\n%.2000s", want, r.status, r.body)
+		}
+	}
+	// The admin listener serves operations without a key, and nothing else.
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		if r := ts.doURL(ts.admin+path, "GET", "", ""); r.status != 200 {
+			t.Fatalf("admin %s: %d", path, r.status)
+		}
+	}
+	if r := ts.doURL(ts.admin+"/v1/bios", "POST", "", validReq); r.status != 404 {
+		t.Fatalf("admin /v1/bios: %d; want 404", r.status)
+	}
+}
+
+func TestKeyless(t *testing.T) {
+	ts := startServer(t, testOptions{keyless: true})
+	if r := ts.do("POST", "/v1/bios", "", validReq); r.status != 200 {
+		t.Fatalf("keyless: %d %s", r.status, r.body)
+	}
+	// A key that is sent must still be valid.
+	if r := ts.do("POST", "/v1/bios", "wrong", validReq); r.status != 401 {
+		t.Fatalf("wrong key on a keyless server: %d", r.status)
+	}
+}
+
+func TestStream(t *testing.T) {
+	ts := startServer(t, testOptions{})
+	check := func(r *result) {
+		t.Helper()
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/event-stream") || r.header.Get("X-Cache") != "MISS" {
+			t.Fatalf("status %d headers %v", r.status, r.header)
+		}
+		events := parseSSE(t, r.body)
+		if len(events) != 2 || events[0].name != "delta" || events[1].name != "done" {
+			t.Fatalf("events: %+v", events)
+		}
+		var delta struct{ Text string }
+		var done service.Response
+		json.Unmarshal([]byte(events[0].data), &delta)
+		json.Unmarshal([]byte(events[1].data), &done)
+		if delta.Text == "" || delta.Text != done.Bio || done.Source != "template" {
+			t.Fatalf("delta %q; done %+v", delta.Text, done)
+		}
+	}
+	check(ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream"))
+	check(ts.do("POST", "/v1/bios", keyFull, strings.Replace(validReq, `"options"`, `"stream":true,"options"`, 1)))
+	// Errors before the stream starts are plain problems.
+	r := ts.do("POST", "/v1/bios", keyFull, `{}`, "Accept", "text/event-stream")
+	if r.status != 422 {
+		t.Fatalf("status %d", r.status)
+	}
+}
+
+type event struct{ name, data string }
+
+func parseSSE(t *testing.T, body []byte) []event {
+	t.Helper()
+	var out []event
+	var cur event
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			cur.name = line[7:]
+		case strings.HasPrefix(line, "data: "):
+			cur.data = line[6:]
+		case line == "":
+			out = append(out, cur)
+			cur = event{}
+		}
+	}
+	return out
+}
+
+// TestGracefulShutdown starts a request that is still running when the
+// server is told to stop; it must complete.
+func TestGracefulShutdown(t *testing.T) {
+	b := &blocking{started: make(chan struct{}, 1), release: make(chan struct{})}
+	ts := startServer(t, testOptions{first: b})
+	done := make(chan *result)
+	go func() { done <- ts.do("POST", "/v1/bios", keyFull, validReq) }()
+	<-b.started
+	shut := make(chan error)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		shut <- ts.srv.Shutdown(ctx)
+	}()
+	// New connections are refused once shutdown has begun; wait for that.
+	for i := 0; i < 100; i++ {
+		c, err := net.DialTimeout("tcp", strings.TrimPrefix(ts.url, "http://"), time.Second)
+		if err != nil {
+			break
+		}
+		c.Close()
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(b.release)
+	if r := <-done; r.status != 200 {
+		t.Fatalf("in-flight request: status %d", r.status)
+	}
+	if err := <-shut; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+}
+
+// FuzzHandler feeds arbitrary bodies, content types and paths to the
+// handler: never a panic, never a 5xx.
+func FuzzHandler(f *testing.F) {
+	f.Add([]byte(validReq), "application/json", "/v1/bios", false)
+	f.Add([]byte(`{"user_id":"w-1","profile":{"name":"A","current_role":"B"},"stream":true}`), "application/json", "/v1/bios", false)
+	f.Add([]byte("\xff\xfe"), "application/json; charset=utf-8", "/v1/bios", false)
+	f.Add([]byte(`{"user_id":"w-1","profile":{"name":"A","current_role":"B","experience":[{"start":"2020-01","end":"1999"}]}}`), "application/vnd.api+json", "/v1/bios", true)
+	f.Add([]byte(`[]`), "text/plain", "/nope", false)
+	ts := startServer(f, testOptions{})
+	f.Fuzz(func(t *testing.T, body []byte, contentType, path string, sse bool) {
+		var ctx fasthttp.RequestCtx
+		var req fasthttp.Request
+		req.Header.SetMethod("POST")
+		req.SetRequestURI(path)
+		req.Header.SetContentType(contentType)
+		req.Header.Set("Authorization", "Bearer "+keyFull)
+		if sse {
+			req.Header.Set("Accept", "text/event-stream")
+		}
+		req.SetBody(body)
+		ctx.Init(&req, nil, nil)
+		ts.srv.handle(&ctx)
+		if code := ctx.Response.StatusCode(); code >= 500 {
+			t.Fatalf("status %d for %q: %s", code, body, ctx.Response.Body())
+		}
+		if ctx.Response.IsBodyStream() {
+			var buf bytes.Buffer
+			w := bufio.NewWriter(&buf)
+			ctx.Response.BodyWriteTo(w)
+			w.Flush()
+			if bytes.Contains(buf.Bytes(), []byte("event: error")) {
+				t.Fatalf("stream error for %q: %s", body, buf.Bytes())
+			}
+		}
+	})
+}
