@@ -1,14 +1,14 @@
 package bio
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/biogen/biogen/internal/shareddata"
 )
 
 const validBody = `{"user_id":"w-1","profile":{"name":"Ada Okafor","current_role":"Engineer"}}`
@@ -252,22 +252,7 @@ func TestDecodeProfiles(t *testing.T) {
 }
 
 func readProfiles(t testing.TB) [][]byte {
-	t.Helper()
-	f, err := os.Open("../../../shared/data/profiles.jsonl")
-	if err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	defer f.Close()
-	var lines [][]byte
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		lines = append(lines, append([]byte(nil), sc.Bytes()...))
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return lines
+	return shareddata.Lines(t, "profiles.jsonl")
 }
 
 func FuzzDecode(f *testing.F) {

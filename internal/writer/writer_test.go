@@ -1,38 +1,27 @@
 package writer
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/shareddata"
 )
 
 var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 func loadProfiles(t testing.TB) []*bio.Request {
 	t.Helper()
-	f, err := os.Open("../../../shared/data/profiles.jsonl")
-	if err != nil {
-		t.Skipf("shared data not found: %v", err)
-	}
-	defer f.Close()
 	var reqs []*bio.Request
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		req, err := bio.Decode(sc.Bytes())
+	for i, line := range shareddata.Lines(t, "profiles.jsonl") {
+		req, err := bio.Decode(line)
 		if err != nil {
-			t.Fatalf("profile %d: %v", len(reqs), err)
+			t.Fatalf("profile %d: %v", i, err)
 		}
 		reqs = append(reqs, req)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return reqs
 }

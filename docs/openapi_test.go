@@ -1,0 +1,148 @@
+// Package docs holds biogen's documentation; its test keeps openapi.yaml
+// valid and true to the running service.
+package docs
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+
+	"github.com/biogen/biogen/internal/app"
+	"github.com/biogen/biogen/internal/config"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+func loadSpec(t *testing.T) validator.Validator {
+	t.Helper()
+	spec, err := os.ReadFile("openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		t.Fatalf("openapi.yaml: %v", err)
+	}
+	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.1") {
+		t.Fatalf("openapi.yaml is OpenAPI %s; want 3.1", v)
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		t.Fatalf("openapi.yaml does not build: %v", err)
+	}
+	// Every status of the contract's table is documented on /v1/bios.
+	post := model.Model.Paths.PathItems.GetOrZero("/v1/bios").Post
+	for _, code := range []string{"200", "400", "401", "403", "405", "413", "415", "422", "429", "503"} {
+		if post.Responses.Codes.GetOrZero(code) == nil {
+			t.Errorf("POST /v1/bios does not document %s", code)
+		}
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		t.Fatalf("validator: %v", errs)
+	}
+	if ok, verrs := v.ValidateDocument(); !ok {
+		for _, e := range verrs {
+			t.Errorf("openapi.yaml is not valid OpenAPI: %s: %s", e.Message, e.Reason)
+		}
+		t.FailNow()
+	}
+	return v
+}
+
+// TestOpenAPI validates the document, then checks real answers of a running
+// biogen against it.
+func TestOpenAPI(t *testing.T) {
+	v := loadSpec(t)
+	base := startBiogen(t)
+	const key = "docs-test-key"
+	valid := `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer","company":"Contoso",
+		"experience":[{"title":"Developer","company":"Fabrikam","start":"2015-01","end":null}],"skills":["Go"]},"options":{"length":"short","format":"bullets"}}`
+	f := func(method, path, auth, contentType, body string, wantStatus int, checkRequest bool) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != wantStatus {
+			t.Fatalf("%s %s: status %d; want %d: %s", method, path, resp.StatusCode, wantStatus, b)
+		}
+		// Rebuild the bodies the validator reads.
+		resp.Body = io.NopCloser(strings.NewReader(string(b)))
+		vreq, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		vreq.Header = req.Header
+		ok, errs := v.ValidateHttpResponse(vreq, resp)
+		if checkRequest {
+			ok, errs = v.ValidateHttpRequestResponse(vreq, resp)
+		}
+		if !ok {
+			for _, e := range errs {
+				t.Errorf("%s %s (%d): %s: %s", method, path, wantStatus, e.Message, e.Reason)
+			}
+			t.Fatalf("answer does not match openapi.yaml: %s", b)
+		}
+	}
+	f("POST", "/v1/bios", key, "application/json", valid, 200, true)
+	f("POST", "/v1/bios", key, "application/json", `{"user_id":`, 400, false)
+	f("POST", "/v1/bios", "", "application/json", valid, 401, false)
+	f("POST", "/v1/bios", key, "text/plain", valid, 415, false)
+	f("POST", "/v1/bios", key, "application/json", `{"user_id":"w-1","profile":{"name":"A"},"extra":1}`, 422, false)
+	f("POST", "/v1/bios", key, "application/json", `{"user_id":"`+strings.Repeat("x", 70000)+`"}`, 413, false)
+	f("GET", "/healthz", key, "", "", 200, true)
+	f("GET", "/readyz", key, "", "", 200, true)
+	f("GET", "/metrics", key, "", "", 200, true)
+}
+
+func startBiogen(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	yaml := "server:\n  addr: 127.0.0.1:0\n  shutdown_grace: 2s\n" +
+		"tenants:\n  - id: docs\n    keys:\n      - digest: " + tenant.Digest("docs-test-key") + "\n        scopes: [bios, metrics]\n"
+	path := filepath.Join(dir, "biogen.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, func(public, _ net.Addr) { addrc <- public }) }()
+	var addr net.Addr
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		t.Fatalf("Run: %v", err)
+	}
+	t.Cleanup(func() {
+		http.DefaultClient.CloseIdleConnections()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	return "http://" + addr.String()
+}
