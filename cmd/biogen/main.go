@@ -17,7 +17,16 @@ import (
 func main() {
 	configPath := flag.String("config", os.Getenv("BIOGEN_CONFIG"), "YAML configuration `file` (env BIOGEN_CONFIG); none means defaults")
 	addr := flag.String("addr", "", "listen `address`, overriding server.addr and BIOGEN_ADDR")
+	healthcheck := flag.String("healthcheck", "", "GET `url` and exit 0 if it answers 200 (for container health checks)")
 	flag.Parse()
+
+	if *healthcheck != "" {
+		if err := app.Probe(*healthcheck); err != nil {
+			fmt.Fprintln(os.Stderr, "biogen: unhealthy:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	getenv := func(k string) string {
 		if k == "BIOGEN_ADDR" && *addr != "" {

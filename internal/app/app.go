@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/biogen/biogen/internal/chain"
@@ -138,4 +139,24 @@ func addrString(a net.Addr) string {
 		return ""
 	}
 	return a.String()
+}
+
+// Probe GETs url and fails unless it answers 200 within 3 seconds. It lets
+// a container without curl check its own health (biogen -healthcheck URL).
+func Probe(url string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %d", url, resp.StatusCode)
+	}
+	return nil
 }

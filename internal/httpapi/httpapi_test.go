@@ -594,3 +594,24 @@ func FuzzHandler(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBiosTemplate measures the whole handler on the template path:
+// authentication, rate limit, decoding, validation, writing and encoding.
+func BenchmarkBiosTemplate(b *testing.B) {
+	ts := startServer(b, testOptions{rps: 1e9, burst: 1 << 30})
+	var req fasthttp.Request
+	req.Header.SetMethod("POST")
+	req.SetRequestURI("/v1/bios")
+	req.Header.SetContentType("application/json")
+	req.Header.Set("Authorization", "Bearer "+keyFull)
+	req.SetBodyString(validReq)
+	var ctx fasthttp.RequestCtx
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx.Init(&req, nil, nil)
+		ts.srv.handle(&ctx)
+		if ctx.Response.StatusCode() != 200 {
+			b.Fatalf("status %d", ctx.Response.StatusCode())
+		}
+	}
+}

@@ -1,0 +1,34 @@
+# biogen — see README.md.
+#   make run    build and serve on 127.0.0.1:8080 (CONFIG=file to use a config)
+#   make test   vet and run every test with the race detector
+GO      ?= go
+BIN     ?= bin/biogen
+CONFIG  ?=
+FUZZTIME ?= 30s
+
+.PHONY: all build run test vet bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/biogen
+
+run: build
+	./$(BIN) $(if $(CONFIG),-config $(CONFIG))
+
+vet:
+	$(GO) vet ./...
+
+test: vet
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Short coverage-guided runs of every fuzz target; the seeds run in make test.
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/bio
+	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./internal/httpapi
+
+clean:
+	rm -rf bin
