@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
-	"go.uber.org/goleak"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/chain"
+	"github.com/biogen/biogen/internal/leaktest"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/service"
@@ -26,14 +26,7 @@ import (
 	"github.com/biogen/biogen/internal/writer"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		// fasthttp's worker pool cleaner sleeps up to its idle duration
-		// after Stop, then exits by itself.
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),
-		// fasthttp keeps one process-wide goroutine for the Date header.
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.updateServerDate.func1"))
-}
+func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
 const (
 	keyFull    = "key-full-0123456789"
