@@ -1,0 +1,235 @@
+// Package check inspects a model's bio before anything is returned or
+// cached: it cleans what the format does not want (preambles, quotes,
+// markdown), rejects text that breaks the request (length, person, name,
+// pronouns, an echoed prompt, unfilled placeholders) and flags claims that
+// the profile does not support.
+package check
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/biogen/biogen/internal/bio"
+)
+
+var (
+	preambleStarts = []string{
+		"here is", "here's", "here are", "sure", "certainly", "of course", "absolutely", "below is",
+		"okay", "ok,", "ok!", "as requested", "great", "the following is", "this is a",
+	}
+	postambleStarts = []string{
+		"let me know", "i hope", "feel free", "note:", "(note", "(word count", "word count:",
+		"please let me", "if you'd like", "if you would like", "would you like",
+	}
+	bulletMark = regexp.MustCompile(`^\s*(?:[-*•–—+]|\d{1,2}[.)])\s+`)
+	spaces     = regexp.MustCompile(`[ \t]{2,}`)
+)
+
+// Clean removes what a model adds around a bio and fits the text to the
+// format: one paragraph, or one "- " bullet per line.
+func Clean(text string, format bio.Format) string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	lines := strings.Split(text, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") {
+			continue
+		}
+		kept = append(kept, t)
+	}
+	lines = trimBlank(kept)
+	if len(lines) > 1 && isPreamble(lines[0]) {
+		lines = trimBlank(lines[1:])
+	} else if len(lines) == 1 {
+		if strings.HasSuffix(lines[0], ":") && isPreamble(lines[0]) {
+			return "" // only an introduction so far
+		}
+		lines[0] = stripInlinePreamble(lines[0])
+	}
+	if len(lines) > 1 && isPostamble(lines[len(lines)-1]) {
+		lines = trimBlank(lines[:len(lines)-1])
+	}
+	for i, l := range lines {
+		lines[i] = stripMarkdown(l)
+	}
+	if format == bio.FormatBullets {
+		var out []string
+		for _, l := range lines {
+			if l = strings.TrimSpace(bulletMark.ReplaceAllString(l, "")); l != "" {
+				out = append(out, "- "+unquote(l))
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	var parts []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(bulletMark.ReplaceAllString(l, "")); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return unquote(spaces.ReplaceAllString(strings.Join(parts, " "), " "))
+}
+
+func trimBlank(lines []string) []string {
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// isPreamble reports whether a first line introduces the bio instead of
+// being part of it: "Here is a bio for Ada:", "Sure!", "**Professional Bio**".
+func isPreamble(line string) bool {
+	l := strings.ToLower(strings.Trim(line, "*#_ "))
+	if l == "" {
+		return true
+	}
+	for _, p := range preambleStarts {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	// A short title line without a full stop ("Professional Bio",
+	// "# Ada Okafor").
+	if strings.HasPrefix(line, "#") || (utf8.RuneCountInString(l) < 60 && !strings.ContainsAny(l, ".!?") &&
+		(strings.Contains(l, "bio") || strings.Contains(l, "profile") || strings.HasSuffix(l, ":"))) {
+		return true
+	}
+	return strings.HasSuffix(l, ":") && (strings.Contains(l, "bio") || strings.Contains(l, "profile"))
+}
+
+// stripInlinePreamble removes "Here is a bio for Ada: " from the start of a
+// one-line answer.
+func stripInlinePreamble(line string) string {
+	l := strings.ToLower(line)
+	for _, p := range preambleStarts {
+		if strings.HasPrefix(l, p) {
+			if i := strings.Index(line, ": "); i > 0 && i < 120 {
+				return strings.TrimSpace(line[i+2:])
+			}
+		}
+	}
+	return line
+}
+
+func isPostamble(line string) bool {
+	l := strings.ToLower(strings.Trim(line, "*_ "))
+	for _, p := range postambleStarts {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func stripMarkdown(l string) string {
+	l = strings.TrimLeft(l, "#")
+	l = strings.ReplaceAll(l, "**", "")
+	l = strings.ReplaceAll(l, "__", "")
+	l = strings.ReplaceAll(l, "`", "")
+	return strings.TrimSpace(l)
+}
+
+// unquote removes quotation marks around the whole text: an opening mark
+// at the start, and the matching mark at the end when it opened. The rule
+// looks at each end alone, so a text still streaming loses its opening mark
+// at once, as the finished text will.
+func unquote(s string) string {
+	for _, p := range [][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}} {
+		if strings.HasPrefix(s, p[0]) {
+			s = strings.TrimSpace(s[len(p[0]):])
+			if strings.HasSuffix(s, p[1]) {
+				s = strings.TrimSpace(s[:len(s)-len(p[1])])
+			}
+			return s
+		}
+	}
+	return s
+}
+
+// Stream cleans text while it streams: it holds back the start until a
+// preamble can be told from the bio, and the last few characters, which a
+// later chunk may still change (a closing quote, markdown), so that what it
+// passes on is always a prefix of Clean of the whole text.
+//
+// The zero value is not usable; call NewStream. A Stream is not safe for
+// concurrent use.
+type Stream struct {
+	format  bio.Format
+	emit    func(string)
+	raw     strings.Builder
+	emitted strings.Builder
+	started bool
+}
+
+// holdBack is how many cleaned characters stay unsent until the next chunk.
+const holdBack = 24
+
+// NewStream returns a Stream that passes cleaned text to emit.
+func NewStream(format bio.Format, emit func(string)) *Stream {
+	return &Stream{format: format, emit: emit}
+}
+
+// Write adds a chunk of model output.
+func (s *Stream) Write(chunk string) {
+	s.raw.WriteString(chunk)
+	raw := s.raw.String()
+	if !s.started {
+		// Decide on a preamble once a second line has begun, or the first
+		// is long enough to be the bio itself.
+		t := strings.TrimLeftFunc(raw, unicode.IsSpace)
+		i := strings.IndexByte(t, '\n')
+		if (i < 0 || strings.TrimSpace(t[i:]) == "") && len(t) < 200 {
+			return
+		}
+		s.started = true
+	}
+	// Only complete lines are cleaned: a line still arriving may turn out to
+	// be a closing remark ("Let me know...") that Clean drops.
+	if i := strings.LastIndexByte(raw, '\n'); i >= 0 {
+		raw = raw[:i]
+	} else if len(raw) < 200 {
+		return
+	}
+	c := Clean(raw, s.format)
+	cut := len(c) - holdBack
+	for cut > 0 && !utf8.RuneStart(c[cut]) {
+		cut--
+	}
+	if cut <= s.emitted.Len() {
+		return
+	}
+	s.send(c[:cut])
+}
+
+func (s *Stream) send(prefix string) {
+	done := s.emitted.String()
+	if !strings.HasPrefix(prefix, done) {
+		return // the cleaned text changed behind what was sent; Close reports it
+	}
+	if rest := prefix[len(done):]; rest != "" {
+		s.emitted.WriteString(rest)
+		s.emit(rest)
+	}
+}
+
+// Close sends the rest and returns the whole cleaned text. consistent is
+// false when the text already sent is not a prefix of it; the caller must
+// then start the client's copy again (an SSE reset).
+func (s *Stream) Close() (text string, consistent bool) {
+	c := Clean(s.raw.String(), s.format)
+	if !strings.HasPrefix(c, s.emitted.String()) {
+		return c, false
+	}
+	s.send(c)
+	return c, true
+}
+
+// Sent reports whether any text has been passed on.
+func (s *Stream) Sent() bool { return s.emitted.Len() > 0 }
