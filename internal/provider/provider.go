@@ -33,6 +33,9 @@ type Request struct {
 	// OnDelta, if set, receives the text as it is written, in order. A
 	// provider that cannot stream calls it once with the whole text.
 	OnDelta func(text string)
+	// Correction, if set, asks for a second try: the provider sends its
+	// Previous answer back with Correction as the next user message.
+	Correction, Previous string
 }
 
 // Result is a written bio.
@@ -70,6 +73,9 @@ const (
 // Error is a provider failure with the reason the chain reports.
 type Error struct {
 	Reason Reason
+	// Retryable says another try may succeed: a refused connection, a
+	// 429, a 5xx, a cut stream. A missing model or a bad request is not.
+	Retryable bool
 	// RetryAfter is the upstream's Retry-After, if it sent one.
 	RetryAfter time.Duration
 	Err        error
@@ -84,9 +90,29 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns an *Error with reason r.
+// Errorf returns an *Error with reason r that is not retryable.
 func Errorf(r Reason, format string, args ...any) error {
 	return &Error{Reason: r, Err: fmt.Errorf(format, args...)}
+}
+
+// Retryablef returns an *Error with reason r that may succeed on a retry.
+func Retryablef(r Reason, format string, args ...any) error {
+	return &Error{Reason: r, Retryable: true, Err: fmt.Errorf(format, args...)}
+}
+
+// IsRetryable reports whether err is an *Error marked retryable.
+func IsRetryable(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.Retryable
+}
+
+// RetryAfterOf returns the Retry-After an upstream sent with err, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.RetryAfter
+	}
+	return 0
 }
 
 // ReasonOf returns the reason for err: the Reason of an *Error, timeout for a

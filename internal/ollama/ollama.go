@@ -1,0 +1,270 @@
+// Package ollama is the provider for on-prem models served by Ollama, on the
+// official client (github.com/ollama/ollama/api).
+//
+// The client hides two things this package needs: a stream that is cut or
+// cancelled after the first chunk ends with a nil error (so a missing Done
+// chunk is treated as a failure here), and the headers of an error answer
+// (so a transport wrapper keeps Retry-After).
+package ollama
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ollama/ollama/api"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/provider"
+)
+
+// Config configures one Ollama provider.
+type Config struct {
+	// Name is the provider's configured name.
+	Name string
+	// Model is the model to chat with, e.g. "biogen-writer:8b".
+	Model string
+	// Host is the server URL, e.g. "http://127.0.0.1:11434".
+	Host string
+	// KeepAlive keeps the model loaded between requests. Default 30m.
+	KeepAlive time.Duration
+	// Temperature of sampling. Default 0.4.
+	Temperature float64
+	// NumCtx is the context window. Default 4096.
+	NumCtx int
+	// PullMissing pulls the model at start-up when the server lacks it.
+	PullMissing bool
+}
+
+// Provider chats with one model on one Ollama server.
+//
+// It is safe for concurrent use; the zero value is not usable: call New.
+type Provider struct {
+	cfg    Config
+	client *api.Client
+}
+
+// New returns a Provider.
+func New(cfg Config) (*Provider, error) {
+	u, err := url.Parse(cfg.Host)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("invalid Ollama host %q", cfg.Host)
+	}
+	if cfg.KeepAlive == 0 {
+		cfg.KeepAlive = 30 * time.Minute
+	}
+	if cfg.Temperature == 0 {
+		cfg.Temperature = 0.4
+	}
+	if cfg.NumCtx == 0 {
+		cfg.NumCtx = 4096
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	hc := &http.Client{Transport: retryAfterTransport{transport}}
+	return &Provider{cfg: cfg, client: api.NewClient(u, hc)}, nil
+}
+
+// Name returns the configured name.
+func (p *Provider) Name() string { return p.cfg.Name }
+
+// Kind returns provider.KindOllama.
+func (p *Provider) Kind() provider.Kind { return provider.KindOllama }
+
+// Model returns the model name.
+func (p *Provider) Model() string { return p.cfg.Model }
+
+// NumPredict is the token budget for a length: about 1.4 tokens a word for
+// the longest bio of the range, and room for a bullet layout.
+func NumPredict(l bio.Length) int {
+	_, max := l.Range()
+	return max*7/5 + 64
+}
+
+// Generate streams a chat completion.
+func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	msgs := []api.Message{
+		{Role: "system", Content: req.Messages.System},
+		{Role: "user", Content: req.Messages.User},
+	}
+	if req.Correction != "" {
+		msgs = append(msgs, api.Message{Role: "assistant", Content: req.Previous}, api.Message{Role: "user", Content: req.Correction})
+	}
+	stream := true
+	keepAlive := api.Duration{Duration: p.cfg.KeepAlive}
+	seed := int(req.Variant % (1 << 31))
+	if seed == 0 {
+		seed = 42 // the same request gives the same text until regenerated
+	}
+	cr := &api.ChatRequest{
+		Model:     p.cfg.Model,
+		Messages:  msgs,
+		Stream:    &stream,
+		KeepAlive: &keepAlive,
+		Options: map[string]any{
+			"temperature": p.cfg.Temperature,
+			"seed":        seed,
+			"num_predict": NumPredict(req.Bio.Options.Length),
+			"num_ctx":     p.cfg.NumCtx,
+		},
+	}
+	hold := &retryAfterHolder{}
+	ctx = context.WithValue(ctx, retryAfterKey{}, hold)
+	var text strings.Builder
+	var last api.ChatResponse
+	done := false
+	err := p.client.Chat(ctx, cr, func(r api.ChatResponse) error {
+		if c := r.Message.Content; c != "" {
+			text.WriteString(c)
+			if req.OnDelta != nil {
+				req.OnDelta(c)
+			}
+		}
+		if r.Done {
+			last, done = r, true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, p.classify(ctx, err, hold)
+	}
+	if ctx.Err() != nil {
+		return nil, p.classify(ctx, ctx.Err(), hold)
+	}
+	if !done {
+		// The client returns nil for a stream that stopped early.
+		return nil, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
+	}
+	if last.DoneReason == "length" {
+		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: the answer hit num_predict", p.cfg.Name)
+	}
+	return &provider.Result{
+		Text:         text.String(),
+		Model:        p.cfg.Model,
+		InputTokens:  last.PromptEvalCount,
+		OutputTokens: last.EvalCount,
+	}, nil
+}
+
+// classify maps a client error to the chain's reasons. Upstream text never
+// goes into the error: the client returns a non-JSON line as the error's
+// message, and error bodies may echo the prompt.
+func (p *Provider) classify(ctx context.Context, err error, hold *retryAfterHolder) error {
+	var se api.StatusError
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return err // the caller gave up; not the model's fault
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return &provider.Error{Reason: provider.ReasonTimeout, Err: fmt.Errorf("%s: timed out", p.cfg.Name)}
+	case errors.As(err, &se):
+		code := se.StatusCode
+		switch {
+		case code == http.StatusNotFound:
+			return provider.Errorf(provider.ReasonUnavailable, "%s: model %q not found on the server", p.cfg.Name, p.cfg.Model)
+		case code == http.StatusTooManyRequests:
+			return &provider.Error{Reason: provider.ReasonRateLimited, Retryable: true, RetryAfter: hold.get(), Err: fmt.Errorf("%s: 429", p.cfg.Name)}
+		case code == http.StatusServiceUnavailable:
+			return &provider.Error{Reason: provider.ReasonOverloaded, Retryable: true, RetryAfter: hold.get(), Err: fmt.Errorf("%s: 503 busy", p.cfg.Name)}
+		case code >= 500:
+			return provider.Retryablef(provider.ReasonUnavailable, "%s: server error %d", p.cfg.Name, code)
+		}
+		return provider.Errorf(provider.ReasonError, "%s: request refused with %d", p.cfg.Name, code)
+	case isConnError(err):
+		return provider.Retryablef(provider.ReasonUnavailable, "%s: cannot reach the server", p.cfg.Name)
+	}
+	return provider.Retryablef(provider.ReasonError, "%s: malformed answer from the server", p.cfg.Name)
+}
+
+func isConnError(err error) bool {
+	var oe *net.OpError
+	var ue *url.Error
+	return errors.As(err, &oe) || (errors.As(err, &ue) && !ue.Timeout()) || errors.Is(err, net.ErrClosed) ||
+		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "EOF")
+}
+
+// Check reports whether the server answers and has the model.
+func (p *Provider) Check(ctx context.Context) error {
+	list, err := p.client.List(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: cannot list models at %s: %w", p.cfg.Name, p.cfg.Host, err)
+	}
+	for _, m := range list.Models {
+		if sameModel(m.Name, p.cfg.Model) || sameModel(m.Model, p.cfg.Model) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w: %q on %s", p.cfg.Name, ErrModelMissing, p.cfg.Model, p.cfg.Host)
+}
+
+// ErrModelMissing is returned (wrapped) by Check when the server lacks the model.
+var ErrModelMissing = errors.New("model not found")
+
+func sameModel(a, b string) bool {
+	return a == b || strings.TrimSuffix(a, ":latest") == strings.TrimSuffix(b, ":latest")
+}
+
+// Ensure checks the model and, if PullMissing is set, pulls a missing one.
+func (p *Provider) Ensure(ctx context.Context) error {
+	err := p.Check(ctx)
+	if err == nil || !errors.Is(err, ErrModelMissing) || !p.cfg.PullMissing {
+		return err
+	}
+	if err := p.client.Pull(ctx, &api.PullRequest{Model: p.cfg.Model}, func(api.ProgressResponse) error { return nil }); err != nil {
+		return fmt.Errorf("%s: cannot pull %q: %w", p.cfg.Name, p.cfg.Model, err)
+	}
+	return p.Check(ctx)
+}
+
+// retryAfterTransport keeps the Retry-After of an error answer, which the
+// client drops, in a holder carried by the request's context.
+type retryAfterTransport struct{ next http.RoundTripper }
+
+type retryAfterKey struct{}
+
+type retryAfterHolder struct {
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (h *retryAfterHolder) get() time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.d
+}
+
+func (t retryAfterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err != nil || resp.StatusCode < 400 {
+		return resp, err
+	}
+	if h, ok := r.Context().Value(retryAfterKey{}).(*retryAfterHolder); ok {
+		if d := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); d > 0 {
+			h.mu.Lock()
+			h.d = d
+			h.mu.Unlock()
+		}
+	}
+	return resp, nil
+}
+
+// parseRetryAfter reads seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

@@ -1,0 +1,173 @@
+package ollama
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/fakellm"
+	"github.com/biogen/biogen/internal/leaktest"
+	"github.com/biogen/biogen/internal/prompt"
+	"github.com/biogen/biogen/internal/provider"
+)
+
+func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+
+func newRequest(t *testing.T) *provider.Request {
+	t.Helper()
+	req, err := bio.Decode([]byte(`{"user_id":"u1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer",
+		"company":"Contoso","skills":["Go","Kafka"],"achievements":["Cut costs by 40%"],"years_experience":9},"options":{"length":"short"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := prompt.Load("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := tmpl.Render(req, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &provider.Request{Bio: req, Messages: m}
+}
+
+func start(t *testing.T, cfg fakellm.Config) (*fakellm.Server, *Provider) {
+	t.Helper()
+	fake := fakellm.New(cfg)
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	p, err := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, p
+}
+
+func TestGenerateStreams(t *testing.T) {
+	fake, p := start(t, fakellm.Config{Models: []string{"writer:8b"}})
+	req := newRequest(t)
+	var deltas []string
+	req.OnDelta = func(s string) { deltas = append(deltas, s) }
+	res, err := p.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(deltas) < 10 || strings.Join(deltas, "") != res.Text || !strings.Contains(res.Text, "Ada Okafor") {
+		t.Fatalf("%d deltas; text %q", len(deltas), res.Text)
+	}
+	if res.Model != "writer:8b" || res.InputTokens == 0 || res.OutputTokens == 0 {
+		t.Fatalf("got %+v", res)
+	}
+	// The request carried the options.
+	body := fake.Bodies()[0]
+	for _, want := range []string{`"num_predict":176`, `"seed":42`, `"num_ctx":4096`, `"keep_alive"`, `"stream":true`, `"role":"system"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("request lacks %s: %s", want, body)
+		}
+	}
+}
+
+func TestCorrectionSendsPreviousAnswer(t *testing.T) {
+	fake, p := start(t, fakellm.Config{})
+	req := newRequest(t)
+	req.Correction, req.Previous = "Your previous answer was rejected (too short).", "Ada."
+	if _, err := p.Generate(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	body := fake.Bodies()[0]
+	if !strings.Contains(body, `"role":"assistant","content":"Ada."`) || !strings.Contains(body, "previous answer was rejected") {
+		t.Fatalf("body: %s", body)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	f := func(fault fakellm.Fault, timeout time.Duration, want provider.Reason, retryable bool) {
+		t.Helper()
+		_, p := start(t, fakellm.Config{Fault: func(int64) fakellm.Fault { return fault }, SlowDelay: time.Minute, RetryAfter: "7"})
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		_, err := p.Generate(ctx, newRequest(t))
+		if got := provider.ReasonOf(err); got != want || provider.IsRetryable(err) != retryable {
+			t.Fatalf("fault %q: got %v (reason %s, retryable %v); want %s, %v", fault, err, got, provider.IsRetryable(err), want, retryable)
+		}
+		if strings.Contains(err.Error(), "not json") || strings.Contains(err.Error(), "runner process") {
+			t.Fatalf("fault %q: upstream text in the error: %v", fault, err)
+		}
+		if fault == fakellm.Fault429 && provider.RetryAfterOf(err) != 7*time.Second {
+			t.Fatalf("Retry-After: got %v", provider.RetryAfterOf(err))
+		}
+	}
+	f(fakellm.Fault500, time.Second, provider.ReasonUnavailable, true)
+	f(fakellm.Fault503, time.Second, provider.ReasonOverloaded, true)
+	f(fakellm.Fault429, time.Second, provider.ReasonRateLimited, true)
+	f(fakellm.FaultMalformed, time.Second, provider.ReasonError, true)
+	f(fakellm.FaultCut, time.Second, provider.ReasonUnavailable, true)
+	f(fakellm.FaultHang, 100*time.Millisecond, provider.ReasonTimeout, false)
+	f(fakellm.FaultSlowFirst, 100*time.Millisecond, provider.ReasonTimeout, false)
+	f(fakellm.FaultSlowTokens, 100*time.Millisecond, provider.ReasonTimeout, false)
+}
+
+func TestRefusedConnection(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	p, _ := New(Config{Name: "gone", Model: "m", Host: "http://" + addr})
+	_, err = p.Generate(context.Background(), newRequest(t))
+	if provider.ReasonOf(err) != provider.ReasonUnavailable || !provider.IsRetryable(err) {
+		t.Fatalf("got %v", err)
+	}
+	if err := p.Check(context.Background()); err == nil {
+		t.Fatal("Check passed with no server")
+	}
+}
+
+func TestMissingModel(t *testing.T) {
+	_, p := start(t, fakellm.Config{Models: []string{"other:1b"}})
+	_, err := p.Generate(context.Background(), newRequest(t))
+	if provider.ReasonOf(err) != provider.ReasonUnavailable || provider.IsRetryable(err) {
+		t.Fatalf("got %v", err)
+	}
+	if err := p.Check(context.Background()); !errors.Is(err, ErrModelMissing) {
+		t.Fatalf("Check: got %v", err)
+	}
+}
+
+func TestCancelReachesUpstream(t *testing.T) {
+	fake, p := start(t, fakellm.Config{TokenDelay: 20 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	req := newRequest(t)
+	n := 0
+	req.OnDelta = func(string) {
+		if n++; n == 3 {
+			cancel()
+		}
+	}
+	_, err := p.Generate(ctx, req)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v; want context.Canceled", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for fake.Cancelled() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if fake.Cancelled() != 1 {
+		t.Fatalf("upstream saw %d cancellations; want 1", fake.Cancelled())
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{"": 0, "3": 3 * time.Second, "x": 0, "Thu, 01 Jan 2026 00:00:10 GMT": 10 * time.Second} {
+		if got := parseRetryAfter(in, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %v; want %v", in, got, want)
+		}
+	}
+}
