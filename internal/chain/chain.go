@@ -1,40 +1,79 @@
 // Package chain routes a bio request through a tenant's ordered providers
-// until one answers, recording why each one before it was passed over. The
-// last provider is always the template writer, which always answers.
+// until one answers with a bio that passes the output checks, within the
+// request's deadline. Each provider is guarded by a circuit breaker, a
+// concurrency limit with a short bounded wait, a per-attempt timeout and
+// retries with jittered backoff; the last provider is always the template
+// writer, which always answers, and a reserve of the deadline is kept for it.
 package chain
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/check"
 	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/telemetry"
 )
+
+// Template is what the chain needs of the template writer beyond a
+// provider: whether a profile is too thin for the length asked, so that a
+// model's short answer is flagged, not rejected.
+type Template interface {
+	provider.Provider
+	Thin(req *bio.Request) bool
+}
 
 // Chain is a tenant's ordered providers.
 //
 // A Chain is immutable and safe for concurrent use.
 type Chain struct {
-	providers []provider.Provider
+	guards        []*Guard
+	template      Template
+	allowExternal bool
+	reserve       time.Duration
+	now           func() time.Time
 }
 
-// New returns a chain of providers, which must end with a template provider.
-func New(providers ...provider.Provider) (*Chain, error) {
-	if len(providers) == 0 || providers[len(providers)-1].Kind() != provider.KindTemplate {
-		return nil, errors.New("a chain must end with a template provider")
+// Config configures a Chain.
+type Config struct {
+	// Guards are the model providers, in order.
+	Guards []*Guard
+	// Template answers when they all fail.
+	Template Template
+	// AllowExternal is the tenant's policy; without it an external
+	// provider is never called, whatever the configuration says.
+	AllowExternal bool
+	// Reserve is the part of the deadline kept for the template writer
+	// and the response. Default 500ms.
+	Reserve time.Duration
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns a chain.
+func New(cfg Config) (*Chain, error) {
+	if cfg.Template == nil {
+		return nil, errors.New("a chain needs a template provider")
 	}
-	return &Chain{providers: providers}, nil
+	if cfg.Reserve == 0 {
+		cfg.Reserve = 500 * time.Millisecond
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Chain{guards: cfg.Guards, template: cfg.Template, allowExternal: cfg.AllowExternal, reserve: cfg.Reserve, now: cfg.Now}, nil
 }
 
 // NeedsPrompt reports whether any provider of the chain uses a prompt.
-func (c *Chain) NeedsPrompt() bool {
-	for _, p := range c.providers {
-		if p.Kind() != provider.KindTemplate {
-			return true
-		}
-	}
-	return false
+func (c *Chain) NeedsPrompt() bool { return len(c.guards) > 0 }
+
+// Sink receives a streamed answer. Delta carries text in order; Reset says
+// that the text sent so far is void and the next Delta starts again.
+type Sink interface {
+	Delta(text string)
+	Reset(reason string)
 }
 
 // Outcome is the answer of a chain.
@@ -50,21 +89,153 @@ type Outcome struct {
 	UpstreamTime time.Duration
 }
 
-// Run asks each provider in turn until one answers.
-func (c *Chain) Run(ctx context.Context, req *provider.Request) (*Outcome, error) {
+// Run asks each provider in turn until one answers. sink, if not nil,
+// receives the text as it is written. Run fails only when ctx is cancelled
+// (the caller went away) or the template writer fails.
+func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Outcome, error) {
 	out := &Outcome{FallbackReasons: []string{}}
-	for i, p := range c.providers {
-		start := time.Now()
-		res, err := p.Generate(ctx, req)
-		out.UpstreamTime += time.Since(start)
+	thin := c.template.Thin(req.Bio)
+	for _, g := range c.guards {
+		start := c.now()
+		res, err := c.try(ctx, g, req, sink, thin)
+		d := c.now().Sub(start)
+		out.UpstreamTime += d
+		name := g.p.Name()
 		if err == nil {
-			out.Result, out.Provider, out.Kind = res, p.Name(), p.Kind()
-			out.Degraded = i > 0
+			telemetry.ObserveProvider(name, "ok", d, res.InputTokens, res.OutputTokens, res.CostUSD)
+			out.Result, out.Provider, out.Kind = res, name, g.p.Kind()
+			out.Degraded = len(out.FallbackReasons) > 0
 			return out, nil
 		}
-		out.FallbackReasons = append(out.FallbackReasons, p.Name()+":"+string(provider.ReasonOf(err)))
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		reason := provider.ReasonOf(err)
+		telemetry.ObserveProvider(name, string(reason), d, 0, 0, 0)
+		out.FallbackReasons = append(out.FallbackReasons, name+":"+string(reason))
 	}
-	return nil, fmt.Errorf("every provider failed: %v", out.FallbackReasons)
+	tr := *req
+	tr.Correction, tr.Previous = "", ""
+	tr.OnDelta = nil
+	if sink != nil {
+		tr.OnDelta = sink.Delta
+	}
+	start := c.now()
+	// The template writer runs even when the deadline has passed: it takes
+	// microseconds, and an answer is better than none.
+	res, err := c.template.Generate(context.WithoutCancel(ctx), &tr)
+	out.UpstreamTime += c.now().Sub(start)
+	if err != nil {
+		return nil, err
+	}
+	out.Result, out.Provider, out.Kind = res, c.template.Name(), c.template.Kind()
+	out.Degraded = len(c.guards) > 0
+	return out, nil
+}
+
+// try asks one guarded provider: with retries on retryable failures, one
+// corrective retry on an invalid answer, and resets of the sink when text
+// already sent is void.
+func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink Sink, thin bool) (*provider.Result, error) {
+	if g.p.Kind() == provider.KindExternal && !c.allowExternal {
+		return nil, provider.Errorf(provider.ReasonPolicy, "%s is external and the tenant's policy keeps data on premises", g.p.Name())
+	}
+	budget := func() time.Duration {
+		dl, ok := ctx.Deadline()
+		if !ok {
+			return g.s.Timeout
+		}
+		return dl.Sub(c.now()) - c.reserve
+	}
+	if budget() <= 0 {
+		return nil, provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
+	}
+	// An open breaker answers at once, without waiting for a slot.
+	if g.Breaker() == "open" {
+		return nil, provider.Errorf(provider.ReasonCircuitOpen, "%s: circuit open", g.p.Name())
+	}
+	if !g.acquire(ctx, budget()) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, provider.Errorf(provider.ReasonOverloaded, "%s: no free slot", g.p.Name())
+	}
+	defer g.release()
+
+	preq := *req
+	retries, corrected := 0, false
+	for {
+		left := budget()
+		if left <= 0 {
+			return nil, provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
+		}
+		timeout := min(g.s.Timeout, left)
+		actx, cancel := context.WithTimeout(ctx, timeout)
+		sent := false
+		var stream *check.Stream
+		preq.OnDelta = nil
+		if sink != nil {
+			stream = check.NewStream(req.Bio.Options.Format, func(d string) { sent = true; sink.Delta(d) })
+			preq.OnDelta = stream.Write
+		}
+		res, err := g.call(actx, &preq)
+		timedOut := actx.Err() == context.DeadlineExceeded
+		cancel()
+		if err == nil {
+			text, consistent := check.Clean(res.Text, req.Bio.Options.Format), true
+			if stream != nil {
+				text, consistent = stream.Close()
+			}
+			flags, verr := check.Verify(req.Bio, text, thin, c.now())
+			if verr == nil {
+				if !consistent {
+					sink.Reset("rewritten")
+					sink.Delta(text)
+				}
+				res.Text = text
+				res.Flags = append(res.Flags, flags...)
+				return res, nil
+			}
+			if sent {
+				sink.Reset(string(provider.ReasonInvalidOutput))
+			}
+			if corrected {
+				return nil, &provider.Error{Reason: provider.ReasonInvalidOutput, Err: verr}
+			}
+			corrected = true
+			var ce *check.Error
+			errors.As(verr, &ce)
+			preq.Correction, preq.Previous = ce.Correction(), text
+			continue
+		}
+		if sent {
+			sink.Reset(string(provider.ReasonOf(err)))
+		}
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return nil, err
+		}
+		if timedOut && provider.ReasonOf(err) != provider.ReasonTimeout {
+			err = &provider.Error{Reason: provider.ReasonTimeout, Err: err}
+		}
+		if !provider.IsRetryable(err) || retries >= g.s.Retries {
+			return nil, err
+		}
+		wait := provider.RetryAfterOf(err)
+		if wait == 0 {
+			wait = g.backoff(retries)
+		}
+		if wait >= budget() {
+			return nil, err // no time to wait for: move on
+		}
+		retries++
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+	}
 }
 
 // State is a provider's health as /readyz reports it.
@@ -73,13 +244,14 @@ type State struct {
 	Kind    string `json:"kind"`
 	State   string `json:"state"`
 	Breaker string `json:"breaker"`
+	Error   string `json:"error,omitempty"`
 }
 
-// States returns the state of each provider.
-func (c *Chain) States() []State {
-	out := make([]State, len(c.providers))
-	for i, p := range c.providers {
-		out[i] = State{Name: p.Name(), Kind: string(p.Kind()), State: "ok", Breaker: "closed"}
+// States returns the state of each provider, the template writer last.
+func (c *Chain) States(ctx context.Context) []State {
+	out := make([]State, 0, len(c.guards)+1)
+	for _, g := range c.guards {
+		out = append(out, g.State(ctx))
 	}
-	return out
+	return append(out, State{Name: c.template.Name(), Kind: string(c.template.Kind()), State: "ok", Breaker: "closed"})
 }

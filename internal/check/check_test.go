@@ -63,6 +63,28 @@ func TestStreamIsPrefixOfClean(t *testing.T) {
 	}
 }
 
+// TestStreamStartsAtOnce checks that a plain start is passed on with its
+// first token, so streaming adds no wait.
+func TestStreamStartsAtOnce(t *testing.T) {
+	var got strings.Builder
+	s := NewStream(bio.FormatParagraph, func(d string) { got.WriteString(d) })
+	s.Write("Ada")
+	if got.String() != "Ada" {
+		t.Fatalf("after the first token: sent %q", got.String())
+	}
+	s.Write(" Okafor leads")
+	if got.String() != "Ada Okafor leads" {
+		t.Fatalf("sent %q", got.String())
+	}
+	// A possible introduction waits for its line to end.
+	got.Reset()
+	s = NewStream(bio.FormatParagraph, func(d string) { got.WriteString(d) })
+	s.Write("Here is")
+	if got.String() != "" {
+		t.Fatalf("sent %q of a possible preamble", got.String())
+	}
+}
+
 func request(t *testing.T, body string) *bio.Request {
 	t.Helper()
 	req, err := bio.Decode([]byte(body))

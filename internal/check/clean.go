@@ -153,10 +153,11 @@ func unquote(s string) string {
 	return s
 }
 
-// Stream cleans text while it streams: it holds back the start until a
-// preamble can be told from the bio, and the last few characters, which a
-// later chunk may still change (a closing quote, markdown), so that what it
-// passes on is always a prefix of Clean of the whole text.
+// Stream cleans text while it streams: it holds back a first line that may
+// be an introduction, a last line that may be a closing remark, and closing
+// marks that a later chunk may still complete, so that what it passes on is
+// always a prefix of Clean of the whole text. A bio that starts plainly goes
+// out with its first token.
 //
 // The zero value is not usable; call NewStream. A Stream is not safe for
 // concurrent use.
@@ -168,9 +169,6 @@ type Stream struct {
 	started bool
 }
 
-// holdBack is how many cleaned characters stay unsent until the next chunk.
-const holdBack = 24
-
 // NewStream returns a Stream that passes cleaned text to emit.
 func NewStream(format bio.Format, emit func(string)) *Stream {
 	return &Stream{format: format, emit: emit}
@@ -181,31 +179,66 @@ func (s *Stream) Write(chunk string) {
 	s.raw.WriteString(chunk)
 	raw := s.raw.String()
 	if !s.started {
-		// Decide on a preamble once a second line has begun, or the first
-		// is long enough to be the bio itself.
+		// A first line that may be an introduction ("Here is...", a
+		// "**Title**") is held until it is complete; any other start goes
+		// out at once.
 		t := strings.TrimLeftFunc(raw, unicode.IsSpace)
-		i := strings.IndexByte(t, '\n')
-		if (i < 0 || strings.TrimSpace(t[i:]) == "") && len(t) < 200 {
+		if t == "" {
 			return
+		}
+		if mayBePreamble(t) {
+			i := strings.IndexByte(t, '\n')
+			if (i < 0 || strings.TrimSpace(t[i:]) == "") && len(t) < 200 {
+				return
+			}
 		}
 		s.started = true
 	}
-	// Only complete lines are cleaned: a line still arriving may turn out to
-	// be a closing remark ("Let me know...") that Clean drops.
+	// A line still arriving after the first may be a closing remark
+	// ("Let me know...") that Clean drops: hold it until it cannot be.
+	// A line shorter than three characters may still become a bullet mark.
 	if i := strings.LastIndexByte(raw, '\n'); i >= 0 {
-		raw = raw[:i]
-	} else if len(raw) < 200 {
+		if last := strings.TrimSpace(raw[i+1:]); len(last) < 3 || mayBePostamble(last) {
+			raw = raw[:i]
+		}
+	} else if len(strings.TrimSpace(raw)) < 3 {
 		return
 	}
 	c := Clean(raw, s.format)
-	cut := len(c) - holdBack
-	for cut > 0 && !utf8.RuneStart(c[cut]) {
-		cut--
-	}
-	if cut <= s.emitted.Len() {
+	// The end of the text may still change: a closing quote or "**" split
+	// across chunks.
+	c = strings.TrimRight(c, " *_\"'”»`")
+	if len(c) <= s.emitted.Len() {
 		return
 	}
-	s.send(c[:cut])
+	s.send(c)
+}
+
+func mayBePreamble(t string) bool {
+	if strings.ContainsAny(t[:1], "#*_\"“«`'") {
+		return true
+	}
+	l := strings.ToLower(t)
+	for _, p := range preambleStarts {
+		if strings.HasPrefix(l, p) || strings.HasPrefix(p, l) {
+			return true
+		}
+	}
+	// A title ("Ada Okafor: Professional Bio"). A rarer introduction that
+	// is only recognised when complete makes Close report the sent text
+	// inconsistent, and the caller resets the client's copy.
+	first, _, _ := strings.Cut(l, "\n")
+	return strings.Contains(first, "bio") || strings.Contains(first, "profile")
+}
+
+func mayBePostamble(line string) bool {
+	l := strings.ToLower(strings.Trim(line, "*_ "))
+	for _, p := range postambleStarts {
+		if strings.HasPrefix(l, p) || strings.HasPrefix(p, l) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Stream) send(prefix string) {

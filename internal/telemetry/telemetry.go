@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -78,4 +79,42 @@ func NewLogger(w io.Writer, level, format string) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// breakerStates holds each provider's breaker state for the gauge.
+var breakerStates sync.Map // provider name -> *atomic.Int64 (0 closed, 1 half-open, 2 open)
+
+// BreakerChanged records a provider's breaker state: "closed",
+// "half-open" or "open".
+func BreakerChanged(provider, state string) {
+	v, loaded := breakerStates.LoadOrStore(provider, new(atomic.Int64))
+	a := v.(*atomic.Int64)
+	if !loaded {
+		Set.GetOrCreateGauge(`biogen_breaker_state{provider="`+provider+`"}`, func() float64 { return float64(a.Load()) })
+	}
+	switch state {
+	case "open":
+		a.Store(2)
+	case "half-open":
+		a.Store(1)
+	default:
+		a.Store(0)
+	}
+	Set.GetOrCreateCounter(`biogen_breaker_transitions_total{provider="` + provider + `",to="` + state + `"}`).Inc()
+}
+
+// ObserveProvider records one provider attempt sequence: its outcome ("ok"
+// or a fallback reason), its time, and the tokens and cost of an answer.
+func ObserveProvider(provider, outcome string, d time.Duration, in, out int, cost float64) {
+	Set.GetOrCreateCounter(`biogen_provider_requests_total{provider="` + provider + `",outcome="` + outcome + `"}`).Inc()
+	Set.GetOrCreatePrometheusHistogramExt(`biogen_provider_duration_seconds{provider="`+provider+`"}`, durationBuckets).Update(d.Seconds())
+	if in > 0 {
+		Set.GetOrCreateCounter(`biogen_tokens_total{provider="` + provider + `",kind="input"}`).Add(in)
+	}
+	if out > 0 {
+		Set.GetOrCreateCounter(`biogen_tokens_total{provider="` + provider + `",kind="output"}`).Add(out)
+	}
+	if cost > 0 {
+		Set.GetOrCreateFloatCounter(`biogen_cost_usd_total{provider="` + provider + `"}`).Add(cost)
+	}
 }

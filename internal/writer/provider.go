@@ -3,6 +3,7 @@ package writer
 import (
 	"context"
 
+	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/provider"
 )
 
@@ -33,4 +34,12 @@ func (p *Provider) Generate(_ context.Context, req *provider.Request) (*provider
 		req.OnDelta(b.Text)
 	}
 	return &provider.Result{Text: b.Text, Model: Model, Flags: b.Flags}, nil
+}
+
+// Thin reports whether req's profile holds too few facts for the length
+// asked: the template writer would flag its bio sparse_profile. The chain
+// lets a model's bio fall short for such a profile too, flagged the same way.
+func (p *Provider) Thin(req *bio.Request) bool {
+	b := p.w.Write(req, 0)
+	return b.sparse()
 }

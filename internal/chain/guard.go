@@ -1,0 +1,195 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/telemetry"
+)
+
+// Settings guard one provider. Zero fields take the defaults given.
+type Settings struct {
+	// Timeout bounds one attempt. Default 8s.
+	Timeout time.Duration
+	// Retries is how many times a retryable failure (a refused
+	// connection, a 429, a 5xx, a cut stream) is tried again. Default 1;
+	// set -1 for none.
+	Retries int
+	// BackoffBase and BackoffMax shape the exponential backoff with full
+	// jitter between retries. Defaults 100ms and 2s. A Retry-After from
+	// the upstream replaces the backoff.
+	BackoffBase, BackoffMax time.Duration
+	// MaxConcurrent is how many calls may be in flight. Default 4.
+	MaxConcurrent int
+	// QueueWait is how long a request waits for a free slot before it
+	// moves on with reason overloaded. Default 100ms.
+	QueueWait time.Duration
+	// FailureThreshold is how many consecutive failures open the breaker.
+	// Default 5.
+	FailureThreshold uint32
+	// OpenTimeout is how long the breaker stays open before one probe is
+	// let through (half-open). Default 10s.
+	OpenTimeout time.Duration
+}
+
+func (s *Settings) setDefaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&s.Timeout, 8*time.Second)
+	def(&s.BackoffBase, 100*time.Millisecond)
+	def(&s.BackoffMax, 2*time.Second)
+	def(&s.QueueWait, 100*time.Millisecond)
+	def(&s.OpenTimeout, 10*time.Second)
+	if s.Retries == 0 {
+		s.Retries = 1
+	} else if s.Retries < 0 {
+		s.Retries = 0
+	}
+	if s.MaxConcurrent <= 0 {
+		s.MaxConcurrent = 4
+	}
+	if s.FailureThreshold == 0 {
+		s.FailureThreshold = 5
+	}
+}
+
+// Checker is implemented by providers that can tell whether their upstream
+// is reachable and has the model (for /readyz).
+type Checker interface {
+	Check(ctx context.Context) error
+}
+
+// Guard wraps one provider with its circuit breaker and concurrency limit.
+// Every chain that uses the provider shares its Guard, so the breaker sees
+// all of the provider's traffic.
+//
+// A Guard is safe for concurrent use; create it with NewGuard.
+type Guard struct {
+	p   provider.Provider
+	s   Settings
+	cb  *gobreaker.CircuitBreaker[*provider.Result]
+	sem chan struct{}
+
+	mu        sync.Mutex
+	checkedAt time.Time
+	checkErr  error
+}
+
+// NewGuard guards p.
+func NewGuard(p provider.Provider, s Settings) *Guard {
+	s.setDefaults()
+	g := &Guard{p: p, s: s, sem: make(chan struct{}, s.MaxConcurrent)}
+	g.cb = gobreaker.NewCircuitBreaker[*provider.Result](gobreaker.Settings{
+		Name:        p.Name(),
+		MaxRequests: 1,
+		Interval:    time.Minute,
+		Timeout:     s.OpenTimeout,
+		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= s.FailureThreshold },
+		// A caller that went away says nothing about the model.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+		OnStateChange: func(name string, from, to gobreaker.State) {
+			telemetry.BreakerChanged(name, to.String())
+		},
+	})
+	telemetry.BreakerChanged(p.Name(), gobreaker.StateClosed.String())
+	return g
+}
+
+// Provider returns the guarded provider.
+func (g *Guard) Provider() provider.Provider { return g.p }
+
+// acquire takes a concurrency slot, waiting at most QueueWait or wait,
+// whichever is shorter.
+func (g *Guard) acquire(ctx context.Context, wait time.Duration) bool {
+	select {
+	case g.sem <- struct{}{}:
+		return true
+	default:
+	}
+	if wait > g.s.QueueWait {
+		wait = g.s.QueueWait
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case g.sem <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (g *Guard) release() { <-g.sem }
+
+// call runs one attempt through the breaker.
+func (g *Guard) call(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	res, err := g.cb.Execute(func() (*provider.Result, error) { return g.p.Generate(ctx, req) })
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		return nil, &provider.Error{Reason: provider.ReasonCircuitOpen, Err: err}
+	}
+	return res, err
+}
+
+// backoff returns the wait before retry n (from 0): full jitter over an
+// exponentially growing cap.
+func (g *Guard) backoff(n int) time.Duration {
+	d := g.s.BackoffBase << n
+	if d <= 0 || d > g.s.BackoffMax {
+		d = g.s.BackoffMax
+	}
+	return time.Duration(rand.Int64N(int64(d) + 1))
+}
+
+// Breaker returns the breaker state: "closed", "half_open" or "open".
+func (g *Guard) Breaker() string {
+	switch g.cb.State() {
+	case gobreaker.StateOpen:
+		return "open"
+	case gobreaker.StateHalfOpen:
+		return "half_open"
+	}
+	return "closed"
+}
+
+// checkEvery is how long a reachability check is reused by /readyz.
+const checkEvery = 5 * time.Second
+
+// State reports the provider's health for /readyz: the breaker state and,
+// for providers that can check their upstream, whether it answers.
+func (g *Guard) State(ctx context.Context) State {
+	st := State{Name: g.p.Name(), Kind: string(g.p.Kind()), State: "ok", Breaker: g.Breaker()}
+	if c, ok := g.p.(Checker); ok {
+		g.mu.Lock()
+		if time.Since(g.checkedAt) > checkEvery {
+			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			g.checkErr = c.Check(cctx)
+			cancel()
+			g.checkedAt = time.Now()
+		}
+		err := g.checkErr
+		g.mu.Unlock()
+		if err != nil {
+			st.State = "unreachable"
+			st.Error = "the upstream does not answer or lacks the model"
+		}
+	}
+	switch {
+	case st.State == "unreachable":
+	case st.Breaker == "open":
+		st.State = "circuit_open"
+	case st.Breaker == "half_open":
+		st.State = "degraded"
+	}
+	return st
+}
