@@ -15,6 +15,7 @@ import (
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/httpapi"
+	"github.com/biogen/biogen/internal/ollama"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/service"
@@ -24,9 +25,10 @@ import (
 
 // App is a wired biogen.
 type App struct {
-	Config *config.Config
-	Server *httpapi.Server
-	log    *slog.Logger
+	Config  *config.Config
+	Server  *httpapi.Server
+	log     *slog.Logger
+	ollamas []*ollama.Provider
 }
 
 // Build wires an App from a validated configuration.
@@ -39,27 +41,44 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	providers := map[string]provider.Provider{}
-	w := &writer.Writer{}
+	tp := writer.NewProvider("template", &writer.Writer{})
+	guards := map[string]*chain.Guard{}
 	for i, pc := range cfg.Providers {
-		switch pc.Kind {
-		case config.KindTemplate:
-			providers[pc.Name] = writer.NewProvider(pc.Name, w)
-		default:
-			return nil, fmt.Errorf("providers[%d].kind: %q providers are not available in this build yet", i, pc.Kind)
+		p, err := newProvider(pc)
+		if err != nil {
+			return nil, fmt.Errorf("providers[%d]: %w", i, err)
 		}
+		if p == nil {
+			continue // the template writer
+		}
+		guards[pc.Name] = chain.NewGuard(p, chain.Settings{
+			Timeout: pc.Timeout, Retries: pc.Retries, BackoffBase: pc.BackoffBase, BackoffMax: pc.BackoffMax,
+			MaxConcurrent: pc.MaxConcurrent, QueueWait: pc.QueueWait,
+			FailureThreshold: pc.BreakerFailures, OpenTimeout: pc.BreakerOpen,
+		})
 	}
 	chains := map[string]*chain.Chain{}
 	for _, t := range tenants.Tenants() {
-		ps := make([]provider.Provider, len(t.Chain))
-		for i, name := range t.Chain {
-			ps[i] = providers[name]
+		var gs []*chain.Guard
+		for _, name := range t.Chain {
+			if g := guards[name]; g != nil {
+				gs = append(gs, g)
+			}
 		}
-		c, err := chain.New(ps...)
+		c, err := chain.New(chain.Config{
+			Guards: gs, Template: tp, Reserve: cfg.Server.TemplateReserve,
+			AllowExternal: t.Policy == tenant.AllowExternal,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
 		}
 		chains[t.ID] = c
+	}
+	var checks []*ollama.Provider
+	for _, g := range guards {
+		if op, ok := g.Provider().(*ollama.Provider); ok {
+			checks = append(checks, op)
+		}
 	}
 	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, Timeout: cfg.Server.RequestTimeout})
 	s := cfg.Server
@@ -76,7 +95,39 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, Server: srv, log: log}, nil
+	return &App{Config: cfg, Server: srv, log: log, ollamas: checks}, nil
+}
+
+// newProvider builds the provider a configuration entry describes; nil for
+// the template writer, which every chain has anyway.
+func newProvider(pc config.Provider) (provider.Provider, error) {
+	switch pc.Kind {
+	case config.KindTemplate:
+		return nil, nil
+	case config.KindOllama:
+		return ollama.New(ollama.Config{
+			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
+			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing,
+		})
+	}
+	return nil, fmt.Errorf("kind %q providers are not available in this build yet", pc.Kind)
+}
+
+// CheckModels checks that every Ollama provider's server answers and has
+// its model, pulling missing ones where configured. A failure is logged,
+// not fatal: biogen answers from the next provider, the template writer at
+// worst, and /readyz shows the provider unreachable.
+func (a *App) CheckModels(ctx context.Context) {
+	for _, p := range a.ollamas {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := p.Ensure(cctx)
+		cancel()
+		if err != nil {
+			a.log.Warn("model check failed; requests will fall back", "provider", p.Name(), "model", p.Model(), "error", err.Error())
+			continue
+		}
+		a.log.Info("model ready", "provider", p.Name(), "model", p.Model())
+	}
 }
 
 // Run listens on the configured addresses and serves until ctx is done,
@@ -107,6 +158,7 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 	if a.Config.KeylessLoopback {
 		a.log.Warn("serving a tenant without API keys: allowed on loopback only; configure keys before exposing biogen (docs/config.md)")
 	}
+	a.CheckModels(ctx)
 	if ready != nil {
 		ready(ln.Addr(), adminAddr)
 	}

@@ -75,7 +75,7 @@ func TestRunServesAndStops(t *testing.T) {
 }
 
 func TestBuildRefusesUnavailableProviders(t *testing.T) {
-	cfg := loadConfig(t, "providers:\n  - name: big\n    kind: ollama\n    model: llama3.1:8b\ntenants:\n  - id: a\n    chain: [big]\n")
+	cfg := loadConfig(t, "providers:\n  - name: ext\n    kind: external\n    base_url: http://127.0.0.1:1\n    model: m\n    api_key_env: K\ntenants:\n  - id: a\n    policy: allow_external\n    chain: [ext]\n")
 	if _, err := Build(cfg, quiet); err == nil || !strings.Contains(err.Error(), "providers[0]") {
 		t.Fatalf("got %v", err)
 	}

@@ -270,8 +270,12 @@ type recorder struct {
 	events []string
 }
 
-func (r *recorder) Delta(s string)      { r.mu.Lock(); r.events = append(r.events, "d:"+s); r.mu.Unlock() }
-func (r *recorder) Reset(reason string) { r.mu.Lock(); r.events = append(r.events, "reset:"+reason); r.mu.Unlock() }
+func (r *recorder) Delta(s string) { r.mu.Lock(); r.events = append(r.events, "d:"+s); r.mu.Unlock() }
+func (r *recorder) Reset(reason string) {
+	r.mu.Lock()
+	r.events = append(r.events, "reset:"+reason)
+	r.mu.Unlock()
+}
 
 func (r *recorder) text() (before, after string, resets int) {
 	for _, e := range r.events {

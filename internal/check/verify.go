@@ -84,6 +84,14 @@ func Verify(req *bio.Request, text string, thin bool, now time.Time) ([]string, 
 		}
 	}
 	rest := maskProfile(text, p)
+	if !o.English() {
+		// The person and pronoun checks read English words; for another
+		// language only the checks above apply.
+		if !strings.Contains(strings.ToLower(text), strings.ToLower(p.Name)) && o.Perspective == bio.PerspectiveThird {
+			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
+		}
+		return flags, nil
+	}
 	if o.Perspective == bio.PerspectiveThird {
 		if bio.HasPersonWord(rest, bio.FirstPersonWords, nil) {
 			return nil, &Error{ProblemPerson, "it was written in the first person; write in the third person"}

@@ -56,6 +56,9 @@ type Server struct {
 	// RequestTimeout is the deadline of one bio request, all providers
 	// included. Default 20s (a synchronous Workday call allows about 24s).
 	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// TemplateReserve is the part of RequestTimeout kept for the template
+	// writer when every model fails. Default 500ms.
+	TemplateReserve time.Duration `yaml:"template_reserve"`
 	// ShutdownGrace is how long in-flight requests may take to finish
 	// after SIGTERM or SIGINT. Default 25s.
 	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
@@ -105,10 +108,37 @@ type Provider struct {
 	BaseURL string `yaml:"base_url"`
 	// APIKeyEnv names the environment variable holding the API key (external).
 	APIKeyEnv string `yaml:"api_key_env"`
-	// Timeout bounds one call. Default 8s.
+	// Timeout bounds one attempt. Default 8s.
 	Timeout time.Duration `yaml:"timeout"`
 	// MaxConcurrent limits calls in flight. Default 4.
 	MaxConcurrent int `yaml:"max_concurrent"`
+	// QueueWait is how long a request waits for a free slot before moving
+	// on (reason overloaded). Default 100ms.
+	QueueWait time.Duration `yaml:"queue_wait"`
+	// Retries of a retryable failure. Default 1; -1 for none.
+	Retries int `yaml:"retries"`
+	// BackoffBase and BackoffMax shape the jittered backoff. Defaults
+	// 100ms and 2s.
+	BackoffBase time.Duration `yaml:"backoff_base"`
+	BackoffMax  time.Duration `yaml:"backoff_max"`
+	// BreakerFailures is how many consecutive failures open the breaker.
+	// Default 5.
+	BreakerFailures uint32 `yaml:"breaker_failures"`
+	// BreakerOpen is how long the breaker stays open before a probe.
+	// Default 10s.
+	BreakerOpen time.Duration `yaml:"breaker_open"`
+	// KeepAlive keeps an Ollama model loaded. Default 30m.
+	KeepAlive time.Duration `yaml:"keep_alive"`
+	// Temperature of sampling. Default 0.4.
+	Temperature float64 `yaml:"temperature"`
+	// NumCtx is an Ollama model's context window. Default 4096.
+	NumCtx int `yaml:"num_ctx"`
+	// PullMissing pulls a missing Ollama model at start-up. Default false.
+	PullMissing bool `yaml:"pull_missing"`
+	// CostPer1KInput and CostPer1KOutput price an external API's tokens in
+	// USD, for usage.cost_usd and the cost metric. Default 0.
+	CostPer1KInput  float64 `yaml:"cost_per_1k_input"`
+	CostPer1KOutput float64 `yaml:"cost_per_1k_output"`
 }
 
 // Defaults of the server.
@@ -246,6 +276,7 @@ func (c *Config) SetDefaults() {
 	setDuration(&s.IdleTimeout, 60*time.Second)
 	setDuration(&s.RequestTimeout, 20*time.Second)
 	setDuration(&s.ShutdownGrace, 25*time.Second)
+	setDuration(&s.TemplateReserve, 500*time.Millisecond)
 	setInt(&s.MaxInFlight, 1024)
 	setInt(&s.MaxConns, 10000)
 	if c.Log.Level == "" {
@@ -332,11 +363,14 @@ func (c *Config) Validate() error {
 	}{
 		{"server.read_timeout", s.ReadTimeout}, {"server.write_timeout", s.WriteTimeout},
 		{"server.idle_timeout", s.IdleTimeout}, {"server.request_timeout", s.RequestTimeout},
-		{"server.shutdown_grace", s.ShutdownGrace},
+		{"server.shutdown_grace", s.ShutdownGrace}, {"server.template_reserve", s.TemplateReserve},
 	} {
 		if x.v < 0 {
 			return fmt.Errorf("%s: %s must not be negative", x.key, x.v)
 		}
+	}
+	if s.TemplateReserve >= s.RequestTimeout {
+		return fmt.Errorf("server.template_reserve: %s must be less than server.request_timeout (%s)", s.TemplateReserve, s.RequestTimeout)
 	}
 	if s.WriteTimeout <= s.RequestTimeout {
 		return fmt.Errorf("server.write_timeout: %s must exceed server.request_timeout (%s), or long answers are cut off", s.WriteTimeout, s.RequestTimeout)
@@ -384,6 +418,23 @@ func (c *Config) Validate() error {
 		}
 		if p.MaxConcurrent < 1 {
 			return fmt.Errorf("%s.max_concurrent: %d must be at least 1", key, p.MaxConcurrent)
+		}
+		if p.Retries < -1 || p.Retries > 5 {
+			return fmt.Errorf("%s.retries: %d must be between -1 (none) and 5", key, p.Retries)
+		}
+		for _, d := range []struct {
+			k string
+			v time.Duration
+		}{{"queue_wait", p.QueueWait}, {"backoff_base", p.BackoffBase}, {"backoff_max", p.BackoffMax}, {"breaker_open", p.BreakerOpen}, {"keep_alive", p.KeepAlive}} {
+			if d.v < 0 {
+				return fmt.Errorf("%s.%s: %s must not be negative", key, d.k, d.v)
+			}
+		}
+		if p.Temperature < 0 || p.Temperature > 2 {
+			return fmt.Errorf("%s.temperature: %g must be between 0 and 2", key, p.Temperature)
+		}
+		if p.CostPer1KInput < 0 || p.CostPer1KOutput < 0 {
+			return fmt.Errorf("%s.cost_per_1k_input/output: prices must not be negative", key)
 		}
 	}
 	loopback := isLoopback(s.Addr)

@@ -35,7 +35,7 @@ const (
 	FaultSlowTokens Fault = "slow_tokens" // wait SlowDelay between tokens
 	Fault500        Fault = "500"
 	Fault503        Fault = "503"
-	Fault429        Fault = "429" // with Retry-After
+	Fault429        Fault = "429"       // with Retry-After
 	FaultMalformed  Fault = "malformed" // a 200 whose body is not JSON
 	FaultCut        Fault = "cut"       // the connection drops after a few tokens
 	FaultUnusable   Fault = "unusable"  // valid JSON, a text no bio check accepts

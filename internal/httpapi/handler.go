@@ -284,7 +284,7 @@ func (s *Server) handleReadyz(x *exchange) {
 		if c == nil {
 			continue
 		}
-		for _, st := range c.States() {
+		for _, st := range c.States(x.ctx) {
 			if !seen[st.Name] {
 				seen[st.Name] = true
 				states = append(states, st)

@@ -93,13 +93,13 @@ func startServer(t testing.TB, o testOptions) *testServer {
 		t.Fatal(err)
 	}
 	tp := writer.NewProvider("template", &writer.Writer{})
+	var guards []*chain.Guard
+	if o.first != nil {
+		guards = []*chain.Guard{chain.NewGuard(o.first, chain.Settings{Retries: -1})}
+	}
 	chains := map[string]*chain.Chain{}
 	for _, c := range configs {
-		ps := []provider.Provider{tp}
-		if o.first != nil {
-			ps = []provider.Provider{o.first, tp}
-		}
-		chains[c.ID], _ = chain.New(ps...)
+		chains[c.ID], _ = chain.New(chain.Config{Guards: guards, Template: tp})
 	}
 	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, Timeout: 5 * time.Second})
 	logs := &syncBuffer{}

@@ -2,16 +2,24 @@ package httpapi
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"runtime/debug"
+	"sync"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/biogen/biogen/internal/bio"
 )
 
+// pingEvery is how often a stream that is waiting for a model sends an SSE
+// comment, which is also how a client that went away is noticed.
+const pingEvery = time.Second
+
 // stream answers a bio request as server-sent events: a delta per piece of
-// text as the provider writes it, then done with the whole response object.
+// text as the provider writes it, reset when a provider failed after text
+// was sent, then done with the whole response object.
 //
 // fasthttp runs the stream writer after the handler returns, so everything
 // it needs is copied out of the RequestCtx first. A write or flush error is
@@ -31,34 +39,23 @@ func (s *Server) stream(x *exchange, req *bio.Request) {
 
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.release()
+		sctx, cancel := s.detach()
+		defer cancel()
+		sink := &sseSink{w: w, cancel: cancel}
 		status := fasthttp.StatusOK
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("stream panic", "request_id", id, "panic", r, "stack", string(debug.Stack()))
 				e := newError(fasthttp.StatusInternalServerError, codeInternal, "the request could not be completed; quote the request id when reporting it")
-				writeEvent(w, "error", problemOf(id, e))
-				w.Flush()
+				sink.event("error", problemOf(id, e))
 				status = e.status
 			}
 			s.observe(x, status, method)
 		}()
-		sctx, cancel := s.detach()
-		defer cancel()
-		broken := false
-		onDelta := func(text string) {
-			if broken {
-				return
-			}
-			writeEvent(w, "delta", struct {
-				Text string `json:"text"`
-			}{text})
-			if err := w.Flush(); err != nil {
-				broken = true
-				cancel()
-			}
-		}
-		resp, err := s.svc.Generate(sctx, tenantID, id, req, onDelta)
-		if broken {
+		stopPing := sink.ping(sctx)
+		resp, err := s.svc.Generate(sctx, tenantID, id, req, sink)
+		stopPing()
+		if sink.gone() {
 			status = 499 // client closed the connection
 			return
 		}
@@ -67,25 +64,94 @@ func (s *Server) stream(x *exchange, req *bio.Request) {
 			if internal {
 				s.log.Error("stream failed", "request_id", id, "error", err.Error())
 			}
-			writeEvent(w, "error", problemOf(id, e))
-			w.Flush()
+			sink.event("error", problemOf(id, e))
 			status = e.status
 			return
 		}
 		s.observeOverhead(resp)
-		writeEvent(w, "done", resp)
-		w.Flush()
+		sink.event("done", resp)
 	})
 }
 
-func writeEvent(w *bufio.Writer, event string, v any) {
+// sseSink writes a chain's deltas and resets as events. Writes come from the
+// generation and from the pinger, so they are serialised.
+type sseSink struct {
+	mu     sync.Mutex
+	w      *bufio.Writer
+	cancel context.CancelFunc
+	broken bool
+}
+
+func (k *sseSink) Delta(text string) {
+	k.event("delta", struct {
+		Text string `json:"text"`
+	}{text})
+}
+
+func (k *sseSink) Reset(reason string) {
+	k.event("reset", struct {
+		Reason string `json:"reason"`
+	}{reason})
+}
+
+func (k *sseSink) gone() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.broken
+}
+
+// event writes one event and flushes it; a failure means the client went
+// away, and cancels the generation so the upstream stops too.
+func (k *sseSink) event(name string, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic("httpapi: cannot encode event: " + err.Error())
 	}
-	w.WriteString("event: ")
-	w.WriteString(event)
-	w.WriteString("\ndata: ")
-	w.Write(b)
-	w.WriteString("\n\n")
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.broken {
+		return
+	}
+	k.w.WriteString("event: ")
+	k.w.WriteString(name)
+	k.w.WriteString("\ndata: ")
+	k.w.Write(b)
+	k.w.WriteString("\n\n")
+	k.flushLocked()
+}
+
+func (k *sseSink) flushLocked() {
+	if err := k.w.Flush(); err != nil {
+		k.broken = true
+		k.cancel()
+	}
+}
+
+// ping sends a comment line every pingEvery until the returned func is
+// called.
+func (k *sseSink) ping(ctx context.Context) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(pingEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				k.mu.Lock()
+				if !k.broken {
+					k.w.WriteString(": ping\n\n")
+					k.flushLocked()
+				}
+				k.mu.Unlock()
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }

@@ -103,9 +103,10 @@ func (s *Service) PromptVersion() string { return s.prompt.Version() }
 // Chain returns the chain of a tenant, or nil.
 func (s *Service) Chain(tenantID string) *chain.Chain { return s.chains[tenantID] }
 
-// Generate writes the bio for req on behalf of tenantID. onDelta, if not
-// nil, receives the text as it is written.
-func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req *bio.Request, onDelta func(string)) (*Response, error) {
+// Generate writes the bio for req on behalf of tenantID. sink, if not nil,
+// receives the text as it is written (and resets, when a provider fails
+// after sending text).
+func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req *bio.Request, sink chain.Sink) (*Response, error) {
 	start := s.now()
 	c := s.chains[tenantID]
 	if c == nil {
@@ -114,7 +115,7 @@ func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req 
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
-	preq := &provider.Request{Bio: req, OnDelta: onDelta}
+	preq := &provider.Request{Bio: req}
 	if req.Regenerate {
 		preq.Variant = 1 + rand.Uint64N(1<<32)
 	}
@@ -125,14 +126,15 @@ func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req 
 		}
 		preq.Messages = m
 	}
-	out, err := c.Run(ctx, preq)
+	out, err := c.Run(ctx, preq, sink)
 	if err != nil {
 		return nil, err
 	}
 	res := out.Result
-	flags := res.Flags
-	if flags == nil {
-		flags = []string{}
+	flags := append([]string{}, res.Flags...)
+	if out.Kind != provider.KindTemplate && !req.Options.English() {
+		// A model was asked for the language; nothing here can confirm it.
+		flags = appendFlag(flags, bio.FlagNeedsReview)
 	}
 	now := s.now()
 	r := &Response{
@@ -154,4 +156,13 @@ func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req 
 	}
 	telemetry.ObserveBio(r.Source, r.Provider, r.Cache, r.Degraded, r.FallbackReasons, r.Flags)
 	return r, nil
+}
+
+func appendFlag(flags []string, f string) []string {
+	for _, x := range flags {
+		if x == f {
+			return flags
+		}
+	}
+	return append(flags, f)
 }

@@ -1,0 +1,309 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/fakellm"
+	"github.com/biogen/biogen/internal/service"
+)
+
+const bioRequest = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Principal Data Engineer",
+	"company":"Northwind Health","years_experience":12,"skills":["Go","Kafka","PostgreSQL"],
+	"achievements":["Cut claims processing time from 3 days to 4 hours"]},"options":{"length":"short"}}`
+
+// running is a biogen started for one test.
+type running struct {
+	base   string
+	client *http.Client
+}
+
+// startApp runs biogen with the given providers and tenant chain.
+func startApp(t *testing.T, providers, chain string, extra string) *running {
+	t.Helper()
+	yaml := "server:\n  addr: 127.0.0.1:0\n  shutdown_grace: 5s\n  request_timeout: 10s\n  write_timeout: 20s\n" + extra +
+		"providers:\n" + providers +
+		"tenants:\n  - id: acme\n    chain: [" + chain + "]\n    rate_limit:\n      requests_per_second: 100000\n"
+	cfg := loadConfig(t, yaml)
+	a, err := Build(cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, func(p, _ net.Addr) { addrs <- p }) }()
+	var addr net.Addr
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("Run: %v", err)
+	}
+	r := &running{base: "http://" + addr.String(), client: &http.Client{Timeout: cfg.Server.RequestTimeout + time.Second}}
+	t.Cleanup(func() {
+		r.client.CloseIdleConnections()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	return r
+}
+
+func (r *running) bio(t *testing.T) service.Response {
+	t.Helper()
+	resp, err := r.client.Post(r.base+"/v1/bios", "application/json", strings.NewReader(bioRequest))
+	if err != nil {
+		t.Fatalf("request: %v", err) // includes a client timeout: an answer later than the deadline
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	var out service.Response
+	if err := json.Unmarshal(body, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func fakeServer(t *testing.T, cfg fakellm.Config) (*fakellm.Server, string) {
+	t.Helper()
+	f := fakellm.New(cfg)
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv.URL
+}
+
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
+
+func ollamaProvider(name, host string) string {
+	return fmt.Sprintf("  - name: %s\n    kind: ollama\n    model: writer\n    host: %s\n    timeout: 400ms\n    backoff_base: 10ms\n", name, host)
+}
+
+// faultReasons is the reason the chain reports for each fault.
+var faultReasons = map[fakellm.Fault]string{
+	fakellm.FaultHang:       "timeout",
+	fakellm.FaultSlowFirst:  "timeout",
+	fakellm.FaultSlowTokens: "timeout",
+	fakellm.Fault500:        "unavailable",
+	fakellm.Fault503:        "overloaded",
+	fakellm.Fault429:        "rate_limited",
+	fakellm.FaultMalformed:  "error",
+	fakellm.FaultCut:        "unavailable",
+	fakellm.FaultUnusable:   "invalid_output",
+}
+
+// TestFaultMatrix puts every fault at every position of a two-model chain
+// and checks each answer's source, provider, degraded and fallback_reasons.
+func TestFaultMatrix(t *testing.T) {
+	faults := append([]fakellm.Fault{"refused"}, fakellm.Faults...)
+	for _, fault := range faults {
+		want := faultReasons[fault]
+		if fault == "refused" {
+			want = "unavailable"
+		}
+		faulty := func(t *testing.T) string {
+			if fault == "refused" {
+				return closedPort(t)
+			}
+			_, url := fakeServer(t, fakellm.Config{Fault: func(int64) fakellm.Fault { return fault }, SlowDelay: 5 * time.Second, RetryAfter: "0"})
+			return url
+		}
+		t.Run(string(fault)+"/first", func(t *testing.T) {
+			_, healthy := fakeServer(t, fakellm.Config{})
+			r := startApp(t, ollamaProvider("big", faulty(t))+ollamaProvider("small", healthy), "big, small", "")
+			got := r.bio(t)
+			if got.Source != "ollama" || got.Provider != "small" || !got.Degraded || strings.Join(got.FallbackReasons, ",") != "big:"+want {
+				t.Fatalf("got source %s provider %s degraded %v reasons %v; want small after big:%s", got.Source, got.Provider, got.Degraded, got.FallbackReasons, want)
+			}
+			if !strings.Contains(got.Bio, "Ada Okafor") || got.Usage.OutputTokens == 0 {
+				t.Fatalf("bio %q usage %+v", got.Bio, got.Usage)
+			}
+		})
+		t.Run(string(fault)+"/second", func(t *testing.T) {
+			r := startApp(t, ollamaProvider("big", closedPort(t))+ollamaProvider("small", faulty(t)), "big, small", "")
+			got := r.bio(t)
+			if got.Source != "template" || got.Provider != "template" || !got.Degraded ||
+				strings.Join(got.FallbackReasons, ",") != "big:unavailable,small:"+want {
+				t.Fatalf("got source %s degraded %v reasons %v; want template after big:unavailable,small:%s", got.Source, got.Degraded, got.FallbackReasons, want)
+			}
+		})
+	}
+}
+
+func TestHealthyFirstProvider(t *testing.T) {
+	fake, url := fakeServer(t, fakellm.Config{Models: []string{"writer"}, Preamble: true})
+	r := startApp(t, ollamaProvider("big", url), "big", "")
+	got := r.bio(t)
+	if got.Source != "ollama" || got.Provider != "big" || got.Model != "writer" || got.Degraded || len(got.FallbackReasons) != 0 {
+		t.Fatalf("got %+v", got)
+	}
+	if strings.HasPrefix(got.Bio, "Here is") || fake.Requests() != 1 {
+		t.Fatalf("preamble kept or %d requests: %q", fake.Requests(), got.Bio)
+	}
+	if got.Usage.InputTokens == 0 || got.Usage.OutputTokens == 0 {
+		t.Fatalf("usage %+v", got.Usage)
+	}
+	resp, err := r.client.Get(r.base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `{"name":"big","kind":"ollama","state":"ok","breaker":"closed"}`) {
+		t.Fatalf("readyz: %s", body)
+	}
+}
+
+func TestMissingModelIsUnreachable(t *testing.T) {
+	_, url := fakeServer(t, fakellm.Config{Models: []string{"other"}})
+	r := startApp(t, ollamaProvider("big", url), "big", "")
+	got := r.bio(t)
+	if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "big:unavailable" {
+		t.Fatalf("got %+v", got)
+	}
+	resp, _ := r.client.Get(r.base + "/readyz")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"state":"unreachable"`) {
+		t.Fatalf("readyz %d: %s", resp.StatusCode, body)
+	}
+}
+
+// TestBurstOpensBreakerAndRecovers sends 200 concurrent requests while the
+// first provider is down: all answer, the breaker opens and later requests
+// skip the provider; once it is back, the half-open probe closes the breaker.
+func TestBurstOpensBreakerAndRecovers(t *testing.T) {
+	var down atomic.Bool
+	down.Store(true)
+	_, url := fakeServer(t, fakellm.Config{Fault: func(int64) fakellm.Fault {
+		if down.Load() {
+			return fakellm.Fault500
+		}
+		return fakellm.FaultNone
+	}})
+	r := startApp(t, ollamaProvider("big", url)+"    breaker_failures: 5\n    breaker_open: 300ms\n    max_concurrent: 8\n    queue_wait: 2s\n", "big", "")
+	r.client.Transport = &http.Transport{MaxIdleConnsPerHost: 200}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	counts := map[string]int{}
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got := r.bio(t)
+			mu.Lock()
+			counts[strings.Join(got.FallbackReasons, ",")]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if counts["big:circuit_open"] == 0 || counts["big:unavailable"] == 0 || counts["big:unavailable"]+counts["big:circuit_open"] != 200 {
+		t.Fatalf("reasons over 200 requests: %v", counts)
+	}
+	if got := r.bio(t); strings.Join(got.FallbackReasons, ",") != "big:circuit_open" {
+		t.Fatalf("after the burst: %v", got.FallbackReasons)
+	}
+	down.Store(false)
+	// The breaker lets a probe through once breaker_open has passed.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := r.bio(t)
+		if got.Provider == "big" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the breaker never closed: %v", got.FallbackReasons)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	resp, _ := r.client.Get(r.base + "/readyz")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"breaker":"closed"`) {
+		t.Fatalf("readyz: %s", body)
+	}
+}
+
+// TestStreamThroughService streams a model's answer as SSE and checks that a
+// client that goes away cancels the upstream generation.
+func TestStreamThroughService(t *testing.T) {
+	fake, url := fakeServer(t, fakellm.Config{TokenDelay: 30 * time.Millisecond})
+	r := startApp(t, strings.Replace(ollamaProvider("big", url), "timeout: 400ms", "timeout: 8s", 1), "big", "")
+	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(bioRequest))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	deltas := 0
+	for sc.Scan() {
+		if sc.Text() == "event: delta" {
+			if deltas++; deltas == 3 {
+				break
+			}
+		}
+	}
+	resp.Body.Close() // the client goes away mid-stream
+	r.client.CloseIdleConnections()
+	deadline := time.Now().Add(5 * time.Second)
+	for fake.Cancelled() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if deltas != 3 || fake.Cancelled() != 1 {
+		t.Fatalf("%d deltas; upstream saw %d cancellations, want 1", deltas, fake.Cancelled())
+	}
+
+	// A whole stream: deltas that add up to the done event's bio.
+	req, _ = http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(strings.Replace(bioRequest, `"options"`, `"stream":true,"options"`, 1)))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var text strings.Builder
+	var done service.Response
+	sc = bufio.NewScanner(resp.Body)
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = line[7:]
+		case strings.HasPrefix(line, "data: ") && event == "delta":
+			var d struct{ Text string }
+			json.Unmarshal([]byte(line[6:]), &d)
+			text.WriteString(d.Text)
+		case strings.HasPrefix(line, "data: ") && event == "done":
+			json.Unmarshal([]byte(line[6:]), &done)
+		}
+	}
+	if done.Source != "ollama" || done.Bio == "" || text.String() != done.Bio {
+		t.Fatalf("deltas %q; done %+v", text.String(), done)
+	}
+}
