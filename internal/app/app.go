@@ -10,15 +10,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/config"
+	"github.com/biogen/biogen/internal/external"
 	"github.com/biogen/biogen/internal/httpapi"
 	"github.com/biogen/biogen/internal/ollama"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/writer"
 )
@@ -44,7 +47,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	tp := writer.NewProvider("template", &writer.Writer{})
 	guards := map[string]*chain.Guard{}
 	for i, pc := range cfg.Providers {
-		p, err := newProvider(pc)
+		p, err := newProvider(pc, tmpl, log)
 		if err != nil {
 			return nil, fmt.Errorf("providers[%d]: %w", i, err)
 		}
@@ -100,8 +103,23 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 
 // newProvider builds the provider a configuration entry describes; nil for
 // the template writer, which every chain has anyway.
-func newProvider(pc config.Provider) (provider.Provider, error) {
+func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (provider.Provider, error) {
 	switch pc.Kind {
+	case config.KindExternal:
+		key := os.Getenv(pc.APIKeyEnv)
+		if key == "" {
+			return nil, fmt.Errorf("api_key_env: the environment variable %s is empty", pc.APIKeyEnv)
+		}
+		return external.New(external.Config{
+			Name: pc.Name, BaseURL: pc.BaseURL, Model: pc.Model, APIKey: key, Prompt: tmpl,
+			Temperature: pc.Temperature, CostPer1KInput: pc.CostPer1KInput, CostPer1KOutput: pc.CostPer1KOutput,
+			Record: func(s external.Sent) {
+				// What left the premises, without its content.
+				log.Info("external request", "provider", s.Provider, "model", s.Model, "bytes", s.Bytes,
+					"fields", s.Fields, "removed", s.Removed, "name_replaced", s.NameReplaced)
+				telemetry.ExternalSent(s.Provider, s.Bytes)
+			},
+		})
 	case config.KindTemplate:
 		return nil, nil
 	case config.KindOllama:
@@ -110,7 +128,7 @@ func newProvider(pc config.Provider) (provider.Provider, error) {
 			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing,
 		})
 	}
-	return nil, fmt.Errorf("kind %q providers are not available in this build yet", pc.Kind)
+	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)
 }
 
 // CheckModels checks that every Ollama provider's server answers and has

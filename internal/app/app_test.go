@@ -74,9 +74,10 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 }
 
-func TestBuildRefusesUnavailableProviders(t *testing.T) {
-	cfg := loadConfig(t, "providers:\n  - name: ext\n    kind: external\n    base_url: http://127.0.0.1:1\n    model: m\n    api_key_env: K\ntenants:\n  - id: a\n    policy: allow_external\n    chain: [ext]\n")
-	if _, err := Build(cfg, quiet); err == nil || !strings.Contains(err.Error(), "providers[0]") {
+func TestBuildNeedsTheExternalKey(t *testing.T) {
+	t.Setenv("BIOGEN_TEST_EMPTY_KEY", "")
+	cfg := loadConfig(t, "providers:\n  - name: ext\n    kind: external\n    base_url: http://127.0.0.1:1\n    model: m\n    api_key_env: BIOGEN_TEST_EMPTY_KEY\ntenants:\n  - id: a\n    policy: allow_external\n    chain: [ext]\n")
+	if _, err := Build(cfg, quiet); err == nil || !strings.Contains(err.Error(), "providers[0]: api_key_env") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/service"
 )
@@ -35,7 +36,12 @@ func startApp(t *testing.T, providers, chain string, extra string) *running {
 	yaml := "server:\n  addr: 127.0.0.1:0\n  shutdown_grace: 5s\n  request_timeout: 10s\n  write_timeout: 20s\n" + extra +
 		"providers:\n" + providers +
 		"tenants:\n  - id: acme\n    chain: [" + chain + "]\n    rate_limit:\n      requests_per_second: 100000\n"
-	cfg := loadConfig(t, yaml)
+	return runApp(t, loadConfig(t, yaml))
+}
+
+// runApp runs biogen with cfg until the test ends.
+func runApp(t *testing.T, cfg *config.Config) *running {
+	t.Helper()
 	a, err := Build(cfg, quiet)
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,6 @@ import (
 
 	"github.com/ollama/ollama/api"
 
-	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/provider"
 )
 
@@ -81,13 +80,6 @@ func (p *Provider) Kind() provider.Kind { return provider.KindOllama }
 // Model returns the model name.
 func (p *Provider) Model() string { return p.cfg.Model }
 
-// NumPredict is the token budget for a length: about 1.4 tokens a word for
-// the longest bio of the range, and room for a bullet layout.
-func NumPredict(l bio.Length) int {
-	_, max := l.Range()
-	return max*7/5 + 64
-}
-
 // Generate streams a chat completion.
 func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
 	msgs := []api.Message{
@@ -111,7 +103,7 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 		Options: map[string]any{
 			"temperature": p.cfg.Temperature,
 			"seed":        seed,
-			"num_predict": NumPredict(req.Bio.Options.Length),
+			"num_predict": provider.TokenBudget(req.Bio.Options.Length),
 			"num_ctx":     p.cfg.NumCtx,
 		},
 	}

@@ -127,3 +127,11 @@ func ReasonOf(err error) Reason {
 	}
 	return ReasonError
 }
+
+// TokenBudget is the most tokens a model may write for a length: about 1.4
+// tokens a word for the longest bio of the range, and room for a bullet
+// layout.
+func TokenBudget(l bio.Length) int {
+	_, max := l.Range()
+	return max*7/5 + 64
+}

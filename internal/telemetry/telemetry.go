@@ -118,3 +118,9 @@ func ObserveProvider(provider, outcome string, d time.Duration, in, out int, cos
 		Set.GetOrCreateFloatCounter(`biogen_cost_usd_total{provider="` + provider + `"}`).Add(cost)
 	}
 }
+
+// ExternalSent counts a request that left the premises and its size.
+func ExternalSent(provider string, bytes int) {
+	Set.GetOrCreateCounter(`biogen_external_requests_total{provider="` + provider + `"}`).Inc()
+	Set.GetOrCreateCounter(`biogen_external_bytes_total{provider="` + provider + `"}`).Add(bytes)
+}

@@ -1,0 +1,208 @@
+// Package external is the provider for an OpenAI-compatible
+// chat-completions API outside the premises, on the official client
+// (github.com/openai/openai-go/v3). Only tenants whose policy is
+// allow_external reach it (the chain and the configuration both refuse
+// otherwise), and nothing identifying leaves: the request is pseudonymised
+// here, the prompt rendered from the pseudonymised profile, and the stand-in
+// name mapped back in the answer.
+package external
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/biogen/biogen/internal/pii"
+	"github.com/biogen/biogen/internal/prompt"
+	"github.com/biogen/biogen/internal/provider"
+)
+
+// Config configures the provider.
+type Config struct {
+	Name    string
+	BaseURL string
+	Model   string
+	// APIKey is the key itself, read by the caller from the environment
+	// variable the configuration names.
+	APIKey string
+	// Prompt renders the prompt from the pseudonymised request.
+	Prompt *prompt.Template
+	// Temperature of sampling. Default 0.4.
+	Temperature float64
+	// CostPer1KInput and CostPer1KOutput price tokens in USD.
+	CostPer1KInput, CostPer1KOutput float64
+	// Record, if set, is told what each request sent, without its content.
+	Record func(Sent)
+}
+
+// Sent describes one request that left the premises.
+type Sent struct {
+	Provider, Model string
+	// Bytes is the size of the messages sent.
+	Bytes int
+	pii.Record
+}
+
+// Provider calls the external API. It is safe for concurrent use.
+type Provider struct {
+	cfg    Config
+	client openai.Client
+}
+
+// New returns a Provider.
+func New(cfg Config) (*Provider, error) {
+	if cfg.Prompt == nil {
+		return nil, errors.New("external provider needs a prompt template")
+	}
+	if cfg.Temperature == 0 {
+		cfg.Temperature = 0.4
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	c := openai.NewClient(
+		option.WithBaseURL(cfg.BaseURL),
+		option.WithAPIKey(cfg.APIKey),
+		option.WithMaxRetries(0), // the chain retries, within its budget
+		option.WithHTTPClient(&http.Client{Transport: transport}),
+	)
+	return &Provider{cfg: cfg, client: c}, nil
+}
+
+// Name returns the configured name.
+func (p *Provider) Name() string { return p.cfg.Name }
+
+// Kind returns provider.KindExternal.
+func (p *Provider) Kind() provider.Kind { return provider.KindExternal }
+
+// Generate pseudonymises the request, streams the completion and restores
+// the name in the text it passes on and returns.
+func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	pseudo, m, rec := pii.Pseudonymise(req.Bio)
+	msgs, err := p.cfg.Prompt.Render(pseudo, req.Variant)
+	if err != nil {
+		return nil, err
+	}
+	messages := []openai.ChatCompletionMessageParamUnion{
+		openai.SystemMessage(msgs.System),
+		openai.UserMessage(msgs.User),
+	}
+	size := len(msgs.System) + len(msgs.User)
+	if req.Correction != "" {
+		prev := m.Forward(req.Previous)
+		messages = append(messages, openai.AssistantMessage(prev), openai.UserMessage(req.Correction))
+		size += len(prev) + len(req.Correction)
+	}
+	if p.cfg.Record != nil {
+		p.cfg.Record(Sent{Provider: p.cfg.Name, Model: p.cfg.Model, Bytes: size, Record: rec})
+	}
+	params := openai.ChatCompletionNewParams{
+		Model:               openai.ChatModel(p.cfg.Model),
+		Messages:            messages,
+		Temperature:         openai.Float(p.cfg.Temperature),
+		MaxCompletionTokens: openai.Int(int64(provider.TokenBudget(req.Bio.Options.Length))),
+		StreamOptions:       openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
+	}
+	if req.Variant != 0 {
+		params.Seed = openai.Int(int64(req.Variant % (1 << 31)))
+	}
+	var text strings.Builder
+	emit := func(s string) {
+		text.WriteString(s)
+		if req.OnDelta != nil {
+			req.OnDelta(s)
+		}
+	}
+	restorer := m.Restorer(emit)
+	stream := p.client.Chat.Completions.NewStreaming(ctx, params)
+	defer stream.Close()
+	finished, chunks := false, 0
+	var in, out int64
+	for stream.Next() {
+		chunks++
+		chunk := stream.Current()
+		for _, c := range chunk.Choices {
+			if c.Delta.Content != "" {
+				restorer.Write(c.Delta.Content)
+			}
+			if c.FinishReason != "" {
+				finished = true
+				if c.FinishReason == "length" {
+					return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: the answer hit the token limit", p.cfg.Name)
+				}
+			}
+		}
+		if chunk.Usage.TotalTokens > 0 {
+			in, out = chunk.Usage.PromptTokens, chunk.Usage.CompletionTokens
+		}
+	}
+	if err := stream.Err(); err != nil {
+		return nil, p.classify(ctx, err)
+	}
+	if ctx.Err() != nil {
+		return nil, p.classify(ctx, ctx.Err())
+	}
+	if chunks == 0 {
+		return nil, provider.Retryablef(provider.ReasonError, "%s: the answer held no events", p.cfg.Name)
+	}
+	if !finished {
+		return nil, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
+	}
+	restorer.Close()
+	return &provider.Result{
+		Text:         text.String(),
+		Model:        p.cfg.Model,
+		InputTokens:  int(in),
+		OutputTokens: int(out),
+		CostUSD:      float64(in)/1000*p.cfg.CostPer1KInput + float64(out)/1000*p.cfg.CostPer1KOutput,
+	}, nil
+}
+
+// classify maps client errors to the chain's reasons, never quoting the
+// upstream's text.
+func (p *Provider) classify(ctx context.Context, err error) error {
+	var ae *openai.Error
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return err
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return &provider.Error{Reason: provider.ReasonTimeout, Err: fmt.Errorf("%s: timed out", p.cfg.Name)}
+	case errors.As(err, &ae):
+		var retryAfter time.Duration
+		if ae.Response != nil {
+			retryAfter = parseRetryAfter(ae.Response.Header.Get("Retry-After"))
+		}
+		switch code := ae.StatusCode; {
+		case code == http.StatusTooManyRequests:
+			return &provider.Error{Reason: provider.ReasonRateLimited, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 429", p.cfg.Name)}
+		case code == http.StatusServiceUnavailable:
+			return &provider.Error{Reason: provider.ReasonOverloaded, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 503", p.cfg.Name)}
+		case code >= 500:
+			return provider.Retryablef(provider.ReasonUnavailable, "%s: server error %d", p.cfg.Name, code)
+		case code == http.StatusNotFound:
+			return provider.Errorf(provider.ReasonUnavailable, "%s: model or endpoint not found", p.cfg.Name)
+		}
+		return provider.Errorf(provider.ReasonError, "%s: request refused with %d", p.cfg.Name, ae.StatusCode)
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection reset") {
+		return provider.Retryablef(provider.ReasonUnavailable, "%s: cannot reach the API or the stream was cut", p.cfg.Name)
+	}
+	return provider.Retryablef(provider.ReasonError, "%s: malformed answer from the API", p.cfg.Name)
+}
+
+func parseRetryAfter(v string) time.Duration {
+	var s int
+	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &s); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	return 0
+}

@@ -1,0 +1,110 @@
+package external
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/fakellm"
+	"github.com/biogen/biogen/internal/leaktest"
+	"github.com/biogen/biogen/internal/prompt"
+	"github.com/biogen/biogen/internal/provider"
+)
+
+func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+
+func request(t *testing.T) *provider.Request {
+	t.Helper()
+	req, err := bio.Decode([]byte(`{"user_id":"w-10423","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer",
+		"company":"Contoso","years_experience":9,"skills":["Go","Kafka"],
+		"experience_summary":"Reach Ada at ada@contoso.com or +1 415 555 0100.","achievements":["Cut costs by 40%"]},"options":{"length":"short"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &provider.Request{Bio: req}
+}
+
+func start(t *testing.T, cfg fakellm.Config) (*fakellm.Server, *Provider, *[]Sent) {
+	t.Helper()
+	fake := fakellm.New(cfg)
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	tmpl, err := prompt.Load("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []Sent
+	p, err := New(Config{Name: "cloud", BaseURL: srv.URL + "/v1", Model: "gpt-test", APIKey: "sk-test", Prompt: tmpl,
+		CostPer1KInput: 0.5, CostPer1KOutput: 1.5, Record: func(s Sent) { sent = append(sent, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fake, p, &sent
+}
+
+func TestGeneratePseudonymised(t *testing.T) {
+	fake, p, sent := start(t, fakellm.Config{})
+	req := request(t)
+	var deltas strings.Builder
+	req.OnDelta = func(s string) { deltas.WriteString(s) }
+	res, err := p.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := fake.Bodies()[0]
+	for _, secret := range []string{"Ada", "Okafor", "ada@contoso.com", "555", "w-10423"} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("%q left the premises: %s", secret, body)
+		}
+	}
+	if !strings.Contains(body, `"stream":true`) || !strings.Contains(body, `"include_usage":true`) {
+		t.Fatalf("body: %s", body)
+	}
+	if !strings.Contains(res.Text, "Ada Okafor") || strings.Contains(res.Text, "Jordan") || deltas.String() != res.Text {
+		t.Fatalf("text %q; deltas %q", res.Text, deltas.String())
+	}
+	if res.InputTokens == 0 || res.OutputTokens == 0 || res.CostUSD <= 0 || res.Model != "gpt-test" {
+		t.Fatalf("result %+v", res)
+	}
+	if len(*sent) != 1 || (*sent)[0].Bytes == 0 || (*sent)[0].Removed["email"] != 1 || (*sent)[0].Removed["phone"] != 1 {
+		t.Fatalf("record %+v", *sent)
+	}
+}
+
+func TestCorrectionIsPseudonymised(t *testing.T) {
+	fake, p, _ := start(t, fakellm.Config{})
+	req := request(t)
+	req.Correction, req.Previous = "Your previous answer was rejected (too short).", "Ada Okafor is an Engineer."
+	if _, err := p.Generate(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if body := fake.Bodies()[0]; strings.Contains(body, "Okafor") || !strings.Contains(body, "rejected") {
+		t.Fatalf("body: %s", body)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	f := func(fault fakellm.Fault, timeout time.Duration, want provider.Reason) {
+		t.Helper()
+		_, p, _ := start(t, fakellm.Config{Fault: func(int64) fakellm.Fault { return fault }, SlowDelay: time.Minute, RetryAfter: "3"})
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		_, err := p.Generate(ctx, request(t))
+		if got := provider.ReasonOf(err); got != want {
+			t.Fatalf("fault %q: got %v (%s); want %s", fault, err, got, want)
+		}
+		if fault == fakellm.Fault429 && provider.RetryAfterOf(err) != 3*time.Second {
+			t.Fatalf("Retry-After %v", provider.RetryAfterOf(err))
+		}
+	}
+	f(fakellm.Fault500, time.Second, provider.ReasonUnavailable)
+	f(fakellm.Fault503, time.Second, provider.ReasonOverloaded)
+	f(fakellm.Fault429, time.Second, provider.ReasonRateLimited)
+	f(fakellm.FaultCut, time.Second, provider.ReasonUnavailable)
+	f(fakellm.FaultMalformed, time.Second, provider.ReasonError)
+	f(fakellm.FaultHang, 100*time.Millisecond, provider.ReasonTimeout)
+	f(fakellm.FaultSlowTokens, 100*time.Millisecond, provider.ReasonTimeout)
+}
