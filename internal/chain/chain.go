@@ -164,6 +164,7 @@ func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink S
 
 	preq := *req
 	retries, corrected := 0, false
+	var lastErr error // the failure before a retry
 	for {
 		left := budget()
 		if left <= 0 {
@@ -214,6 +215,12 @@ func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink S
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return nil, err
 		}
+		if lastErr != nil && provider.ReasonOf(err) == provider.ReasonCircuitOpen {
+			// The breaker opened while this request waited to retry: the
+			// provider was tried, and failed as it did before.
+			return nil, lastErr
+		}
+		lastErr = err
 		if timedOut && provider.ReasonOf(err) != provider.ReasonTimeout {
 			err = &provider.Error{Reason: provider.ReasonTimeout, Err: err}
 		}
