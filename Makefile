@@ -6,7 +6,7 @@ BIN     ?= bin/biogen
 CONFIG  ?=
 FUZZTIME ?= 30s
 
-.PHONY: all build run test vet bench fuzz clean
+.PHONY: all build run test vet bench fuzz clean ollama
 
 all: build
 
@@ -29,6 +29,17 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/bio
 	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./internal/httpapi
+
+# The real Ollama server (v0.6.5, cgo; needs nlohmann-json3-dev and
+# libstb-dev) and the tiny-model generator, for the integration tests:
+#   make ollama && BIOGEN_OLLAMA_BIN=$PWD/bin/ollama BIOGEN_TINYMODEL_BIN=$PWD/bin/tinymodel make test
+ollama: bin/ollama bin/tinymodel
+
+bin/ollama: tools/ollama/go.mod tools/ollama/go.sum
+	cd tools/ollama && $(GO) build -o ../../bin/ollama github.com/ollama/ollama
+
+bin/tinymodel: tools/ollama/go.mod tools/ollama/tinymodel/main.go
+	cd tools/ollama && $(GO) build -o ../../bin/tinymodel ./tinymodel
 
 clean:
 	rm -rf bin

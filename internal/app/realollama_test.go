@@ -1,0 +1,274 @@
+package app
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// realOllama is an Ollama server built from the Go module proxy (see
+// .ci/run and tools/ollama), run on loopback with a tiny generated model.
+type realOllama struct {
+	url string
+}
+
+// startRealOllama starts `ollama serve` for the test and creates the model
+// "tiny" from a GGUF the test generates. Outside CI it skips when the
+// binaries are not built; in CI their absence fails the test.
+func startRealOllama(t *testing.T, env ...string) *realOllama {
+	t.Helper()
+	bin, tiny := os.Getenv("BIOGEN_OLLAMA_BIN"), os.Getenv("BIOGEN_TINYMODEL_BIN")
+	if bin == "" || tiny == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("BIOGEN_OLLAMA_BIN and BIOGEN_TINYMODEL_BIN must be set in CI (.ci/run builds them)")
+		}
+		t.Skip("no Ollama server built: run .ci/run, or set BIOGEN_OLLAMA_BIN and BIOGEN_TINYMODEL_BIN")
+	}
+	dir := t.TempDir()
+	gguf := filepath.Join(dir, "tiny.gguf")
+	if out, err := exec.Command(tiny, "-o", gguf).CombinedOutput(); err != nil {
+		t.Fatalf("tinymodel: %v: %s", err, out)
+	}
+	modelfile := filepath.Join(dir, "Modelfile")
+	os.WriteFile(modelfile, []byte("FROM "+gguf+"\nTEMPLATE \"\"\"{{ if .System }}{{ .System }}\n{{ end }}{{ range .Messages }}{{ .Role }}: {{ .Content }}\n{{ end }}assistant: \"\"\"\n"), 0o644)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	logf, _ := os.Create(filepath.Join(dir, "serve.log"))
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "OLLAMA_HOST="+addr, "OLLAMA_MODELS="+filepath.Join(dir, "models"), "HOME="+dir, "OLLAMA_KEEP_ALIVE=10m")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+		logf.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(logf.Name())
+			t.Logf("ollama serve log (tail):\n%s", tail(string(b), 3000))
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/api/version")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ollama serve did not start: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	create := exec.Command(bin, "create", "tiny", "-f", modelfile)
+	create.Env = append(os.Environ(), "OLLAMA_HOST="+addr, "HOME="+dir)
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("ollama create: %v: %s", err, out)
+	}
+	return &realOllama{url: base}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func realProvider(name, host, model string, extra string) string {
+	return fmt.Sprintf("  - name: %s\n    kind: ollama\n    model: %s\n    host: %s\n    timeout: 15s\n    retries: -1\n    max_concurrent: 8\n%s", name, model, host, extra)
+}
+
+func (r *running) post(t *testing.T, body string, headers ...string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// TestRealOllama runs biogen against a real Ollama server.
+func TestRealOllama(t *testing.T) {
+	o := startRealOllama(t, "OLLAMA_NUM_PARALLEL=1", "OLLAMA_MAX_QUEUE=1")
+	const server = "server:\n  addr: 127.0.0.1:0\n  request_timeout: 20s\n  write_timeout: 30s\n"
+	longRequest := strings.Replace(bioRequest, `"length":"short"`, `"length":"long"`, 1)
+
+	t.Run("stream ends in invalid_output and a template answer", func(t *testing.T) {
+		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", o.url, "tiny", "")+"tenants:\n  - id: a\n    chain: [tiny]\n")
+		resp := r.post(t, bioRequest, "Accept", "text/event-stream")
+		defer resp.Body.Close()
+		events := readEvents(t, resp.Body)
+		var done service.Response
+		if err := json.Unmarshal([]byte(events[len(events)-1].data), &done); err != nil || events[len(events)-1].name != "done" {
+			t.Fatalf("last event %+v", events[len(events)-1])
+		}
+		// The text after the last reset is the bio.
+		var after strings.Builder
+		for _, e := range events {
+			switch e.name {
+			case "reset":
+				after.Reset()
+			case "delta":
+				var d struct{ Text string }
+				json.Unmarshal([]byte(e.data), &d)
+				after.WriteString(d.Text)
+			}
+		}
+		if done.Source != "template" || strings.Join(done.FallbackReasons, ",") != "tiny:invalid_output" || after.String() != done.Bio {
+			t.Fatalf("done %+v; text after resets %q", done, after.String())
+		}
+		// And without streaming.
+		got := r.bio(t)
+		if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "tiny:invalid_output" {
+			t.Fatalf("got %+v", got)
+		}
+	})
+
+	t.Run("a client that disconnects cancels the generation", func(t *testing.T) {
+		target, _ := url.Parse(o.url)
+		var started, cancelled atomic.Int64
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.URL.Path == "/api/chat" {
+				started.Add(1)
+				defer func() {
+					if req.Context().Err() != nil {
+						cancelled.Add(1)
+					}
+				}()
+			}
+			proxy.ServeHTTP(w, req)
+		}))
+		defer srv.Close()
+		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", srv.URL, "tiny", "")+"tenants:\n  - id: a\n    chain: [tiny]\n")
+		resp := r.post(t, longRequest, "Accept", "text/event-stream")
+		br := bufio.NewReader(resp.Body)
+		br.ReadString('\n') // the first event line: the stream is running
+		resp.Body.Close()
+		r.client.CloseIdleConnections()
+		deadline := time.Now().Add(15 * time.Second)
+		for cancelled.Load() == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if started.Load() == 0 || cancelled.Load() == 0 {
+			t.Fatalf("upstream requests %d, cancelled %d", started.Load(), cancelled.Load())
+		}
+	})
+
+	t.Run("a missing model is unreachable and passed over", func(t *testing.T) {
+		r := startAppYAML(t, server+"providers:\n"+realProvider("gone", o.url, "absent:1b", "")+"tenants:\n  - id: a\n    chain: [gone]\n")
+		got := r.bio(t)
+		if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "gone:unavailable" {
+			t.Fatalf("got %+v", got)
+		}
+		resp, _ := r.client.Get(r.base + "/readyz")
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `"name":"gone","kind":"ollama","state":"unreachable"`) {
+			t.Fatalf("readyz: %s", body)
+		}
+	})
+
+	t.Run("a full queue moves requests on", func(t *testing.T) {
+		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", o.url, "tiny", "")+
+			"tenants:\n  - id: a\n    chain: [tiny]\n    rate_limit:\n      requests_per_second: 1000\n")
+		r.client.Transport = &http.Transport{MaxIdleConnsPerHost: 16}
+		var mu sync.Mutex
+		reasons := map[string]int{}
+		var wg sync.WaitGroup
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp := r.post(t, longRequest)
+				defer resp.Body.Close()
+				var got service.Response
+				json.NewDecoder(resp.Body).Decode(&got)
+				mu.Lock()
+				reasons[strings.Join(got.FallbackReasons, ",")]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if reasons["tiny:overloaded"] == 0 {
+			t.Fatalf("no request was moved on from a full queue: %v", reasons)
+		}
+	})
+
+	t.Run("the OpenAI-compatible endpoint serves as the external provider", func(t *testing.T) {
+		t.Setenv("BIOGEN_TEST_OLLAMA_KEY", "unused")
+		r := startAppYAML(t, server+"providers:\n"+
+			fmt.Sprintf("  - name: cloud\n    kind: external\n    base_url: %s/v1\n    model: tiny\n    api_key_env: BIOGEN_TEST_OLLAMA_KEY\n    timeout: 15s\n    retries: -1\n", o.url)+
+			"tenants:\n  - id: a\n    policy: allow_external\n    keys: [\""+tenant.Digest("k")+"\"]\n    chain: [cloud]\n")
+		got := r.bioWithKey(t, "k", bioRequest)
+		if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "cloud:invalid_output" {
+			t.Fatalf("got %+v", got)
+		}
+	})
+}
+
+type sseEvent struct{ name, data string }
+
+func readEvents(t *testing.T, r io.Reader) []sseEvent {
+	t.Helper()
+	var out []sseEvent
+	var cur sseEvent
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			cur.name = line[7:]
+		case strings.HasPrefix(line, "data: "):
+			cur.data = line[6:]
+		case line == "" && cur.name != "":
+			out = append(out, cur)
+			cur = sseEvent{}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no events")
+	}
+	return out
+}
