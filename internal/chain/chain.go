@@ -9,6 +9,7 @@ package chain
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
@@ -94,7 +95,7 @@ type Outcome struct {
 // (the caller went away) or the template writer fails.
 func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Outcome, error) {
 	out := &Outcome{FallbackReasons: []string{}}
-	thin := c.template.Thin(req.Bio)
+	thin := sync.OnceValue(func() bool { return c.template.Thin(req.Bio) })
 	for _, g := range c.guards {
 		start := c.now()
 		res, err := c.try(ctx, g, req, sink, thin)
@@ -136,7 +137,7 @@ func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Out
 // try asks one guarded provider: with retries on retryable failures, one
 // corrective retry on an invalid answer, and resets of the sink when text
 // already sent is void.
-func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink Sink, thin bool) (*provider.Result, error) {
+func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink Sink, thin func() bool) (*provider.Result, error) {
 	if g.p.Kind() == provider.KindExternal && !c.allowExternal {
 		return nil, provider.Errorf(provider.ReasonPolicy, "%s is external and the tenant's policy keeps data on premises", g.p.Name())
 	}

@@ -328,3 +328,32 @@ func TestStreamFallbackBeforeFirstByteIsInvisible(t *testing.T) {
 		t.Fatalf("events %q", rec.events)
 	}
 }
+
+// BenchmarkChainOverhead measures the chain's own cost per request with a
+// provider that answers at once: the guard, the breaker, and the cleaning
+// and checks of the answer.
+func BenchmarkChainOverhead(b *testing.B) {
+	req := newRequestB(b)
+	text := (&writer.Writer{}).Write(req.Bio, 0).Text
+	instant := &scripted{name: "big", script: func(context.Context, int64, *provider.Request) (*provider.Result, error) {
+		return &provider.Result{Text: text, Model: "m"}, nil
+	}}
+	c, _ := New(Config{Guards: []*Guard{NewGuard(instant, Settings{})}, Template: template})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := c.Run(ctx, req, nil)
+		if err != nil || out.Provider != "big" {
+			b.Fatalf("%+v %v", out, err)
+		}
+	}
+}
+
+func newRequestB(b *testing.B) *provider.Request {
+	req, err := bio.Decode([]byte(`{"user_id":"u1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer",
+		"company":"Contoso","skills":["Go","Kafka"],"achievements":["Cut costs by 40%"],"years_experience":9},"options":{"length":"short"}}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &provider.Request{Bio: req}
+}

@@ -102,7 +102,7 @@ func TestVerify(t *testing.T) {
 		"Her work spans streaming pipelines, storage and the tooling that keeps them running smoothly for colleagues."
 	f := func(text string, thin bool, want Problem, wantFlags ...string) {
 		t.Helper()
-		flags, err := Verify(req, text, thin, now)
+		flags, err := Verify(req, text, func() bool { return thin }, now)
 		if want == "" {
 			if err != nil {
 				t.Fatalf("Verify(%.60q): %v", text, err)
