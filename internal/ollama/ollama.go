@@ -1,14 +1,21 @@
-// Package ollama is the provider for on-prem models served by Ollama, on the
-// official client (github.com/ollama/ollama/api).
+// Package ollama is the provider for on-prem models served by Ollama. It
+// uses the official wire types (github.com/ollama/ollama/api) everywhere and
+// the official client for listing and pulling models.
 //
-// The client hides two things this package needs: a stream that is cut or
-// cancelled after the first chunk ends with a nil error (so a missing Done
-// chunk is treated as a failure here), and the headers of an error answer
-// (so a transport wrapper keeps Retry-After).
+// The chat stream is read here rather than by api.Client.Chat, which
+// allocates an 8 MB line buffer per call (a gigabyte a second of garbage at
+// a thousand requests), returns nil for a stream cut or cancelled after its
+// first chunk, and drops the headers of an error answer (Retry-After). This
+// loop reads ndjson with a small buffer, reports every read error, keeps
+// the headers, and still treats a stream without a Done chunk as a failure.
 package ollama
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"errors"
 	"fmt"
 	"net"
@@ -16,7 +23,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ollama/ollama/api"
@@ -46,8 +52,10 @@ type Config struct {
 //
 // It is safe for concurrent use; the zero value is not usable: call New.
 type Provider struct {
-	cfg    Config
-	client *api.Client
+	cfg     Config
+	client  *api.Client // listing and pulling models
+	http    *http.Client
+	chatURL string
 }
 
 // New returns a Provider.
@@ -67,8 +75,8 @@ func New(cfg Config) (*Provider, error) {
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64
-	hc := &http.Client{Transport: retryAfterTransport{transport}}
-	return &Provider{cfg: cfg, client: api.NewClient(u, hc)}, nil
+	hc := &http.Client{Transport: transport}
+	return &Provider{cfg: cfg, client: api.NewClient(u, hc), http: hc, chatURL: u.JoinPath("/api/chat").String()}, nil
 }
 
 // Name returns the configured name.
@@ -107,38 +115,15 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 			"num_ctx":     p.cfg.NumCtx,
 		},
 	}
-	hold := &retryAfterHolder{}
-	ctx = context.WithValue(ctx, retryAfterKey{}, hold)
-	var text strings.Builder
-	var last api.ChatResponse
-	done := false
-	err := p.client.Chat(ctx, cr, func(r api.ChatResponse) error {
-		if c := r.Message.Content; c != "" {
-			text.WriteString(c)
-			if req.OnDelta != nil {
-				req.OnDelta(c)
-			}
-		}
-		if r.Done {
-			last, done = r, true
-		}
-		return nil
-	})
+	text, last, err := p.chat(ctx, cr, req.OnDelta)
 	if err != nil {
-		return nil, p.classify(ctx, err, hold)
-	}
-	if ctx.Err() != nil {
-		return nil, p.classify(ctx, ctx.Err(), hold)
-	}
-	if !done {
-		// The client returns nil for a stream that stopped early.
-		return nil, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
+		return nil, err
 	}
 	if last.DoneReason == "length" {
 		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: the answer hit num_predict", p.cfg.Name)
 	}
 	return &provider.Result{
-		Text:         text.String(),
+		Text:         text,
 		Model:        p.cfg.Model,
 		InputTokens:  last.PromptEvalCount,
 		OutputTokens: last.EvalCount,
@@ -148,7 +133,7 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 // classify maps a client error to the chain's reasons. Upstream text never
 // goes into the error: the client returns a non-JSON line as the error's
 // message, and error bodies may echo the prompt.
-func (p *Provider) classify(ctx context.Context, err error, hold *retryAfterHolder) error {
+func (p *Provider) classify(ctx context.Context, err error, retryAfter time.Duration) error {
 	var se api.StatusError
 	var ne net.Error
 	switch {
@@ -162,9 +147,9 @@ func (p *Provider) classify(ctx context.Context, err error, hold *retryAfterHold
 		case code == http.StatusNotFound:
 			return provider.Errorf(provider.ReasonUnavailable, "%s: model %q not found on the server", p.cfg.Name, p.cfg.Model)
 		case code == http.StatusTooManyRequests:
-			return &provider.Error{Reason: provider.ReasonRateLimited, Retryable: true, RetryAfter: hold.get(), Err: fmt.Errorf("%s: 429", p.cfg.Name)}
+			return &provider.Error{Reason: provider.ReasonRateLimited, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 429", p.cfg.Name)}
 		case code == http.StatusServiceUnavailable:
-			return &provider.Error{Reason: provider.ReasonOverloaded, Retryable: true, RetryAfter: hold.get(), Err: fmt.Errorf("%s: 503 busy", p.cfg.Name)}
+			return &provider.Error{Reason: provider.ReasonOverloaded, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 503 busy", p.cfg.Name)}
 		case code >= 500:
 			return provider.Retryablef(provider.ReasonUnavailable, "%s: server error %d", p.cfg.Name, code)
 		}
@@ -215,38 +200,6 @@ func (p *Provider) Ensure(ctx context.Context) error {
 	return p.Check(ctx)
 }
 
-// retryAfterTransport keeps the Retry-After of an error answer, which the
-// client drops, in a holder carried by the request's context.
-type retryAfterTransport struct{ next http.RoundTripper }
-
-type retryAfterKey struct{}
-
-type retryAfterHolder struct {
-	mu sync.Mutex
-	d  time.Duration
-}
-
-func (h *retryAfterHolder) get() time.Duration {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.d
-}
-
-func (t retryAfterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(r)
-	if err != nil || resp.StatusCode < 400 {
-		return resp, err
-	}
-	if h, ok := r.Context().Value(retryAfterKey{}).(*retryAfterHolder); ok {
-		if d := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); d > 0 {
-			h.mu.Lock()
-			h.d = d
-			h.mu.Unlock()
-		}
-	}
-	return resp, nil
-}
-
 // parseRetryAfter reads seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
@@ -259,4 +212,62 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// chat posts a streaming chat request and reads its ndjson answer, passing
+// each piece of text to onDelta. It returns the whole text and the Done
+// chunk, or an error classified for the chain.
+func (p *Provider) chat(ctx context.Context, cr *api.ChatRequest, onDelta func(string)) (string, api.ChatResponse, error) {
+	var last api.ChatResponse
+	body, err := json.Marshal(cr)
+	if err != nil {
+		return "", last, err
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, p.chatURL, bytes.NewReader(body))
+	if err != nil {
+		return "", last, err
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Accept", "application/x-ndjson")
+	resp, err := p.http.Do(hr)
+	if err != nil {
+		return "", last, p.classify(ctx, err, 0)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= http.StatusBadRequest {
+		// The body may echo the prompt: read it only to drain the connection.
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		se := api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status}
+		return "", last, p.classify(ctx, se, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
+	}
+	var text strings.Builder
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 4<<10), 1<<20)
+	done := false
+	for sc.Scan() {
+		var chunk api.ChatResponse
+		if err := json.Unmarshal(sc.Bytes(), &chunk); err != nil {
+			return "", last, provider.Retryablef(provider.ReasonError, "%s: malformed answer from the server", p.cfg.Name)
+		}
+		if c := chunk.Message.Content; c != "" {
+			text.WriteString(c)
+			if onDelta != nil {
+				onDelta(c)
+			}
+		}
+		if chunk.Done {
+			last, done = chunk, true
+			break
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return "", last, p.classify(ctx, err, 0)
+	}
+	if ctx.Err() != nil {
+		return "", last, p.classify(ctx, ctx.Err(), 0)
+	}
+	if !done {
+		return "", last, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
+	}
+	return text.String(), last, nil
 }

@@ -18,7 +18,7 @@ import (
 
 func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
 
-func newRequest(t *testing.T) *provider.Request {
+func newRequest(t testing.TB) *provider.Request {
 	t.Helper()
 	req, err := bio.Decode([]byte(`{"user_id":"u1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer",
 		"company":"Contoso","skills":["Go","Kafka"],"achievements":["Cut costs by 40%"],"years_experience":9},"options":{"length":"short"}}`))
@@ -168,6 +168,22 @@ func TestParseRetryAfter(t *testing.T) {
 	for in, want := range map[string]time.Duration{"": 0, "3": 3 * time.Second, "x": 0, "Thu, 01 Jan 2026 00:00:10 GMT": 10 * time.Second} {
 		if got := parseRetryAfter(in, now); got != want {
 			t.Errorf("parseRetryAfter(%q) = %v; want %v", in, got, want)
+		}
+	}
+}
+
+// BenchmarkGenerate measures one streamed chat through the provider against
+// a fake server on loopback that answers at once.
+func BenchmarkGenerate(b *testing.B) {
+	fake := fakellm.New(fakellm.Config{})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	p, _ := New(Config{Name: "local", Model: "writer", Host: srv.URL})
+	req := newRequest(&testing.T{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Generate(context.Background(), req); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
