@@ -124,6 +124,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.show(w, r)
 	case "/api/embed":
 		s.embed(w, r)
+	case "/api/pull":
+		s.pull(w, r)
 	case "/api/chat", "/api/generate", "/v1/chat/completions":
 		s.generate(w, r)
 	case "/", "":
@@ -142,10 +144,31 @@ func (s *Server) tags(w http.ResponseWriter) {
 		Digest     string    `json:"digest"`
 	}
 	models := []model{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, m := range s.cfg.Models {
 		models = append(models, model{Name: m, Model: m, ModifiedAt: time.Unix(1700000000, 0).UTC(), Size: 1 << 20, Digest: fmt.Sprintf("%064x", len(m))})
 	}
 	writeJSON(w, 200, map[string]any{"models": models})
+}
+
+// pull "downloads" a model: it streams progress and adds it to the list.
+func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Model string `json:"model"`
+		Name  string `json:"name"`
+	}
+	json.NewDecoder(r.Body).Decode(&req)
+	name := req.Model + req.Name
+	s.mu.Lock()
+	if len(s.cfg.Models) > 0 && !s.knowsLocked(name) {
+		s.cfg.Models = append(s.cfg.Models, name)
+	}
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	for _, st := range []string{"pulling manifest", "verifying sha256 digest", "success"} {
+		json.NewEncoder(w).Encode(map[string]string{"status": st})
+	}
 }
 
 func (s *Server) show(w http.ResponseWriter, r *http.Request) {
@@ -194,6 +217,12 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) knows(model string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.knowsLocked(model)
+}
+
+func (s *Server) knowsLocked(model string) bool {
 	if len(s.cfg.Models) == 0 {
 		return true
 	}

@@ -140,6 +140,23 @@ func TestMissingModel(t *testing.T) {
 	}
 }
 
+func TestEnsurePullsWhenAsked(t *testing.T) {
+	fake := fakellm.New(fakellm.Config{Models: []string{"other:1b"}})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	p, _ := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL})
+	if err := p.Ensure(context.Background()); !errors.Is(err, ErrModelMissing) {
+		t.Fatalf("without pull_missing: got %v", err)
+	}
+	p, _ = New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, PullMissing: true})
+	if err := p.Ensure(context.Background()); err != nil {
+		t.Fatalf("with pull_missing: %v", err)
+	}
+	if err := p.Check(context.Background()); err != nil {
+		t.Fatalf("after the pull: %v", err)
+	}
+}
+
 func TestCancelReachesUpstream(t *testing.T) {
 	fake, p := start(t, fakellm.Config{TokenDelay: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
