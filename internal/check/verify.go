@@ -184,7 +184,7 @@ func startsSentenceWith(text string, words []string) bool {
 // maskProfile replaces the profile's name-like values, which may hold words
 // such as "I" or "US", so the person checks read only the bio's own words.
 func maskProfile(text string, p *bio.Profile) string {
-	for _, v := range nameLikeValues(p) {
+	for _, v := range p.NameLikeValues() {
 		if v != "" {
 			text = strings.ReplaceAll(text, v, "Q")
 		}
@@ -192,24 +192,10 @@ func maskProfile(text string, p *bio.Profile) string {
 	return text
 }
 
-func nameLikeValues(p *bio.Profile) []string {
-	vals := []string{p.Name, p.CurrentRole, p.Company, p.Location}
-	vals = append(vals, p.Skills...)
-	vals = append(vals, p.Certifications...)
-	vals = append(vals, p.Languages...)
-	for _, e := range p.Experience {
-		vals = append(vals, e.Title, e.Company)
-	}
-	for _, e := range p.Education {
-		vals = append(vals, e.School, e.Degree, e.Field)
-	}
-	return vals
-}
-
 // profileText is every text of the profile, for looking facts up.
 func profileText(p *bio.Profile) string {
 	var b strings.Builder
-	for _, v := range nameLikeValues(p) {
+	for _, v := range p.NameLikeValues() {
 		b.WriteString(v)
 		b.WriteByte('\n')
 	}

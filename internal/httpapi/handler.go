@@ -65,25 +65,14 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		s.handleBios(x)
-	case routeHealthz:
-		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {
-			writeJSON(ctx, fasthttp.StatusOK, map[string]string{"status": "ok"})
-		}
-	case routeReadyz:
-		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {
-			s.handleReadyz(x)
-		}
 	case routeMetrics:
-		if !allowMethod(x, fasthttp.MethodGet) {
-			return
-		}
-		if !caller.Allowed(tenant.ScopeMetrics) {
+		if !caller.Allowed(tenant.ScopeMetrics) && string(ctx.Method()) == fasthttp.MethodGet {
 			s.fail(x, newError(fasthttp.StatusForbidden, codeForbidden, "this API key may not read metrics"))
 			return
 		}
-		s.handleMetrics(x)
+		s.handleOps(x)
 	default:
-		s.fail(x, newError(fasthttp.StatusNotFound, codeNotFound, "no resource at this path"))
+		s.handleOps(x)
 	}
 }
 
@@ -92,10 +81,15 @@ func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
 	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path())}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
+	s.handleOps(x)
+}
+
+// handleOps serves the operational endpoints, and 404 for anything else.
+func (s *Server) handleOps(x *exchange) {
 	switch x.route {
 	case routeHealthz:
 		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {
-			writeJSON(ctx, fasthttp.StatusOK, map[string]string{"status": "ok"})
+			writeJSON(x.ctx, fasthttp.StatusOK, map[string]string{"status": "ok"})
 		}
 	case routeReadyz:
 		if allowMethod(x, fasthttp.MethodGet, fasthttp.MethodHead) {

@@ -79,17 +79,7 @@ func factUnits(p *bio.Profile) int {
 // that are not the bio's own pronouns. Free text (summaries, achievements) is
 // not masked: the writer must not let it break the person or the pronouns.
 func mask(text string, p *bio.Profile) string {
-	vals := []string{p.Name, p.CurrentRole, p.Company, p.Location}
-	vals = append(vals, p.Skills...)
-	vals = append(vals, p.Certifications...)
-	vals = append(vals, p.Languages...)
-	for _, e := range p.Experience {
-		vals = append(vals, e.Title, e.Company)
-	}
-	for _, e := range p.Education {
-		vals = append(vals, e.School, e.Degree, e.Field)
-	}
-	for _, v := range vals {
+	for _, v := range p.NameLikeValues() {
 		if v != "" {
 			text = strings.ReplaceAll(text, v, "Q")
 		}
