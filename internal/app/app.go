@@ -11,8 +11,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/external"
@@ -32,6 +34,7 @@ type App struct {
 	Server  *httpapi.Server
 	log     *slog.Logger
 	ollamas []*ollama.Provider
+	cache   *cache.Cache
 }
 
 // Build wires an App from a validated configuration.
@@ -61,13 +64,17 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		})
 	}
 	chains := map[string]*chain.Chain{}
+	chainIDs := map[string]string{}
 	for _, t := range tenants.Tenants() {
 		var gs []*chain.Guard
+		var id []string
 		for _, name := range t.Chain {
 			if g := guards[name]; g != nil {
 				gs = append(gs, g)
+				id = append(id, name+"="+modelOf(cfg, name))
 			}
 		}
+		chainIDs[t.ID] = strings.Join(id, ",")
 		c, err := chain.New(chain.Config{
 			Guards: gs, Template: tp, Reserve: cfg.Server.TemplateReserve,
 			AllowExternal: t.Policy == tenant.AllowExternal,
@@ -83,7 +90,11 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 			checks = append(checks, op)
 		}
 	}
-	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, Timeout: cfg.Server.RequestTimeout})
+	bioCache, err := newCache(cfg)
+	if err != nil {
+		return nil, err
+	}
+	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, ChainIDs: chainIDs, Cache: bioCache, Timeout: cfg.Server.RequestTimeout})
 	s := cfg.Server
 	srv, err := httpapi.New(httpapi.Config{
 		MaxBodyBytes:   s.MaxBodyBytes,
@@ -96,9 +107,58 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		Keyless:        cfg.KeylessLoopback,
 	}, svc, tenants, log)
 	if err != nil {
+		bioCache.Close()
 		return nil, err
 	}
-	return &App{Config: cfg, Server: srv, log: log, ollamas: checks}, nil
+	return &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache}, nil
+}
+
+func modelOf(cfg *config.Config, provider string) string {
+	for _, p := range cfg.Providers {
+		if p.Name == provider {
+			return p.Model
+		}
+	}
+	return ""
+}
+
+// newCache builds the caches and loads the saved semantic cache.
+func newCache(cfg *config.Config) (*cache.Cache, error) {
+	var emb cache.Embedder = cache.HashEmbedder{}
+	if cfg.Cache.Embedder == "ollama" {
+		o, err := cache.NewOllamaEmbedder(cfg.Cache.EmbedHost, cfg.Cache.EmbedModel)
+		if err != nil {
+			return nil, fmt.Errorf("cache.embed_host: %w", err)
+		}
+		emb = o
+	}
+	c, err := cache.New(cfg.Cache.MaxBytes, emb)
+	if err != nil {
+		return nil, err
+	}
+	if p := cfg.Cache.PersistPath; p != "" {
+		key := os.Getenv(cfg.Cache.KeyEnv)
+		if len(key) != 32 {
+			c.Close()
+			return nil, fmt.Errorf("cache.key_env: %s must hold a 32-byte key to encrypt %s", cfg.Cache.KeyEnv, p)
+		}
+		if err := c.Semantic().Import(p, key); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("cache.persist_path: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// saveCache writes the semantic cache, if persistence is on.
+func (a *App) saveCache() {
+	p := a.Config.Cache.PersistPath
+	if p == "" {
+		return
+	}
+	if err := a.cache.Semantic().Export(p, os.Getenv(a.Config.Cache.KeyEnv)); err != nil {
+		a.log.Error("cannot save the semantic cache", "error", err.Error())
+	}
 }
 
 // newProvider builds the provider a configuration entry describes; nil for
@@ -151,7 +211,10 @@ func (a *App) CheckModels(ctx context.Context) {
 // Run listens on the configured addresses and serves until ctx is done,
 // then shuts down, giving requests in flight the configured grace period.
 // ready, if not nil, receives the public address once listening.
+//
+// Run owns the App: the caches are saved and closed when it returns.
 func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error {
+	defer a.cache.Close()
 	ln, err := net.Listen("tcp", a.Config.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on server.addr: %w", err)
@@ -180,11 +243,20 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 	if ready != nil {
 		ready(ln.Addr(), adminAddr)
 	}
+	snapshots := time.NewTicker(a.Config.Cache.SnapshotEvery)
+	defer snapshots.Stop()
 	var serveErr error
-	select {
-	case <-ctx.Done():
-	case serveErr = <-errc:
-		n--
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case serveErr = <-errc:
+			n--
+			break wait
+		case <-snapshots.C:
+			a.saveCache()
+		}
 	}
 	grace := a.Config.Server.ShutdownGrace
 	a.log.Info("shutting down", "grace", grace.String())
@@ -197,6 +269,7 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 			serveErr = err
 		}
 	}
+	a.saveCache()
 	a.log.Info("stopped", "took_ms", time.Since(start).Milliseconds())
 	if errors.Is(shutErr, context.DeadlineExceeded) {
 		return fmt.Errorf("requests still in flight after the %s grace period were cut off", grace)

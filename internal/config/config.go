@@ -26,6 +26,7 @@ type Config struct {
 	Prompts   Prompts         `yaml:"prompts"`
 	Ollama    Ollama          `yaml:"ollama"`
 	Providers []Provider      `yaml:"providers"`
+	Cache     Cache           `yaml:"cache"`
 	Tenants   []tenant.Config `yaml:"tenants"`
 
 	// KeylessLoopback is set when the configuration has a tenant without
@@ -139,6 +140,27 @@ type Provider struct {
 	// USD, for usage.cost_usd and the cost metric. Default 0.
 	CostPer1KInput  float64 `yaml:"cost_per_1k_input"`
 	CostPer1KOutput float64 `yaml:"cost_per_1k_output"`
+}
+
+// Cache configures the caches; each tenant turns them on or off and sets its
+// TTL, scope and similarity (tenants[].cache).
+type Cache struct {
+	// MaxBytes bounds the exact cache's memory. Default 268435456 (256 MiB).
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Embedder is "hash" (built in: no model, no network; the default) or
+	// "ollama" (EmbedModel on EmbedHost, or ollama.host).
+	Embedder   string `yaml:"embedder"`
+	EmbedModel string `yaml:"embed_model"`
+	EmbedHost  string `yaml:"embed_host"`
+	// PersistPath, if set, is where the semantic cache is saved, encrypted
+	// (AES-GCM) with the key in the environment variable KeyEnv, at
+	// shutdown and every SnapshotEvery, and loaded at start-up.
+	PersistPath string `yaml:"persist_path"`
+	// KeyEnv names the variable holding the 32-byte key. Default
+	// BIOGEN_CACHE_KEY.
+	KeyEnv string `yaml:"key_env"`
+	// SnapshotEvery is how often the semantic cache is saved. Default 5m.
+	SnapshotEvery time.Duration `yaml:"snapshot_every"`
 }
 
 // Defaults of the server.
@@ -293,6 +315,19 @@ func (c *Config) SetDefaults() {
 	} else if !strings.Contains(c.Ollama.Host, "://") {
 		c.Ollama.Host = "http://" + c.Ollama.Host
 	}
+	if c.Cache.MaxBytes == 0 {
+		c.Cache.MaxBytes = 256 << 20
+	}
+	if c.Cache.Embedder == "" {
+		c.Cache.Embedder = "hash"
+	}
+	if c.Cache.EmbedHost == "" {
+		c.Cache.EmbedHost = c.Ollama.Host
+	}
+	if c.Cache.KeyEnv == "" {
+		c.Cache.KeyEnv = "BIOGEN_CACHE_KEY"
+	}
+	setDuration(&c.Cache.SnapshotEvery, 5*time.Minute)
 	if !c.hasProvider(KindTemplate) {
 		c.Providers = append(c.Providers, Provider{Name: "template", Kind: KindTemplate})
 	}
@@ -382,6 +417,21 @@ func (c *Config) Validate() error {
 	}
 	if c.Log.Format != "json" && c.Log.Format != "text" {
 		return fmt.Errorf("log.format: %q must be json or text", c.Log.Format)
+	}
+	if c.Cache.MaxBytes < 1<<20 {
+		return fmt.Errorf("cache.max_bytes: %d must be at least 1048576", c.Cache.MaxBytes)
+	}
+	switch c.Cache.Embedder {
+	case "hash":
+	case "ollama":
+		if c.Cache.EmbedModel == "" {
+			return fmt.Errorf("cache.embed_model: required with cache.embedder: ollama")
+		}
+	default:
+		return fmt.Errorf("cache.embedder: %q must be hash or ollama", c.Cache.Embedder)
+	}
+	if c.Cache.SnapshotEvery < 0 {
+		return fmt.Errorf("cache.snapshot_every: %s must not be negative", c.Cache.SnapshotEvery)
 	}
 	providers := map[string]*Provider{}
 	for i := range c.Providers {

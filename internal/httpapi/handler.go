@@ -220,6 +220,11 @@ func (s *Server) handleBios(x *exchange) {
 		s.fail(x, err)
 		return
 	}
+	minSim, err := minSimilarity(ctx)
+	if err != nil {
+		s.fail(x, err)
+		return
+	}
 	select {
 	case s.inFlight <- struct{}{}:
 	default:
@@ -230,11 +235,11 @@ func (s *Server) handleBios(x *exchange) {
 	telemetry.RequestStarted()
 	if req.Stream || acceptsEventStream(ctx) {
 		x.streaming = true
-		s.stream(x, req)
+		s.stream(x, req, minSim)
 		return
 	}
 	defer s.release()
-	resp, err := s.svc.Generate(s.base, t.ID, x.id, req, nil)
+	resp, err := s.svc.Generate(s.base, t, x.id, req, service.Options{MinSimilarity: minSim})
 	if err != nil {
 		s.fail(x, err)
 		return
@@ -242,6 +247,20 @@ func (s *Server) handleBios(x *exchange) {
 	s.observeOverhead(resp)
 	setBioHeaders(ctx, resp)
 	writeJSON(ctx, fasthttp.StatusOK, resp)
+}
+
+// minSimilarity reads X-Cache-Min-Similarity: a request may make the
+// semantic cache stricter than its tenant's setting, never looser.
+func minSimilarity(ctx *fasthttp.RequestCtx) (float64, error) {
+	v := ctx.Request.Header.Peek("X-Cache-Min-Similarity")
+	if len(v) == 0 {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || f <= 0 || f > 1 {
+		return 0, newError(fasthttp.StatusBadRequest, codeBadRequest, "X-Cache-Min-Similarity must be a number in (0, 1]")
+	}
+	return f, nil
 }
 
 func (s *Server) release() {
@@ -262,9 +281,11 @@ func setBioHeaders(ctx *fasthttp.RequestCtx, r *service.Response) {
 	ctx.Response.Header.Set("Server-Timing", serverTiming(r))
 }
 
+func millis(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64) }
+
 // serverTiming writes the phases of a request, in milliseconds.
 func serverTiming(r *service.Response) string {
-	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64) }
+	ms := millis
 	overhead := r.Timing.Total - r.Timing.Provider - r.Timing.Cache
 	return `cache;dur=` + ms(r.Timing.Cache) + `;desc="` + r.Cache + `", provider;dur=` + ms(r.Timing.Provider) +
 		`;desc="` + r.Provider + `", overhead;dur=` + ms(overhead) + `, total;dur=` + ms(r.Timing.Total)

@@ -11,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/service"
 )
 
 // pingEvery is how often a stream that is waiting for a model sends an SSE
@@ -24,17 +25,23 @@ const pingEvery = time.Second
 // fasthttp runs the stream writer after the handler returns, so everything
 // it needs is copied out of the RequestCtx first. A write or flush error is
 // the only sign of a client that went away; it cancels the generation.
-func (s *Server) stream(x *exchange, req *bio.Request) {
+func (s *Server) stream(x *exchange, req *bio.Request, minSim float64) {
 	ctx := x.ctx
 	ctx.SetStatusCode(fasthttp.StatusOK)
 	ctx.SetContentType("text/event-stream; charset=utf-8")
 	ctx.Response.Header.Set("Cache-Control", "no-cache")
 	ctx.Response.Header.Set("X-Accel-Buffering", "no")
-	// The cache is consulted before the first byte; the provider phase is
-	// reported in the done event's object, as headers are gone by then.
-	ctx.Response.Header.Set("X-Cache", "MISS")
-	ctx.Response.Header.Set("Server-Timing", `cache;dur=0.000;desc="miss"`)
-	tenantID, id, method := x.caller.Tenant.ID, x.id, string(ctx.Method())
+	t, id, method := x.caller.Tenant, x.id, string(ctx.Method())
+	// The cache is read before the first byte, so the headers can say
+	// whether it answered; the provider phase is reported in the done
+	// event's object, as headers are gone by then.
+	cached, lookup := s.svc.Cached(s.base, t, id, req, minSim)
+	if cached != nil {
+		setBioHeaders(ctx, cached)
+	} else {
+		ctx.Response.Header.Set("X-Cache", "MISS")
+		ctx.Response.Header.Set("Server-Timing", `cache;dur=`+millis(lookup)+`;desc="miss"`)
+	}
 	x.ctx = nil // not to be touched from the stream writer
 
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
@@ -52,8 +59,14 @@ func (s *Server) stream(x *exchange, req *bio.Request) {
 			}
 			s.observe(x, status, method)
 		}()
+		if cached != nil {
+			// A cache hit streams as one delta and done.
+			sink.Delta(cached.Bio)
+			sink.event("done", cached)
+			return
+		}
 		stopPing := sink.ping(sctx)
-		resp, err := s.svc.Generate(sctx, tenantID, id, req, sink)
+		resp, err := s.svc.Generate(sctx, t, id, req, service.Options{Sink: sink, SkipLookup: true})
 		stopPing()
 		if sink.gone() {
 			status = 499 // client closed the connection

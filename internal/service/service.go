@@ -13,10 +13,12 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/telemetry"
+	"github.com/biogen/biogen/internal/tenant"
 )
 
 // Cache values of a response.
@@ -68,10 +70,12 @@ var ErrNoTenantChain = errors.New("no chain for tenant")
 //
 // A Service is immutable after New and safe for concurrent use.
 type Service struct {
-	prompt  *prompt.Template
-	chains  map[string]*chain.Chain
-	timeout time.Duration
-	now     func() time.Time
+	prompt   *prompt.Template
+	chains   map[string]*chain.Chain
+	chainIDs map[string]string
+	cache    *cache.Cache
+	timeout  time.Duration
+	now      func() time.Time
 }
 
 // Config configures a Service.
@@ -79,6 +83,11 @@ type Config struct {
 	Prompt *prompt.Template
 	// Chains maps each tenant ID to its chain.
 	Chains map[string]*chain.Chain
+	// ChainIDs maps each tenant ID to a string naming its chain's
+	// providers and models; cached bios are reused only for the same one.
+	ChainIDs map[string]string
+	// Cache, if not nil, answers repeated requests.
+	Cache *cache.Cache
 	// Timeout is the deadline of one request. Default 20s.
 	Timeout time.Duration
 	// Now is the clock. Nil means time.Now.
@@ -87,7 +96,7 @@ type Config struct {
 
 // New returns a Service.
 func New(cfg Config) *Service {
-	s := &Service{prompt: cfg.Prompt, chains: cfg.Chains, timeout: cfg.Timeout, now: cfg.Now}
+	s := &Service{prompt: cfg.Prompt, chains: cfg.Chains, chainIDs: cfg.ChainIDs, cache: cfg.Cache, timeout: cfg.Timeout, now: cfg.Now}
 	if s.timeout <= 0 {
 		s.timeout = 20 * time.Second
 	}
@@ -103,17 +112,61 @@ func (s *Service) PromptVersion() string { return s.prompt.Version() }
 // Chain returns the chain of a tenant, or nil.
 func (s *Service) Chain(tenantID string) *chain.Chain { return s.chains[tenantID] }
 
-// Generate writes the bio for req on behalf of tenantID. sink, if not nil,
-// receives the text as it is written (and resets, when a provider fails
-// after sending text).
-func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req *bio.Request, sink chain.Sink) (*Response, error) {
+// Options are the per-request settings of Generate.
+type Options struct {
+	// Sink, if not nil, receives the text as it is written (and resets,
+	// when a provider fails after sending text).
+	Sink chain.Sink
+	// MinSimilarity makes the semantic cache stricter for this request.
+	MinSimilarity float64
+	// SkipLookup skips the cache read, for a caller that has done it
+	// (a stream decides its headers on the lookup before it starts).
+	SkipLookup bool
+}
+
+// Cached returns the cached answer for req, or nil, and the time the
+// lookup took.
+func (s *Service) Cached(ctx context.Context, t *tenant.Tenant, requestID string, req *bio.Request, minSimilarity float64) (*Response, time.Duration) {
+	if s.cache == nil || req.Regenerate {
+		return nil, 0
+	}
 	start := s.now()
-	c := s.chains[tenantID]
+	q := &cache.Query{Tenant: t, Req: req, PromptVersion: s.prompt.Version(), Chain: s.chainIDs[t.ID], MinSimilarity: minSimilarity}
+	e, kind, err := s.cache.Lookup(ctx, q)
+	d := s.now().Sub(start)
+	if err != nil || e == nil {
+		return nil, d
+	}
+	return s.fromCache(e, kind, req, requestID, start, d), d
+}
+
+// Generate writes the bio for req on behalf of tenant t: from the cache
+// when it holds one (unless req.Regenerate), else from the tenant's chain,
+// caching what a first-choice model wrote.
+func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID string, req *bio.Request, o Options) (*Response, error) {
+	start := s.now()
+	c := s.chains[t.ID]
 	if c == nil {
-		return nil, fmt.Errorf("%w %q", ErrNoTenantChain, tenantID)
+		return nil, fmt.Errorf("%w %q", ErrNoTenantChain, t.ID)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
+
+	var q *cache.Query
+	var cacheTime time.Duration
+	if s.cache != nil {
+		q = &cache.Query{Tenant: t, Req: req, PromptVersion: s.prompt.Version(), Chain: s.chainIDs[t.ID], MinSimilarity: o.MinSimilarity}
+		if !req.Regenerate && !o.SkipLookup {
+			e, kind, err := s.cache.Lookup(ctx, q)
+			cacheTime = s.now().Sub(start)
+			if err == nil && e != nil {
+				if o.Sink != nil {
+					o.Sink.Delta(e.Bio)
+				}
+				return s.fromCache(e, kind, req, requestID, start, cacheTime), nil
+			}
+		}
+	}
 
 	preq := &provider.Request{Bio: req}
 	if req.Regenerate {
@@ -126,7 +179,7 @@ func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req 
 		}
 		preq.Messages = m
 	}
-	out, err := c.Run(ctx, preq, sink)
+	out, err := c.Run(ctx, preq, o.Sink)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +188,12 @@ func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req 
 	if out.Kind != provider.KindTemplate && !req.Options.English() {
 		// A model was asked for the language; nothing here can confirm it.
 		flags = appendFlag(flags, bio.FlagNeedsReview)
+	}
+	if q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
+		// Only a first-choice model's checked answer is worth reusing.
+		storeStart := s.now()
+		s.cache.Store(ctx, q, res.Text, flags, string(out.Kind), out.Provider, res.Model)
+		cacheTime += s.now().Sub(storeStart)
 	}
 	now := s.now()
 	r := &Response{
@@ -152,10 +211,33 @@ func (s *Service) Generate(ctx context.Context, tenantID, requestID string, req 
 		Usage:           Usage{InputTokens: res.InputTokens, OutputTokens: res.OutputTokens, CostUSD: res.CostUSD},
 		RequestID:       requestID,
 		CreatedAt:       now.UTC().Format(time.RFC3339),
-		Timing:          Timing{Provider: out.UpstreamTime, Total: now.Sub(start)},
+		Timing:          Timing{Cache: cacheTime, Provider: out.UpstreamTime, Total: now.Sub(start)},
 	}
 	telemetry.ObserveBio(r.Source, r.Provider, r.Cache, r.Degraded, r.FallbackReasons, r.Flags)
 	return r, nil
+}
+
+// fromCache answers with a cached bio. Nothing was spent on a model, so the
+// usage is zero.
+func (s *Service) fromCache(e *cache.Entry, kind string, req *bio.Request, requestID string, start time.Time, cacheTime time.Duration) *Response {
+	now := s.now()
+	r := &Response{
+		ID:              "bio_" + ulid.Make().String(),
+		Bio:             e.Bio,
+		Format:          string(req.Options.Format),
+		Source:          e.Source,
+		Provider:        e.Provider,
+		Model:           e.Model,
+		Cache:           kind,
+		PromptVersion:   e.PromptVersion,
+		FallbackReasons: []string{},
+		Flags:           append([]string{}, e.Flags...),
+		RequestID:       requestID,
+		CreatedAt:       now.UTC().Format(time.RFC3339),
+		Timing:          Timing{Cache: cacheTime, Total: now.Sub(start)},
+	}
+	telemetry.ObserveBio(r.Source, r.Provider, r.Cache, false, nil, r.Flags)
+	return r
 }
 
 func appendFlag(flags []string, f string) []string {

@@ -124,3 +124,19 @@ func ExternalSent(provider string, bytes int) {
 	Set.GetOrCreateCounter(`biogen_external_requests_total{provider="` + provider + `"}`).Inc()
 	Set.GetOrCreateCounter(`biogen_external_bytes_total{provider="` + provider + `"}`).Add(bytes)
 }
+
+// CacheEvicted counts an entry a cache dropped to stay in its budget.
+func CacheEvicted(cache string) {
+	Set.GetOrCreateCounter(`biogen_cache_evictions_total{cache="` + cache + `"}`).Inc()
+}
+
+// CacheLookup counts a cache lookup: result is "hit" or "miss".
+func CacheLookup(cache, tenant, result string) {
+	Set.GetOrCreateCounter(`biogen_cache_lookups_total{cache="` + cache + `",tenant="` + tenant + `",result="` + result + `"}`).Inc()
+}
+
+// CacheRejected counts a semantic candidate refused by the fact check or
+// by re-personalisation.
+func CacheRejected(reason string) {
+	Set.GetOrCreateCounter(`biogen_cache_semantic_rejections_total{reason="` + reason + `"}`).Inc()
+}

@@ -1,0 +1,131 @@
+package cache
+
+import (
+	"context"
+	"time"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/telemetry"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// The kinds of hit, as responses report them in cache.
+const (
+	HitExact    = "exact"
+	HitSemantic = "semantic"
+)
+
+// Cache is the exact cache in front of the semantic one.
+//
+// It is safe for concurrent use; create it with New, stop it with Close.
+type Cache struct {
+	exact *Exact
+	sem   *Semantic
+	now   func() time.Time
+}
+
+// New returns a cache whose exact part holds at most maxBytes.
+func New(maxBytes int64, emb Embedder) (*Cache, error) {
+	ex, err := NewExact(maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return &Cache{exact: ex, sem: NewSemantic(emb), now: time.Now}, nil
+}
+
+// Query is one request's view of the cache.
+type Query struct {
+	Tenant        *tenant.Tenant
+	Req           *bio.Request
+	PromptVersion string
+	// Chain identifies the tenant's providers and models: a bio is only
+	// reused for the same chain.
+	Chain string
+	// MinSimilarity, if above the tenant's, makes the semantic lookup
+	// stricter for this request; it never loosens it.
+	MinSimilarity float64
+
+	key   string
+	facts *Facts
+}
+
+func (q *Query) prepare() {
+	if q.key == "" {
+		q.key = Key(q.Tenant.ID, q.Req, q.PromptVersion, q.Chain)
+		f := FactsOf(&q.Req.Profile)
+		q.facts = &f
+	}
+}
+
+// Lookup returns a cached bio for q and the kind of hit, or nil.
+func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
+	q.prepare()
+	cfg := q.Tenant.Cache
+	now := c.now()
+	if *cfg.Exact {
+		if e, ok := c.exact.Get(q.key, now); ok && e.Tenant == q.Tenant.ID {
+			telemetry.CacheLookup(HitExact, q.Tenant.ID, "hit")
+			return e, HitExact, nil
+		}
+		telemetry.CacheLookup(HitExact, q.Tenant.ID, "miss")
+	}
+	if *cfg.Semantic {
+		min := cfg.Similarity
+		if q.MinSimilarity > min {
+			min = q.MinSimilarity
+		}
+		e, err := c.sem.Find(ctx, FindQuery{
+			Tenant: q.Tenant.ID, User: q.Req.UserID, Req: q.Req, Facts: q.facts,
+			PromptVersion: q.PromptVersion, Chain: q.Chain, TenantScope: cfg.Scope == "tenant",
+			MinSimilarity: min, Now: now,
+		})
+		if err != nil {
+			return nil, "", err
+		}
+		if e != nil {
+			telemetry.CacheLookup(HitSemantic, q.Tenant.ID, "hit")
+			return e, HitSemantic, nil
+		}
+		telemetry.CacheLookup(HitSemantic, q.Tenant.ID, "miss")
+	}
+	return nil, "", nil
+}
+
+// Store caches a bio written for q. The caller stores only validated,
+// non-degraded model output: never a template answer, a degraded one, an
+// error or an unfinished stream.
+func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []string, source, provider, model string) error {
+	q.prepare()
+	cfg := q.Tenant.Cache
+	now := c.now()
+	e := &Entry{
+		Tenant: q.Tenant.ID, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
+		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, Chain: q.Chain,
+		Options: q.Req.Options, Facts: *q.facts, Created: now, Expires: now.Add(cfg.TTL),
+	}
+	if *cfg.Exact {
+		c.exact.Set(q.key, e, now)
+	}
+	if *cfg.Semantic {
+		return c.sem.Add(ctx, q.key, e)
+	}
+	return nil
+}
+
+// EraseUser deletes everything cached for user in tenant, from both caches,
+// and returns how many entries went.
+func (c *Cache) EraseUser(ctx context.Context, tenantID, user string) (int, error) {
+	n := c.exact.EraseUser(tenantID, user)
+	m, err := c.sem.EraseUser(ctx, tenantID, user)
+	return n + m, err
+}
+
+// Wait applies pending writes of the exact cache (ristretto writes are
+// asynchronous); tests and erasure use it.
+func (c *Cache) Wait() { c.exact.Wait() }
+
+// Semantic returns the semantic cache, for persistence.
+func (c *Cache) Semantic() *Semantic { return c.sem }
+
+// Close stops the exact cache's goroutines.
+func (c *Cache) Close() { c.exact.Close() }

@@ -1,0 +1,110 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/ollama/ollama/api"
+)
+
+// Embedder turns a text into a vector. Implementations are safe for
+// concurrent use.
+type Embedder interface {
+	Embed(ctx context.Context, text string) ([]float32, error)
+	// Name identifies the embedder and its settings; vectors of two
+	// embedders are never compared.
+	Name() string
+}
+
+// HashEmbedder embeds text with hashed word unigrams and bigrams and
+// character trigrams: no model, no network, deterministic. It makes the
+// semantic cache work on any machine; the fact check decides what is served.
+//
+// The zero value is usable (256 dimensions) and safe for concurrent use.
+type HashEmbedder struct {
+	// Dims is the vector size. Default 256.
+	Dims int
+}
+
+// Name returns "hash-<dims>".
+func (h HashEmbedder) Name() string { return fmt.Sprintf("hash-%d", h.dims()) }
+
+func (h HashEmbedder) dims() int {
+	if h.Dims <= 0 {
+		return 256
+	}
+	return h.Dims
+}
+
+// Embed returns the normalised vector of text.
+func (h HashEmbedder) Embed(_ context.Context, text string) ([]float32, error) {
+	v := make([]float32, h.dims())
+	add := func(feature string, w float32) {
+		f := fnv.New64a()
+		f.Write([]byte(feature))
+		x := f.Sum64()
+		i := int(x % uint64(len(v)))
+		if x>>63 == 1 {
+			w = -w
+		}
+		v[i] += w
+	}
+	words := strings.Fields(text)
+	for i, w := range words {
+		add("w:"+w, 1)
+		if i > 0 {
+			add("b:"+words[i-1]+" "+w, 1)
+		}
+		r := []rune(" " + w + " ")
+		for j := 0; j+3 <= len(r); j++ {
+			add("c:"+string(r[j:j+3]), 0.5)
+		}
+	}
+	var sum float64
+	for _, x := range v {
+		sum += float64(x) * float64(x)
+	}
+	if sum > 0 {
+		n := float32(1 / math.Sqrt(sum))
+		for i := range v {
+			v[i] *= n
+		}
+	}
+	return v, nil
+}
+
+// OllamaEmbedder embeds with an embedding model on an Ollama server
+// (/api/embed), for production.
+type OllamaEmbedder struct {
+	client *api.Client
+	model  string
+}
+
+// NewOllamaEmbedder returns an embedder using model on host.
+func NewOllamaEmbedder(host, model string) (*OllamaEmbedder, error) {
+	u, err := url.Parse(host)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("invalid Ollama host %q", host)
+	}
+	return &OllamaEmbedder{client: api.NewClient(u, http.DefaultClient), model: model}, nil
+}
+
+// Name returns "ollama:<model>".
+func (o *OllamaEmbedder) Name() string { return "ollama:" + o.model }
+
+// Embed asks the server for the vector of text.
+func (o *OllamaEmbedder) Embed(ctx context.Context, text string) ([]float32, error) {
+	resp, err := o.client.Embed(ctx, &api.EmbedRequest{Model: o.model, Input: text})
+	if err != nil {
+		return nil, fmt.Errorf("cannot embed with %s: %w", o.model, err)
+	}
+	if len(resp.Embeddings) != 1 || len(resp.Embeddings[0]) == 0 {
+		return nil, fmt.Errorf("embedding model %s returned no vector", o.model)
+	}
+	return resp.Embeddings[0], nil
+}

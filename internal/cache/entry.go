@@ -1,0 +1,45 @@
+package cache
+
+import (
+	"time"
+
+	"github.com/biogen/biogen/internal/bio"
+)
+
+// Entry is a cached bio with what it was written for and by.
+type Entry struct {
+	Tenant string `json:"tenant"`
+	User   string `json:"user"`
+	// Name is the person's name as the profile gave it, for
+	// re-personalisation.
+	Name          string      `json:"name"`
+	Bio           string      `json:"bio"`
+	Flags         []string    `json:"flags"`
+	Source        string      `json:"source"`
+	Provider      string      `json:"provider"`
+	Model         string      `json:"model"`
+	PromptVersion string      `json:"prompt_version"`
+	Chain         string      `json:"chain"`
+	Options       bio.Options `json:"options"`
+	Facts         Facts       `json:"facts"`
+	Created       time.Time   `json:"created"`
+	Expires       time.Time   `json:"expires"`
+
+	key string // the exact cache's key, set by Exact.Set
+}
+
+// size is the entry's memory in bytes, near enough for a byte budget.
+func (e *Entry) size() int64 {
+	n := 256 + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.Chain)
+	for _, f := range e.Flags {
+		n += 16 + len(f)
+	}
+	f := &e.Facts
+	n += len(f.Name) + len(f.Pronouns) + len(f.Role) + len(f.Company) + len(f.Location) + len(f.Years) + len(f.Summary)
+	for _, l := range [][]string{f.Skills, f.Achievements, f.Experience, f.Education, f.Certifications, f.Languages} {
+		for _, s := range l {
+			n += 16 + len(s)
+		}
+	}
+	return int64(n)
+}

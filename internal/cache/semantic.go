@@ -1,0 +1,307 @@
+package cache
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/telemetry"
+)
+
+// candidates is how many nearest entries a lookup fact-checks.
+const candidates = 4
+
+// Semantic is the semantic cache: one chromem-go collection per tenant,
+// holding each cached bio with the embedding of its request's facts.
+//
+// It is safe for concurrent use; create it with NewSemantic.
+type Semantic struct {
+	db  *chromem.DB
+	emb Embedder
+	mu  sync.Mutex // guards collection creation
+}
+
+// NewSemantic returns an empty semantic cache using emb.
+func NewSemantic(emb Embedder) *Semantic {
+	return &Semantic{db: chromem.NewDB(), emb: emb}
+}
+
+func noEmbedding(context.Context, string) ([]float32, error) {
+	return nil, errors.New("cache: documents are added with their embeddings")
+}
+
+// collection returns the tenant's collection. Tenants never share one.
+func (s *Semantic) collection(tenant string) (*chromem.Collection, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.GetOrCreateCollection("tenant:"+tenant, map[string]string{"embedder": s.emb.Name()}, noEmbedding)
+}
+
+// where returns the exact-match filters of a lookup or an entry: what must
+// be equal for a bio to be usable at all.
+func where(user string, o bio.Options, promptVersion, chain string) map[string]string {
+	w := map[string]string{
+		"tone": string(o.Tone), "length": string(o.Length), "format": string(o.Format),
+		"perspective": string(o.Perspective), "language": o.Language,
+		"prompt": promptVersion, "chain": chain,
+	}
+	if user != "" {
+		w["user"] = user
+	}
+	return w
+}
+
+// Add stores e under id in its tenant's collection.
+func (s *Semantic) Add(ctx context.Context, id string, e *Entry) error {
+	col, err := s.collection(e.Tenant)
+	if err != nil {
+		return err
+	}
+	vec, err := s.emb.Embed(ctx, e.Facts.Text())
+	if err != nil {
+		return err
+	}
+	content, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	meta := where(e.User, e.Options, e.PromptVersion, e.Chain)
+	meta["expires"] = e.Expires.UTC().Format(time.RFC3339)
+	return col.AddDocument(ctx, chromem.Document{ID: id, Metadata: meta, Embedding: vec, Content: string(content)})
+}
+
+// FindQuery is a semantic lookup.
+type FindQuery struct {
+	Tenant, User  string
+	Req           *bio.Request
+	Facts         *Facts
+	PromptVersion string
+	Chain         string
+	// TenantScope lets entries of other users of the tenant answer,
+	// re-personalised; otherwise only the user's own entries do.
+	TenantScope bool
+	// MinSimilarity is the least cosine similarity of a candidate.
+	MinSimilarity float64
+	Now           time.Time
+}
+
+// Find returns a cached bio for q whose facts are the same as q's, ready to
+// serve (re-personalised when it was written for another user), or nil.
+func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
+	col, err := s.collection(q.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	n := min(candidates, col.Count())
+	if n == 0 {
+		return nil, nil
+	}
+	vec, err := s.emb.Embed(ctx, q.Facts.Text())
+	if err != nil {
+		return nil, err
+	}
+	user := q.User
+	if q.TenantScope {
+		user = ""
+	}
+	res, err := col.QueryEmbedding(ctx, vec, n, where(user, q.Req.Options, q.PromptVersion, q.Chain), nil)
+	if err != nil {
+		// An entry erased between Count and the query: treat as a miss.
+		return nil, nil
+	}
+	for _, r := range res {
+		if float64(r.Similarity) < q.MinSimilarity {
+			break // results come most similar first
+		}
+		var e Entry
+		if err := json.Unmarshal([]byte(r.Content), &e); err != nil {
+			continue
+		}
+		if e.Tenant != q.Tenant || q.Now.After(e.Expires) {
+			continue
+		}
+		if e.User == q.User {
+			if Same(&e.Facts, q.Facts) {
+				return &e, nil
+			}
+			telemetry.CacheRejected("facts")
+			continue
+		}
+		// Another user's bio: the same facts but for the name and
+		// pronouns, re-personalised exactly or not at all.
+		other := e.Facts
+		other.Name, other.Pronouns = q.Facts.Name, q.Facts.Pronouns
+		if !Same(&other, q.Facts) {
+			telemetry.CacheRejected("facts")
+			continue
+		}
+		text, ok := personalise(e.Bio, &e, q.Req)
+		if !ok {
+			telemetry.CacheRejected("personalise")
+			continue
+		}
+		e.Bio, e.User, e.Facts = text, q.User, *q.Facts
+		return &e, nil
+	}
+	return nil, nil
+}
+
+// EraseUser deletes every entry of user in tenant.
+func (s *Semantic) EraseUser(ctx context.Context, tenant, user string) (int, error) {
+	col, err := s.collection(tenant)
+	if err != nil {
+		return 0, err
+	}
+	before := col.Count()
+	if err := col.Delete(ctx, map[string]string{"user": user}, nil); err != nil {
+		return 0, err
+	}
+	return before - col.Count(), nil
+}
+
+// Export writes the whole cache to path, encrypted with AES-GCM under key
+// (32 bytes).
+func (s *Semantic) Export(path, key string) error {
+	if len(key) != 32 {
+		return errors.New("the semantic cache key must be 32 bytes")
+	}
+	tmp := path + ".tmp"
+	if err := s.db.ExportToFile(tmp, true, key); err != nil {
+		return fmt.Errorf("cannot export semantic cache: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// Import loads a cache written by Export. A missing file is not an error.
+func (s *Semantic) Import(path, key string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err := s.db.ImportFromFile(path, key); err != nil {
+		return fmt.Errorf("cannot import semantic cache %q: %w", path, err)
+	}
+	return nil
+}
+
+// personalise rewrites a bio written for e's person for req's person: the
+// name everywhere, and the pronouns when that can be done exactly. It
+// refuses (ok false) when it cannot: a change of grammatical number (they),
+// an ambiguous word (her as object or possessive), or a name that stays.
+func personalise(text string, e *Entry, req *bio.Request) (string, bool) {
+	from := bio.ParsePronouns(e.Facts.Pronouns)
+	to := bio.ParsePronouns(req.Profile.Pronouns)
+	old, name := e.Name, req.Profile.Name
+	if old == "" || !strings.Contains(text, old) && req.Options.Perspective == bio.PerspectiveThird {
+		return "", false
+	}
+	oldParts, newParts := strings.Fields(old), strings.Fields(name)
+	text = replaceWord(text, old, name)
+	if len(oldParts) > 1 {
+		if len(newParts) < 2 {
+			return "", false
+		}
+		text = replaceWord(text, oldParts[0], newParts[0])
+		text = replaceWord(text, oldParts[len(oldParts)-1], newParts[len(newParts)-1])
+	}
+	if req.Options.Perspective == bio.PerspectiveThird && from != to {
+		var ok bool
+		if text, ok = swapPronouns(text, from, to); !ok {
+			return "", false
+		}
+	}
+	// Nothing of the other person's name may remain.
+	for _, p := range oldParts {
+		if !containsName(newParts, p) && hasWord(text, p) {
+			return "", false
+		}
+	}
+	return text, true
+}
+
+func containsName(parts []string, p string) bool {
+	for _, x := range parts {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// swapPronouns maps she and he onto each other. Other changes cannot be made
+// exactly: "they" takes other verb forms, and "her" is both object and
+// possessive.
+func swapPronouns(text string, from, to bio.Pronouns) (string, bool) {
+	pairs := map[[2]string][][2]string{
+		{"he", "she"}: {{"he", "she"}, {"him", "her"}, {"his", "her"}, {"himself", "herself"}},
+		{"she", "he"}: {{"she", "he"}, {"herself", "himself"}},
+	}
+	subst, ok := pairs[[2]string{from.Subject, to.Subject}]
+	if !ok {
+		return "", false
+	}
+	if from.Subject == "she" && (hasWord(text, "her") || hasWord(text, "Her") || hasWord(text, "hers")) {
+		return "", false
+	}
+	for _, p := range subst {
+		text = replaceWord(text, p[0], p[1])
+		text = replaceWord(text, upper(p[0]), upper(p[1]))
+	}
+	return text, true
+}
+
+func upper(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// replaceWord replaces old with new where old stands as a whole word.
+func replaceWord(text, old, new string) string {
+	if old == "" || old == new {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := indexWord(text, old)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:i])
+		b.WriteString(new)
+		text = text[i+len(old):]
+	}
+}
+
+func hasWord(text, w string) bool { return indexWord(text, w) >= 0 }
+
+// indexWord finds w in text with no letter or digit either side.
+func indexWord(text, w string) int {
+	off := 0
+	for {
+		i := strings.Index(text[off:], w)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		before, _ := utf8.DecodeLastRuneInString(text[:i])
+		after, _ := utf8.DecodeRuneInString(text[i+len(w):])
+		if !isWordRune(before) && !isWordRune(after) {
+			return i
+		}
+		off = i + len(w)
+	}
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
