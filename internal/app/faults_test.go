@@ -104,8 +104,14 @@ func closedPort(t *testing.T) string {
 	return "http://" + addr
 }
 
+// ollamaProvider configures an Ollama provider with a short timeout, so that
+// hanging faults end quickly.
 func ollamaProvider(name, host string) string {
-	return fmt.Sprintf("  - name: %s\n    kind: ollama\n    model: writer\n    host: %s\n    timeout: 400ms\n    backoff_base: 10ms\n", name, host)
+	return ollamaProviderTimeout(name, host, "400ms")
+}
+
+func ollamaProviderTimeout(name, host, timeout string) string {
+	return fmt.Sprintf("  - name: %s\n    kind: ollama\n    model: writer\n    host: %s\n    timeout: %s\n    backoff_base: 10ms\n", name, host, timeout)
 }
 
 // faultReasons is the reason the chain reports for each fault.
@@ -257,7 +263,7 @@ func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 // client that goes away cancels the upstream generation.
 func TestStreamThroughService(t *testing.T) {
 	fake, url := fakeServer(t, fakellm.Config{TokenDelay: 30 * time.Millisecond})
-	r := startApp(t, strings.Replace(ollamaProvider("big", url), "timeout: 400ms", "timeout: 8s", 1), "big", "")
+	r := startApp(t, ollamaProviderTimeout("big", url, "8s"), "big", "")
 	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(bioRequest))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")

@@ -379,7 +379,23 @@ func (s *Server) bioFor(prompt string) string {
 	if i := strings.Index(prompt, "(variation "); i >= 0 {
 		fmt.Sscanf(prompt[i:], "(variation %d)", &variant)
 	}
-	return s.w.Write(req, variant).Text
+	// Like a model asked for a word range, try again when short of it.
+	b := s.w.Write(req, variant)
+	for v := variant + 1; v <= variant+8 && hasFlag(b.Flags, bio.FlagSparseProfile); v++ {
+		if c := s.w.Write(req, v); c.Words > b.Words {
+			b = c
+		}
+	}
+	return b.Text
+}
+
+func hasFlag(flags []string, f string) bool {
+	for _, x := range flags {
+		if x == f {
+			return true
+		}
+	}
+	return false
 }
 
 // streamer writes one answer.

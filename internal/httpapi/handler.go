@@ -281,7 +281,9 @@ func setBioHeaders(ctx *fasthttp.RequestCtx, r *service.Response) {
 	ctx.Response.Header.Set("Server-Timing", serverTiming(r))
 }
 
-func millis(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64) }
+func millis(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64)
+}
 
 // serverTiming writes the phases of a request, in milliseconds.
 func serverTiming(r *service.Response) string {

@@ -1,0 +1,346 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/fakellm"
+	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/shareddata"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// postJSON posts body with key (none if empty) and decodes the answer.
+func (r *running) postJSON(t *testing.T, key string, body []byte) (service.Response, http.Header) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, b)
+	}
+	var out service.Response
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out, resp.Header
+}
+
+func modelApp(t *testing.T, extra string) (*fakellm.Server, *running) {
+	t.Helper()
+	fake, url := fakeServer(t, fakellm.Config{})
+	r := startApp(t, ollamaProviderTimeout("big", url, "5s"), "big", extra)
+	return fake, r
+}
+
+type pair struct {
+	ID    string          `json:"id"`
+	Kind  string          `json:"kind"`
+	Label string          `json:"label"`
+	A     json.RawMessage `json:"a"`
+	B     json.RawMessage `json:"b"`
+}
+
+// withUser sets the user_id of a request body.
+func withUser(t *testing.T, body []byte, user string) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["user_id"] = user
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// TestSemanticPairs replays every labelled pair of the shared data through
+// the API: request a, then b, under the pair's own user. No miss pair may be
+// answered from a cache; the share of hit pairs answered from one is
+// reported and must reach 80%.
+func TestSemanticPairs(t *testing.T) {
+	_, r := modelApp(t, "")
+	var pairs []pair
+	for _, line := range shareddata.Lines(t, "semantic-pairs.jsonl") {
+		var p pair
+		if err := json.Unmarshal(line, &p); err != nil {
+			t.Fatal(err)
+		}
+		pairs = append(pairs, p)
+	}
+	hits, hitPairs := replay(t, r, pairs)
+	t.Logf("semantic pairs: %d of %d hit pairs answered from a cache (%.0f%%); no miss pair was", hits, hitPairs, 100*float64(hits)/float64(hitPairs))
+	if float64(hits) < 0.8*float64(hitPairs) {
+		t.Fatalf("only %d of %d hit pairs answered from a cache", hits, hitPairs)
+	}
+}
+
+func replay(t *testing.T, r *running, pairs []pair) (hits, hitPairs int) {
+	t.Helper()
+	for i, p := range pairs {
+		user := fmt.Sprintf("pair-%d", i)
+		a, _ := r.postJSON(t, "", withUser(t, p.A, user))
+		if a.Cache != "miss" || a.Source != "ollama" {
+			t.Fatalf("pair %s: first request answered %s by %s", p.ID, a.Cache, a.Source)
+		}
+		b, h := r.postJSON(t, "", withUser(t, p.B, user))
+		switch {
+		case p.Label == "miss" && b.Cache != "miss":
+			t.Fatalf("pair %s (%s): a request with other facts or options was answered from the %s cache", p.ID, p.Kind, b.Cache)
+		case p.Label == "hit":
+			hitPairs++
+			if b.Cache != "miss" {
+				hits++
+				if h.Get("X-Cache") != "HIT" || b.Bio != a.Bio {
+					t.Fatalf("pair %s: X-Cache %q; bio changed", p.ID, h.Get("X-Cache"))
+				}
+			} else {
+				t.Logf("pair %s (%s) missed", p.ID, p.Kind)
+			}
+		}
+	}
+	return hits, hitPairs
+}
+
+// TestGeneratedPairs makes the same kinds of edits as the shared pairs with
+// other words and values, from the shared profiles, so that the cache is
+// not tuned to the file's rows.
+func TestGeneratedPairs(t *testing.T) {
+	_, r := modelApp(t, "")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var pairs []pair
+	lines := shareddata.Lines(t, "profiles.jsonl")
+	for i, line := range lines[:120] {
+		var m map[string]any
+		json.Unmarshal(line, &m)
+		prof := m["profile"].(map[string]any)
+		edit, label := mutate(rng, prof, i)
+		if edit == "" {
+			continue
+		}
+		b, _ := json.Marshal(m)
+		pairs = append(pairs, pair{ID: fmt.Sprintf("gen-%d", i), Kind: edit, Label: label, A: line, B: b})
+	}
+	hits, hitPairs := replay(t, r, pairs)
+	t.Logf("generated pairs: %d of %d hit pairs answered from a cache, %d miss pairs never", hits, hitPairs, len(pairs)-hitPairs)
+	if hitPairs == 0 || float64(hits) < 0.8*float64(hitPairs) {
+		t.Fatalf("only %d of %d hit pairs answered from a cache", hits, hitPairs)
+	}
+}
+
+// mutate edits a profile in place the way an HR system might, and says
+// whether a cache may answer the edited request with the original's bio.
+func mutate(rng *rand.Rand, p map[string]any, i int) (kind, label string) {
+	strs := func(k string) []any { l, _ := p[k].([]any); return l }
+	switch i % 10 {
+	case 0: // same skills, other order and case
+		s := strs("skills")
+		if len(s) < 2 {
+			return "", ""
+		}
+		s[0], s[len(s)-1] = s[len(s)-1], s[0]
+		s[0] = strings.ToUpper(s[0].(string))
+		return "skills_shuffled_case", "hit"
+	case 1: // a repeated achievement, a trailing full stop
+		a := strs("achievements")
+		if len(a) == 0 {
+			return "", ""
+		}
+		p["achievements"] = append(a, a[0].(string)+".")
+		return "achievement_repeated", "hit"
+	case 2: // role abbreviated
+		role := p["current_role"].(string)
+		for long, short := range map[string]string{"Senior ": "Sr. ", "Manager": "Mgr", "Director": "Dir.", "Vice President": "VP"} {
+			if strings.Contains(role, long) {
+				p["current_role"] = strings.Replace(role, long, short, 1)
+				return "role_abbreviated", "hit"
+			}
+		}
+		p["current_role"] = "  " + strings.ToLower(role) + "  "
+		return "role_case", "hit"
+	case 3: // a letter dropped from a long word of the summary
+		s, _ := p["experience_summary"].(string)
+		words := strings.Fields(s)
+		for j, w := range words {
+			if len(w) >= 8 && !strings.ContainsAny(w, "0123456789") {
+				words[j] = w[:3] + w[4:]
+				p["experience_summary"] = strings.Join(words, " ")
+				return "summary_typo", "hit"
+			}
+		}
+		return "", ""
+	case 4: // a number in an achievement changed
+		a := strs("achievements")
+		for j, x := range a {
+			s := x.(string)
+			if k := strings.IndexAny(s, "0123456789"); k >= 0 {
+				d := (int(s[k]-'0') + 1 + rng.IntN(8)) % 10
+				a[j] = s[:k] + fmt.Sprint(d) + s[k+1:]
+				return "number_changed", "miss"
+			}
+		}
+		return "", ""
+	case 5: // a skill swapped for another
+		s := strs("skills")
+		if len(s) == 0 {
+			return "", ""
+		}
+		s[rng.IntN(len(s))] = []string{"Rust", "Figma", "SAP", "Tableau", "Negotiation"}[rng.IntN(5)] + " " + fmt.Sprint(i)
+		return "skill_swapped", "miss"
+	case 6: // a more senior role
+		p["current_role"] = []string{"Lead ", "Principal ", "Head of "}[rng.IntN(3)] + p["current_role"].(string)
+		return "role_promoted", "miss"
+	case 7: // another employer
+		p["company"] = []string{"Tailspin Toys", "Margie's Travel", "Adatum"}[rng.IntN(3)] + " " + fmt.Sprint(i)
+		return "company_changed", "miss"
+	case 8: // another person
+		p["name"] = []string{"Noor Haddad", "Tomás Silva", "Mei Chen"}[rng.IntN(3)]
+		return "person_changed", "miss"
+	default: // an achievement added
+		p["achievements"] = append(strs("achievements"), fmt.Sprintf("Opened %d new offices", 2+rng.IntN(9)))
+		return "achievement_added", "miss"
+	}
+}
+
+// TestTenantIsolation sends the same request for the same user id under two
+// tenants, in both scopes: neither cache may answer one tenant from the
+// other's entries.
+func TestTenantIsolation(t *testing.T) {
+	for _, scope := range []string{"user", "tenant"} {
+		t.Run(scope, func(t *testing.T) {
+			_, url := fakeServer(t, fakellm.Config{})
+			yaml := "server:\n  addr: 127.0.0.1:0\nproviders:\n" + ollamaProviderTimeout("big", url, "5s") +
+				"tenants:\n" +
+				"  - id: alpha\n    keys: [\"" + tenant.Digest("alpha-key") + "\"]\n    chain: [big]\n    cache:\n      scope: " + scope + "\n" +
+				"  - id: beta\n    keys: [\"" + tenant.Digest("beta-key") + "\"]\n    chain: [big]\n    cache:\n      scope: " + scope + "\n"
+			r := startAppYAML(t, yaml)
+			body := []byte(bioRequest)
+			if got, _ := r.postJSON(t, "alpha-key", body); got.Cache != "miss" {
+				t.Fatalf("first: %s", got.Cache)
+			}
+			if got, _ := r.postJSON(t, "alpha-key", body); got.Cache != "exact" {
+				t.Fatalf("alpha repeat: %s", got.Cache)
+			}
+			if got, _ := r.postJSON(t, "beta-key", body); got.Cache != "miss" {
+				t.Fatalf("beta got alpha's entry from the %s cache", got.Cache)
+			}
+			// Another user of alpha with the same facts: a hit only in
+			// tenant scope.
+			got, _ := r.postJSON(t, "alpha-key", withUser(t, body, "w-2"))
+			if (scope == "tenant") != (got.Cache == "semantic") {
+				t.Fatalf("scope %s, another user of alpha: cache %s", scope, got.Cache)
+			}
+			// Profiles only alpha has cached never answer beta, for the
+			// same user or another.
+			for i, line := range shareddata.Lines(t, "profiles.jsonl")[:20] {
+				user := fmt.Sprintf("iso-%d", i)
+				if got, _ := r.postJSON(t, "alpha-key", withUser(t, line, user)); got.Cache != "miss" {
+					t.Fatalf("alpha %d: %s", i, got.Cache)
+				}
+				// The first beta request with these facts, for the same
+				// user id; beta's own entries may answer it after that.
+				if got, _ := r.postJSON(t, "beta-key", withUser(t, line, user)); got.Cache != "miss" {
+					t.Fatalf("profile %d for beta user %s answered from the %s cache", i, user, got.Cache)
+				}
+			}
+		})
+	}
+}
+
+// TestTenantScopeRepersonalises caches a bio for one person and serves it to
+// another user with the same facts under another name and pronouns.
+func TestTenantScopeRepersonalises(t *testing.T) {
+	_, url := fakeServer(t, fakellm.Config{})
+	r := startAppYAML(t, "server:\n  addr: 127.0.0.1:0\nproviders:\n"+ollamaProviderTimeout("big", url, "5s")+
+		"tenants:\n  - id: acme\n    chain: [big]\n    cache:\n      scope: tenant\n")
+	first, _ := r.postJSON(t, "", []byte(bioRequest))
+	other := strings.NewReplacer(`"Ada Okafor"`, `"Bea Lindqvist"`, `"she/her"`, `"he/him"`, `"w-1"`, `"w-9"`).Replace(bioRequest)
+	got, _ := r.postJSON(t, "", []byte(other))
+	if first.Cache != "miss" {
+		t.Fatalf("first: %s", first.Cache)
+	}
+	if got.Cache == "semantic" {
+		if strings.Contains(got.Bio, "Ada") || strings.Contains(got.Bio, "Okafor") || !strings.Contains(got.Bio, "Bea Lindqvist") ||
+			strings.Contains(" "+strings.ToLower(got.Bio)+" ", " she ") {
+			t.Fatalf("badly re-personalised: %q", got.Bio)
+		}
+	} else if got.Cache != "miss" {
+		t.Fatalf("cache %s", got.Cache)
+	}
+}
+
+// TestNeverCached checks that template, degraded, failed and interrupted
+// answers are not cached, and that regenerate skips the read and replaces.
+func TestNeverCached(t *testing.T) {
+	t.Run("template", func(t *testing.T) {
+		r := startAppYAML(t, "server:\n  addr: 127.0.0.1:0\n")
+		for i := 0; i < 2; i++ {
+			if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "miss" || got.Source != "template" {
+				t.Fatalf("request %d: %s from %s", i, got.Cache, got.Source)
+			}
+		}
+	})
+	t.Run("degraded", func(t *testing.T) {
+		_, healthy := fakeServer(t, fakellm.Config{})
+		r := startApp(t, ollamaProvider("big", closedPort(t))+ollamaProvider("small", healthy), "big, small", "")
+		for i := 0; i < 2; i++ {
+			if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "miss" || !got.Degraded || got.Provider != "small" {
+				t.Fatalf("request %d: %+v", i, got)
+			}
+		}
+	})
+	t.Run("invalid output", func(t *testing.T) {
+		_, bad := fakeServer(t, fakellm.Config{Fault: func(n int64) fakellm.Fault { return fakellm.FaultUnusable }})
+		r := startApp(t, ollamaProvider("big", bad), "big", "")
+		for i := 0; i < 2; i++ {
+			if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "miss" || got.Source != "template" {
+				t.Fatalf("request %d: %+v", i, got)
+			}
+		}
+	})
+	t.Run("interrupted stream", func(t *testing.T) {
+		fake, url := fakeServer(t, fakellm.Config{TokenDelay: 30 * time.Millisecond})
+		r := startApp(t, ollamaProviderTimeout("big", url, "8s"), "big", "")
+		req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(bioRequest))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "text/event-stream")
+		resp, err := r.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 64)
+		resp.Body.Read(buf)
+		resp.Body.Close()
+		r.client.CloseIdleConnections()
+		deadline := time.Now().Add(5 * time.Second)
+		for fake.Cancelled() == 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "miss" {
+			t.Fatalf("an interrupted stream was cached: %s", got.Cache)
+		}
+	})
+	t.Run("regenerate", func(t *testing.T) {
+		fake, r := modelApp(t, "")
+		first, _ := r.postJSON(t, "", []byte(bioRequest))
+		regen, _ := r.postJSON(t, "", []byte(strings.Replace(bioRequest, `"options"`, `"regenerate":true,"options"`, 1)))
+		again, _ := r.postJSON(t, "", []byte(bioRequest))
+		if first.Cache != "miss" || regen.Cache != "miss" || fake.Requests() != 2 || again.Cache != "exact" || again.Bio != regen.Bio || regen.Bio == first.Bio {
+			t.Fatalf("first %s, regenerate %s (%d upstream requests), again %s; same bio as regenerate: %v",
+				first.Cache, regen.Cache, fake.Requests(), again.Cache, again.Bio == regen.Bio)
+		}
+	})
+}
