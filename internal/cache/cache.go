@@ -107,7 +107,7 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 		c.exact.Set(q.key, e, now)
 	}
 	if *cfg.Semantic {
-		return c.sem.Add(ctx, q.key, e)
+		return c.sem.Add(ctx, q.key, e, cfg.Scope)
 	}
 	return nil
 }

@@ -25,9 +25,9 @@ type Embedder interface {
 // character trigrams: no model, no network, deterministic. It makes the
 // semantic cache work on any machine; the fact check decides what is served.
 //
-// The zero value is usable (256 dimensions) and safe for concurrent use.
+// The zero value is usable (128 dimensions) and safe for concurrent use.
 type HashEmbedder struct {
-	// Dims is the vector size. Default 256.
+	// Dims is the vector size. Default 128.
 	Dims int
 }
 
@@ -36,7 +36,7 @@ func (h HashEmbedder) Name() string { return fmt.Sprintf("hash-%d", h.dims()) }
 
 func (h HashEmbedder) dims() int {
 	if h.Dims <= 0 {
-		return 256
+		return 128
 	}
 	return h.Dims
 }

@@ -2,6 +2,8 @@ package cache
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,30 +42,35 @@ func noEmbedding(context.Context, string) ([]float32, error) {
 	return nil, errors.New("cache: documents are added with their embeddings")
 }
 
-// collection returns the tenant's collection. Tenants never share one.
-func (s *Semantic) collection(tenant string) (*chromem.Collection, error) {
+// collection returns the collection of a tenant's entries with one
+// signature (options, prompt version, chain) and, in user scope, one user.
+// Tenants never share one, and entries that could never answer each other
+// are never scanned together: a user-scope lookup compares a handful of
+// vectors, not the tenant's whole cache.
+func (s *Semantic) collection(tenant, sig, user string) (*chromem.Collection, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.db.GetOrCreateCollection("tenant:"+tenant, map[string]string{"embedder": s.emb.Name()}, noEmbedding)
+	h := sha256.Sum256([]byte(sig + "\x00" + user))
+	return s.db.GetOrCreateCollection(collectionPrefix(tenant)+hex.EncodeToString(h[:8]), map[string]string{"embedder": s.emb.Name()}, noEmbedding)
 }
 
-// where returns the exact-match filters of a lookup or an entry: what must
-// be equal for a bio to be usable at all.
-func where(user string, o bio.Options, promptVersion, chain string) map[string]string {
-	w := map[string]string{
-		"tone": string(o.Tone), "length": string(o.Length), "format": string(o.Format),
-		"perspective": string(o.Perspective), "language": o.Language,
-		"prompt": promptVersion, "chain": chain,
-	}
-	if user != "" {
-		w["user"] = user
-	}
-	return w
+func collectionPrefix(tenant string) string { return "tenant:" + tenant + ":" }
+
+// signature names what must be equal for a bio to be usable at all: the
+// options, the prompt version and the chain.
+func signature(o bio.Options, promptVersion, chain string) string {
+	return strings.Join([]string{string(o.Tone), string(o.Length), string(o.Format), string(o.Perspective), o.Language, promptVersion, chain}, "|")
 }
 
-// Add stores e under id in its tenant's collection.
-func (s *Semantic) Add(ctx context.Context, id string, e *Entry) error {
-	col, err := s.collection(e.Tenant)
+// Add stores e under id in its tenant's collection for scope: "user" (the
+// default) or "tenant".
+func (s *Semantic) Add(ctx context.Context, id string, e *Entry, scope string) error {
+	sig := signature(e.Options, e.PromptVersion, e.Chain)
+	user := e.User
+	if scope == "tenant" {
+		user = ""
+	}
+	col, err := s.collection(e.Tenant, sig, user)
 	if err != nil {
 		return err
 	}
@@ -75,8 +82,7 @@ func (s *Semantic) Add(ctx context.Context, id string, e *Entry) error {
 	if err != nil {
 		return err
 	}
-	meta := where(e.User, e.Options, e.PromptVersion, e.Chain)
-	meta["expires"] = e.Expires.UTC().Format(time.RFC3339)
+	meta := map[string]string{"user": e.User}
 	return col.AddDocument(ctx, chromem.Document{ID: id, Metadata: meta, Embedding: vec, Content: string(content)})
 }
 
@@ -98,7 +104,11 @@ type FindQuery struct {
 // Find returns a cached bio for q whose facts are the same as q's, ready to
 // serve (re-personalised when it was written for another user), or nil.
 func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
-	col, err := s.collection(q.Tenant)
+	user := q.User
+	if q.TenantScope {
+		user = ""
+	}
+	col, err := s.collection(q.Tenant, signature(q.Req.Options, q.PromptVersion, q.Chain), user)
 	if err != nil {
 		return nil, err
 	}
@@ -110,11 +120,7 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	user := q.User
-	if q.TenantScope {
-		user = ""
-	}
-	res, err := col.QueryEmbedding(ctx, vec, n, where(user, q.Req.Options, q.PromptVersion, q.Chain), nil)
+	res, err := col.QueryEmbedding(ctx, vec, n, nil, nil)
 	if err != nil {
 		// An entry erased between Count and the query: treat as a miss.
 		return nil, nil
@@ -158,15 +164,23 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 
 // EraseUser deletes every entry of user in tenant.
 func (s *Semantic) EraseUser(ctx context.Context, tenant, user string) (int, error) {
-	col, err := s.collection(tenant)
-	if err != nil {
-		return 0, err
+	s.mu.Lock()
+	var cols []*chromem.Collection
+	for name, c := range s.db.ListCollections() {
+		if strings.HasPrefix(name, collectionPrefix(tenant)) {
+			cols = append(cols, c)
+		}
 	}
-	before := col.Count()
-	if err := col.Delete(ctx, map[string]string{"user": user}, nil); err != nil {
-		return 0, err
+	s.mu.Unlock()
+	n := 0
+	for _, col := range cols {
+		before := col.Count()
+		if err := col.Delete(ctx, map[string]string{"user": user}, nil); err != nil {
+			return n, err
+		}
+		n += before - col.Count()
 	}
-	return before - col.Count(), nil
+	return n, nil
 }
 
 // Export writes the whole cache to path, encrypted with AES-GCM under key

@@ -1,0 +1,358 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/leaktest"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+
+func decode(t testing.TB, body string) *bio.Request {
+	t.Helper()
+	req, err := bio.Decode([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+const base = `{"user_id":"u1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Senior Data Engineer",
+	"company":"Northwind Health","years_experience":12,"skills":["Go","Kafka","PostgreSQL"],
+	"achievements":["Cut claims processing time from 3 days to 4 hours","Mentored 6 engineers"],
+	"experience_summary":"Twelve years building data platforms in healthcare and fintech."}}`
+
+// TestSameFacts checks the fact check with edits of each kind.
+func TestSameFacts(t *testing.T) {
+	a := FactsOf(&decode(t, base).Profile)
+	f := func(old, new string, same bool) {
+		t.Helper()
+		if !strings.Contains(base, old) {
+			t.Fatalf("%q not in the base request", old)
+		}
+		b := FactsOf(&decode(t, strings.Replace(base, old, new, 1)).Profile)
+		if got := Same(&a, &b); got != same {
+			t.Fatalf("%q -> %q: Same = %v; want %v", old, new, got, same)
+		}
+	}
+	// The same facts.
+	f(`"Go","Kafka","PostgreSQL"`, `"PostgreSQL","go","Kafka","GO"`, true)
+	f(`"Senior Data Engineer"`, `"  SR.  data engineer "`, true)
+	f(`"Mentored 6 engineers"`, `"Mentored 6 engineers."`, true)
+	f(`"Cut claims processing time from 3 days to 4 hours","Mentored 6 engineers"`, `"Mentored 6 engineers","Cut claims processing time from 3 days to 4 hours"`, true)
+	f(`building data platforms`, `buidling data platforms`, true)
+	f(`healthcare and fintech`, `healthcare & fintech`, true)
+	// Other facts.
+	f(`"Mentored 6 engineers"`, `"Mentored 8 engineers"`, false)
+	f(`from 3 days`, `from 5 days`, false)
+	f(`"years_experience":12`, `"years_experience":13`, false)
+	f(`"Senior Data Engineer"`, `"Junior Data Engineer"`, false)
+	f(`"Senior Data Engineer"`, `"Senior Data Engineering Manager"`, false)
+	f(`"Northwind Health"`, `"Northwind Bank"`, false)
+	f(`"Ada Okafor"`, `"Ada Okafar"`, false)
+	f(`"she/her"`, `"he/him"`, false)
+	f(`"Go","Kafka","PostgreSQL"`, `"Go","Kafka"`, false)
+	f(`"Go","Kafka","PostgreSQL"`, `"Go","Kafka","MySQL"`, false)
+	f(`"Mentored 6 engineers"]`, `"Mentored 6 engineers","Opened 2 offices"]`, false)
+	f(`"Go","Kafka"`, `"Ga","Kafka"`, false)                       // too short to be a typo
+	f(`"Go","Kafka"`, `"Go","Kafak"`, true)                        // a slip in a long word
+	f(`platforms in healthcare`, `platforms on healthcare`, false) // a short word changed
+}
+
+func testTenant(scope string) *tenant.Tenant {
+	c := tenant.Config{ID: "acme", Cache: tenant.CacheConfig{Scope: scope}}
+	c.SetDefaults()
+	return &tenant.Tenant{Config: c}
+}
+
+func newCache(t testing.TB) *Cache {
+	c, err := New(64<<20, HashEmbedder{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+func store(t testing.TB, c *Cache, tn *tenant.Tenant, body string) {
+	t.Helper()
+	q := &Query{Tenant: tn, Req: decode(t, body), PromptVersion: "bio-v1", Chain: "big=m"}
+	if err := c.Store(context.Background(), q, "Ada Okafor is a Senior Data Engineer at Northwind Health. She builds platforms.", nil, "ollama", "big", "m"); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+}
+
+func lookup(t testing.TB, c *Cache, tn *tenant.Tenant, body string) (*Entry, string) {
+	t.Helper()
+	e, kind, err := c.Lookup(context.Background(), &Query{Tenant: tn, Req: decode(t, body), PromptVersion: "bio-v1", Chain: "big=m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, kind
+}
+
+func TestLookup(t *testing.T) {
+	c := newCache(t)
+	tn := testTenant("user")
+	if e, _ := lookup(t, c, tn, base); e != nil {
+		t.Fatal("hit in an empty cache")
+	}
+	store(t, c, tn, base)
+	if _, kind := lookup(t, c, tn, base); kind != HitExact {
+		t.Fatalf("same request: %q", kind)
+	}
+	if _, kind := lookup(t, c, tn, strings.Replace(base, `"Go","Kafka"`, `"kafka","Go"`, 1)); kind != HitSemantic {
+		t.Fatalf("reordered skills: %q", kind)
+	}
+	for _, other := range []string{
+		strings.Replace(base, `"u1"`, `"u2"`, 1),                                       // another user
+		strings.Replace(base, `"profile"`, `"options":{"tone":"casual"},"profile"`, 1), // other options
+		strings.Replace(base, "Mentored 6", "Mentored 9", 1),                           // other facts
+	} {
+		if _, kind := lookup(t, c, tn, other); kind != "" {
+			t.Fatalf("%s: hit %q", other[:60], kind)
+		}
+	}
+	// Another prompt version or chain never matches.
+	e, _, _ := c.Lookup(context.Background(), &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v2", Chain: "big=m"})
+	e2, _, _ := c.Lookup(context.Background(), &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v1", Chain: "big=other"})
+	if e != nil || e2 != nil {
+		t.Fatal("hit across prompt versions or chains")
+	}
+	// A request may only make the semantic lookup stricter.
+	q := &Query{Tenant: tn, Req: decode(t, strings.Replace(base, `"Go","Kafka"`, `"kafka","Go"`, 1)), PromptVersion: "bio-v1", Chain: "big=m", MinSimilarity: 1.01}
+	if e, _, _ := c.Lookup(context.Background(), q); e != nil {
+		t.Fatal("a stricter request still hit")
+	}
+}
+
+func TestTenantScope(t *testing.T) {
+	c := newCache(t)
+	tn := testTenant("tenant")
+	store(t, c, tn, base)
+	other := strings.NewReplacer(`"u1"`, `"u2"`, `"Ada Okafor"`, `"Bo Lindqvist"`, `"she/her"`, `"he/him"`).Replace(base)
+	e, kind := lookup(t, c, tn, other)
+	if kind != HitSemantic || !strings.HasPrefix(e.Bio, "Bo Lindqvist is") || !strings.Contains(e.Bio, " He builds") || strings.Contains(e.Bio, "Ada") {
+		t.Fatalf("got %q %+v", kind, e)
+	}
+	// They/them cannot be swapped in exactly: no hit.
+	them := strings.NewReplacer(`"u1"`, `"u3"`, `"Ada Okafor"`, `"Sam Lee"`, `"she/her"`, `"they/them"`).Replace(base)
+	if _, kind := lookup(t, c, tn, them); kind != "" {
+		t.Fatalf("they/them: hit %q", kind)
+	}
+	// The original entry is untouched.
+	if e, kind := lookup(t, c, tn, base); kind != HitExact || !strings.Contains(e.Bio, "Ada Okafor") {
+		t.Fatalf("original: %q %+v", kind, e)
+	}
+}
+
+func TestTenantsNeverMeet(t *testing.T) {
+	c := newCache(t)
+	a, b := testTenant("tenant"), testTenant("tenant")
+	b.ID = "globex"
+	store(t, c, a, base)
+	for _, body := range []string{base, strings.Replace(base, `"u1"`, `"u2"`, 1)} {
+		if _, kind := lookup(t, c, b, body); kind != "" {
+			t.Fatalf("tenant globex got acme's entry: %q", kind)
+		}
+	}
+}
+
+func TestTTL(t *testing.T) {
+	c := newCache(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	tn := testTenant("user")
+	tn.Cache.TTL = time.Hour
+	store(t, c, tn, base)
+	now = now.Add(59 * time.Minute)
+	if _, kind := lookup(t, c, tn, base); kind != HitExact {
+		t.Fatalf("before expiry: %q", kind)
+	}
+	now = now.Add(2 * time.Minute)
+	if _, kind := lookup(t, c, tn, base); kind != "" {
+		t.Fatalf("after expiry: %q", kind)
+	}
+}
+
+func TestEraseUser(t *testing.T) {
+	c := newCache(t)
+	tn := testTenant("user")
+	store(t, c, tn, base)
+	store(t, c, tn, strings.Replace(base, "Mentored 6", "Mentored 7", 1))
+	store(t, c, tn, strings.Replace(base, `"u1"`, `"u2"`, 1))
+	n, err := c.EraseUser(context.Background(), "acme", "u1")
+	if err != nil || n != 4 { // two entries, each in both caches
+		t.Fatalf("erased %d, %v", n, err)
+	}
+	c.Wait()
+	if _, kind := lookup(t, c, tn, base); kind != "" {
+		t.Fatalf("erased user still cached: %q", kind)
+	}
+	if _, kind := lookup(t, c, tn, strings.Replace(base, `"u1"`, `"u2"`, 1)); kind != HitExact {
+		t.Fatalf("another user was erased too: %q", kind)
+	}
+}
+
+func TestByteBudget(t *testing.T) {
+	ex, err := NewExact(1 << 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	now := time.Now()
+	big := strings.Repeat("x", 10<<10)
+	for i := 0; i < 300; i++ {
+		ex.Set(fmt.Sprint("k", i), &Entry{Tenant: "t", User: fmt.Sprint(i), Bio: big, Expires: now.Add(time.Hour)}, now)
+		ex.Wait()
+	}
+	m := ex.Metrics()
+	if used := m.CostAdded() - m.CostEvicted(); used > 1<<20 {
+		t.Fatalf("%d bytes held; the budget is %d", used, 1<<20)
+	}
+	if m.KeysEvicted() == 0 && m.SetsDropped()+m.SetsRejected() == 0 {
+		t.Fatal("300 entries of 10 KB fit in 1 MB?")
+	}
+}
+
+func TestPersistence(t *testing.T) {
+	c := newCache(t)
+	tn := testTenant("user")
+	store(t, c, tn, base)
+	path := filepath.Join(t.TempDir(), "semantic.gob.gz.enc")
+	key := strings.Repeat("k", 32)
+	if err := c.Semantic().Export(path, key); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	if bytes.Contains(raw, []byte("Okafor")) || bytes.Contains(raw, []byte("Northwind")) {
+		t.Fatal("the snapshot holds personal data in clear")
+	}
+	if err := c.Semantic().Export(path, "short"); err == nil {
+		t.Fatal("a short key was accepted")
+	}
+	d := newCache(t)
+	if err := d.Semantic().Import(path, strings.Repeat("x", 32)); err == nil {
+		t.Fatal("imported with the wrong key")
+	}
+	if err := d.Semantic().Import(path, key); err != nil {
+		t.Fatal(err)
+	}
+	if _, kind := lookup(t, d, tn, strings.Replace(base, `"Go","Kafka"`, `"Kafka","Go"`, 1)); kind != HitSemantic {
+		t.Fatalf("after import: %q", kind)
+	}
+}
+
+func TestHashEmbedder(t *testing.T) {
+	e := HashEmbedder{}
+	v1, _ := e.Embed(context.Background(), "senior data engineer go kafka")
+	v2, _ := e.Embed(context.Background(), "senior data engineer go kafka")
+	v3, _ := e.Embed(context.Background(), "registered nurse critical care")
+	dot := func(a, b []float32) (s float32) {
+		for i := range a {
+			s += a[i] * b[i]
+		}
+		return
+	}
+	if d := dot(v1, v2); d < 0.999 {
+		t.Fatalf("same text: %f", d)
+	}
+	if d := dot(v1, v3); d > 0.5 {
+		t.Fatalf("unrelated texts: %f", d)
+	}
+}
+
+// BenchmarkExactHit measures a lookup that the exact cache answers.
+func BenchmarkExactHit(b *testing.B) {
+	c := newCache(b)
+	tn := testTenant("user")
+	store(b, c, tn, base)
+	req := decode(b, base)
+	b.ReportAllocs()
+	for b.Loop() {
+		q := &Query{Tenant: tn, Req: req, PromptVersion: "bio-v1", Chain: "big=m"}
+		if _, kind, _ := c.Lookup(context.Background(), q); kind != HitExact {
+			b.Fatal(kind)
+		}
+	}
+}
+
+// BenchmarkSemanticLookup measures a semantic lookup (a request whose
+// skills are reordered, so the exact cache misses) among n entries of one
+// tenant, and reports p50 and p99.
+func BenchmarkSemanticLookup(b *testing.B) {
+	for _, scope := range []string{"user", "tenant"} {
+		for _, n := range []int{1000, 10000, 100000} {
+			b.Run(fmt.Sprintf("%s/%d", scope, n), func(b *testing.B) { benchmarkSemantic(b, scope, n) })
+		}
+	}
+}
+
+func benchmarkSemantic(b *testing.B, scope string, n int) {
+	{
+		{
+			c := newCache(b)
+			tn := testTenant(scope)
+			ctx := context.Background()
+			for i := 0; i < n; i++ {
+				body := strings.NewReplacer(`"u1"`, fmt.Sprintf(`"u%d"`, i), "Mentored 6", fmt.Sprintf("Mentored %d", i)).Replace(base)
+				q := &Query{Tenant: tn, Req: decode(b, body), PromptVersion: "bio-v1", Chain: "big=m"}
+				c.Store(ctx, q, "Ada Okafor is a Senior Data Engineer.", nil, "ollama", "big", "m")
+			}
+			// User 77's own entry, with its skills reordered.
+			probe := strings.NewReplacer(`"u1"`, `"u77"`, "Mentored 6", "Mentored 77", `"Go","Kafka"`, `"Kafka","Go"`).Replace(base)
+			req := decode(b, probe)
+			var times []time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				start := time.Now()
+				q := &Query{Tenant: tn, Req: req, PromptVersion: "bio-v1", Chain: "big=m"}
+				_, kind, _ := c.Lookup(ctx, q)
+				times = append(times, time.Since(start))
+				if kind != HitSemantic {
+					b.Fatalf("kind %q", kind)
+				}
+			}
+			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+			b.ReportMetric(float64(times[len(times)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(times[len(times)*99/100].Microseconds()), "p99-µs")
+		}
+	}
+}
+
+// BenchmarkMemoryPerEntry reports the heap each cached bio takes in both
+// caches.
+func BenchmarkMemoryPerEntry(b *testing.B) {
+	const n = 2000
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c, _ := New(1<<30, HashEmbedder{})
+		tn := testTenant("user")
+		ctx := context.Background()
+		text := strings.Repeat("word ", 180)
+		for i := 0; i < n; i++ {
+			body := strings.NewReplacer(`"u1"`, fmt.Sprintf(`"u%d"`, i), "Mentored 6", fmt.Sprintf("Mentored %d", i)).Replace(base)
+			q := &Query{Tenant: tn, Req: decode(b, body), PromptVersion: "bio-v1", Chain: "big=m"}
+			c.Store(ctx, q, text, nil, "ollama", "big", "m")
+		}
+		c.Wait()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/entry")
+		c.Close()
+	}
+}
