@@ -1,11 +1,14 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -343,4 +346,47 @@ func TestNeverCached(t *testing.T) {
 				first.Cache, regen.Cache, fake.Requests(), again.Cache, again.Bio == regen.Bio)
 		}
 	})
+}
+
+// TestCachePersists saves the semantic cache, encrypted, at shutdown and
+// loads it in the next process.
+func TestCachePersists(t *testing.T) {
+	t.Setenv("BIOGEN_TEST_CACHE_KEY", strings.Repeat("s", 32))
+	path := t.TempDir() + "/semantic.enc"
+	_, url := fakeServer(t, fakellm.Config{})
+	yaml := "server:\n  addr: 127.0.0.1:0\ncache:\n  persist_path: " + path + "\n  key_env: BIOGEN_TEST_CACHE_KEY\n" +
+		"providers:\n" + ollamaProviderTimeout("big", url, "5s") + "tenants:\n  - id: acme\n    chain: [big]\n"
+	cfg := loadConfig(t, yaml)
+	first, err := Build(cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- first.Run(ctx, func(p, _ net.Addr) { addrs <- p }) }()
+	r := &running{base: "http://" + (<-addrs).String(), client: &http.Client{Timeout: 10 * time.Second}}
+	if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "miss" || got.Source != "ollama" {
+		t.Fatalf("first: %+v", got)
+	}
+	r.client.CloseIdleConnections()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil || len(raw) == 0 || strings.Contains(string(raw), "Okafor") {
+		t.Fatalf("snapshot: %d bytes, %v", len(raw), err)
+	}
+	// The next process answers a reworded request from the loaded cache.
+	r = startAppYAML(t, yaml)
+	reordered := strings.Replace(bioRequest, `"Go","Kafka","PostgreSQL"`, `"PostgreSQL","Go","Kafka"`, 1)
+	if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache != "semantic" {
+		t.Fatalf("after restart: %s", got.Cache)
+	}
+	// A wrong key is refused at start-up, naming the setting.
+	t.Setenv("BIOGEN_TEST_CACHE_KEY", "too short")
+	if _, err := Build(loadConfig(t, yaml), quiet); err == nil || !strings.Contains(err.Error(), "cache.key_env") {
+		t.Fatalf("short key: %v", err)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/leaktest"
 	"github.com/biogen/biogen/internal/prompt"
@@ -44,6 +45,8 @@ type testOptions struct {
 	burst       int
 	// first, if set, is tried before the template writer.
 	first provider.Provider
+	// cached turns the caches on.
+	cached bool
 }
 
 type testServer struct {
@@ -101,7 +104,15 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	for _, c := range configs {
 		chains[c.ID], _ = chain.New(chain.Config{Guards: guards, Template: tp})
 	}
-	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, Timeout: 5 * time.Second})
+	var bioCache *cache.Cache
+	if o.cached {
+		bioCache, err = cache.New(16<<20, cache.HashEmbedder{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(bioCache.Close)
+	}
+	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, Cache: bioCache, Timeout: 5 * time.Second})
 	logs := &syncBuffer{}
 	srv, err := New(Config{
 		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
@@ -605,6 +616,67 @@ func BenchmarkBiosTemplate(b *testing.B) {
 		ts.srv.handle(&ctx)
 		if ctx.Response.StatusCode() != 200 {
 			b.Fatalf("status %d", ctx.Response.StatusCode())
+		}
+	}
+}
+
+// instant is a model that answers at once with a valid bio.
+type instant struct{}
+
+func (instant) Name() string        { return "instant" }
+func (instant) Kind() provider.Kind { return provider.KindOllama }
+func (instant) Generate(_ context.Context, req *provider.Request) (*provider.Result, error) {
+	return &provider.Result{Text: (&writer.Writer{}).Write(req.Bio, req.Variant).Text, Model: "instant-1"}, nil
+}
+
+func TestCacheHeaders(t *testing.T) {
+	ts := startServer(t, testOptions{first: instant{}, cached: true})
+	r := ts.do("POST", "/v1/bios", keyFull, validReq)
+	if r.status != 200 || r.header.Get("X-Cache") != "MISS" {
+		t.Fatalf("first: %d %s", r.status, r.header.Get("X-Cache"))
+	}
+	ts.srv.svc.WaitCache() // ristretto applies writes asynchronously
+	r = ts.do("POST", "/v1/bios", keyFull, validReq)
+	var resp service.Response
+	json.Unmarshal(r.body, &resp)
+	if r.header.Get("X-Cache") != "HIT" || resp.Cache != "exact" || resp.Source != "ollama" || resp.Provider != "instant" || resp.Model != "instant-1" {
+		t.Fatalf("second: X-Cache %q, %+v", r.header.Get("X-Cache"), resp)
+	}
+	if st := r.header.Get("Server-Timing"); !strings.Contains(st, `cache;dur=`) || !strings.Contains(st, `desc="exact"`) {
+		t.Fatalf("Server-Timing %q", st)
+	}
+	// A hit streams as one delta and done.
+	r = ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream")
+	events := parseSSE(t, r.body)
+	if r.header.Get("X-Cache") != "HIT" || len(events) != 2 || events[0].name != "delta" || events[1].name != "done" {
+		t.Fatalf("stream: %s %+v", r.header.Get("X-Cache"), events)
+	}
+	// The header may only make the semantic lookup stricter; bad values are refused.
+	if r := ts.do("POST", "/v1/bios", keyFull, validReq, "X-Cache-Min-Similarity", "2"); r.status != 400 {
+		t.Fatalf("bad X-Cache-Min-Similarity: %d", r.status)
+	}
+}
+
+// BenchmarkBiosExactHit measures a POST /v1/bios answered by the exact cache,
+// through the whole handler.
+func BenchmarkBiosExactHit(b *testing.B) {
+	ts := startServer(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, cached: true})
+	var req fasthttp.Request
+	req.Header.SetMethod("POST")
+	req.SetRequestURI("/v1/bios")
+	req.Header.SetContentType("application/json")
+	req.Header.Set("Authorization", "Bearer "+keyFull)
+	req.SetBodyString(validReq)
+	var ctx fasthttp.RequestCtx
+	ctx.Init(&req, nil, nil)
+	ts.srv.handle(&ctx)
+	ts.srv.svc.WaitCache()
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx.Init(&req, nil, nil)
+		ts.srv.handle(&ctx)
+		if string(ctx.Response.Header.Peek("X-Cache")) != "HIT" {
+			b.Fatalf("X-Cache %q", ctx.Response.Header.Peek("X-Cache"))
 		}
 	}
 }

@@ -248,3 +248,11 @@ func appendFlag(flags []string, f string) []string {
 	}
 	return append(flags, f)
 }
+
+// WaitCache applies pending cache writes (ristretto writes asynchronously);
+// for tests and benchmarks.
+func (s *Service) WaitCache() {
+	if s.cache != nil {
+		s.cache.Wait()
+	}
+}
