@@ -6,7 +6,7 @@ BIN     ?= bin/biogen
 CONFIG  ?=
 FUZZTIME ?= 30s
 
-.PHONY: all build run test vet bench fuzz clean ollama
+.PHONY: all build run test vet bench microbench fuzz clean ollama
 
 all: build
 
@@ -22,7 +22,12 @@ vet:
 test: vet
 	$(GO) test -race -count=1 -timeout 15m ./...
 
-bench:
+# The load scenarios (bench/README.md): about 2 minutes; writes bench/out/
+# and bench/RESULTS.md. Go micro-benchmarks: make microbench.
+bench: build
+	$(GO) run ./bench/run -binary $(BIN) -duration 10s -rate 200 -model-rate 1000 -results bench/RESULTS.md
+
+microbench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # Short coverage-guided runs of every fuzz target; the seeds run in make test.

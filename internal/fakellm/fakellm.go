@@ -12,6 +12,7 @@ package fakellm
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -52,6 +53,8 @@ type Config struct {
 	// FirstToken is the delay before the first token; TokenDelay the delay
 	// between tokens.
 	FirstToken, TokenDelay time.Duration
+	// Jitter varies each delay by up to ± this fraction (0.2 = ±20%).
+	Jitter float64
 	// SlowDelay is the delay of the slow faults. Default 30s.
 	SlowDelay time.Duration
 	// Fault picks the fault of the n-th request (from 1). Nil means none.
@@ -64,6 +67,10 @@ type Config struct {
 	MaxParallel, QueueSize int
 	// Preamble makes answers start with "Here is the bio:" as small models do.
 	Preamble bool
+	// ChunkWords is how many words each streamed chunk carries. Default 1,
+	// as models stream tokens; load tests raise it so that the fake costs
+	// less CPU than the service it measures.
+	ChunkWords int
 	// Now is the clock of the writer. Nil means time.Now.
 	Now func() time.Time
 }
@@ -79,6 +86,8 @@ type Server struct {
 	queue     chan struct{}
 	mu        sync.Mutex
 	bodies    []string
+	memo      sync.Map // prompt -> bio, so repeated prompts cost nothing
+	memoSize  atomic.Int64
 }
 
 // New returns a Server.
@@ -308,7 +317,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request) {
 	for _, m := range req.Messages {
 		prompt += "\n" + m.Content
 	}
-	text := s.bioFor(prompt)
+	text := s.memoBio(prompt)
 	if fault == FaultUnusable {
 		text = "As an AI language model, I cannot write this biography."
 	}
@@ -347,6 +356,18 @@ var (
 	rangeRE = regexp.MustCompile(`(\d+) to (\d+) words`)
 	fenceRE = regexp.MustCompile(`(?s)<profile>\s*(.*?)\s*</profile>`)
 )
+
+// memoBio returns bioFor(prompt), remembering up to 10,000 answers.
+func (s *Server) memoBio(prompt string) string {
+	if v, ok := s.memo.Load(prompt); ok {
+		return v.(string)
+	}
+	text := s.bioFor(prompt)
+	if s.memoSize.Add(1) <= 10000 {
+		s.memo.Store(prompt, text)
+	}
+	return text
+}
 
 // bioFor writes a bio for the request described in prompt.
 func (s *Server) bioFor(prompt string) string {
@@ -424,9 +445,24 @@ func tokens(text string) []string {
 	return append(out, text[start:])
 }
 
+// chunks groups tokens n at a time.
+func chunks(toks []string, n int) []string {
+	if n <= 1 {
+		return toks
+	}
+	out := make([]string, 0, len(toks)/n+1)
+	for i := 0; i < len(toks); i += n {
+		out = append(out, strings.Join(toks[i:min(i+n, len(toks))], ""))
+	}
+	return out
+}
+
 func (st *streamer) sleep(d time.Duration) bool {
 	if d <= 0 {
 		return true
+	}
+	if j := st.s.cfg.Jitter; j > 0 {
+		d = time.Duration(float64(d) * (1 + j*(2*rand.Float64()-1)))
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -490,7 +526,7 @@ func (st *streamer) stream(text string) {
 	if !st.sleep(first) {
 		return
 	}
-	toks := tokens(text)
+	toks := chunks(tokens(text), st.s.cfg.ChunkWords)
 	for i, tok := range toks {
 		if i > 0 {
 			d := st.s.cfg.TokenDelay
@@ -561,4 +597,22 @@ func (t teeReader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	t.b.Write(p[:n])
 	return n, err
+}
+
+// RandomFaults returns a Fault function that picks each fault with its
+// probability (from 0 to 1), and no fault otherwise.
+func RandomFaults(rates map[Fault]float64) func(int64) Fault {
+	if len(rates) == 0 {
+		return nil
+	}
+	return func(int64) Fault {
+		x := rand.Float64()
+		for _, f := range Faults {
+			if x < rates[f] {
+				return f
+			}
+			x -= rates[f]
+		}
+		return FaultNone
+	}
 }

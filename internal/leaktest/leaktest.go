@@ -15,6 +15,11 @@ var Options = []goleak.Option{
 	goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),
 	// fasthttp keeps one process-wide goroutine for the Date header.
 	goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.updateServerDate.func1"),
+	// fasthttp's client: the default dialer's process-wide address cache
+	// cleaner, and a host's connection cleaner, which exits on its next
+	// tick once CloseIdleConnections has left it nothing to watch.
+	goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*TCPDialer).tcpAddrsClean"),
+	goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*HostClient).connsCleaner"),
 }
 
 // VerifyTestMain runs the tests, then fails if goroutines leaked.

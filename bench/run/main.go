@@ -1,0 +1,61 @@
+// Command run runs every load scenario (make bench) and writes the reports:
+// a table on stdout, results.json, report.html (latency chart) and, with
+// -results, bench/RESULTS.md.
+//
+//	go run ./bench/run -duration 10s -rate 200 -model-rate 1000 -binary bin/biogen
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/biogen/biogen/bench/scenarios"
+)
+
+func main() {
+	duration := flag.Duration("duration", 10*time.Second, "length of each scenario")
+	rate := flag.Float64("rate", 200, "open-loop requests per second")
+	modelRate := flag.Float64("model-rate", 0, "rate of the model scenario and its baseline (default -rate)")
+	profiles := flag.String("profiles", "../shared/data/profiles.jsonl", "JSONL file of request bodies")
+	binary := flag.String("binary", "", "a built biogen to run as its own process (to read its memory); empty runs it in this process")
+	out := flag.String("out", "bench/out", "directory for results.json and report.html")
+	results := flag.String("results", "", "also write the figures to this Markdown file (bench/RESULTS.md)")
+	only := flag.String("only", "", "comma-separated scenarios to run (default all)")
+	flag.Parse()
+
+	bodies, err := scenarios.ReadBodies(*profiles)
+	if err != nil {
+		log.Fatal(err)
+	}
+	o := scenarios.Options{Duration: *duration, Rate: *rate, ModelRate: *modelRate, Bodies: bodies, Binary: *binary, Log: os.Stderr}
+	if *only != "" {
+		o.Only = strings.Split(*only, ",")
+	}
+	s, err := scenarios.Run(context.Background(), o)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s.Command = "go run ./bench/run " + strings.Join(os.Args[1:], " ")
+	scenarios.WriteTable(os.Stdout, s)
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	if err := scenarios.WriteJSON(filepath.Join(*out, "results.json"), s); err != nil {
+		log.Fatal(err)
+	}
+	if err := scenarios.WriteHTML(filepath.Join(*out, "report.html"), s); err != nil {
+		log.Fatal(err)
+	}
+	if *results != "" {
+		if err := scenarios.WriteMarkdown(*results, s); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "reports in %s\n", *out)
+}

@@ -1,0 +1,565 @@
+// Package scenarios runs biogen's load scenarios: a biogen (in this process
+// or a built binary) in front of fake LLM upstreams, driven open-loop by
+// package load, with the same load sent straight at the fake upstream as the
+// baseline for biogen's overhead.
+package scenarios
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/biogen/biogen/bench/load"
+	"github.com/biogen/biogen/internal/app"
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/config"
+	"github.com/biogen/biogen/internal/fakellm"
+	"github.com/biogen/biogen/internal/prompt"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// Options configure a run of scenarios.
+type Options struct {
+	// Duration of each scenario, and Rate, its open-loop rate. The model
+	// scenario and its baseline use ModelRate.
+	Duration  time.Duration
+	Rate      float64
+	ModelRate float64
+	// Only, if not empty, names the scenarios to run.
+	Only []string
+	// Bodies are request bodies (JSON of POST /v1/bios).
+	Bodies [][]byte
+	// Binary, if set, is a built biogen to run as its own process, so its
+	// memory can be read; otherwise biogen runs in this process.
+	Binary string
+	// Log receives progress lines; nil for none.
+	Log io.Writer
+}
+
+// Result is one scenario's report plus biogen's memory after it.
+type Result struct {
+	load.Report
+	// RSSBytes is biogen's resident memory after the scenario (only with
+	// Binary).
+	RSSBytes int64 `json:"rss_bytes,omitempty"`
+	// Note says what the scenario measures.
+	Note string `json:"note"`
+}
+
+// Summary is the whole run.
+type Summary struct {
+	Started   time.Time          `json:"started"`
+	Machine   string             `json:"machine"`
+	Command   string             `json:"command"`
+	IdleRSS   int64              `json:"idle_rss_bytes,omitempty"`
+	Results   []Result           `json:"results"`
+	// Overheads are derived figures: "..._p50"/"..._p99" in milliseconds
+	// (biogen minus the direct baseline), "..._share" a ratio.
+	Overheads map[string]float64 `json:"derived"`
+}
+
+// env is the running set-up shared by the scenarios.
+type env struct {
+	opts      Options
+	upstreams map[string]*httptest.Server
+	biogen    target
+	client    *fasthttp.Client
+	stream    *http.Client
+	prompt    *prompt.Template
+
+	baseline     string
+	stopBaseline func()
+}
+
+// Tenants and their keys, one per scenario family.
+var tenants = []struct{ id, chain, cache string }{
+	{"miss", "fast", "off"},
+	{"hit", "fast", "on"},
+	{"model", "model", "off"},
+	{"stream", "tokens", "off"},
+	{"fallback", "down", "off"},
+	{"overload", "limited", "off"},
+}
+
+func key(tenantID string) string { return "bench-key-" + tenantID }
+
+// Run runs the scenarios and returns their results.
+func Run(ctx context.Context, o Options) (*Summary, error) {
+	if len(o.Bodies) == 0 {
+		return nil, fmt.Errorf("no request bodies")
+	}
+	if o.ModelRate == 0 {
+		o.ModelRate = o.Rate
+	}
+	e := &env{opts: o, upstreams: map[string]*httptest.Server{}}
+	defer e.close()
+	e.upstreams["fast"] = httptest.NewServer(fakellm.New(fakellm.Config{ChunkWords: 40}))
+	// model: the whole answer after 50 ms, the anchor other gateways are
+	// measured with; tokens: a 50 ms first token, then 2 ms a token.
+	e.upstreams["model"] = httptest.NewServer(fakellm.New(fakellm.Config{FirstToken: 50 * time.Millisecond, ChunkWords: 40}))
+	e.upstreams["tokens"] = httptest.NewServer(fakellm.New(fakellm.Config{FirstToken: 50 * time.Millisecond, TokenDelay: 2 * time.Millisecond, Jitter: 0.1}))
+	// limited: 4 in parallel, 4 waiting, 100 ms each: about 40 requests a
+	// second, less than the scenarios send.
+	e.upstreams["limited"] = httptest.NewServer(fakellm.New(fakellm.Config{FirstToken: 100 * time.Millisecond, MaxParallel: 4, QueueSize: 4, ChunkWords: 40}))
+	if err := e.startBaseline(); err != nil {
+		return nil, err
+	}
+	var err error
+	if e.prompt, err = prompt.Load("", ""); err != nil {
+		return nil, err
+	}
+	if e.biogen, err = startBiogen(ctx, e.config(), o.Binary); err != nil {
+		return nil, err
+	}
+	e.client = &fasthttp.Client{MaxConnsPerHost: 4096, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	e.stream = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
+	defer e.stream.CloseIdleConnections()
+
+	s := &Summary{Started: time.Now().UTC(), Machine: machine(), Overheads: map[string]float64{}}
+	s.IdleRSS = e.biogen.rss()
+	for _, sc := range e.scenarios() {
+		if !selected(o.Only, sc.name) {
+			continue
+		}
+		e.logf("running %s: %s", sc.name, sc.note)
+		rep := sc.run(ctx)
+		rep.Name = sc.name
+		r := Result{Report: rep, Note: sc.note, RSSBytes: e.biogen.rss()}
+		s.Results = append(s.Results, r)
+		e.logf("  %s: %d sent, %d ok, p50 %.2f ms, p99 %.2f ms, %.0f req/s", sc.name, rep.Sent, rep.OK, rep.Latency.P50, rep.Latency.P99, rep.Throughput)
+	}
+	find := func(name string) *Result {
+		for i := range s.Results {
+			if s.Results[i].Name == name {
+				return &s.Results[i]
+			}
+		}
+		return nil
+	}
+	if m, d := find("model"), find("direct"); m != nil && d != nil {
+		s.Overheads["model_minus_direct_p50"] = m.Latency.P50 - d.Latency.P50
+		s.Overheads["model_minus_direct_p99"] = m.Latency.P99 - d.Latency.P99
+	}
+	if h, b := find("hit-max"), find("baseline-1kb"); h != nil && b != nil && b.Throughput > 0 {
+		s.Overheads["hit_max_share_of_baseline"] = h.Throughput / b.Throughput
+	}
+	if m, d := find("miss"), find("direct-fast"); m != nil && d != nil {
+		s.Overheads["miss_minus_direct_fast_p50"] = m.Latency.P50 - d.Latency.P50
+		s.Overheads["miss_minus_direct_fast_p99"] = m.Latency.P99 - d.Latency.P99
+	}
+	return s, nil
+}
+
+func selected(only []string, name string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if o == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *env) logf(format string, args ...any) {
+	if e.opts.Log != nil {
+		fmt.Fprintf(e.opts.Log, format+"\n", args...)
+	}
+}
+
+func (e *env) close() {
+	if e.biogen != nil {
+		e.biogen.stop()
+	}
+	if e.stopBaseline != nil {
+		e.stopBaseline()
+	}
+	if e.client != nil {
+		e.client.CloseIdleConnections()
+	}
+	for _, s := range e.upstreams {
+		s.Close()
+	}
+}
+
+// config is biogen's configuration for the scenarios.
+func (e *env) config() string {
+	var b strings.Builder
+	b.WriteString("server:\n  addr: 127.0.0.1:0\n  max_in_flight: 4096\n  shutdown_grace: 5s\nlog:\n  level: error\nproviders:\n")
+	down := closedPort()
+	for _, p := range []struct{ name, url, extra string }{
+		{"fast", e.upstreams["fast"].URL, "    max_concurrent: 512\n"},
+		{"model", e.upstreams["model"].URL, "    max_concurrent: 2048\n"},
+		{"tokens", e.upstreams["tokens"].URL, "    max_concurrent: 2048\n"},
+		{"limited", e.upstreams["limited"].URL, "    max_concurrent: 64\n    retries: -1\n"},
+		{"down", down, "    breaker_failures: 5\n    breaker_open: 1h\n"},
+	} {
+		fmt.Fprintf(&b, "  - name: %s\n    kind: ollama\n    model: writer\n    host: %s\n    timeout: 5s\n%s", p.name, p.url, p.extra)
+	}
+	b.WriteString("tenants:\n")
+	for _, t := range tenants {
+		fmt.Fprintf(&b, "  - id: %s\n    keys: [%q]\n    chain: [%s]\n    rate_limit:\n      requests_per_second: 1000000\n", t.id, tenant.Digest(key(t.id)), t.chain)
+		if t.cache == "off" {
+			b.WriteString("    cache:\n      exact: false\n      semantic: false\n")
+		}
+	}
+	return b.String()
+}
+
+func closedPort() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "http://127.0.0.1:1"
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
+
+type scenario struct {
+	name, note string
+	run        func(ctx context.Context) load.Report
+}
+
+func (e *env) scenarios() []scenario {
+	o := e.opts
+	open := func(rate float64, do func(context.Context, int) load.Result) load.Report {
+		return load.Run(context.Background(), load.Config{Rate: rate, Duration: o.Duration, Do: do})
+	}
+	closed := func(c int, do func(context.Context, int) load.Result) load.Report {
+		return load.Run(context.Background(), load.Config{Concurrency: c, Duration: o.Duration, Do: do})
+	}
+	return []scenario{
+		{"direct-fast", "the same load straight at the fake upstream answering at once: the baseline for miss",
+			func(ctx context.Context) load.Report { return open(o.Rate, e.direct("fast")) }},
+		{"miss", "biogen in front of an upstream answering at once, caches off: biogen's own cost",
+			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("miss", false)) }},
+		{"direct", "the same load straight at the fake upstream answering after 50 ms: the baseline for model",
+			func(ctx context.Context) load.Report { return open(o.ModelRate, e.direct("model")) }},
+		{"model", "biogen in front of an upstream answering after 50 ms, caches off",
+			func(ctx context.Context) load.Report { return open(o.ModelRate, e.bio("model", false)) }},
+		{"stream", "SSE through biogen to an upstream with a 50 ms first token and 2 ms tokens; first_delta is the time to the first delta (the upstream's own first token is at 50 ms)",
+			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("stream", true)) }},
+		{"hit", "exact-cache hits (the bodies are sent once to warm the cache first)",
+			func(ctx context.Context) load.Report { e.warm("hit"); return open(o.Rate, e.bio("hit", false)) }},
+		{"fallback", "first provider down: the breaker opens and requests go to the template writer at once",
+			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("fallback", false)) }},
+		{"overload", "more load than the upstream can take (4 in parallel, 4 queued, 100 ms each): its 503s move requests to the template at once instead of queueing",
+			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("overload", false)) }},
+		{"hit-max", "closed loop, 64 in flight: the most exact-cache hits a second",
+			func(ctx context.Context) load.Report { e.warm("hit"); return closed(64, e.bio("hit", false)) }},
+		{"baseline-1kb", "closed loop, 64 in flight, at a bare fasthttp handler returning a fixed 1 KB JSON body: the ceiling for hit-max",
+			func(ctx context.Context) load.Report { return closed(64, e.fixed()) }},
+	}
+}
+
+// fixed returns a request function for the bare fasthttp baseline.
+func (e *env) fixed() func(context.Context, int) load.Result {
+	url := e.baseline
+	return func(ctx context.Context, i int) load.Result {
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		defer fasthttp.ReleaseRequest(req)
+		defer fasthttp.ReleaseResponse(resp)
+		req.SetRequestURI(url)
+		req.Header.SetMethod("POST")
+		req.SetBody(e.opts.Bodies[i%len(e.opts.Bodies)])
+		if err := e.client.DoTimeout(req, resp, 30*time.Second); err != nil {
+			return load.Result{Err: err}
+		}
+		return load.Result{Status: resp.StatusCode()}
+	}
+}
+
+// startBaseline serves a fixed 1 KB JSON body with a bare fasthttp server.
+func (e *env) startBaseline() error {
+	body := []byte(`{"bio":"` + strings.Repeat("x", 1000) + `"}`)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
+		ctx.SetContentType("application/json")
+		ctx.SetBody(body)
+	}}
+	go srv.Serve(ln)
+	e.baseline = "http://" + ln.Addr().String() + "/"
+	e.stopBaseline = func() { srv.Shutdown() }
+	return nil
+}
+
+// bio returns a request function for POST /v1/bios as tenant.
+func (e *env) bio(tenantID string, stream bool) func(context.Context, int) load.Result {
+	url := e.biogen.url() + "/v1/bios"
+	auth := "Bearer " + key(tenantID)
+	if stream {
+		return func(ctx context.Context, i int) load.Result { return e.sse(ctx, url, auth, e.opts.Bodies[i%len(e.opts.Bodies)]) }
+	}
+	return func(ctx context.Context, i int) load.Result {
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		defer fasthttp.ReleaseRequest(req)
+		defer fasthttp.ReleaseResponse(resp)
+		req.SetRequestURI(url)
+		req.Header.SetMethod("POST")
+		req.Header.SetContentType("application/json")
+		req.Header.Set("Authorization", auth)
+		req.SetBody(e.opts.Bodies[i%len(e.opts.Bodies)])
+		if err := e.client.DoTimeout(req, resp, 30*time.Second); err != nil {
+			return load.Result{Err: err}
+		}
+		var out struct{ Source, Cache string }
+		json.Unmarshal(resp.Body(), &out)
+		return load.Result{Status: resp.StatusCode(), Labels: []string{"source=" + out.Source, "cache=" + out.Cache}}
+	}
+}
+
+// sse sends a streaming request and measures the time to the first delta.
+func (e *env) sse(ctx context.Context, url, auth string, body []byte) load.Result {
+	req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", auth)
+	start := time.Now()
+	resp, err := e.stream.Do(req)
+	if err != nil {
+		return load.Result{Err: err}
+	}
+	defer resp.Body.Close()
+	var first time.Duration
+	source := ""
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(nil, 1<<20)
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = line[7:]
+			if event == "delta" && first == 0 {
+				first = time.Since(start)
+			}
+		case strings.HasPrefix(line, "data: ") && event == "done":
+			var out struct{ Source string }
+			json.Unmarshal([]byte(line[6:]), &out)
+			source = out.Source
+		}
+	}
+	return load.Result{Status: resp.StatusCode, FirstByte: first, Labels: []string{"source=" + source}}
+}
+
+// direct returns a request function that sends the chat biogen would send,
+// straight to the upstream, and reads the whole stream.
+func (e *env) direct(upstream string) func(context.Context, int) load.Result {
+	url := e.upstreams[upstream].URL + "/api/chat"
+	bodies := make([][]byte, len(e.opts.Bodies))
+	for i, b := range e.opts.Bodies {
+		req, err := bio.Decode(b)
+		if err != nil {
+			continue
+		}
+		m, _ := e.prompt.Render(req, 0)
+		bodies[i], _ = json.Marshal(map[string]any{
+			"model": "writer", "stream": true,
+			"messages": []map[string]string{{"role": "system", "content": m.System}, {"role": "user", "content": m.User}},
+		})
+	}
+	return func(ctx context.Context, i int) load.Result {
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		defer fasthttp.ReleaseRequest(req)
+		defer fasthttp.ReleaseResponse(resp)
+		req.SetRequestURI(url)
+		req.Header.SetMethod("POST")
+		req.Header.SetContentType("application/json")
+		req.SetBody(bodies[i%len(bodies)])
+		if err := e.client.DoTimeout(req, resp, 30*time.Second); err != nil {
+			return load.Result{Err: err}
+		}
+		return load.Result{Status: resp.StatusCode(), Labels: []string{"source=direct"}}
+	}
+}
+
+// warm sends every body once so the hit scenario hits.
+func (e *env) warm(tenantID string) {
+	do := e.bio(tenantID, false)
+	for i := range e.opts.Bodies {
+		do(context.Background(), i)
+	}
+	// ristretto applies writes asynchronously; give it a moment.
+	time.Sleep(100 * time.Millisecond)
+}
+
+// target is a running biogen.
+type target interface {
+	url() string
+	rss() int64
+	stop()
+}
+
+func startBiogen(ctx context.Context, yaml, binary string) (target, error) {
+	dir, err := os.MkdirTemp("", "biogen-bench")
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "biogen.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		return nil, err
+	}
+	if binary != "" {
+		return startProcess(binary, path, dir)
+	}
+	cfg, err := config.Load(path, func(string) string { return "" })
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(rctx, func(p, _ net.Addr) { addrs <- p }) }()
+	select {
+	case addr := <-addrs:
+		return &inProcess{base: "http://" + addr.String(), cancel: cancel, done: done, dir: dir}, nil
+	case err := <-done:
+		cancel()
+		return nil, err
+	}
+}
+
+type inProcess struct {
+	base   string
+	cancel context.CancelFunc
+	done   chan error
+	dir    string
+}
+
+func (p *inProcess) url() string { return p.base }
+func (p *inProcess) rss() int64  { return 0 } // shared with the load generator: not biogen's own
+func (p *inProcess) stop() {
+	p.cancel()
+	<-p.done
+	os.RemoveAll(p.dir)
+}
+
+type process struct {
+	base string
+	cmd  *exec.Cmd
+	dir  string
+}
+
+// startProcess runs the biogen binary on a free port.
+func startProcess(binary, config, dir string) (target, error) {
+	addr := strings.TrimPrefix(closedPort(), "http://")
+	cmd := exec.Command(binary, "-config", config, "-addr", addr)
+	cmd.Stderr = io.Discard
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &process{base: "http://" + addr, cmd: cmd, dir: dir}
+	for i := 0; i < 100; i++ {
+		if resp, err := http.Get(p.base + "/healthz"); err == nil {
+			resp.Body.Close()
+			return p, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.stop()
+	return nil, fmt.Errorf("biogen did not start on %s", addr)
+}
+
+func (p *process) url() string { return p.base }
+
+// rss reads VmRSS from /proc.
+func (p *process) rss() int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func (p *process) stop() {
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+	os.RemoveAll(p.dir)
+}
+
+// machine describes this machine for the results.
+func machine() string {
+	cpu := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "model name") {
+				_, cpu, _ = strings.Cut(line, ": ")
+				break
+			}
+		}
+	}
+	cores := 0
+	if b, err := os.ReadFile("/sys/fs/cgroup/cpu.max"); err == nil {
+		f := strings.Fields(string(b))
+		if len(f) == 2 && f[0] != "max" {
+			q, _ := strconv.Atoi(f[0])
+			p, _ := strconv.Atoi(f[1])
+			if p > 0 {
+				cores = q / p
+			}
+		}
+	}
+	return fmt.Sprintf("%s; %d cores (cgroup); %s", strings.TrimSpace(cpu), cores, runtimeVersion())
+}
+
+// ReadBodies reads request bodies from a JSONL file, one per line.
+func ReadBodies(path string) ([][]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read request bodies: %w", err)
+	}
+	defer f.Close()
+	var out [][]byte
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 4<<20)
+	for sc.Scan() {
+		if len(sc.Bytes()) > 0 {
+			out = append(out, append([]byte(nil), sc.Bytes()...))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s holds no request bodies", path)
+	}
+	return out, nil
+}

@@ -1,0 +1,88 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/leaktest"
+	"github.com/biogen/biogen/internal/shareddata"
+)
+
+func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+
+// TestScenarios runs every scenario for a second at a low rate and checks
+// the reports: their structure, that requests succeeded, and that each
+// scenario exercised what it claims (never wall-clock thresholds).
+func TestScenarios(t *testing.T) {
+	bodies, err := ReadBodies(filepath.Join(shareddata.Dir(t), "profiles.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Run(context.Background(), Options{Duration: time.Second, Rate: 20, Bodies: bodies[:40]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"direct-fast", "miss", "direct", "model", "stream", "hit", "fallback", "overload", "hit-max", "baseline-1kb"}
+	if len(s.Results) != len(want) {
+		t.Fatalf("%d results; want %d", len(s.Results), len(want))
+	}
+	for i, r := range s.Results {
+		if r.Name != want[i] || r.Sent == 0 || r.OK != r.Sent || r.Errors != 0 || r.Latency.P50 <= 0 || r.Latency.Max < r.Latency.P99 || len(r.Distribution) == 0 || r.Note == "" {
+			t.Fatalf("%s: %+v", want[i], r.Report)
+		}
+	}
+	get := func(name string) Result {
+		for _, r := range s.Results {
+			if r.Name == name {
+				return r
+			}
+		}
+		t.Fatalf("no %s", name)
+		return Result{}
+	}
+	if r := get("hit"); r.ByLabel["cache=exact"] != r.OK {
+		t.Fatalf("hit: %v", r.ByLabel)
+	}
+	if r := get("miss"); r.ByLabel["cache=miss"] != r.OK || r.ByLabel["source=ollama"] != r.OK {
+		t.Fatalf("miss: %v", r.ByLabel)
+	}
+	if r := get("fallback"); r.ByLabel["source=template"] != r.OK {
+		t.Fatalf("fallback: %v", r.ByLabel)
+	}
+	if r := get("stream"); r.FirstDelta == nil || r.FirstDelta.P50 <= 0 {
+		t.Fatalf("stream: no first-delta figures")
+	}
+	if _, ok := s.Overheads["model_minus_direct_p50"]; !ok {
+		t.Fatalf("derived figures: %v", s.Overheads)
+	}
+	// The reports write.
+	dir := t.TempDir()
+	var table bytes.Buffer
+	WriteTable(&table, s)
+	if !strings.Contains(table.String(), "baseline-1kb") {
+		t.Fatalf("table:\n%s", table.String())
+	}
+	if err := WriteJSON(filepath.Join(dir, "r.json"), s); err != nil {
+		t.Fatal(err)
+	}
+	var back Summary
+	b, _ := os.ReadFile(filepath.Join(dir, "r.json"))
+	if err := json.Unmarshal(b, &back); err != nil || len(back.Results) != len(want) {
+		t.Fatalf("results.json: %v", err)
+	}
+	if err := WriteHTML(filepath.Join(dir, "r.html"), s); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "r.html")); !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte("polyline")) {
+		t.Fatal("report.html has no chart")
+	}
+	if err := WriteMarkdown(filepath.Join(dir, "R.md"), s); err != nil {
+		t.Fatal(err)
+	}
+}
