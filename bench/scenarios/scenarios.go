@@ -63,11 +63,11 @@ type Result struct {
 
 // Summary is the whole run.
 type Summary struct {
-	Started   time.Time          `json:"started"`
-	Machine   string             `json:"machine"`
-	Command   string             `json:"command"`
-	IdleRSS   int64              `json:"idle_rss_bytes,omitempty"`
-	Results   []Result           `json:"results"`
+	Started time.Time `json:"started"`
+	Machine string    `json:"machine"`
+	Command string    `json:"command"`
+	IdleRSS int64     `json:"idle_rss_bytes,omitempty"`
+	Results []Result  `json:"results"`
 	// Overheads are derived figures: "..._p50"/"..._p99" in milliseconds
 	// (biogen minus the direct baseline), "..._share" a ratio.
 	Overheads map[string]float64 `json:"derived"`
@@ -308,7 +308,9 @@ func (e *env) bio(tenantID string, stream bool) func(context.Context, int) load.
 	url := e.biogen.url() + "/v1/bios"
 	auth := "Bearer " + key(tenantID)
 	if stream {
-		return func(ctx context.Context, i int) load.Result { return e.sse(ctx, url, auth, e.opts.Bodies[i%len(e.opts.Bodies)]) }
+		return func(ctx context.Context, i int) load.Result {
+			return e.sse(ctx, url, auth, e.opts.Bodies[i%len(e.opts.Bodies)])
+		}
 	}
 	return func(ctx context.Context, i int) load.Result {
 		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
