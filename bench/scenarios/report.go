@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"sort"
 	"strings"
 )
 
@@ -41,8 +42,8 @@ func WriteTable(w io.Writer, s *Summary) {
 	if s.IdleRSS > 0 {
 		fmt.Fprintf(w, "biogen RSS at idle: %s MB\n", mb(s.IdleRSS))
 	}
-	for k, v := range s.Overheads {
-		fmt.Fprintf(w, "%s: %.3f\n", k, v)
+	for _, k := range sortedKeys(s.Overheads) {
+		fmt.Fprintf(w, "%s: %.3f\n", k, s.Overheads[k])
 	}
 }
 
@@ -128,12 +129,21 @@ func WriteMarkdown(path string, s *Summary) error {
 	if s.IdleRSS > 0 {
 		fmt.Fprintf(&b, "- biogen RSS at idle: %s MB.\n", mb(s.IdleRSS))
 	}
-	for k, v := range s.Overheads {
-		fmt.Fprintf(&b, "- %s: %.3f\n", k, v)
+	for _, k := range sortedKeys(s.Overheads) {
+		fmt.Fprintf(&b, "- %s: %.3f\n", k, s.Overheads[k])
 	}
 	b.WriteString("\nWhat each scenario measures:\n\n")
 	for _, r := range s.Results {
 		fmt.Fprintf(&b, "- `%s`: %s.\n", r.Name, r.Note)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -528,7 +529,7 @@ func machine() string {
 			}
 		}
 	}
-	cores := 0
+	cores := runtime.NumCPU()
 	if b, err := os.ReadFile("/sys/fs/cgroup/cpu.max"); err == nil {
 		f := strings.Fields(string(b))
 		if len(f) == 2 && f[0] != "max" {
@@ -539,7 +540,7 @@ func machine() string {
 			}
 		}
 	}
-	return fmt.Sprintf("%s; %d cores (cgroup); %s", strings.TrimSpace(cpu), cores, runtimeVersion())
+	return fmt.Sprintf("%s; %d cores; %s", strings.TrimSpace(cpu), cores, runtimeVersion())
 }
 
 // ReadBodies reads request bodies from a JSONL file, one per line.

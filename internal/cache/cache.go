@@ -52,9 +52,17 @@ type Query struct {
 func (q *Query) prepare() {
 	if q.key == "" {
 		q.key = Key(q.Tenant.ID, q.Req, q.PromptVersion, q.Chain)
+	}
+}
+
+// factsOf normalises the request's facts once, when a semantic lookup or a
+// store needs them; an exact hit never does.
+func (q *Query) factsOf() *Facts {
+	if q.facts == nil {
 		f := FactsOf(&q.Req.Profile)
 		q.facts = &f
 	}
+	return q.facts
 }
 
 // Lookup returns a cached bio for q and the kind of hit, or nil.
@@ -75,7 +83,7 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 			min = q.MinSimilarity
 		}
 		e, err := c.sem.Find(ctx, FindQuery{
-			Tenant: q.Tenant.ID, User: q.Req.UserID, Req: q.Req, Facts: q.facts,
+			Tenant: q.Tenant.ID, User: q.Req.UserID, Req: q.Req, Facts: q.factsOf(),
 			PromptVersion: q.PromptVersion, Chain: q.Chain, TenantScope: cfg.Scope == "tenant",
 			MinSimilarity: min, Now: now,
 		})
@@ -101,7 +109,7 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 	e := &Entry{
 		Tenant: q.Tenant.ID, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
 		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, Chain: q.Chain,
-		Options: q.Req.Options, Facts: *q.facts, Created: now, Expires: now.Add(cfg.TTL),
+		Options: q.Req.Options, Facts: *q.factsOf(), Created: now, Expires: now.Add(cfg.TTL),
 	}
 	if *cfg.Exact {
 		c.exact.Set(q.key, e, now)

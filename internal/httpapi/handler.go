@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/pprofhandler"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/chain"
@@ -76,8 +77,13 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-// handleAdmin serves the admin listener: operations only, no keys.
+// handleAdmin serves the admin listener: operations and Go profiles
+// (/debug/pprof/), no keys.
 func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
+	if bytes.HasPrefix(ctx.Path(), []byte("/debug/pprof/")) {
+		pprofhandler.PprofHandler(ctx)
+		return
+	}
 	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path())}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
