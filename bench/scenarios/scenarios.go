@@ -43,6 +43,9 @@ type Options struct {
 	ModelRate float64
 	// Only, if not empty, names the scenarios to run.
 	Only []string
+	// SweepRates are the rates miss-max tries, in order. Default 1,000 to
+	// 8,000 a second.
+	SweepRates []float64
 	// Bodies are request bodies (JSON of POST /v1/bios).
 	Bodies [][]byte
 	// Binary, if set, is a built biogen to run as its own process, so its
@@ -107,6 +110,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if o.ModelRate == 0 {
 		o.ModelRate = o.Rate
 	}
+	if len(o.SweepRates) == 0 {
+		o.SweepRates = []float64{500, 1000, 1500, 2000, 3000, 4000, 6000, 8000}
+	}
 	e := &env{opts: o, upstreams: map[string]*httptest.Server{}}
 	defer e.close()
 	e.upstreams["fast"] = httptest.NewServer(fakellm.New(fakellm.Config{ChunkWords: 40}))
@@ -144,6 +150,16 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		s.Results = append(s.Results, r)
 		e.logf("  %s: %d sent, %d ok, p50 %.2f ms, p99 %.2f ms, %.0f req/s", sc.name, rep.Sent, rep.OK, rep.Latency.P50, rep.Latency.P99, rep.Throughput)
 	}
+	// The same scenario once more: biogen's memory must not keep growing.
+	if first := findResult(s, "miss"); first != nil && first.RSSBytes > 0 {
+		e.logf("running miss again, to compare memory")
+		for _, sc := range e.scenarios() {
+			if sc.name == "miss" {
+				sc.run(ctx)
+			}
+		}
+		s.Overheads["rss_growth_miss_repeat_mb"] = float64(e.biogen.rss()-first.RSSBytes) / (1 << 20)
+	}
 	find := func(name string) *Result {
 		for i := range s.Results {
 			if s.Results[i].Name == name {
@@ -155,6 +171,13 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if m, d := find("model"), find("direct"); m != nil && d != nil {
 		s.Overheads["model_minus_direct_p50"] = m.Latency.P50 - d.Latency.P50
 		s.Overheads["model_minus_direct_p99"] = m.Latency.P99 - d.Latency.P99
+	}
+	if st, d := find("stream"), find("direct-stream"); st != nil && d != nil && st.FirstDelta != nil && d.FirstDelta != nil {
+		s.Overheads["stream_first_delta_minus_direct_p50"] = st.FirstDelta.P50 - d.FirstDelta.P50
+		s.Overheads["stream_first_delta_minus_direct_p99"] = st.FirstDelta.P99 - d.FirstDelta.P99
+	}
+	if m := find("miss-max"); m != nil {
+		s.Overheads["miss_max_rate_no_errors_p99_under_20ms"] = m.Rate
 	}
 	if h, b := find("hit-max"), find("baseline-1kb"); h != nil && b != nil && b.Throughput > 0 {
 		s.Overheads["hit_max_share_of_baseline"] = h.Throughput / b.Throughput
@@ -255,6 +278,8 @@ func (e *env) scenarios() []scenario {
 			func(ctx context.Context) load.Report { return open(o.ModelRate, e.direct("model")) }},
 		{"model", "biogen in front of an upstream answering after 50 ms, caches off",
 			func(ctx context.Context) load.Report { return open(o.ModelRate, e.bio("model", false)) }},
+		{"direct-stream", "the same streaming chat straight at the token-by-token upstream; first_delta is the time to its first chunk: the baseline for stream",
+			func(ctx context.Context) load.Report { return open(o.Rate, e.directStream("tokens")) }},
 		{"stream", "SSE through biogen to an upstream with a 50 ms first token and 2 ms tokens; first_delta is the time to the first delta (the upstream's own first token is at 50 ms)",
 			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("stream", true)) }},
 		{"hit", "exact-cache hits (the bodies are sent once to warm the cache first)",
@@ -263,11 +288,29 @@ func (e *env) scenarios() []scenario {
 			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("fallback", false)) }},
 		{"overload", "more load than the upstream can take (4 in parallel, 4 queued, 100 ms each): its 503s move requests to the template at once instead of queueing",
 			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("overload", false)) }},
+		{"miss-max", "the miss scenario at rising rates (500 to 8,000 a second, 3 s each): the report of the highest rate with no errors and p99 under 20 ms",
+			func(ctx context.Context) load.Report { return e.sweep("miss") }},
 		{"hit-max", "closed loop, 64 in flight: the most exact-cache hits a second",
 			func(ctx context.Context) load.Report { e.warm("hit"); return closed(64, e.bio("hit", false)) }},
 		{"baseline-1kb", "closed loop, 64 in flight, at a bare fasthttp handler returning a fixed 1 KB JSON body: the ceiling for hit-max",
 			func(ctx context.Context) load.Report { return closed(64, e.fixed()) }},
 	}
+}
+
+// sweep raises the open-loop rate until a step has errors or a p99 of 20 ms
+// or more, and returns the last step that had neither.
+func (e *env) sweep(tenantID string) load.Report {
+	d := min(3*time.Second, e.opts.Duration)
+	var best load.Report
+	for _, rate := range e.opts.SweepRates {
+		rep := load.Run(context.Background(), load.Config{Rate: rate, Duration: d, Do: e.bio(tenantID, false)})
+		e.logf("  %s at %.0f/s: %d errors, %d not sent, p99 %.2f ms", tenantID, rate, rep.Errors, rep.NotSent, rep.Latency.P99)
+		if rep.Errors > 0 || rep.NotSent > 0 || rep.Latency.P99 >= 20 || rep.Throughput < 0.95*rate {
+			break
+		}
+		best = rep
+	}
+	return best
 }
 
 // fixed returns a request function for the bare fasthttp baseline.
@@ -365,22 +408,29 @@ func (e *env) sse(ctx context.Context, url, auth string, body []byte) load.Resul
 	return load.Result{Status: resp.StatusCode, FirstByte: first, Labels: []string{"source=" + source}}
 }
 
-// direct returns a request function that sends the chat biogen would send,
-// straight to the upstream, and reads the whole stream.
-func (e *env) direct(upstream string) func(context.Context, int) load.Result {
-	url := e.upstreams[upstream].URL + "/api/chat"
-	bodies := make([][]byte, len(e.opts.Bodies))
-	for i, b := range e.opts.Bodies {
+// chatBodies are the Ollama chat requests biogen would send for the bodies.
+func (e *env) chatBodies() [][]byte {
+	bodies := make([][]byte, 0, len(e.opts.Bodies))
+	for _, b := range e.opts.Bodies {
 		req, err := bio.Decode(b)
 		if err != nil {
 			continue
 		}
 		m, _ := e.prompt.Render(req, 0)
-		bodies[i], _ = json.Marshal(map[string]any{
+		cb, _ := json.Marshal(map[string]any{
 			"model": "writer", "stream": true,
 			"messages": []map[string]string{{"role": "system", "content": m.System}, {"role": "user", "content": m.User}},
 		})
+		bodies = append(bodies, cb)
 	}
+	return bodies
+}
+
+// direct returns a request function that sends the chat biogen would send,
+// straight to the upstream, and reads the whole stream.
+func (e *env) direct(upstream string) func(context.Context, int) load.Result {
+	url := e.upstreams[upstream].URL + "/api/chat"
+	bodies := e.chatBodies()
 	return func(ctx context.Context, i int) load.Result {
 		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 		defer fasthttp.ReleaseRequest(req)
@@ -393,6 +443,30 @@ func (e *env) direct(upstream string) func(context.Context, int) load.Result {
 			return load.Result{Err: err}
 		}
 		return load.Result{Status: resp.StatusCode(), Labels: []string{"source=direct"}}
+	}
+}
+
+// directStream sends the chat straight to the upstream and measures the
+// time to its first chunk.
+func (e *env) directStream(upstream string) func(context.Context, int) load.Result {
+	url := e.upstreams[upstream].URL + "/api/chat"
+	bodies := e.chatBodies()
+	return func(ctx context.Context, i int) load.Result {
+		req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(string(bodies[i%len(bodies)])))
+		req.Header.Set("Content-Type", "application/json")
+		start := time.Now()
+		resp, err := e.stream.Do(req)
+		if err != nil {
+			return load.Result{Err: err}
+		}
+		defer resp.Body.Close()
+		br := bufio.NewReader(resp.Body)
+		var first time.Duration
+		if _, err := br.ReadSlice('\n'); err == nil {
+			first = time.Since(start)
+		}
+		io.Copy(io.Discard, br)
+		return load.Result{Status: resp.StatusCode, FirstByte: first, Labels: []string{"source=direct"}}
 	}
 }
 
@@ -565,4 +639,13 @@ func ReadBodies(path string) ([][]byte, error) {
 		return nil, fmt.Errorf("%s holds no request bodies", path)
 	}
 	return out, nil
+}
+
+func findResult(s *Summary, name string) *Result {
+	for i := range s.Results {
+		if s.Results[i].Name == name {
+			return &s.Results[i]
+		}
+	}
+	return nil
 }

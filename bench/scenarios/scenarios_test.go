@@ -24,11 +24,11 @@ func TestScenarios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Run(context.Background(), Options{Duration: time.Second, Rate: 20, Bodies: bodies[:40]})
+	s, err := Run(context.Background(), Options{Duration: time.Second, Rate: 20, Bodies: bodies[:40], SweepRates: []float64{20, 40}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"direct-fast", "miss", "direct", "model", "stream", "hit", "fallback", "overload", "hit-max", "baseline-1kb"}
+	want := []string{"direct-fast", "miss", "direct", "model", "direct-stream", "stream", "hit", "fallback", "overload", "miss-max", "hit-max", "baseline-1kb"}
 	if len(s.Results) != len(want) {
 		t.Fatalf("%d results; want %d", len(s.Results), len(want))
 	}

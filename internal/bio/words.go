@@ -47,14 +47,41 @@ func Words(text string) []string {
 // other than those in allowed. An all-capitals word of two or more letters
 // is an abbreviation, not a pronoun: "US GAAP" does not say "us".
 func HasPersonWord(text string, words, allowed []string) bool {
-	for _, f := range strings.Fields(text) {
-		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
+	for f := range strings.FieldsSeq(text) {
+		f = strings.TrimFunc(f, notWordRune)
 		f = strings.Trim(f, "'’")
-		if len(f) >= 2 && strings.ToUpper(f) == f {
+		// Pronouns are short; skip the rest without lower-casing them.
+		if len(f) == 0 || len(f) > 12 || (len(f) >= 2 && isUpperWord(f)) {
 			continue
 		}
-		w := strings.ToLower(strings.ReplaceAll(f, "’", "'"))
+		w := f
+		if strings.ContainsRune(w, '’') {
+			w = strings.ReplaceAll(w, "’", "'")
+		}
+		if hasUpper(w) {
+			w = strings.ToLower(w)
+		}
 		if contains(words, w) && !contains(allowed, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' }
+
+func isUpperWord(s string) bool {
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasUpper(s string) bool {
+	for _, r := range s {
+		if unicode.IsUpper(r) {
 			return true
 		}
 	}

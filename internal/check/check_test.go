@@ -72,9 +72,14 @@ func TestStreamStartsAtOnce(t *testing.T) {
 	if got.String() != "Ada" {
 		t.Fatalf("after the first token: sent %q", got.String())
 	}
+	// Then text goes out in batches, not token by token.
 	s.Write(" Okafor leads")
-	if got.String() != "Ada Okafor leads" {
-		t.Fatalf("sent %q", got.String())
+	if got.String() != "Ada" {
+		t.Fatalf("sent %q before a batch was complete", got.String())
+	}
+	s.Write(" the claims platform team at Northwind Health and mentors")
+	if !strings.HasPrefix(got.String(), "Ada Okafor leads the claims platform") {
+		t.Fatalf("sent %q after a batch", got.String())
 	}
 	// A possible introduction waits for its line to end.
 	got.Reset()
@@ -145,4 +150,17 @@ func TestVerify(t *testing.T) {
 	req.Options.Format = bio.FormatBullets
 	f("- "+good, false, "")
 	f("- "+strings.Replace(good, ". ", ".\n", 1), false, ProblemFormat)
+}
+
+func BenchmarkVerify(b *testing.B) {
+	req, _ := bio.Decode([]byte(`{"user_id":"u","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Principal Data Engineer",
+		"company":"Northwind Health","years_experience":12,"skills":["Go","Kafka","PostgreSQL"],"certifications":["CKA"],
+		"achievements":["Cut claims processing time from 3 days to 4 hours"]},"options":{"length":"medium"}}`))
+	text := strings.Repeat("Ada Okafor is a Principal Data Engineer at Northwind Health with 12 years of experience. She works with Go and Kafka. ", 8)
+	thin := func() bool { return true }
+	b.ReportAllocs()
+	for b.Loop() {
+		Clean(text, bio.FormatParagraph)
+		Verify(req, text, thin, now)
+	}
 }

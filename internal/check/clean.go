@@ -167,7 +167,13 @@ type Stream struct {
 	raw     strings.Builder
 	emitted strings.Builder
 	started bool
+	cleaned int // len(raw) when Clean last ran
 }
+
+// batch is how much text a stream gathers, once it has started, before it
+// cleans again: Clean reads the whole text, so cleaning at every token would
+// cost O(n²) per bio.
+const batch = 48
 
 // NewStream returns a Stream that passes cleaned text to emit.
 func NewStream(format bio.Format, emit func(string)) *Stream {
@@ -177,6 +183,9 @@ func NewStream(format bio.Format, emit func(string)) *Stream {
 // Write adds a chunk of model output.
 func (s *Stream) Write(chunk string) {
 	s.raw.WriteString(chunk)
+	if s.emitted.Len() > 0 && s.raw.Len()-s.cleaned < batch && !strings.ContainsRune(chunk, '\n') {
+		return
+	}
 	raw := s.raw.String()
 	if !s.started {
 		// A first line that may be an introduction ("Here is...", a
@@ -204,6 +213,7 @@ func (s *Stream) Write(chunk string) {
 	} else if len(strings.TrimSpace(raw)) < 3 {
 		return
 	}
+	s.cleaned = s.raw.Len()
 	c := Clean(raw, s.format)
 	// The end of the text may still change: a closing quote or "**" split
 	// across chunks.

@@ -44,7 +44,7 @@ var (
 	echoMarkers = []string{"<profile>", "</profile>", `"current_role"`, `"experience_summary"`, "you are biogen",
 		"rules you always follow", "bcp 47", "perspective:", "format:", "tone:"}
 	placeholderRE = regexp.MustCompile(`\{\{|\}\}|<no value>|%!|\[(?:[A-Z][A-Za-z]*)(?: [A-Za-z]+){0,3}\]|\{[a-z_]{2,30}\}|<[a-z_]{2,30}>|\bX{3,}\b|\bTBD\b|\bN/A\b|\blorem ipsum\b`)
-	numberRE      = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
+
 )
 
 // Verify checks a cleaned bio against its request. thin, called only for a
@@ -128,7 +128,14 @@ func mayHavePlaceholder(text string) bool {
 // checkPronouns rejects a third-person text that uses another set of
 // pronouns for its subject more than the person's own.
 func checkPronouns(text string, own bio.Pronouns) error {
-	words := bio.Words(text)
+	// Lower-cased pronoun-sized words only: the counts below need no more.
+	var words []string
+	for f := range strings.FieldsSeq(text) {
+		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+		if n := len(f); n >= 2 && n <= 10 {
+			words = append(words, strings.ToLower(f))
+		}
+	}
 	count := func(set []string) int {
 		n := 0
 		for _, w := range words {
@@ -235,7 +242,7 @@ func init() {
 func unverified(text string, p *bio.Profile, now time.Time) bool {
 	facts := strings.ToLower(profileText(p))
 	years, hasYears := p.ExperienceYears(now)
-	for _, num := range numberRE.FindAllString(text, -1) {
+	for _, num := range numbers(text) {
 		if hasYears && num == fmt.Sprint(years) {
 			continue
 		}
@@ -249,6 +256,25 @@ func unverified(text string, p *bio.Profile, now time.Time) bool {
 		}
 	}
 	return false
+}
+
+// numbers returns the runs of digits in text, with the '.' and ',' between
+// digits ("1.2", "10,000").
+func numbers(text string) []string {
+	var out []string
+	for i := 0; i < len(text); {
+		if text[i] < '0' || text[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && (text[j] >= '0' && text[j] <= '9' || ((text[j] == '.' || text[j] == ',') && j+1 < len(text) && text[j+1] >= '0' && text[j+1] <= '9')) {
+			j++
+		}
+		out = append(out, text[i:j])
+		i = j
+	}
+	return out
 }
 
 // capitalisedPhrases returns runs of capitalised words that do not start a

