@@ -44,7 +44,6 @@ var (
 	echoMarkers = []string{"<profile>", "</profile>", `"current_role"`, `"experience_summary"`, "you are biogen",
 		"rules you always follow", "bcp 47", "perspective:", "format:", "tone:"}
 	placeholderRE = regexp.MustCompile(`\{\{|\}\}|<no value>|%!|\[(?:[A-Z][A-Za-z]*)(?: [A-Za-z]+){0,3}\]|\{[a-z_]{2,30}\}|<[a-z_]{2,30}>|\bX{3,}\b|\bTBD\b|\bN/A\b|\blorem ipsum\b`)
-
 )
 
 // Verify checks a cleaned bio against its request. thin, called only for a

@@ -20,6 +20,7 @@ var Options = []goleak.Option{
 	// tick once CloseIdleConnections has left it nothing to watch.
 	goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*TCPDialer).tcpAddrsClean"),
 	goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*HostClient).connsCleaner"),
+	goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*Client).mCleaner"),
 }
 
 // VerifyTestMain runs the tests, then fails if goroutines leaked.
