@@ -53,7 +53,8 @@ func main() {
 		log.Fatal(err)
 	}
 	if *results != "" {
-		if err := scenarios.WriteMarkdown(*results, s); err != nil {
+		analysis, _ := os.ReadFile(filepath.Join(filepath.Dir(*results), "analysis.md"))
+		if err := scenarios.WriteMarkdown(*results, s, string(analysis)); err != nil {
 			log.Fatal(err)
 		}
 	}

@@ -105,8 +105,9 @@ func WriteHTML(path string, s *Summary) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-// WriteMarkdown writes the figures as bench/RESULTS.md.
-func WriteMarkdown(path string, s *Summary) error {
+// WriteMarkdown writes the figures as bench/RESULTS.md, followed by
+// analysis (what limits the figures; kept by hand in bench/analysis.md).
+func WriteMarkdown(path string, s *Summary, analysis string) error {
 	var b strings.Builder
 	b.WriteString("# Load results\n\n")
 	fmt.Fprintf(&b, "Latest run: %s, on %s.\n\nCommand: `make bench` (`%s`).\n\n", s.Started.Format("2006-01-02 15:04 UTC"), s.Machine, s.Command)
@@ -135,6 +136,9 @@ func WriteMarkdown(path string, s *Summary) error {
 	b.WriteString("\nWhat each scenario measures:\n\n")
 	for _, r := range s.Results {
 		fmt.Fprintf(&b, "- `%s`: %s.\n", r.Name, r.Note)
+	}
+	if analysis != "" {
+		b.WriteString("\n" + analysis)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -82,7 +82,7 @@ func TestScenarios(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "r.html")); !bytes.Contains(b, []byte("<svg")) || !bytes.Contains(b, []byte("polyline")) {
 		t.Fatal("report.html has no chart")
 	}
-	if err := WriteMarkdown(filepath.Join(dir, "R.md"), s); err != nil {
+	if err := WriteMarkdown(filepath.Join(dir, "R.md"), s, "## Analysis\n"); err != nil {
 		t.Fatal(err)
 	}
 }
