@@ -49,22 +49,11 @@ func main() {
 		if *stream {
 			return sse(ctx, hc, target, *key, body)
 		}
-		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-		defer fasthttp.ReleaseRequest(req)
-		defer fasthttp.ReleaseResponse(resp)
-		req.SetRequestURI(target)
-		req.Header.SetMethod("POST")
-		req.Header.SetContentType("application/json")
+		auth := ""
 		if *key != "" {
-			req.Header.Set("Authorization", "Bearer "+*key)
+			auth = "Bearer " + *key
 		}
-		req.SetBody(body)
-		if err := client.DoTimeout(req, resp, 60*time.Second); err != nil {
-			return load.Result{Err: err}
-		}
-		var out struct{ Source, Cache string }
-		json.Unmarshal(resp.Body(), &out)
-		return load.Result{Status: resp.StatusCode(), Labels: []string{"source=" + out.Source, "cache=" + out.Cache}}
+		return scenarios.PostBio(client, target, auth, body)
 	}
 	rep := load.Run(context.Background(), load.Config{Name: "loadgen", Rate: *rate, Concurrency: *conc, Duration: *duration, MaxRequests: *max, Do: do})
 	scenarios.WriteTable(os.Stdout, &scenarios.Summary{Results: []scenarios.Result{{Report: rep}}})

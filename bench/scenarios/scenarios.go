@@ -322,16 +322,7 @@ func (e *env) sweep(tenantID string) load.Report {
 func (e *env) fixed() func(context.Context, int) load.Result {
 	url := e.baseline
 	return func(ctx context.Context, i int) load.Result {
-		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-		defer fasthttp.ReleaseRequest(req)
-		defer fasthttp.ReleaseResponse(resp)
-		req.SetRequestURI(url)
-		req.Header.SetMethod("POST")
-		req.SetBody(e.opts.Bodies[i%len(e.opts.Bodies)])
-		if err := e.client.DoTimeout(req, resp, 30*time.Second); err != nil {
-			return load.Result{Err: err}
-		}
-		return load.Result{Status: resp.StatusCode()}
+		return post(e.client, url, "", e.opts.Bodies[i%len(e.opts.Bodies)], nil)
 	}
 }
 
@@ -362,21 +353,40 @@ func (e *env) bio(tenantID string, stream bool) func(context.Context, int) load.
 		}
 	}
 	return func(ctx context.Context, i int) load.Result {
-		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-		defer fasthttp.ReleaseRequest(req)
-		defer fasthttp.ReleaseResponse(resp)
-		req.SetRequestURI(url)
-		req.Header.SetMethod("POST")
-		req.Header.SetContentType("application/json")
-		req.Header.Set("Authorization", auth)
-		req.SetBody(e.opts.Bodies[i%len(e.opts.Bodies)])
-		if err := e.client.DoTimeout(req, resp, 30*time.Second); err != nil {
-			return load.Result{Err: err}
-		}
-		var out struct{ Source, Cache string }
-		json.Unmarshal(resp.Body(), &out)
-		return load.Result{Status: resp.StatusCode(), Labels: []string{"source=" + out.Source, "cache=" + out.Cache}}
+		return PostBio(e.client, url, auth, e.opts.Bodies[i%len(e.opts.Bodies)])
 	}
+}
+
+// PostBio sends one POST /v1/bios (auth may be empty) and labels the answer
+// with its source and cache.
+func PostBio(c *fasthttp.Client, url, auth string, body []byte) load.Result {
+	var out struct{ Source, Cache string }
+	res := post(c, url, auth, body, func(b []byte) { json.Unmarshal(b, &out) })
+	if res.Err == nil {
+		res.Labels = []string{"source=" + out.Source, "cache=" + out.Cache}
+	}
+	return res
+}
+
+// post sends body to url and hands the answer's body to read, if not nil.
+func post(c *fasthttp.Client, url, auth string, body []byte, read func([]byte)) load.Result {
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(url)
+	req.Header.SetMethod("POST")
+	req.Header.SetContentType("application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	req.SetBody(body)
+	if err := c.DoTimeout(req, resp, 30*time.Second); err != nil {
+		return load.Result{Err: err}
+	}
+	if read != nil {
+		read(resp.Body())
+	}
+	return load.Result{Status: resp.StatusCode()}
 }
 
 // sse sends a streaming request and measures the time to the first delta.
@@ -437,17 +447,9 @@ func (e *env) direct(upstream string) func(context.Context, int) load.Result {
 	url := e.upstreams[upstream].URL + "/api/chat"
 	bodies := e.chatBodies()
 	return func(ctx context.Context, i int) load.Result {
-		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-		defer fasthttp.ReleaseRequest(req)
-		defer fasthttp.ReleaseResponse(resp)
-		req.SetRequestURI(url)
-		req.Header.SetMethod("POST")
-		req.Header.SetContentType("application/json")
-		req.SetBody(bodies[i%len(bodies)])
-		if err := e.client.DoTimeout(req, resp, 30*time.Second); err != nil {
-			return load.Result{Err: err}
-		}
-		return load.Result{Status: resp.StatusCode(), Labels: []string{"source=direct"}}
+		res := post(e.client, url, "", bodies[i%len(bodies)], nil)
+		res.Labels = []string{"source=direct"}
+		return res
 	}
 }
 

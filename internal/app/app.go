@@ -172,7 +172,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (p
 		}
 		return external.New(external.Config{
 			Name: pc.Name, BaseURL: pc.BaseURL, Model: pc.Model, APIKey: key, Prompt: tmpl,
-			Temperature: pc.Temperature, CostPer1KInput: pc.CostPer1KInput, CostPer1KOutput: pc.CostPer1KOutput,
+			Temperature: pc.Temperature, CostPer1KInput: pc.CostPer1KInput, CostPer1KOutput: pc.CostPer1KOutput, MaxTokens: pc.MaxTokens,
 			Record: func(s external.Sent) {
 				// What left the premises, without its content.
 				log.Info("external request", "provider", s.Provider, "model", s.Model, "bytes", s.Bytes,
@@ -185,7 +185,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (p
 	case config.KindOllama:
 		return ollama.New(ollama.Config{
 			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
-			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing,
+			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing, MaxTokens: pc.MaxTokens,
 		})
 	}
 	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)

@@ -216,7 +216,8 @@ func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 		}
 		return fakellm.FaultNone
 	}})
-	r := startApp(t, ollamaProvider("big", url)+"    breaker_failures: 5\n    breaker_open: 300ms\n    max_concurrent: 8\n    queue_wait: 2s\n", "big", "")
+	// A generous timeout: a busy machine must not turn fast 500s into timeouts.
+	r := startApp(t, ollamaProviderTimeout("big", url, "5s")+"    breaker_failures: 5\n    breaker_open: 300ms\n    max_concurrent: 8\n    queue_wait: 2s\n", "big", "")
 	r.client.Transport = &http.Transport{MaxIdleConnsPerHost: 200}
 	var wg sync.WaitGroup
 	var mu sync.Mutex

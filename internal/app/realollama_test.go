@@ -109,9 +109,14 @@ func tail(s string, n int) string {
 	return s
 }
 
+// realProvider configures a provider of the real server. The tiny model
+// writes noise; 48 tokens are enough to see it rejected, and keep the test
+// quick on a busy machine.
 func realProvider(name, host, model string, extra string) string {
-	return fmt.Sprintf("  - name: %s\n    kind: ollama\n    model: %s\n    host: %s\n    timeout: 15s\n    retries: -1\n    max_concurrent: 8\n%s", name, model, host, extra)
+	return fmt.Sprintf("  - name: %s\n    kind: ollama\n    model: %s\n    host: %s\n    timeout: 30s\n    retries: -1\n    max_concurrent: 8\n%s", name, model, host, extra)
 }
+
+const short = "    max_tokens: 48\n"
 
 func (r *running) post(t *testing.T, body string, headers ...string) *http.Response {
 	t.Helper()
@@ -130,11 +135,11 @@ func (r *running) post(t *testing.T, body string, headers ...string) *http.Respo
 // TestRealOllama runs biogen against a real Ollama server.
 func TestRealOllama(t *testing.T) {
 	o := startRealOllama(t, "OLLAMA_NUM_PARALLEL=1", "OLLAMA_MAX_QUEUE=1")
-	const server = "server:\n  addr: 127.0.0.1:0\n  request_timeout: 20s\n  write_timeout: 30s\n"
+	const server = "server:\n  addr: 127.0.0.1:0\n  request_timeout: 40s\n  write_timeout: 60s\n"
 	longRequest := strings.Replace(bioRequest, `"length":"short"`, `"length":"long"`, 1)
 
 	t.Run("stream ends in invalid_output and a template answer", func(t *testing.T) {
-		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", o.url, "tiny", "")+"tenants:\n  - id: a\n    chain: [tiny]\n")
+		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", o.url, "tiny", short)+"tenants:\n  - id: a\n    chain: [tiny]\n")
 		resp := r.post(t, bioRequest, "Accept", "text/event-stream")
 		defer resp.Body.Close()
 		events := readEvents(t, resp.Body)
@@ -186,7 +191,9 @@ func TestRealOllama(t *testing.T) {
 		br.ReadString('\n') // the first event line: the stream is running
 		resp.Body.Close()
 		r.client.CloseIdleConnections()
-		deadline := time.Now().Add(15 * time.Second)
+		// The stream pings every second while the model works: a write
+		// after the client left fails within a couple of pings.
+		deadline := time.Now().Add(30 * time.Second)
 		for cancelled.Load() == 0 && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -238,7 +245,7 @@ func TestRealOllama(t *testing.T) {
 	t.Run("the OpenAI-compatible endpoint serves as the external provider", func(t *testing.T) {
 		t.Setenv("BIOGEN_TEST_OLLAMA_KEY", "unused")
 		r := startAppYAML(t, server+"providers:\n"+
-			fmt.Sprintf("  - name: cloud\n    kind: external\n    base_url: %s/v1\n    model: tiny\n    api_key_env: BIOGEN_TEST_OLLAMA_KEY\n    timeout: 15s\n    retries: -1\n", o.url)+
+			fmt.Sprintf("  - name: cloud\n    kind: external\n    base_url: %s/v1\n    model: tiny\n    api_key_env: BIOGEN_TEST_OLLAMA_KEY\n    timeout: 30s\n    retries: -1\n    max_tokens: 48\n", o.url)+
 			"tenants:\n  - id: a\n    policy: allow_external\n    keys: [\""+tenant.Digest("k")+"\"]\n    chain: [cloud]\n")
 		got := r.bioWithKey(t, "k", bioRequest)
 		if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "cloud:invalid_output" {

@@ -134,6 +134,10 @@ type Provider struct {
 	Temperature float64 `yaml:"temperature"`
 	// NumCtx is an Ollama model's context window. Default 4096.
 	NumCtx int `yaml:"num_ctx"`
+	// MaxTokens caps the tokens a model may write (Ollama num_predict,
+	// OpenAI max_completion_tokens). Default 0: sized from the requested
+	// length.
+	MaxTokens int `yaml:"max_tokens"`
 	// PullMissing pulls a missing Ollama model at start-up. Default false.
 	PullMissing bool `yaml:"pull_missing"`
 	// CostPer1KInput and CostPer1KOutput price an external API's tokens in
@@ -479,6 +483,9 @@ func (c *Config) Validate() error {
 			if d.v < 0 {
 				return fmt.Errorf("%s.%s: %s must not be negative", key, d.k, d.v)
 			}
+		}
+		if p.MaxTokens < 0 {
+			return fmt.Errorf("%s.max_tokens: %d must not be negative", key, p.MaxTokens)
 		}
 		if p.Temperature < 0 || p.Temperature > 2 {
 			return fmt.Errorf("%s.temperature: %g must be between 0 and 2", key, p.Temperature)

@@ -39,6 +39,8 @@ type Config struct {
 	Temperature float64
 	// CostPer1KInput and CostPer1KOutput price tokens in USD.
 	CostPer1KInput, CostPer1KOutput float64
+	// MaxTokens caps max_completion_tokens; 0 sizes it from the length.
+	MaxTokens int
 	// Record, if set, is told what each request sent, without its content.
 	Record func(Sent)
 }
@@ -107,7 +109,7 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 		Model:               openai.ChatModel(p.cfg.Model),
 		Messages:            messages,
 		Temperature:         openai.Float(p.cfg.Temperature),
-		MaxCompletionTokens: openai.Int(int64(provider.TokenBudget(req.Bio.Options.Length))),
+		MaxCompletionTokens: openai.Int(int64(provider.TokenBudget(req.Bio.Options.Length, p.cfg.MaxTokens))),
 		StreamOptions:       openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
 	}
 	if req.Variant != 0 {
@@ -178,31 +180,13 @@ func (p *Provider) classify(ctx context.Context, err error) error {
 	case errors.As(err, &ae):
 		var retryAfter time.Duration
 		if ae.Response != nil {
-			retryAfter = parseRetryAfter(ae.Response.Header.Get("Retry-After"))
+			retryAfter = provider.ParseRetryAfter(ae.Response.Header.Get("Retry-After"), time.Now())
 		}
-		switch code := ae.StatusCode; {
-		case code == http.StatusTooManyRequests:
-			return &provider.Error{Reason: provider.ReasonRateLimited, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 429", p.cfg.Name)}
-		case code == http.StatusServiceUnavailable:
-			return &provider.Error{Reason: provider.ReasonOverloaded, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 503", p.cfg.Name)}
-		case code >= 500:
-			return provider.Retryablef(provider.ReasonUnavailable, "%s: server error %d", p.cfg.Name, code)
-		case code == http.StatusNotFound:
-			return provider.Errorf(provider.ReasonUnavailable, "%s: model or endpoint not found", p.cfg.Name)
-		}
-		return provider.Errorf(provider.ReasonError, "%s: request refused with %d", p.cfg.Name, ae.StatusCode)
+		return provider.FromStatus(p.cfg.Name, ae.StatusCode, retryAfter)
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection reset") {
 		return provider.Retryablef(provider.ReasonUnavailable, "%s: cannot reach the API or the stream was cut", p.cfg.Name)
 	}
 	return provider.Retryablef(provider.ReasonError, "%s: malformed answer from the API", p.cfg.Name)
-}
-
-func parseRetryAfter(v string) time.Duration {
-	var s int
-	if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &s); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	return 0
 }

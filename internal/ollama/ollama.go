@@ -21,7 +21,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +45,8 @@ type Config struct {
 	NumCtx int
 	// PullMissing pulls the model at start-up when the server lacks it.
 	PullMissing bool
+	// MaxTokens caps num_predict; 0 sizes it from the requested length.
+	MaxTokens int
 }
 
 // Provider chats with one model on one Ollama server.
@@ -111,7 +112,7 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 		Options: map[string]any{
 			"temperature": p.cfg.Temperature,
 			"seed":        seed,
-			"num_predict": provider.TokenBudget(req.Bio.Options.Length),
+			"num_predict": provider.TokenBudget(req.Bio.Options.Length, p.cfg.MaxTokens),
 			"num_ctx":     p.cfg.NumCtx,
 		},
 	}
@@ -142,18 +143,7 @@ func (p *Provider) classify(ctx context.Context, err error, retryAfter time.Dura
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return &provider.Error{Reason: provider.ReasonTimeout, Err: fmt.Errorf("%s: timed out", p.cfg.Name)}
 	case errors.As(err, &se):
-		code := se.StatusCode
-		switch {
-		case code == http.StatusNotFound:
-			return provider.Errorf(provider.ReasonUnavailable, "%s: model %q not found on the server", p.cfg.Name, p.cfg.Model)
-		case code == http.StatusTooManyRequests:
-			return &provider.Error{Reason: provider.ReasonRateLimited, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 429", p.cfg.Name)}
-		case code == http.StatusServiceUnavailable:
-			return &provider.Error{Reason: provider.ReasonOverloaded, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 503 busy", p.cfg.Name)}
-		case code >= 500:
-			return provider.Retryablef(provider.ReasonUnavailable, "%s: server error %d", p.cfg.Name, code)
-		}
-		return provider.Errorf(provider.ReasonError, "%s: request refused with %d", p.cfg.Name, code)
+		return provider.FromStatus(p.cfg.Name, se.StatusCode, retryAfter)
 	case isConnError(err):
 		return provider.Retryablef(provider.ReasonUnavailable, "%s: cannot reach the server", p.cfg.Name)
 	}
@@ -200,20 +190,6 @@ func (p *Provider) Ensure(ctx context.Context) error {
 	return p.Check(ctx)
 }
 
-// parseRetryAfter reads seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
 // chatChunk is the part of api.ChatResponse that the provider reads, with
 // the same JSON names.
 type chatChunk struct {
@@ -250,7 +226,7 @@ func (p *Provider) chat(ctx context.Context, cr *api.ChatRequest, onDelta func(s
 		// The body may echo the prompt: read it only to drain the connection.
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		se := api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status}
-		return "", last, p.classify(ctx, se, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
+		return "", last, p.classify(ctx, se, provider.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
 	}
 	var text strings.Builder
 	sc := bufio.NewScanner(resp.Body)

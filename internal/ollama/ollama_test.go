@@ -180,15 +180,6 @@ func TestCancelReachesUpstream(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{"": 0, "3": 3 * time.Second, "x": 0, "Thu, 01 Jan 2026 00:00:10 GMT": 10 * time.Second} {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v; want %v", in, got, want)
-		}
-	}
-}
-
 // BenchmarkGenerate measures one streamed chat through the provider against
 // a fake server on loopback that answers at once.
 func BenchmarkGenerate(b *testing.B) {

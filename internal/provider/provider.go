@@ -7,6 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
@@ -130,8 +133,45 @@ func ReasonOf(err error) Reason {
 
 // TokenBudget is the most tokens a model may write for a length: about 1.4
 // tokens a word for the longest bio of the range, and room for a bullet
-// layout.
-func TokenBudget(l bio.Length) int {
+// layout; capped at limit when limit is positive.
+func TokenBudget(l bio.Length, limit int) int {
 	_, max := l.Range()
-	return max*7/5 + 64
+	n := max*7/5 + 64
+	if limit > 0 && limit < n {
+		return limit
+	}
+	return n
+}
+
+// FromStatus maps an upstream's HTTP error status to the chain's reasons:
+// 404 (no such model or endpoint) unavailable and final; 429 rate_limited
+// and 503 overloaded, both retryable after retryAfter; other 5xx
+// unavailable and retryable; other 4xx error. name labels the error; the
+// upstream's body never goes into it.
+func FromStatus(name string, code int, retryAfter time.Duration) error {
+	switch {
+	case code == http.StatusNotFound:
+		return Errorf(ReasonUnavailable, "%s: model or endpoint not found (404)", name)
+	case code == http.StatusTooManyRequests:
+		return &Error{Reason: ReasonRateLimited, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 429", name)}
+	case code == http.StatusServiceUnavailable:
+		return &Error{Reason: ReasonOverloaded, Retryable: true, RetryAfter: retryAfter, Err: fmt.Errorf("%s: 503 busy", name)}
+	case code >= 500:
+		return Retryablef(ReasonUnavailable, "%s: server error %d", name, code)
+	}
+	return Errorf(ReasonError, "%s: request refused with %d", name, code)
+}
+
+// ParseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
