@@ -78,7 +78,7 @@ func startRealOllama(t *testing.T, env ...string) *realOllama {
 		logf.Close()
 		if t.Failed() {
 			b, _ := os.ReadFile(logf.Name())
-			t.Logf("ollama serve log (tail):\n%s", tail(string(b), 3000))
+			t.Logf("ollama serve log (tail):\n%s", tail(string(b), 12000))
 		}
 	})
 	base := "http://" + addr
@@ -185,6 +185,8 @@ func TestRealOllama(t *testing.T) {
 			proxy.ServeHTTP(w, req)
 		}))
 		defer srv.Close()
+		// A long bio: the generation is still running when biogen notices,
+		// at its next ping or delta, that the client has gone.
 		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", srv.URL, "tiny", "")+"tenants:\n  - id: a\n    chain: [tiny]\n")
 		resp := r.post(t, longRequest, "Accept", "text/event-stream")
 		br := bufio.NewReader(resp.Body)
@@ -223,7 +225,9 @@ func TestRealOllama(t *testing.T) {
 		var mu sync.Mutex
 		reasons := map[string]int{}
 		var wg sync.WaitGroup
-		for i := 0; i < 6; i++ {
+		// One runs, one waits, the rest are refused: twelve at once leave
+		// room for a slow machine to stagger them.
+		for i := 0; i < 12; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

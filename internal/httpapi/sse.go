@@ -15,8 +15,9 @@ import (
 )
 
 // pingEvery is how often a stream that is waiting for a model sends an SSE
-// comment, which is also how a client that went away is noticed.
-const pingEvery = time.Second
+// comment, which is also how a client that went away is noticed: the write
+// after its connection closed fails, and the generation is cancelled.
+const pingEvery = 500 * time.Millisecond
 
 // stream answers a bio request as server-sent events: a delta per piece of
 // text as the provider writes it, reset when a provider failed after text

@@ -23,7 +23,7 @@ const (
 	nFF    = 128
 	nLayer = 2
 	nHead  = 4
-	nCtx   = 2048
+	nCtx   = 8192
 )
 
 // words become "▁word" pieces, so the noise is made of words.
