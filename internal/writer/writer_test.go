@@ -447,3 +447,21 @@ func BenchmarkWrite(b *testing.B) {
 		w.Write(req, 0)
 	}
 }
+
+func TestThinIsRemembered(t *testing.T) {
+	p := NewProvider("template", &Writer{Now: func() time.Time { return testNow }})
+	thin, err := bio.Decode([]byte(`{"user_id":"u1","profile":{"name":"Li Wei","current_role":"Analyst"},"options":{"length":"long"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rich := richRequest()
+	rich.Options.Length = bio.LengthShort
+	for i := 0; i < 2; i++ {
+		if !p.Thin(thin) || p.Thin(rich) {
+			t.Fatalf("round %d: thin %v, rich %v", i, p.Thin(thin), p.Thin(rich))
+		}
+	}
+	if len(p.thin) != 2 {
+		t.Fatalf("%d answers remembered; want 2", len(p.thin))
+	}
+}
