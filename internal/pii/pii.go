@@ -186,9 +186,7 @@ func (r *Restorer) Write(chunk string) {
 	}
 	ready := s[:cut]
 	// "Jordan" may be the start of "Jordan Avery": wait for the next word.
-	if strings.HasSuffix(ready, r.m.standInFirst) {
-		ready = ready[:len(ready)-len(r.m.standInFirst)]
-	}
+	ready = strings.TrimSuffix(ready, r.m.standInFirst)
 	if ready == "" {
 		return
 	}
