@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
 	"strconv"
@@ -128,6 +129,9 @@ func (s *Server) finish(x *exchange) {
 func (s *Server) observe(x *exchange, status int, method string) {
 	d := s.now().Sub(x.start)
 	telemetry.ObserveRequest(x.route, status, d)
+	if !s.log.Enabled(context.Background(), slog.LevelInfo) {
+		return // no access log: spare building it
+	}
 	attrs := []any{"request_id", x.id, "method", method, "route", x.route, "status", status, "duration_ms", float64(d.Microseconds()) / 1000}
 	if x.caller != nil {
 		attrs = append(attrs, "tenant", x.caller.Tenant.ID)

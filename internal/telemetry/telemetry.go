@@ -41,8 +41,31 @@ func Shed() { shed.Inc() }
 
 // ObserveRequest records one HTTP request.
 func ObserveRequest(route string, status int, d time.Duration) {
-	Set.GetOrCreateCounter(`biogen_http_requests_total{route="` + route + `",status="` + strconv.Itoa(status) + `"}`).Inc()
-	Set.GetOrCreatePrometheusHistogramExt(`biogen_http_request_duration_seconds{route="`+route+`"}`, durationBuckets).Update(d.Seconds())
+	k := requestKey{route, status}
+	m, ok := requestMetrics.Load(k)
+	if !ok {
+		m, _ = requestMetrics.LoadOrStore(k, &routeMetrics{
+			count:    Set.GetOrCreateCounter(`biogen_http_requests_total{route="` + route + `",status="` + strconv.Itoa(status) + `"}`),
+			duration: Set.GetOrCreatePrometheusHistogramExt(`biogen_http_request_duration_seconds{route="`+route+`"}`, durationBuckets),
+		})
+	}
+	rm := m.(*routeMetrics)
+	rm.count.Inc()
+	rm.duration.Update(d.Seconds())
+}
+
+// requestMetrics caches each route and status's metrics, so that a request
+// builds no metric name. Routes and statuses are closed sets.
+var requestMetrics sync.Map // requestKey -> *routeMetrics
+
+type requestKey struct {
+	route  string
+	status int
+}
+
+type routeMetrics struct {
+	count    *metrics.Counter
+	duration *metrics.PrometheusHistogram
 }
 
 // ObserveBio records what answered one bio request.
