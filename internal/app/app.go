@@ -150,6 +150,18 @@ func newCache(cfg *config.Config) (*cache.Cache, error) {
 	return c, nil
 }
 
+// maintainCache purges expired and excess semantic entries.
+func (a *App) maintainCache(ctx context.Context) {
+	n, err := a.cache.Maintain(ctx, a.Config.Cache.SemanticMaxEntries)
+	if err != nil {
+		a.log.Error("cannot purge the semantic cache", "error", err.Error())
+		return
+	}
+	if n > 0 {
+		a.log.Info("purged the semantic cache", "removed", n)
+	}
+}
+
 // saveCache writes the semantic cache, if persistence is on.
 func (a *App) saveCache() {
 	p := a.Config.Cache.PersistPath
@@ -255,6 +267,7 @@ wait:
 			n--
 			break wait
 		case <-snapshots.C:
+			a.maintainCache(ctx)
 			a.saveCache()
 		}
 	}
@@ -269,6 +282,7 @@ wait:
 			serveErr = err
 		}
 	}
+	a.maintainCache(context.Background())
 	a.saveCache()
 	a.log.Info("stopped", "took_ms", time.Since(start).Milliseconds())
 	if errors.Is(shutErr, context.DeadlineExceeded) {

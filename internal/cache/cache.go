@@ -137,3 +137,9 @@ func (c *Cache) Semantic() *Semantic { return c.sem }
 
 // Close stops the exact cache's goroutines.
 func (c *Cache) Close() { c.exact.Close() }
+
+// Maintain purges expired semantic entries and keeps at most maxEntries
+// (0: no limit); the exact cache expires and evicts by itself.
+func (c *Cache) Maintain(ctx context.Context, maxEntries int) (int, error) {
+	return c.sem.Purge(ctx, c.now(), maxEntries)
+}

@@ -356,3 +356,37 @@ func BenchmarkMemoryPerEntry(b *testing.B) {
 		c.Close()
 	}
 }
+
+func TestPurge(t *testing.T) {
+	c := newCache(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	tn := testTenant("user")
+	tn.Cache.TTL = time.Hour
+	for i := 0; i < 5; i++ {
+		store(t, c, tn, strings.Replace(base, `"u1"`, fmt.Sprintf(`"u%d"`, i), 1))
+		now = now.Add(time.Minute)
+	}
+	if n := c.Semantic().Count(); n != 5 {
+		t.Fatalf("%d entries", n)
+	}
+	// Keep the newest three.
+	if n, err := c.Maintain(context.Background(), 3); err != nil || n != 2 || c.Semantic().Count() != 3 {
+		t.Fatalf("removed %d, %v; %d left", n, err, c.Semantic().Count())
+	}
+	// The newest survive, the oldest went (reordered skills: a semantic lookup).
+	reordered := func(user string) string {
+		return strings.NewReplacer(`"u1"`, `"`+user+`"`, `"Go","Kafka"`, `"Kafka","Go"`).Replace(base)
+	}
+	if _, kind := lookup(t, c, tn, reordered("u4")); kind != HitSemantic {
+		t.Fatalf("newest entry: %q", kind)
+	}
+	if _, kind := lookup(t, c, tn, reordered("u0")); kind == HitSemantic {
+		t.Fatal("the oldest entry survived")
+	}
+	// An hour later all have expired.
+	now = now.Add(time.Hour)
+	if n, err := c.Maintain(context.Background(), 0); err != nil || n != 3 || c.Semantic().Count() != 0 {
+		t.Fatalf("removed %d, %v; %d left", n, err, c.Semantic().Count())
+	}
+}

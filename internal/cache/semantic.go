@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -181,6 +182,91 @@ func (s *Semantic) EraseUser(ctx context.Context, tenant, user string) (int, err
 		n += before - col.Count()
 	}
 	return n, nil
+}
+
+// Purge deletes expired entries, then the oldest entries beyond maxEntries
+// (0: no limit), and drops emptied collections. It returns how many entries
+// went. chromem-go has no listing, so each collection is read back through
+// a query for all its documents: a maintenance task, not a request path.
+func (s *Semantic) Purge(ctx context.Context, now time.Time, maxEntries int) (int, error) {
+	s.mu.Lock()
+	cols := s.db.ListCollections()
+	s.mu.Unlock()
+	type doc struct {
+		col     string
+		id      string
+		created time.Time
+	}
+	var live []doc
+	removed := 0
+	for name, col := range cols {
+		n := col.Count()
+		if n == 0 {
+			continue
+		}
+		probe := make([]float32, len(mustEmbedding(ctx, s.emb)))
+		probe[0] = 1
+		res, err := col.QueryEmbedding(ctx, probe, n, nil, nil)
+		if err != nil {
+			continue // changed under us; the next purge sees it
+		}
+		var expired []string
+		for _, r := range res {
+			var e Entry
+			if json.Unmarshal([]byte(r.Content), &e) != nil || now.After(e.Expires) {
+				expired = append(expired, r.ID)
+				continue
+			}
+			live = append(live, doc{name, r.ID, e.Created})
+		}
+		if len(expired) > 0 {
+			if err := col.Delete(ctx, nil, nil, expired...); err != nil {
+				return removed, err
+			}
+			removed += len(expired)
+		}
+	}
+	if maxEntries > 0 && len(live) > maxEntries {
+		sort.Slice(live, func(i, j int) bool { return live[i].created.Before(live[j].created) })
+		byCol := map[string][]string{}
+		for _, d := range live[:len(live)-maxEntries] {
+			byCol[d.col] = append(byCol[d.col], d.id)
+		}
+		for name, ids := range byCol {
+			if err := cols[name].Delete(ctx, nil, nil, ids...); err != nil {
+				return removed, err
+			}
+			removed += len(ids)
+		}
+	}
+	s.mu.Lock()
+	for name, col := range s.db.ListCollections() {
+		if col.Count() == 0 {
+			s.db.DeleteCollection(name)
+		}
+	}
+	s.mu.Unlock()
+	return removed, nil
+}
+
+// mustEmbedding returns a vector of the embedder's size.
+func mustEmbedding(ctx context.Context, emb Embedder) []float32 {
+	v, err := emb.Embed(ctx, "size")
+	if err != nil || len(v) == 0 {
+		return make([]float32, 1)
+	}
+	return v
+}
+
+// Count returns how many entries the semantic cache holds.
+func (s *Semantic) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, col := range s.db.ListCollections() {
+		n += col.Count()
+	}
+	return n
 }
 
 // Export writes the whole cache to path, encrypted with AES-GCM under key

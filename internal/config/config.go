@@ -163,8 +163,12 @@ type Cache struct {
 	// KeyEnv names the variable holding the 32-byte key. Default
 	// BIOGEN_CACHE_KEY.
 	KeyEnv string `yaml:"key_env"`
-	// SnapshotEvery is how often the semantic cache is saved. Default 5m.
+	// SnapshotEvery is how often the semantic cache is purged of expired
+	// entries and, with PersistPath, saved. Default 5m.
 	SnapshotEvery time.Duration `yaml:"snapshot_every"`
+	// SemanticMaxEntries bounds the semantic cache: past it, the oldest
+	// entries go at the next purge. Default 100000.
+	SemanticMaxEntries int `yaml:"semantic_max_entries"`
 }
 
 // Defaults of the server.
@@ -332,6 +336,7 @@ func (c *Config) SetDefaults() {
 		c.Cache.KeyEnv = "BIOGEN_CACHE_KEY"
 	}
 	setDuration(&c.Cache.SnapshotEvery, 5*time.Minute)
+	setInt(&c.Cache.SemanticMaxEntries, 100000)
 	if !c.hasProvider(KindTemplate) {
 		c.Providers = append(c.Providers, Provider{Name: "template", Kind: KindTemplate})
 	}
@@ -433,6 +438,9 @@ func (c *Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("cache.embedder: %q must be hash or ollama", c.Cache.Embedder)
+	}
+	if c.Cache.SemanticMaxEntries < 0 {
+		return fmt.Errorf("cache.semantic_max_entries: %d must not be negative", c.Cache.SemanticMaxEntries)
 	}
 	if c.Cache.SnapshotEvery < 0 {
 		return fmt.Errorf("cache.snapshot_every: %s must not be negative", c.Cache.SnapshotEvery)
