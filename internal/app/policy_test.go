@@ -1,10 +1,7 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -67,19 +64,6 @@ func startAppYAML(t *testing.T, yaml string) *running {
 
 func (r *running) bioWithKey(t *testing.T, key, body string) service.Response {
 	t.Helper()
-	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := r.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d: %s", resp.StatusCode, b)
-	}
-	var out service.Response
-	json.Unmarshal(b, &out)
+	out, _ := r.postJSON(t, key, []byte(body))
 	return out
 }
