@@ -198,6 +198,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (p
 		return ollama.New(ollama.Config{
 			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
 			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing, MaxTokens: pc.MaxTokens,
+			Modelfile: pc.Modelfile,
 		})
 	}
 	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)

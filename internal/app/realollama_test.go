@@ -27,7 +27,8 @@ import (
 // realOllama is an Ollama server built from the Go module proxy (see
 // .ci/run and tools/ollama), run on loopback with a tiny generated model.
 type realOllama struct {
-	url string
+	url       string
+	modelfile string // the tiny model's Modelfile, FROM a local GGUF
 }
 
 // startRealOllama starts `ollama serve` for the test and creates the model
@@ -99,7 +100,7 @@ func startRealOllama(t *testing.T, env ...string) *realOllama {
 	if out, err := create.CombinedOutput(); err != nil {
 		t.Fatalf("ollama create: %v: %s", err, out)
 	}
-	return &realOllama{url: base}
+	return &realOllama{url: base, modelfile: modelfile}
 }
 
 func tail(s string, n int) string {
@@ -215,6 +216,21 @@ func TestRealOllama(t *testing.T) {
 		resp.Body.Close()
 		if !strings.Contains(string(body), `"name":"gone","kind":"ollama","state":"unreachable"`) {
 			t.Fatalf("readyz: %s", body)
+		}
+	})
+
+	t.Run("a missing model is created from its Modelfile", func(t *testing.T) {
+		r := startAppYAML(t, server+"providers:\n"+realProvider("made", o.url, "made-here", short+"    modelfile: "+o.modelfile+"\n")+
+			"tenants:\n  - id: a\n    chain: [made]\n")
+		resp, _ := r.client.Get(r.base + "/readyz")
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `"name":"made","kind":"ollama","state":"ok"`) {
+			t.Fatalf("readyz: %s", body)
+		}
+		// The created model answers (with noise, so the template follows).
+		if got := r.bio(t); strings.Join(got.FallbackReasons, ",") != "made:invalid_output" {
+			t.Fatalf("got %+v", got)
 		}
 	})
 

@@ -140,6 +140,9 @@ type Provider struct {
 	MaxTokens int `yaml:"max_tokens"`
 	// PullMissing pulls a missing Ollama model at start-up. Default false.
 	PullMissing bool `yaml:"pull_missing"`
+	// Modelfile, if set, creates a missing Ollama model from this Modelfile
+	// at start-up (see models/). Default "".
+	Modelfile string `yaml:"modelfile"`
 	// CostPer1KInput and CostPer1KOutput price an external API's tokens in
 	// USD, for usage.cost_usd and the cost metric. Default 0.
 	CostPer1KInput  float64 `yaml:"cost_per_1k_input"`
@@ -490,6 +493,14 @@ func (c *Config) Validate() error {
 		}{{"queue_wait", p.QueueWait}, {"backoff_base", p.BackoffBase}, {"backoff_max", p.BackoffMax}, {"breaker_open", p.BreakerOpen}, {"keep_alive", p.KeepAlive}} {
 			if d.v < 0 {
 				return fmt.Errorf("%s.%s: %s must not be negative", key, d.k, d.v)
+			}
+		}
+		if p.Modelfile != "" {
+			if p.Kind != KindOllama {
+				return fmt.Errorf("%s.modelfile: only ollama providers create models", key)
+			}
+			if _, err := os.Stat(p.Modelfile); err != nil {
+				return fmt.Errorf("%s.modelfile: %v", key, err)
 			}
 		}
 		if p.MaxTokens < 0 {

@@ -12,6 +12,7 @@ package fakellm
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"regexp"
@@ -133,12 +134,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.show(w, r)
 	case "/api/embed":
 		s.embed(w, r)
-	case "/api/pull":
+	case "/api/pull", "/api/create":
 		s.pull(w, r)
 	case "/api/chat", "/api/generate", "/v1/chat/completions":
 		s.generate(w, r)
 	case "/", "":
 		w.Write([]byte("Ollama is running"))
+	case "/api/blobs/" + strings.TrimPrefix(r.URL.Path, "/api/blobs/"):
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusCreated)
 	default:
 		writeJSON(w, 404, map[string]string{"error": "not found"})
 	}
@@ -161,7 +165,8 @@ func (s *Server) tags(w http.ResponseWriter) {
 	writeJSON(w, 200, map[string]any{"models": models})
 }
 
-// pull "downloads" a model: it streams progress and adds it to the list.
+// pull "downloads" (or creates) a model: it streams progress and adds the
+// model to the list.
 func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Model string `json:"model"`

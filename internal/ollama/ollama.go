@@ -21,10 +21,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/ollama/ollama/api"
+	"github.com/ollama/ollama/parser"
 
 	"github.com/biogen/biogen/internal/provider"
 )
@@ -45,6 +48,10 @@ type Config struct {
 	NumCtx int
 	// PullMissing pulls the model at start-up when the server lacks it.
 	PullMissing bool
+	// Modelfile, if set, is a Modelfile to create the model from at
+	// start-up when the server lacks it (its FROM is pulled if missing, or
+	// uploaded when it is a local file).
+	Modelfile string
 	// MaxTokens caps num_predict; 0 sizes it from the requested length.
 	MaxTokens int
 }
@@ -178,16 +185,85 @@ func sameModel(a, b string) bool {
 	return a == b || strings.TrimSuffix(a, ":latest") == strings.TrimSuffix(b, ":latest")
 }
 
-// Ensure checks the model and, if PullMissing is set, pulls a missing one.
+// Ensure checks the model and, when the server lacks it, creates it from
+// the Modelfile or pulls it, if configured to.
 func (p *Provider) Ensure(ctx context.Context) error {
 	err := p.Check(ctx)
-	if err == nil || !errors.Is(err, ErrModelMissing) || !p.cfg.PullMissing {
+	if err == nil || !errors.Is(err, ErrModelMissing) {
 		return err
 	}
-	if err := p.client.Pull(ctx, &api.PullRequest{Model: p.cfg.Model}, func(api.ProgressResponse) error { return nil }); err != nil {
-		return fmt.Errorf("%s: cannot pull %q: %w", p.cfg.Name, p.cfg.Model, err)
+	switch {
+	case p.cfg.Modelfile != "":
+		if err := p.create(ctx); err != nil {
+			return fmt.Errorf("%s: cannot create %q from %s: %w", p.cfg.Name, p.cfg.Model, p.cfg.Modelfile, err)
+		}
+	case p.cfg.PullMissing:
+		if err := p.pull(ctx, p.cfg.Model); err != nil {
+			return fmt.Errorf("%s: cannot pull %q: %w", p.cfg.Name, p.cfg.Model, err)
+		}
+	default:
+		return err
 	}
 	return p.Check(ctx)
+}
+
+func (p *Provider) pull(ctx context.Context, model string) error {
+	return p.client.Pull(ctx, &api.PullRequest{Model: model}, func(api.ProgressResponse) error { return nil })
+}
+
+// create makes the model from the Modelfile, as `ollama create` does:
+// local files are uploaded as blobs, a base model it names is pulled if the
+// server lacks it.
+func (p *Provider) create(ctx context.Context) error {
+	f, err := os.Open(p.cfg.Modelfile)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	mf, err := parser.ParseFile(f)
+	if err != nil {
+		return err
+	}
+	req, err := mf.CreateRequest(filepath.Dir(p.cfg.Modelfile))
+	if err != nil {
+		return err
+	}
+	req.Model = p.cfg.Model
+	if len(req.Files) > 0 {
+		files := make(map[string]string, len(req.Files))
+		for path, digest := range req.Files {
+			if err := p.upload(ctx, path, digest); err != nil {
+				return err
+			}
+			files[filepath.Base(path)] = digest
+		}
+		req.Files = files
+	}
+	if req.From != "" {
+		list, err := p.client.List(ctx)
+		if err != nil {
+			return err
+		}
+		have := false
+		for _, m := range list.Models {
+			have = have || sameModel(m.Name, req.From)
+		}
+		if !have {
+			if err := p.pull(ctx, req.From); err != nil {
+				return fmt.Errorf("cannot pull the base model %q: %w", req.From, err)
+			}
+		}
+	}
+	return p.client.Create(ctx, req, func(api.ProgressResponse) error { return nil })
+}
+
+func (p *Provider) upload(ctx context.Context, path, digest string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return p.client.CreateBlob(ctx, digest, f)
 }
 
 // chatChunk is the part of api.ChatResponse that the provider reads, with

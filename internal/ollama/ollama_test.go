@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -154,6 +155,26 @@ func TestEnsurePullsWhenAsked(t *testing.T) {
 	}
 	if err := p.Check(context.Background()); err != nil {
 		t.Fatalf("after the pull: %v", err)
+	}
+}
+
+func TestEnsureCreatesFromModelfile(t *testing.T) {
+	fake := fakellm.New(fakellm.Config{Models: []string{"llama3.2:3b"}})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	p, _ := New(Config{Name: "local", Model: "biogen-writer:3b", Host: srv.URL, Modelfile: "../../models/biogen-writer-3b.Modelfile"})
+	if err := p.Ensure(context.Background()); err != nil {
+		t.Fatalf("Ensure: %v", err)
+	}
+	if err := p.Check(context.Background()); err != nil {
+		t.Fatalf("after create: %v", err)
+	}
+	// A Modelfile that does not parse is reported.
+	dir := t.TempDir()
+	os.WriteFile(dir+"/Modelfile", []byte("FRUM nothing\n"), 0o644)
+	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Modelfile: dir + "/Modelfile"})
+	if err := p.Ensure(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot create") {
+		t.Fatalf("bad Modelfile: %v", err)
 	}
 }
 
