@@ -82,7 +82,7 @@ func New(cfg Config) (*Provider, error) {
 		cfg.NumCtx = 4096
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 64
+	transport.MaxIdleConnsPerHost = 1024 // streams hold a connection each: keep them for reuse
 	hc := &http.Client{Transport: transport}
 	return &Provider{cfg: cfg, client: api.NewClient(u, hc), http: hc, chatURL: u.JoinPath("/api/chat").String()}, nil
 }
