@@ -134,7 +134,7 @@ type Provider struct {
 	Temperature float64 `yaml:"temperature"`
 	// NumCtx is an Ollama model's context window. Default 4096.
 	NumCtx int `yaml:"num_ctx"`
-	// MaxTokens caps the tokens a model may write (Ollama num_predict,
+	// MaxTokens is the most tokens a model may write (Ollama num_predict,
 	// OpenAI max_completion_tokens). Default 0: sized from the requested
 	// length.
 	MaxTokens int `yaml:"max_tokens"`

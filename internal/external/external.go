@@ -39,7 +39,7 @@ type Config struct {
 	Temperature float64
 	// CostPer1KInput and CostPer1KOutput price tokens in USD.
 	CostPer1KInput, CostPer1KOutput float64
-	// MaxTokens caps max_completion_tokens; 0 sizes it from the length.
+	// MaxTokens sets max_completion_tokens; 0 sizes it from the length.
 	MaxTokens int
 	// Record, if set, is told what each request sent, without its content.
 	Record func(Sent)

@@ -52,7 +52,7 @@ type Config struct {
 	// start-up when the server lacks it (its FROM is pulled if missing, or
 	// uploaded when it is a local file).
 	Modelfile string
-	// MaxTokens caps num_predict; 0 sizes it from the requested length.
+	// MaxTokens sets num_predict; 0 sizes it from the requested length.
 	MaxTokens int
 }
 

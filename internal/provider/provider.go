@@ -131,16 +131,15 @@ func ReasonOf(err error) Reason {
 	return ReasonError
 }
 
-// TokenBudget is the most tokens a model may write for a length: about 1.4
-// tokens a word for the longest bio of the range, and room for a bullet
-// layout; capped at limit when limit is positive.
-func TokenBudget(l bio.Length, limit int) int {
-	_, max := l.Range()
-	n := max*7/5 + 64
-	if limit > 0 && limit < n {
-		return limit
+// TokenBudget is the most tokens a model may write: set, when positive, or
+// else sized from the length, about 1.4 tokens a word for the longest bio of
+// the range, with room for a bullet layout.
+func TokenBudget(l bio.Length, set int) int {
+	if set > 0 {
+		return set
 	}
-	return n
+	_, max := l.Range()
+	return max*7/5 + 64
 }
 
 // FromStatus maps an upstream's HTTP error status to the chain's reasons:
