@@ -112,7 +112,11 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 		Options: q.Req.Options, Facts: *q.factsOf(), Created: now, Expires: now.Add(cfg.TTL),
 	}
 	if *cfg.Exact {
+		// Stores follow model calls of seconds: waiting for ristretto to
+		// apply the write costs nothing in comparison, and a client that
+		// repeats its request at once gets the exact hit.
 		c.exact.Set(q.key, e, now)
+		c.exact.Wait()
 	}
 	if *cfg.Semantic {
 		return c.sem.Add(ctx, q.key, e, cfg.Scope)
