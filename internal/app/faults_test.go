@@ -208,7 +208,7 @@ func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 		return fakellm.FaultNone
 	}})
 	// A generous timeout: a busy machine must not turn fast 500s into timeouts.
-	r := startApp(t, ollamaProviderTimeout("big", url, "5s")+"    breaker_failures: 5\n    breaker_open: 300ms\n    max_concurrent: 8\n    queue_wait: 2s\n", "big", "")
+	r := startApp(t, ollamaProviderTimeout("big", url, "5s")+"    breaker_failures: 5\n    breaker_open: 5s\n    max_concurrent: 8\n    queue_wait: 2s\n", "big", "")
 	r.client.Transport = &http.Transport{MaxIdleConnsPerHost: 200}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -231,8 +231,9 @@ func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 		t.Fatalf("after the burst: %v", got.FallbackReasons)
 	}
 	down.Store(false)
-	// The breaker lets a probe through once breaker_open has passed.
-	deadline := time.Now().Add(10 * time.Second)
+	// The breaker lets a probe through once breaker_open (5 s, longer than
+	// a burst on a slow machine) has passed.
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		got := r.bio(t)
 		if got.Provider == "big" {
