@@ -22,15 +22,11 @@ import (
 // postJSON posts body with key (none if empty) and decodes the answer.
 func (r *running) postJSON(t *testing.T, key string, body []byte) (service.Response, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
+	var headers []string
 	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
+		headers = []string{"Authorization", "Bearer " + key}
 	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := r.post(t, string(body), headers...)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 {
@@ -317,13 +313,7 @@ func TestNeverCached(t *testing.T) {
 	t.Run("interrupted stream", func(t *testing.T) {
 		fake, url := fakeServer(t, fakellm.Config{TokenDelay: 30 * time.Millisecond})
 		r := startApp(t, ollamaProviderTimeout("big", url, "8s"), "big", "")
-		req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(bioRequest))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "text/event-stream")
-		resp, err := r.client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := r.post(t, bioRequest, "Accept", "text/event-stream")
 		buf := make([]byte, 64)
 		resp.Body.Read(buf)
 		resp.Body.Close()

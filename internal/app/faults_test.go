@@ -76,6 +76,36 @@ func (r *running) bio(t *testing.T) service.Response {
 	return out
 }
 
+// post sends body to POST /v1/bios with extra headers (name, value, ...).
+func (r *running) post(t *testing.T, body string, headers ...string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// readyz returns the body of GET /readyz.
+func (r *running) readyz(t *testing.T) string {
+	t.Helper()
+	resp, err := r.client.Get(r.base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("readyz: status %d", resp.StatusCode)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
 func fakeServer(t *testing.T, cfg fakellm.Config) (*fakellm.Server, string) {
 	t.Helper()
 	f := fakellm.New(cfg)
@@ -169,13 +199,7 @@ func TestHealthyFirstProvider(t *testing.T) {
 	if got.Usage.InputTokens == 0 || got.Usage.OutputTokens == 0 {
 		t.Fatalf("usage %+v", got.Usage)
 	}
-	resp, err := r.client.Get(r.base + "/readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `{"name":"big","kind":"ollama","state":"ok","breaker":"closed"}`) {
+	if body := r.readyz(t); !strings.Contains(body, `{"name":"big","kind":"ollama","state":"ok","breaker":"closed"}`) {
 		t.Fatalf("readyz: %s", body)
 	}
 }
@@ -187,11 +211,8 @@ func TestMissingModelIsUnreachable(t *testing.T) {
 	if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "big:unavailable" {
 		t.Fatalf("got %+v", got)
 	}
-	resp, _ := r.client.Get(r.base + "/readyz")
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `"state":"unreachable"`) {
-		t.Fatalf("readyz %d: %s", resp.StatusCode, body)
+	if body := r.readyz(t); !strings.Contains(body, `"state":"unreachable"`) {
+		t.Fatalf("readyz: %s", body)
 	}
 }
 
@@ -244,10 +265,7 @@ func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	resp, _ := r.client.Get(r.base + "/readyz")
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `"breaker":"closed"`) {
+	if body := r.readyz(t); !strings.Contains(body, `"breaker":"closed"`) {
 		t.Fatalf("readyz: %s", body)
 	}
 }
@@ -257,13 +275,7 @@ func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 func TestStreamThroughService(t *testing.T) {
 	fake, url := fakeServer(t, fakellm.Config{TokenDelay: 30 * time.Millisecond})
 	r := startApp(t, ollamaProviderTimeout("big", url, "8s"), "big", "")
-	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(bioRequest))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := r.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := r.post(t, bioRequest, "Accept", "text/event-stream")
 	sc := bufio.NewScanner(resp.Body)
 	deltas := 0
 	for sc.Scan() {
@@ -284,12 +296,7 @@ func TestStreamThroughService(t *testing.T) {
 	}
 
 	// A whole stream: deltas that add up to the done event's bio.
-	req, _ = http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(strings.Replace(bioRequest, `"options"`, `"stream":true,"options"`, 1)))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err = r.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = r.post(t, strings.Replace(bioRequest, `"options"`, `"stream":true,"options"`, 1))
 	defer resp.Body.Close()
 	var text strings.Builder
 	var done service.Response

@@ -119,20 +119,6 @@ func realProvider(name, host, model string, extra string) string {
 
 const short = "    max_tokens: 48\n"
 
-func (r *running) post(t *testing.T, body string, headers ...string) *http.Response {
-	t.Helper()
-	req, _ := http.NewRequest("POST", r.base+"/v1/bios", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
-}
-
 // TestRealOllama runs biogen against a real Ollama server.
 func TestRealOllama(t *testing.T) {
 	o := startRealOllama(t, "OLLAMA_NUM_PARALLEL=1", "OLLAMA_MAX_QUEUE=1")
@@ -178,9 +164,7 @@ func TestRealOllama(t *testing.T) {
 		if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "gone:unavailable" {
 			t.Fatalf("got %+v", got)
 		}
-		resp, _ := r.client.Get(r.base + "/readyz")
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		body := r.readyz(t)
 		if !strings.Contains(string(body), `"name":"gone","kind":"ollama","state":"unreachable"`) {
 			t.Fatalf("readyz: %s", body)
 		}
@@ -189,9 +173,7 @@ func TestRealOllama(t *testing.T) {
 	t.Run("a missing model is created from its Modelfile", func(t *testing.T) {
 		r := startAppYAML(t, server+"providers:\n"+realProvider("made", o.url, "made-here", short+"    modelfile: "+o.modelfile+"\n")+
 			"tenants:\n  - id: a\n    chain: [made]\n")
-		resp, _ := r.client.Get(r.base + "/readyz")
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		body := r.readyz(t)
 		if !strings.Contains(string(body), `"name":"made","kind":"ollama","state":"ok"`) {
 			t.Fatalf("readyz: %s", body)
 		}
