@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -27,7 +28,19 @@ func main() {
 	out := flag.String("out", "bench/out", "directory for results.json and report.html")
 	results := flag.String("results", "", "also write the figures to this Markdown file (bench/RESULTS.md)")
 	only := flag.String("only", "", "comma-separated scenarios to run (default all)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process (the load generator, the fakes and, without -binary, biogen) to this file")
 	flag.Parse()
+
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	bodies, err := scenarios.ReadBodies(*profiles)
 	if err != nil {
