@@ -67,8 +67,11 @@ func (q *Query) factsOf() *Facts {
 
 // Lookup returns a cached bio for q and the kind of hit, or nil.
 func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
-	q.prepare()
 	cfg := q.Tenant.Cache
+	if !*cfg.Exact && !*cfg.Semantic {
+		return nil, "", nil
+	}
+	q.prepare()
 	now := c.now()
 	if *cfg.Exact {
 		if e, ok := c.exact.Get(q.key, now); ok && e.Tenant == q.Tenant.ID {
@@ -103,8 +106,12 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 // non-degraded model output: never a template answer, a degraded one, an
 // error or an unfinished stream.
 func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []string, source, provider, model string) error {
-	q.prepare()
 	cfg := q.Tenant.Cache
+	if !*cfg.Exact && !*cfg.Semantic {
+		// A tenant with both caches off: not even the key or the facts.
+		return nil
+	}
+	q.prepare()
 	now := c.now()
 	e := &Entry{
 		Tenant: q.Tenant.ID, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
