@@ -1,7 +1,6 @@
 package bio
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,14 +60,9 @@ func Decode(body []byte) (*Request, error) {
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: body is not valid UTF-8", ErrMalformed)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformed, jsonErrorText(err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("%w: unexpected data after the JSON value", ErrMalformed)
+	v, err := parse(body)
+	if err != nil {
+		return nil, err
 	}
 	var d decoder
 	req := d.request(v)
@@ -134,55 +128,53 @@ func escapePointer(s string) string {
 // str reads an optional string of at most max characters (after
 // normalisation). A JSON null counts as absent.
 func (d *decoder) str(m map[string]any, key, ptr string, max int, required bool) string {
-	ptr += "/" + key
 	v, ok := m[key]
 	if !ok || v == nil {
 		if required {
-			d.fail(ptr, "is required")
+			d.fail(ptr+"/"+key, "is required")
 		}
 		return ""
 	}
 	s, ok := v.(string)
 	if !ok {
-		d.fail(ptr, "must be a string")
+		d.fail(ptr+"/"+key, "must be a string")
 		return ""
 	}
 	s = NormalizeText(s)
 	if n := utf8.RuneCountInString(s); n > max {
-		d.fail(ptr, "must be at most %d characters; got %d", max, n)
+		d.fail(ptr+"/"+key, "must be at most %d characters; got %d", max, n)
 		return ""
 	}
 	if required && s == "" {
-		d.fail(ptr, "must not be empty")
+		d.fail(ptr+"/"+key, "must not be empty")
 	}
 	return s
 }
 
 func (d *decoder) strList(m map[string]any, key, ptr string, maxItems, maxLen int, noun string) []string {
-	ptr += "/" + key
 	v, ok := m[key]
 	if !ok || v == nil {
 		return nil
 	}
 	a, ok := v.([]any)
 	if !ok {
-		d.fail(ptr, "must be an array of strings")
+		d.fail(ptr+"/"+key, "must be an array of strings")
 		return nil
 	}
 	if len(a) > maxItems {
-		d.fail(ptr+"/"+itoa(maxItems), "at most %d %s; got %d", maxItems, noun, len(a))
+		d.fail(ptr+"/"+key+"/"+itoa(maxItems), "at most %d %s; got %d", maxItems, noun, len(a))
 		return nil
 	}
 	out := make([]string, 0, len(a))
 	for i, item := range a {
 		s, ok := item.(string)
 		if !ok {
-			d.fail(ptr+"/"+itoa(i), "must be a string")
+			d.fail(ptr+"/"+key+"/"+itoa(i), "must be a string")
 			continue
 		}
 		s = NormalizeText(s)
 		if n := utf8.RuneCountInString(s); n > maxLen {
-			d.fail(ptr+"/"+itoa(i), "must be at most %d characters; got %d", maxLen, n)
+			d.fail(ptr+"/"+key+"/"+itoa(i), "must be at most %d characters; got %d", maxLen, n)
 			continue
 		}
 		out = append(out, s)
@@ -191,23 +183,22 @@ func (d *decoder) strList(m map[string]any, key, ptr string, maxItems, maxLen in
 }
 
 func (d *decoder) integer(m map[string]any, key, ptr string, min, max int) (int, bool) {
-	ptr += "/" + key
 	v, ok := m[key]
 	if !ok || v == nil {
 		return 0, false
 	}
 	n, ok := v.(json.Number)
 	if !ok {
-		d.fail(ptr, "must be a number")
+		d.fail(ptr+"/"+key, "must be a number")
 		return 0, false
 	}
 	i, err := n.Int64()
 	if err != nil {
-		d.fail(ptr, "must be a whole number")
+		d.fail(ptr+"/"+key, "must be a whole number")
 		return 0, false
 	}
 	if i < int64(min) || i > int64(max) {
-		d.fail(ptr, "must be between %d and %d; got %d", min, max, i)
+		d.fail(ptr+"/"+key, "must be between %d and %d; got %d", min, max, i)
 		return 0, false
 	}
 	return int(i), true

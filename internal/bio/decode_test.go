@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/biogen/biogen/internal/shareddata"
 )
@@ -263,6 +265,17 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[`))
 	f.Add([]byte(`{"user_id":"w-1","profile":{"name":"A","current_role":"B"},"options":{"language":"x-aaaaaaaa-bbbbbbbb"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		// The fast parser must agree with encoding/json on every body it
+		// takes (Decode refuses a body that is not UTF-8 before either).
+		if fast, ok := parseFast(body); ok && utf8.Valid(body) {
+			std, err := parseStd(body)
+			if err != nil {
+				t.Fatalf("fastjson took a body encoding/json refuses (%v)", err)
+			}
+			if !reflect.DeepEqual(fast, std) {
+				t.Fatalf("trees differ:\nfast %#v\nstd  %#v", fast, std)
+			}
+		}
 		req, err := Decode(body)
 		if err != nil {
 			var ve *ValidationError
@@ -282,6 +295,60 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !bytes.Equal(req.AppendCanonical(nil), again.AppendCanonical(nil)) {
 			t.Fatalf("round trip changed the canonical form")
+		}
+	})
+}
+
+// TestParsersAgree checks the fast parser against encoding/json on every
+// shared request and on bodies written to differ only where the parsers
+// might: repeated keys, numbers, escapes, nesting.
+func TestParsersAgree(t *testing.T) {
+	bodies := readProfiles(t)
+	for _, s := range []string{
+		`{"a":1,"a":2}`, `{"n":[0,-0,1e3,1E-3,-12.5e+2,12345678901234567890]}`,
+		`{"s":"tab\tquote\"slash\/back\\"}`, `{"s":"\u00e9\ud83d\ude00\ud800"}`,
+		`[[[[[[[[[[]]]]]]]]]]`, `  {"x":null,"y":true,"z":false}  `, `"just a string"`,
+	} {
+		bodies = append(bodies, []byte(s))
+	}
+	fastCount := 0
+	for _, b := range bodies {
+		std, err := parseStd(b)
+		fast, ok := parseFast(b)
+		if !ok {
+			continue
+		}
+		fastCount++
+		if err != nil {
+			t.Fatalf("fastjson took %q, which encoding/json refuses: %v", b, err)
+		}
+		if !reflect.DeepEqual(fast, std) {
+			t.Fatalf("trees differ for %q", b)
+		}
+	}
+	if fastCount < len(bodies)/2 {
+		t.Fatalf("only %d of %d bodies took the fast path", fastCount, len(bodies))
+	}
+}
+
+// BenchmarkDecode decodes the shared profiles in turn; -std takes
+// encoding/json for every body, for comparison.
+func BenchmarkDecode(b *testing.B) {
+	bodies := readProfiles(b)
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			Decode(bodies[i%len(bodies)])
+		}
+	})
+	b.Run("std", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			v, _ := parseStd(bodies[i%len(bodies)])
+			var d decoder
+			if r := d.request(v); len(d.errs) == 0 {
+				r.Normalize()
+			}
 		}
 	})
 }
