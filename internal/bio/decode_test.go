@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/biogen/biogen/internal/shareddata"
@@ -349,6 +350,34 @@ func BenchmarkDecode(b *testing.B) {
 			if r := d.request(v); len(d.errs) == 0 {
 				r.Normalize()
 			}
+		}
+	})
+}
+
+// FuzzWordCount checks the ASCII fast path of WordCount against the plain
+// rune loop it replaced.
+func FuzzWordCount(f *testing.F) {
+	for _, s := range []string{"Ada  led\tthe team.\n", "– — • 5 %", "Zoë\u00a0Brontë\u0085x", "日本語 テキスト", "a\v\fb", "\xff\xfe ok"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, inWord, hasAlnum := 0, false, false
+		for _, r := range s {
+			if unicode.IsSpace(r) {
+				if inWord && hasAlnum {
+					want++
+				}
+				inWord, hasAlnum = false, false
+				continue
+			}
+			inWord = true
+			hasAlnum = hasAlnum || unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if inWord && hasAlnum {
+			want++
+		}
+		if got := WordCount(s); got != want {
+			t.Fatalf("WordCount(%q) = %d; want %d", s, got, want)
 		}
 	})
 }

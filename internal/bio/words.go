@@ -10,8 +10,20 @@ import (
 // at least one letter or digit, so bullet marks and dashes are not words.
 func WordCount(text string) int {
 	n, inWord, hasAlnum := 0, false, false
-	for _, r := range text {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(text); {
+		var space, alnum bool
+		if c := text[i]; c < utf8.RuneSelf {
+			// ASCII, most of a bio, without the unicode tables.
+			space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
+			alnum = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			space = unicode.IsSpace(r)
+			alnum = unicode.IsLetter(r) || unicode.IsDigit(r)
+			i += size
+		}
+		if space {
 			if inWord && hasAlnum {
 				n++
 			}
@@ -19,9 +31,7 @@ func WordCount(text string) int {
 			continue
 		}
 		inWord = true
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			hasAlnum = true
-		}
+		hasAlnum = hasAlnum || alnum
 	}
 	if inWord && hasAlnum {
 		n++

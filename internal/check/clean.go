@@ -58,7 +58,7 @@ func Clean(text string, format bio.Format) string {
 	if format == bio.FormatBullets {
 		var out []string
 		for _, l := range lines {
-			if l = strings.TrimSpace(bulletMark.ReplaceAllString(l, "")); l != "" {
+			if l = strings.TrimSpace(stripBullet(l)); l != "" {
 				out = append(out, "- "+unquote(l))
 			}
 		}
@@ -66,11 +66,28 @@ func Clean(text string, format bio.Format) string {
 	}
 	var parts []string
 	for _, l := range lines {
-		if l = strings.TrimSpace(bulletMark.ReplaceAllString(l, "")); l != "" {
+		if l = strings.TrimSpace(stripBullet(l)); l != "" {
 			parts = append(parts, l)
 		}
 	}
-	return unquote(spaces.ReplaceAllString(strings.Join(parts, " "), " "))
+	text = strings.Join(parts, " ")
+	if strings.Contains(text, "  ") || strings.Contains(text, "\t") {
+		text = spaces.ReplaceAllString(text, " ")
+	}
+	return unquote(text)
+}
+
+// stripBullet removes a bullet mark; the regexp runs only for a line that
+// starts like one (it was a tenth of cleaning).
+func stripBullet(l string) string {
+	t := strings.TrimLeft(l, " \t")
+	if t == "" {
+		return l
+	}
+	if c := t[0]; c != '-' && c != '*' && c != '+' && (c < '0' || c > '9') && c < utf8.RuneSelf {
+		return l
+	}
+	return bulletMark.ReplaceAllString(l, "")
 }
 
 func trimBlank(lines []string) []string {

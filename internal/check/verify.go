@@ -3,9 +3,11 @@ package check
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/biogen/biogen/internal/bio"
 )
@@ -89,7 +91,7 @@ func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]s
 	if !o.English() {
 		// The person and pronoun checks read English words; for another
 		// language only the checks above apply.
-		if !strings.Contains(strings.ToLower(text), strings.ToLower(p.Name)) && o.Perspective == bio.PerspectiveThird {
+		if !strings.Contains(lower, strings.ToLower(p.Name)) && o.Perspective == bio.PerspectiveThird {
 			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
 		}
 		return flags, nil
@@ -98,7 +100,7 @@ func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]s
 		if bio.HasPersonWord(rest, bio.FirstPersonWords, nil) {
 			return nil, &Error{ProblemPerson, "it was written in the first person; write in the third person"}
 		}
-		if !strings.Contains(strings.ToLower(text), strings.ToLower(p.Name)) {
+		if !strings.Contains(lower, strings.ToLower(p.Name)) {
 			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
 		}
 		if err := checkPronouns(rest, bio.ParsePronouns(p.Pronouns)); err != nil {
@@ -124,6 +126,13 @@ func mayHavePlaceholder(text string) bool {
 		strings.Contains(text, "N/A") || strings.Contains(text, "orem ipsum")
 }
 
+// gendered are the pronoun sets checkPronouns counts, subject first; "they"
+// is left out: it often means others (a team, customers).
+var gendered = [][]string{
+	{"she", "her", "hers", "herself"},
+	{"he", "him", "his", "himself"},
+}
+
 // checkPronouns rejects a third-person text that uses another set of
 // pronouns for its subject more than the person's own.
 func checkPronouns(text string, own bio.Pronouns) error {
@@ -146,20 +155,13 @@ func checkPronouns(text string, own bio.Pronouns) error {
 		}
 		return n
 	}
-	sets := map[string][]string{
-		"she":  {"she", "her", "hers", "herself"},
-		"he":   {"he", "him", "his", "himself"},
-		"they": {"they", "them", "their", "theirs", "themselves"},
-	}
 	ownCount := count(own.Words())
-	for subject, set := range sets {
+	for _, s := range gendered {
+		subject, set := s[0], s
 		if subject == own.Subject {
 			continue
 		}
 		other := count(set)
-		if subject == "they" {
-			continue // "they" often means others: a team, customers
-		}
 		if other > 0 && other >= ownCount {
 			if own.Known() {
 				return &Error{ProblemPronouns, "it used pronouns other than " + own.Subject + "/" + own.Object}
@@ -213,10 +215,12 @@ func profileText(p *bio.Profile) string {
 		b.WriteString(e.Summary + "\n" + e.Start + "\n" + e.End + "\n")
 	}
 	for _, e := range p.Education {
-		fmt.Fprintf(&b, "%d\n", e.Year)
+		b.WriteString(strconv.Itoa(e.Year))
+		b.WriteByte('\n')
 	}
 	if p.YearsExperience != nil {
-		fmt.Fprintf(&b, "%d\n", *p.YearsExperience)
+		b.WriteString(strconv.Itoa(*p.YearsExperience))
+		b.WriteByte('\n')
 	}
 	return b.String()
 }
@@ -241,8 +245,9 @@ func init() {
 func unverified(text string, p *bio.Profile, now time.Time) bool {
 	facts := strings.ToLower(profileText(p))
 	years, hasYears := p.ExperienceYears(now)
+	yearsText := strconv.Itoa(years)
 	for _, num := range numbers(text) {
-		if hasYears && num == fmt.Sprint(years) {
+		if hasYears && num == yearsText {
 			continue
 		}
 		if !strings.Contains(facts, strings.ToLower(num)) {
@@ -288,10 +293,10 @@ func capitalisedPhrases(text string) []string {
 		}
 	}
 	sentenceStart := true
-	for _, f := range strings.Fields(text) {
+	for f := range strings.FieldsSeq(text) {
 		w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' })
-		r := []rune(w)
-		capital := len(r) > 0 && unicode.IsUpper(r[0])
+		r, _ := utf8.DecodeRuneInString(w)
+		capital := w != "" && unicode.IsUpper(r)
 		if capital && !sentenceStart && !commonCapitalised[w] {
 			run = append(run, w)
 		} else {
