@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/shareddata"
 )
 
 func decode(t *testing.T, body string) *bio.Request {
@@ -107,5 +108,105 @@ func TestLoadFromDirectory(t *testing.T) {
 	}
 	if _, err := Load("", "../x"); err == nil {
 		t.Fatal("Load accepted a version with a path")
+	}
+}
+
+// execute renders req without the remembered frames, as Render did before.
+func execute(t *testing.T, tmpl *Template, req *bio.Request, variant uint64) string {
+	t.Helper()
+	o := req.Options
+	min, max := o.Length.Range()
+	d := data{Tone: string(o.Tone), Length: string(o.Length), Format: string(o.Format),
+		Perspective: string(o.Perspective), Language: o.Language, MinWords: min, MaxWords: max,
+		Bullets: bulletCount(o.Length), HasCompany: req.Profile.Company != "", English: o.English(), Variant: variant}
+	if p := bio.ParsePronouns(req.Profile.Pronouns); p.Known() {
+		d.Pronouns = p.Subject + "/" + p.Object
+	}
+	d.ProfileJSON, _ = FenceJSON(&req.Profile)
+	var b strings.Builder
+	if err := tmpl.user.Execute(&b, &d); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestFramesRenderTheSame renders the shared profiles with every option
+// through the remembered frames and checks each prompt is what executing
+// the template gives, for the shipped template and for templates that do
+// more with the profile than place it (which must get no frame).
+func TestFramesRenderTheSame(t *testing.T) {
+	var reqs []*bio.Request
+	for _, line := range shareddata.Lines(t, "profiles.jsonl") {
+		if r, err := bio.Decode(line); err == nil {
+			reqs = append(reqs, r)
+		}
+	}
+	shipped, err := Load("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates := map[string]*Template{"shipped": shipped}
+	for name, text := range map[string]string{
+		"measures": "Profile of {{len .ProfileJSON}} bytes, {{.MaxWords}} words:\n{{.ProfileJSON}}",
+		"quotes":   "{{.Tone}} {{printf \"%q\" .ProfileJSON}}",
+		"twice":    "{{.ProfileJSON}}\n---\n{{.ProfileJSON}}",
+		"compares": "{{if eq .ProfileJSON \"{}\"}}empty{{else}}{{.ProfileJSON}}{{end}} {{.Format}}",
+		"absent":   "Write {{.Length}}.",
+	} {
+		dir := t.TempDir()
+		vdir := filepath.Join(dir, "bio", "v1")
+		os.MkdirAll(vdir, 0o755)
+		os.WriteFile(filepath.Join(vdir, "system.tmpl"), []byte("s"), 0o644)
+		os.WriteFile(filepath.Join(vdir, "user.tmpl"), []byte(text), 0o644)
+		if templates[name], err = Load(dir, "v1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	combos := []bio.Options{
+		bio.DefaultOptions,
+		{Tone: bio.ToneCasual, Length: bio.LengthShort, Format: bio.FormatBullets, Perspective: bio.PerspectiveFirst, Language: "en"},
+		{Tone: bio.ToneFormal, Length: bio.LengthLong, Format: bio.FormatParagraph, Perspective: bio.PerspectiveThird, Language: "de"},
+	}
+	for name, tmpl := range templates {
+		for i, r := range reqs {
+			req := *r
+			req.Options = combos[i%len(combos)]
+			variant := uint64(i % 3)
+			m, err := tmpl.Render(&req, variant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := execute(t, tmpl, &req, variant); m.User != want {
+				t.Fatalf("%s, profile %d: the frame gave\n%s\nwant\n%s", name, i, m.User, want)
+			}
+		}
+		framed := 0
+		tmpl.frames.Range(func(_, v any) bool {
+			if v.(frame).ok {
+				framed++
+			}
+			return true
+		})
+		// "compares" may keep its frames: no profile equals "{}".
+		if want := name == "shipped"; name != "compares" && (framed > 0) != want {
+			t.Errorf("%s: %d usable frames; want some: %v", name, framed, want)
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	tmpl, err := Load("", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var reqs []*bio.Request
+	for _, line := range shareddata.Lines(b, "profiles.jsonl") {
+		if r, err := bio.Decode(line); err == nil {
+			reqs = append(reqs, r)
+		}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		tmpl.Render(reqs[i%len(reqs)], 0)
 	}
 }
