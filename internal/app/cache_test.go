@@ -16,6 +16,7 @@ import (
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/shareddata"
+	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -378,5 +379,53 @@ func TestCachePersists(t *testing.T) {
 	t.Setenv("BIOGEN_TEST_CACHE_KEY", "too short")
 	if _, err := Build(loadConfig(t, yaml), quiet); err == nil || !strings.Contains(err.Error(), "cache.key_env") {
 		t.Fatalf("short key: %v", err)
+	}
+}
+
+// TestBodyHits checks the answers a repeated body gets from the exact cache
+// without being decoded: the same answer as a decoded exact hit, never for a
+// body that asks for a new version, a stream for a client that asks for
+// one, and a bad header still refused.
+func TestBodyHits(t *testing.T) {
+	fake, r := modelApp(t, "")
+	bodyHits := telemetry.CacheBodyHits("acme")
+	first, _ := r.postJSON(t, "", []byte(bioRequest))
+	// Other bytes, the same request: a decoded exact hit, which files these
+	// bytes too.
+	spaced := " " + bioRequest
+	decoded, _ := r.postJSON(t, "", []byte(spaced))
+	byBody, h := r.postJSON(t, "", []byte(spaced))
+	if first.Cache != "miss" || decoded.Cache != "exact" || byBody.Cache != "exact" || h.Get("X-Cache") != "HIT" || fake.Requests() != 1 {
+		t.Fatalf("first %s, decoded %s, by body %s (X-Cache %s); %d upstream requests", first.Cache, decoded.Cache, byBody.Cache, h.Get("X-Cache"), fake.Requests())
+	}
+	if byBody.Bio != first.Bio || byBody.Format != first.Format || byBody.Source != first.Source || byBody.Provider != first.Provider ||
+		byBody.Model != first.Model || byBody.PromptVersion != first.PromptVersion || byBody.ID == decoded.ID || byBody.RequestID == decoded.RequestID {
+		t.Fatalf("by body %+v\nfirst %+v", byBody, first)
+	}
+	if n := telemetry.CacheBodyHits("acme") - bodyHits; n != 1 {
+		t.Fatalf("%d answers by body; want 1 (the third request)", n)
+	}
+	regen := strings.Replace(bioRequest, `"options"`, `"regenerate":true,"options"`, 1)
+	for i := 0; i < 2; i++ {
+		if got, _ := r.postJSON(t, "", []byte(regen)); got.Cache != "miss" {
+			t.Fatalf("regenerate %d: %s", i, got.Cache)
+		}
+	}
+	if n := fake.Requests(); n != 3 {
+		t.Fatalf("%d upstream requests; want 3", n)
+	}
+	resp := r.post(t, spaced, "Accept", "text/event-stream")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") || !strings.Contains(string(b), "event: done") {
+		t.Fatalf("stream of a filed body: %s\n%s", resp.Header.Get("Content-Type"), b)
+	}
+	resp = r.post(t, spaced, "X-Cache-Min-Similarity", "7")
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Fatalf("bad X-Cache-Min-Similarity with a filed body: %d", resp.StatusCode)
+	}
+	if n := telemetry.CacheBodyHits("acme") - bodyHits; n != 1 {
+		t.Fatalf("%d answers by body; want still 1", n)
 	}
 }

@@ -2,6 +2,8 @@ package cache
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
@@ -129,6 +131,63 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 		return c.sem.Add(ctx, q.key, e, cfg.Scope)
 	}
 	return nil
+}
+
+// bodyKey is the key under which the exact cache finds a request by the
+// bytes of its body (see LookupBody).
+func bodyKey(tenant string, body []byte, promptVersion, chain string) string {
+	h := sha256.New()
+	h.Write([]byte("biogen-body-v1\x00"))
+	h.Write([]byte(tenant))
+	h.Write([]byte{0})
+	h.Write([]byte(promptVersion))
+	h.Write([]byte{0})
+	h.Write([]byte(chain))
+	h.Write([]byte{0})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// LookupBody returns the exact-cache entry for a request body that is, byte
+// for byte, the body of a request answered from that entry before (see
+// AliasBody), or nil. The same bytes decode to the same request, so the
+// caller may skip decoding, validating and the canonical key: a client
+// that repeats a request (Workday retries, a page shown again) costs a hash
+// and two lookups.
+func (c *Cache) LookupBody(t *tenant.Tenant, body []byte, promptVersion, chain string) *Entry {
+	if !*t.Cache.Exact {
+		return nil
+	}
+	now := c.now()
+	a, ok := c.exact.Get(bodyKey(t.ID, body, promptVersion, chain), now)
+	if !ok || a.aliasOf == "" {
+		return nil
+	}
+	e, ok := c.exact.Get(a.aliasOf, now)
+	if !ok || e.Tenant != t.ID || e.aliasOf != "" {
+		return nil // evicted, expired or erased since
+	}
+	telemetry.CacheLookup(HitExact, t.ID, "hit")
+	telemetry.CacheBodyHit(t.ID)
+	return e
+}
+
+// AliasBody lets LookupBody find q's exact entry by body, the bytes q's
+// request was decoded from. The alias holds no text, expires with the entry
+// and is erased with the user's data. The caller must not alias a body that
+// asks for a new version (regenerate) or a stream.
+func (c *Cache) AliasBody(q *Query, body []byte) {
+	if !*q.Tenant.Cache.Exact || len(body) == 0 {
+		return
+	}
+	q.prepare()
+	now := c.now()
+	e, ok := c.exact.Get(q.key, now)
+	if !ok {
+		return
+	}
+	alias := &Entry{Tenant: e.Tenant, User: e.User, Expires: e.Expires, aliasOf: q.key}
+	c.exact.Set(bodyKey(q.Tenant.ID, body, q.PromptVersion, q.Chain), alias, now)
 }
 
 // EraseUser deletes everything cached for user in tenant, from both caches,

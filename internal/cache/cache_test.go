@@ -390,3 +390,50 @@ func TestPurge(t *testing.T) {
 		t.Fatalf("removed %d, %v; %d left", n, err, c.Semantic().Count())
 	}
 }
+
+// TestLookupBody checks the body aliases: the same bytes find the entry
+// again, other bytes, tenants, prompt versions or chains do not, and the
+// alias goes with an erasure or a tenant that turns the exact cache off.
+func TestLookupBody(t *testing.T) {
+	c := newCache(t)
+	tn := testTenant("user")
+	body := []byte(base)
+	if c.LookupBody(tn, body, "bio-v1", "big=m") != nil {
+		t.Fatal("hit in an empty cache")
+	}
+	store(t, c, tn, base)
+	if c.LookupBody(tn, body, "bio-v1", "big=m") != nil {
+		t.Fatal("a stored request is found by body before it is aliased")
+	}
+	q := &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v1", Chain: "big=m"}
+	c.AliasBody(q, body)
+	c.Wait()
+	e := c.LookupBody(tn, body, "bio-v1", "big=m")
+	if e == nil || !strings.Contains(e.Bio, "Ada Okafor") || e.User != "u1" {
+		t.Fatalf("aliased body: %+v", e)
+	}
+	other := testTenant("user")
+	other.ID = "globex"
+	for name, miss := range map[string]func() *Entry{
+		"other bytes":   func() *Entry { return c.LookupBody(tn, append([]byte(" "), body...), "bio-v1", "big=m") },
+		"other tenant":  func() *Entry { return c.LookupBody(other, body, "bio-v1", "big=m") },
+		"other version": func() *Entry { return c.LookupBody(tn, body, "bio-v2", "big=m") },
+		"other chain":   func() *Entry { return c.LookupBody(tn, body, "bio-v1", "big=n") },
+		"exact cache off": func() *Entry {
+			off := testTenant("user")
+			f := false
+			off.Cache.Exact = &f
+			return c.LookupBody(off, body, "bio-v1", "big=m")
+		},
+	} {
+		if e := miss(); e != nil {
+			t.Errorf("%s: hit", name)
+		}
+	}
+	if n := c.exact.EraseUser("acme", "u1"); n != 2 {
+		t.Fatalf("erase: %d exact entries; want the entry and its alias", n)
+	}
+	if c.LookupBody(tn, body, "bio-v1", "big=m") != nil {
+		t.Fatal("the alias answered after the user's data was erased")
+	}
+}

@@ -25,12 +25,13 @@ type Entry struct {
 	Created       time.Time   `json:"created"`
 	Expires       time.Time   `json:"expires"`
 
-	key string // the exact cache's key, set by Exact.Set
+	key     string // the exact cache's key, set by Exact.Set
+	aliasOf string // for a body alias (Cache.AliasBody): the entry's key
 }
 
 // size is the entry's memory in bytes, near enough for a byte budget.
 func (e *Entry) size() int64 {
-	n := 256 + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.Chain)
+	n := 256 + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.Chain)
 	for _, f := range e.Flags {
 		n += 16 + len(f)
 	}

@@ -225,38 +225,65 @@ func (s *Server) handleBios(x *exchange) {
 			with("Accept-Post", "application/json"))
 		return
 	}
-	req, err := bio.Decode(ctx.PostBody())
+	body := ctx.PostBody()
+	minSim, simErr := minSimilarity(ctx)
+	sse := acceptsEventStream(ctx)
+	if simErr == nil && !sse {
+		// The same bytes as a request answered from the exact cache
+		// before: answer again without decoding them.
+		if resp := s.svc.CachedBody(t, x.id, body); resp != nil {
+			if s.admit(x) {
+				defer s.release()
+				s.answer(x, resp)
+			}
+			return
+		}
+	}
+	req, err := bio.Decode(body)
 	if err != nil {
 		s.fail(x, err)
 		return
 	}
-	minSim, err := minSimilarity(ctx)
-	if err != nil {
-		s.fail(x, err)
+	if simErr != nil {
+		s.fail(x, simErr)
 		return
 	}
-	select {
-	case s.inFlight <- struct{}{}:
-	default:
-		telemetry.Shed()
-		s.fail(x, newError(fasthttp.StatusServiceUnavailable, codeOverloaded, "too many requests in flight; retry shortly").with("Retry-After", "1"))
+	if !s.admit(x) {
 		return
 	}
-	telemetry.RequestStarted()
-	if req.Stream || acceptsEventStream(ctx) {
+	if req.Stream || sse {
 		x.streaming = true
 		s.stream(x, req, minSim)
 		return
 	}
 	defer s.release()
-	resp, err := s.svc.Generate(s.base, t, x.id, req, service.Options{MinSimilarity: minSim})
+	resp, err := s.svc.Generate(s.base, t, x.id, req, service.Options{MinSimilarity: minSim, Body: body})
 	if err != nil {
 		s.fail(x, err)
 		return
 	}
+	s.answer(x, resp)
+}
+
+// admit takes an in-flight slot, or answers 503 overloaded and returns
+// false. The caller must release a slot it took.
+func (s *Server) admit(x *exchange) bool {
+	select {
+	case s.inFlight <- struct{}{}:
+		telemetry.RequestStarted()
+		return true
+	default:
+		telemetry.Shed()
+		s.fail(x, newError(fasthttp.StatusServiceUnavailable, codeOverloaded, "too many requests in flight; retry shortly").with("Retry-After", "1"))
+		return false
+	}
+}
+
+// answer writes a bio response.
+func (s *Server) answer(x *exchange, resp *service.Response) {
 	s.observeOverhead(resp)
-	setBioHeaders(ctx, resp)
-	writeJSON(ctx, fasthttp.StatusOK, resp)
+	setBioHeaders(x.ctx, resp)
+	writeJSON(x.ctx, fasthttp.StatusOK, resp)
 }
 
 // minSimilarity reads X-Cache-Min-Similarity: a request may make the

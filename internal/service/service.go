@@ -122,6 +122,25 @@ type Options struct {
 	// SkipLookup skips the cache read, for a caller that has done it
 	// (a stream decides its headers on the lookup before it starts).
 	SkipLookup bool
+	// Body is the request body req was decoded from. With it, an answer
+	// from the exact cache or a model is also filed under the body's bytes,
+	// so that CachedBody answers the same bytes again without decoding.
+	Body []byte
+}
+
+// CachedBody answers, from the exact cache, a request whose body is byte
+// for byte the body of one answered from there before (Options.Body), or
+// returns nil. It does not decode the body.
+func (s *Service) CachedBody(t *tenant.Tenant, requestID string, body []byte) *Response {
+	if s.cache == nil {
+		return nil
+	}
+	start := s.now()
+	e := s.cache.LookupBody(t, body, s.prompt.Version(), s.chainIDs[t.ID])
+	if e == nil {
+		return nil
+	}
+	return s.fromCache(e, cache.HitExact, e.Options.Format, requestID, start, s.now().Sub(start))
 }
 
 // Cached returns the cached answer for req, or nil, and the time the
@@ -137,7 +156,7 @@ func (s *Service) Cached(ctx context.Context, t *tenant.Tenant, requestID string
 	if err != nil || e == nil {
 		return nil, d
 	}
-	return s.fromCache(e, kind, req, requestID, start, d), d
+	return s.fromCache(e, kind, req.Options.Format, requestID, start, d), d
 }
 
 // Generate writes the bio for req on behalf of tenant t: from the cache
@@ -163,7 +182,10 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 				if o.Sink != nil {
 					o.Sink.Delta(e.Bio)
 				}
-				return s.fromCache(e, kind, req, requestID, start, cacheTime), nil
+				if kind == cache.HitExact && aliasable(req, o) {
+					s.cache.AliasBody(q, o.Body)
+				}
+				return s.fromCache(e, kind, req.Options.Format, requestID, start, cacheTime), nil
 			}
 		}
 	}
@@ -193,6 +215,9 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 		// Only a first-choice model's checked answer is worth reusing.
 		storeStart := s.now()
 		s.cache.Store(ctx, q, res.Text, flags, string(out.Kind), out.Provider, res.Model)
+		if aliasable(req, o) {
+			s.cache.AliasBody(q, o.Body)
+		}
 		cacheTime += s.now().Sub(storeStart)
 	}
 	now := s.now()
@@ -219,12 +244,18 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 
 // fromCache answers with a cached bio. Nothing was spent on a model, so the
 // usage is zero.
-func (s *Service) fromCache(e *cache.Entry, kind string, req *bio.Request, requestID string, start time.Time, cacheTime time.Duration) *Response {
+// aliasable reports whether req's body may answer from the cache by its
+// bytes: a body that asks for a new version or a stream must not.
+func aliasable(req *bio.Request, o Options) bool {
+	return len(o.Body) > 0 && !req.Regenerate && !req.Stream && o.Sink == nil
+}
+
+func (s *Service) fromCache(e *cache.Entry, kind string, format bio.Format, requestID string, start time.Time, cacheTime time.Duration) *Response {
 	now := s.now()
 	r := &Response{
 		ID:              "bio_" + ulid.Make().String(),
 		Bio:             e.Bio,
-		Format:          string(req.Options.Format),
+		Format:          string(format),
 		Source:          e.Source,
 		Provider:        e.Provider,
 		Model:           e.Model,

@@ -158,6 +158,17 @@ func CacheLookup(cache, tenant, result string) {
 	Set.GetOrCreateCounter(`biogen_cache_lookups_total{cache="` + cache + `",tenant="` + tenant + `",result="` + result + `"}`).Inc()
 }
 
+// CacheBodyHit counts an exact hit found by the request body's bytes,
+// without decoding it (a repeated request).
+func CacheBodyHit(tenant string) {
+	Set.GetOrCreateCounter(`biogen_cache_body_hits_total{tenant="` + tenant + `"}`).Inc()
+}
+
+// CacheBodyHits returns the count of CacheBodyHit for tenant.
+func CacheBodyHits(tenant string) uint64 {
+	return Set.GetOrCreateCounter(`biogen_cache_body_hits_total{tenant="` + tenant + `"}`).Get()
+}
+
 // CacheRejected counts a semantic candidate refused by the fact check or
 // by re-personalisation.
 func CacheRejected(reason string) {
