@@ -23,18 +23,25 @@ func mb(b int64) string {
 	return fmt.Sprintf("%.1f", float64(b)/(1<<20))
 }
 
+func us(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
 // WriteTable writes the results as a text table.
 func WriteTable(w io.Writer, s *Summary) {
-	fmt.Fprintf(w, "%-12s %-6s %8s %7s %7s %9s %9s %9s %9s %9s %9s %8s  %s\n",
-		"scenario", "mode", "rate", "sent", "errors", "rps", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "RSS MB", "outcomes")
+	fmt.Fprintf(w, "%-12s %-6s %8s %7s %7s %9s %9s %9s %9s %9s %9s %8s %8s  %s\n",
+		"scenario", "mode", "rate", "sent", "errors", "rps", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "RSS MB", "CPU µs", "outcomes")
 	for _, r := range s.Results {
 		rate := fmt.Sprintf("%.0f", r.Rate)
 		if r.Mode == "closed" {
 			rate = fmt.Sprintf("c=%d", r.Concurrency)
 		}
-		fmt.Fprintf(w, "%-12s %-6s %8s %7d %7d %9.0f %9.2f %9.2f %9.2f %9.2f %9.2f %8s  %s\n",
+		fmt.Fprintf(w, "%-12s %-6s %8s %7d %7d %9.0f %9.2f %9.2f %9.2f %9.2f %9.2f %8s %8s  %s\n",
 			r.Name, r.Mode, rate, r.Sent, r.Errors, r.Throughput, r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.P999, r.Latency.Max,
-			mb(r.RSSBytes), strings.Join(r.Labels(), " "))
+			mb(r.RSSBytes), us(r.CPUPerRequest), strings.Join(r.Labels(), " "))
 		if r.FirstDelta != nil {
 			fmt.Fprintf(w, "%-12s first delta: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", "", r.FirstDelta.P50, r.FirstDelta.P90, r.FirstDelta.P99, r.FirstDelta.Max)
 		}
@@ -112,14 +119,14 @@ func WriteMarkdown(path string, s *Summary, analysis string) error {
 	b.WriteString("# Load results\n\n")
 	fmt.Fprintf(&b, "Latest run: %s, on %s.\n\nCommand: `make bench` (`%s`).\n\n", s.Started.Format("2006-01-02 15:04 UTC"), s.Machine, s.Command)
 	b.WriteString("The load generator, the fake upstreams and (unless `-binary` is given) biogen share this machine's cores, so every figure includes their competition for CPU; the `direct` rows are measured the same way in the same run.\n\n")
-	b.WriteString("| scenario | mode | sent | errors | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | RSS MB | outcomes |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| scenario | mode | sent | errors | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | RSS MB | biogen CPU µs/req | outcomes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range s.Results {
 		mode := fmt.Sprintf("open %.0f/s", r.Rate)
 		if r.Mode == "closed" {
 			mode = fmt.Sprintf("closed c=%d", r.Concurrency)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s |\n", r.Name, mode, r.Sent, r.Errors, r.Throughput,
-			r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.P999, r.Latency.Max, mb(r.RSSBytes), strings.Join(r.Labels(), " "))
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |\n", r.Name, mode, r.Sent, r.Errors, r.Throughput,
+			r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.P999, r.Latency.Max, mb(r.RSSBytes), us(r.CPUPerRequest), strings.Join(r.Labels(), " "))
 	}
 	b.WriteString("\n")
 	for _, r := range s.Results {

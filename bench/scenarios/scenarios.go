@@ -20,10 +20,12 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fastjson"
 
 	"github.com/biogen/biogen/bench/load"
 	"github.com/biogen/biogen/internal/app"
@@ -61,6 +63,10 @@ type Result struct {
 	// RSSBytes is biogen's resident memory after the scenario (only with
 	// Binary).
 	RSSBytes int64 `json:"rss_bytes,omitempty"`
+	// CPUPerRequest is biogen's CPU time (user and system) during the
+	// scenario divided by the requests sent, in microseconds (only with
+	// Binary): its own cost per request, whatever else shares the machine.
+	CPUPerRequest float64 `json:"cpu_us_per_request,omitempty"`
 	// Note says what the scenario measures.
 	Note string `json:"note"`
 }
@@ -136,6 +142,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	e.client = &fasthttp.Client{MaxConnsPerHost: 4096, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	e.stream = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
 	defer e.stream.CloseIdleConnections()
+	e.warmFakes()
 
 	s := &Summary{Started: time.Now().UTC(), Machine: machine(), Overheads: map[string]float64{}}
 	s.IdleRSS = e.biogen.rss()
@@ -144,9 +151,14 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 			continue
 		}
 		e.logf("running %s: %s", sc.name, sc.note)
+		cpu := e.biogen.cpu()
 		rep := sc.run(ctx)
 		rep.Name = sc.name
 		r := Result{Report: rep, Note: sc.note, RSSBytes: e.biogen.rss()}
+		if used := e.biogen.cpu() - cpu; used > 0 && rep.Sent > 0 && sc.name != "miss-max" {
+			// (miss-max's CPU is spread over every step of its sweep.)
+			r.CPUPerRequest = float64(used.Microseconds()) / float64(rep.Sent)
+		}
 		s.Results = append(s.Results, r)
 		e.logf("  %s: %d sent, %d ok, p50 %.2f ms, p99 %.2f ms, %.0f req/s", sc.name, rep.Sent, rep.OK, rep.Latency.P50, rep.Latency.P99, rep.Throughput)
 	}
@@ -305,6 +317,9 @@ func (e *env) scenarios() []scenario {
 // sweep raises the open-loop rate until a step has errors or a p99 of 20 ms
 // or more, and returns the last step that had neither.
 func (e *env) sweep(tenantID string) load.Report {
+	// The fake writes each profile's bio once and remembers it: a cold first
+	// step would measure that, not biogen.
+	e.warm(tenantID)
 	d := min(3*time.Second, e.opts.Duration)
 	var best load.Report
 	for _, rate := range e.opts.SweepRates {
@@ -322,7 +337,7 @@ func (e *env) sweep(tenantID string) load.Report {
 func (e *env) fixed() func(context.Context, int) load.Result {
 	url := e.baseline
 	return func(ctx context.Context, i int) load.Result {
-		return post(e.client, url, "", e.opts.Bodies[i%len(e.opts.Bodies)], nil)
+		return post(e.client, url, "", e.opts.Bodies[i%len(e.opts.Bodies)], func(b []byte) { labels(b) })
 	}
 }
 
@@ -360,12 +375,28 @@ func (e *env) bio(tenantID string, stream bool) func(context.Context, int) load.
 // PostBio sends one POST /v1/bios (auth may be empty) and labels the answer
 // with its source and cache.
 func PostBio(c *fasthttp.Client, url, auth string, body []byte) load.Result {
-	var out struct{ Source, Cache string }
-	res := post(c, url, auth, body, func(b []byte) { json.Unmarshal(b, &out) })
+	var source, cache string
+	res := post(c, url, auth, body, func(b []byte) { source, cache = labels(b) })
 	if res.Err == nil {
-		res.Labels = []string{"source=" + out.Source, "cache=" + out.Cache}
+		res.Labels = []string{"source=" + source, "cache=" + cache}
 	}
 	return res
+}
+
+// parsers read answers in the load generator; fastjson keeps its cost per
+// answer small beside the server's.
+var parsers fastjson.ParserPool
+
+// labels reads an answer's source and cache. The baseline's answers are
+// read the same way, so both sides of hit-max do the same client work.
+func labels(b []byte) (source, cache string) {
+	p := parsers.Get()
+	defer parsers.Put(p)
+	v, err := p.ParseBytes(b)
+	if err != nil {
+		return "", ""
+	}
+	return string(v.GetStringBytes("source")), string(v.GetStringBytes("cache"))
 }
 
 // post sends body to url and hands the answer's body to read, if not nil.
@@ -477,6 +508,39 @@ func (e *env) directStream(upstream string) func(context.Context, int) load.Resu
 	}
 }
 
+// warmFakes has each fake write the bio of every body once: a fake
+// remembers what it wrote for a prompt, and the first scenario to use a
+// fake should not pay for its memory. Only the first line of each answer is
+// read; closing the stream cancels the rest.
+func (e *env) warmFakes() {
+	start := time.Now()
+	defer func() { e.logf("fakes warmed in %s", time.Since(start).Round(time.Millisecond)) }()
+	bodies := e.chatBodies()
+	work := make(chan [2]string)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for w := range work {
+				resp, err := e.stream.Post(w[0], "application/json", strings.NewReader(w[1]))
+				if err != nil {
+					continue
+				}
+				bufio.NewReader(resp.Body).ReadSlice('\n')
+				resp.Body.Close()
+			}
+		}()
+	}
+	for _, name := range []string{"fast", "model", "tokens"} {
+		for _, b := range bodies {
+			work <- [2]string{e.upstreams[name].URL + "/api/chat", string(b)}
+		}
+	}
+	close(work)
+	wg.Wait()
+}
+
 // warm sends every body once so the hit scenario hits.
 func (e *env) warm(tenantID string) {
 	do := e.bio(tenantID, false)
@@ -491,6 +555,7 @@ func (e *env) warm(tenantID string) {
 type target interface {
 	url() string
 	rss() int64
+	cpu() time.Duration
 	stop()
 }
 
@@ -534,8 +599,9 @@ type inProcess struct {
 	dir    string
 }
 
-func (p *inProcess) url() string { return p.base }
-func (p *inProcess) rss() int64  { return 0 } // shared with the load generator: not biogen's own
+func (p *inProcess) url() string        { return p.base }
+func (p *inProcess) rss() int64         { return 0 } // shared with the load generator: not biogen's own
+func (p *inProcess) cpu() time.Duration { return 0 }
 func (p *inProcess) stop() {
 	p.cancel()
 	<-p.done
@@ -584,6 +650,24 @@ func (p *process) rss() int64 {
 		}
 	}
 	return 0
+}
+
+// cpu reads the CPU time biogen has used (utime and stime) from /proc.
+func (p *process) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th, in clock ticks of 1/100 s on Linux.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond
 }
 
 func (p *process) stop() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,5 +85,25 @@ func TestScenarios(t *testing.T) {
 	}
 	if err := WriteMarkdown(filepath.Join(dir, "R.md"), s, "## Analysis\n"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestProcessCPU reads this process's CPU time the way the scenarios read
+// biogen's, before and after some work.
+func TestProcessCPU(t *testing.T) {
+	self, err := os.FindProcess(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: &exec.Cmd{Process: self}}
+	before := p.cpu()
+	x := 0
+	for n := 0; n < 5000 && p.cpu()-before < 30*time.Millisecond; n++ {
+		for i := range 1_000_000 {
+			x += i
+		}
+	}
+	if after := p.cpu(); after-before < 30*time.Millisecond || x == 0 {
+		t.Fatalf("cpu: %s then %s", before, p.cpu())
 	}
 }

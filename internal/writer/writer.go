@@ -261,8 +261,20 @@ func sortFallbacks(forms []string) {
 	if len(forms) < 3 {
 		return
 	}
-	rest := forms[1:]
-	sort.SliceStable(rest, func(i, j int) bool { return bio.WordCount(rest[i]) > bio.WordCount(rest[j]) })
+	// Count each form once, not at every comparison.
+	rest := make([]counted, len(forms)-1)
+	for i, f := range forms[1:] {
+		rest[i] = counted{f, bio.WordCount(f)}
+	}
+	sort.SliceStable(rest, func(i, j int) bool { return rest[i].words > rest[j].words })
+	for i, r := range rest {
+		forms[i+1] = r.text
+	}
+}
+
+type counted struct {
+	text  string
+	words int
 }
 
 // render fills a frame and capitalises the sentence it starts.
