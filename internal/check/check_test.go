@@ -164,3 +164,29 @@ func BenchmarkVerify(b *testing.B) {
 		Verify(req, text, thin, now)
 	}
 }
+
+// FuzzMaskOnlyRemoves checks what Verify's lazy mask rests on: masking the
+// profile's values never makes a person check find a word the plain text
+// does not have.
+func FuzzMaskOnlyRemoves(f *testing.F) {
+	f.Add("Ada leads I Love NY Inc. Her team ships.", "I Love NY Inc.", "she/her")
+	f.Add("She joined Her Majesty's Navy. He said so.", "Her Majesty's Navy", "he/him")
+	f.Add("I build. My work at US GAAP. She is here", "US GAAP", "")
+	f.Add("abc her xyz. They run it", "c her x", "they/them")
+	f.Fuzz(func(t *testing.T, text, value, pronouns string) {
+		p := &bio.Profile{Name: value}
+		masked := maskProfile(text, p)
+		for _, words := range [][]string{bio.FirstPersonWords, bio.ThirdPersonWords, {"i", "i'm", "i've", "my", "me"}} {
+			if bio.HasPersonWord(masked, words, nil) && !bio.HasPersonWord(text, words, nil) {
+				t.Fatalf("masking %q in %q made a person word appear", value, text)
+			}
+			if startsSentenceWith(masked, words) && !startsSentenceWith(text, words) {
+				t.Fatalf("masking %q in %q made a sentence start with a person word", value, text)
+			}
+		}
+		own := bio.ParsePronouns(pronouns)
+		if !otherPronouns(text, own) && checkPronouns(masked, own) != nil {
+			t.Fatalf("masking %q in %q made another pronoun appear", value, text)
+		}
+	})
+}
