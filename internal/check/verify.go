@@ -164,13 +164,17 @@ func pronounWords(text string) []string {
 // otherPronouns reports whether text has any gendered pronoun outside the
 // person's own set: without one, checkPronouns has nothing to reject.
 func otherPronouns(text string, own bio.Pronouns) bool {
-	for _, w := range pronounWords(text) {
+	for f := range strings.FieldsSeq(text) {
+		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+		if n := len(f); n < 2 || n > 10 {
+			continue
+		}
 		for _, set := range gendered {
 			if set[0] == own.Subject {
 				continue
 			}
 			for _, x := range set {
-				if w == x {
+				if strings.EqualFold(f, x) {
 					return true
 				}
 			}
