@@ -2,6 +2,7 @@ package ollama
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http/httptest"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ollama/ollama/api"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/fakellm"
@@ -70,6 +73,15 @@ func TestGenerateStreams(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Fatalf("request lacks %s: %s", want, body)
 		}
+	}
+	// ... and reads back as the api's own request type, as Ollama reads it.
+	var cr api.ChatRequest
+	if err := json.Unmarshal([]byte(body), &cr); err != nil {
+		t.Fatal(err)
+	}
+	if cr.Model != "writer:8b" || cr.Stream == nil || !*cr.Stream || cr.KeepAlive == nil || cr.KeepAlive.Duration != 30*time.Minute ||
+		len(cr.Messages) != 2 || cr.Messages[1].Role != "user" || cr.Options["temperature"] != 0.4 || cr.Options["num_ctx"] != float64(4096) {
+		t.Fatalf("as api.ChatRequest: %+v", cr)
 	}
 }
 
