@@ -25,7 +25,7 @@ test: vet
 # The load scenarios (bench/README.md): about 2 minutes; writes bench/out/
 # and bench/RESULTS.md. Go micro-benchmarks: make microbench.
 bench: build
-	$(GO) run ./bench/run -binary $(BIN) -duration 10s -rate 200 -model-rate 1000 -results bench/RESULTS.md
+	$(GO) run ./bench/run -binary $(BIN) -duration 10s -rate 200 -model-rate 1000 -stream-rate 50 -results bench/RESULTS.md
 
 microbench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

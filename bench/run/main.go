@@ -23,6 +23,7 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Second, "length of each scenario")
 	rate := flag.Float64("rate", 200, "open-loop requests per second")
 	modelRate := flag.Float64("model-rate", 0, "rate of the model scenario and its baseline (default -rate)")
+	streamRate := flag.Float64("stream-rate", 0, "rate of the stream scenario and its baseline (default -rate)")
 	profiles := flag.String("profiles", "../shared/data/profiles.jsonl", "JSONL file of request bodies")
 	binary := flag.String("binary", "", "a built biogen to run as its own process (to read its memory); empty runs it in this process")
 	out := flag.String("out", "bench/out", "directory for results.json and report.html")
@@ -46,7 +47,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	o := scenarios.Options{Duration: *duration, Rate: *rate, ModelRate: *modelRate, Bodies: bodies, Binary: *binary, Log: os.Stderr}
+	o := scenarios.Options{Duration: *duration, Rate: *rate, ModelRate: *modelRate, StreamRate: *streamRate, Bodies: bodies, Binary: *binary, Log: os.Stderr}
 	if *only != "" {
 		o.Only = strings.Split(*only, ",")
 	}

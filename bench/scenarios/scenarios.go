@@ -39,10 +39,12 @@ import (
 // Options configure a run of scenarios.
 type Options struct {
 	// Duration of each scenario, and Rate, its open-loop rate. The model
-	// scenario and its baseline use ModelRate.
-	Duration  time.Duration
-	Rate      float64
-	ModelRate float64
+	// scenario and its baseline use ModelRate, the stream scenario and its
+	// baseline StreamRate (each Rate when zero).
+	Duration   time.Duration
+	Rate       float64
+	ModelRate  float64
+	StreamRate float64
 	// Only, if not empty, names the scenarios to run.
 	Only []string
 	// SweepRates are the rates miss-max tries, in order. Default 1,000 to
@@ -115,6 +117,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	if o.ModelRate == 0 {
 		o.ModelRate = o.Rate
+	}
+	if o.StreamRate == 0 {
+		o.StreamRate = o.Rate
 	}
 	if len(o.SweepRates) == 0 {
 		o.SweepRates = []float64{500, 1000, 1500, 2000, 3000, 4000, 6000, 8000}
@@ -296,9 +301,9 @@ func (e *env) scenarios() []scenario {
 		{"model", "biogen in front of an upstream answering after 50 ms, caches off",
 			func(ctx context.Context) load.Report { return open(o.ModelRate, e.bio("model", false)) }},
 		{"direct-stream", "the same streaming chat straight at the token-by-token upstream; first_delta is the time to its first chunk: the baseline for stream",
-			func(ctx context.Context) load.Report { return open(o.Rate, e.directStream("tokens")) }},
+			func(ctx context.Context) load.Report { return open(o.StreamRate, e.directStream("tokens")) }},
 		{"stream", "SSE through biogen to an upstream with a 50 ms first token and 2 ms tokens; first_delta is the time to the first delta (the upstream's own first token is at 50 ms)",
-			func(ctx context.Context) load.Report { return open(o.Rate, e.bio("stream", true)) }},
+			func(ctx context.Context) load.Report { return open(o.StreamRate, e.bio("stream", true)) }},
 		{"hit", "exact-cache hits (the bodies are sent once to warm the cache first)",
 			func(ctx context.Context) load.Report { e.warm("hit"); return open(o.Rate, e.bio("hit", false)) }},
 		{"fallback", "first provider down: the breaker opens and requests go to the template writer at once",
