@@ -160,7 +160,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		rep := sc.run(ctx)
 		rep.Name = sc.name
 		r := Result{Report: rep, Note: sc.note, RSSBytes: e.biogen.rss()}
-		if used := e.biogen.cpu() - cpu; used > 0 && rep.Sent > 0 && sc.name != "miss-max" {
+		if used := e.biogen.cpu() - cpu; used > 0 && rep.Sent > 0 && sc.throughBiogen() && sc.name != "miss-max" {
 			// (miss-max's CPU is spread over every step of its sweep.)
 			r.CPUPerRequest = float64(used.Microseconds()) / float64(rep.Sent)
 		}
@@ -281,6 +281,12 @@ func closedPort() string {
 type scenario struct {
 	name, note string
 	run        func(ctx context.Context) load.Report
+}
+
+// throughBiogen reports whether the scenario's requests go through biogen
+// (the baselines go straight to a fake or a bare server).
+func (sc scenario) throughBiogen() bool {
+	return !strings.HasPrefix(sc.name, "direct") && !strings.HasPrefix(sc.name, "baseline")
 }
 
 func (e *env) scenarios() []scenario {
