@@ -25,7 +25,7 @@ func TestScenarios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Run(context.Background(), Options{Duration: time.Second, Rate: 20, Bodies: bodies[:40], SweepRates: []float64{20, 40}})
+	s, err := Run(context.Background(), Options{Duration: time.Second, Rate: 20, Bodies: bodies[:40], SweepRates: []float64{20, 40}, SweepAnyLatency: true})
 	if err != nil {
 		t.Fatal(err)
 	}
