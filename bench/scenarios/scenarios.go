@@ -332,8 +332,9 @@ func (e *env) scenarios() []scenario {
 // sweep raises the open-loop rate until a step has errors or a p99 of 20 ms
 // or more, and returns the last step that had neither.
 func (e *env) sweep(tenantID string) load.Report {
-	// The fake writes each profile's bio once and remembers it: a cold first
-	// step would measure that, not biogen.
+	// biogen's first pass over each profile (its thin-profile judgement, the
+	// prompt's frames) is remembered: a cold first step would measure that,
+	// not the steady state the sweep is after.
 	e.warm(tenantID)
 	d := min(3*time.Second, e.opts.Duration)
 	var best load.Report
@@ -679,8 +680,11 @@ func (p *process) cpu() time.Duration {
 	// Fields after the command name, which is in parentheses: utime and
 	// stime are the 12th and 13th, in clock ticks of 1/100 s on Linux.
 	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
 	f := strings.Fields(string(b[i+1:]))
-	if i < 0 || len(f) < 13 {
+	if len(f) < 13 {
 		return 0
 	}
 	u, _ := strconv.ParseInt(f[11], 10, 64)

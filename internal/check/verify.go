@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -148,27 +149,24 @@ var gendered = [][]string{
 	{"he", "him", "his", "himself"},
 }
 
-// pronounWords returns the pronoun-sized words of text, lower-cased, as
-// checkPronouns counts them.
-func pronounWords(text string) []string {
-	var words []string
-	for f := range strings.FieldsSeq(text) {
-		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
-		if n := len(f); n >= 2 && n <= 10 {
-			words = append(words, strings.ToLower(f))
+// pronounSized yields the words of text that may be pronouns, as
+// checkPronouns and otherPronouns read them: trimmed of what is not a
+// letter, two to ten bytes long, in their own case.
+func pronounSized(text string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for f := range strings.FieldsSeq(text) {
+			f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+			if n := len(f); n >= 2 && n <= 10 && !yield(f) {
+				return
+			}
 		}
 	}
-	return words
 }
 
 // otherPronouns reports whether text has any gendered pronoun outside the
 // person's own set: without one, checkPronouns has nothing to reject.
 func otherPronouns(text string, own bio.Pronouns) bool {
-	for f := range strings.FieldsSeq(text) {
-		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
-		if n := len(f); n < 2 || n > 10 {
-			continue
-		}
+	for f := range pronounSized(text) {
 		for _, set := range gendered {
 			if set[0] == own.Subject {
 				continue
@@ -187,7 +185,10 @@ func otherPronouns(text string, own bio.Pronouns) bool {
 // pronouns for its subject more than the person's own.
 func checkPronouns(text string, own bio.Pronouns) error {
 	// Lower-cased pronoun-sized words only: the counts below need no more.
-	words := pronounWords(text)
+	var words []string
+	for f := range pronounSized(text) {
+		words = append(words, strings.ToLower(f))
+	}
 	count := func(set []string) int {
 		n := 0
 		for _, w := range words {

@@ -112,6 +112,24 @@ type data struct {
 // Render renders the prompt for req. variant 0 is the first wording; any
 // other asks the model for a different one.
 func (t *Template) Render(req *bio.Request, variant uint64) (Messages, error) {
+	d := dataOf(req, variant)
+	profile, err := FenceJSON(&req.Profile)
+	if err != nil {
+		return Messages{}, err
+	}
+	if f := t.frameFor(d); f.ok {
+		return Messages{System: t.system, User: f.head + profile + f.tail}, nil
+	}
+	d.ProfileJSON = profile
+	var b bytes.Buffer
+	if err := t.user.Execute(&b, &d); err != nil {
+		return Messages{}, fmt.Errorf("cannot render prompt %s: %w", t.Version(), err)
+	}
+	return Messages{System: t.system, User: b.String()}, nil
+}
+
+// dataOf is what the user template sees for req, but for ProfileJSON.
+func dataOf(req *bio.Request, variant uint64) data {
 	o := req.Options
 	min, max := o.Length.Range()
 	d := data{
@@ -126,19 +144,7 @@ func (t *Template) Render(req *bio.Request, variant uint64) (Messages, error) {
 		// safe to place among the instructions.
 		d.Pronouns = p.Subject + "/" + p.Object
 	}
-	profile, err := FenceJSON(&req.Profile)
-	if err != nil {
-		return Messages{}, err
-	}
-	if f := t.frameFor(d); f.ok {
-		return Messages{System: t.system, User: f.head + profile + f.tail}, nil
-	}
-	d.ProfileJSON = profile
-	var b bytes.Buffer
-	if err := t.user.Execute(&b, &d); err != nil {
-		return Messages{}, fmt.Errorf("cannot render prompt %s: %w", t.Version(), err)
-	}
-	return Messages{System: t.system, User: b.String()}, nil
+	return d
 }
 
 // frameFor returns the text the template writes around the profile for d,

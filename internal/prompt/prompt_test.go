@@ -114,14 +114,7 @@ func TestLoadFromDirectory(t *testing.T) {
 // execute renders req without the remembered frames, as Render did before.
 func execute(t *testing.T, tmpl *Template, req *bio.Request, variant uint64) string {
 	t.Helper()
-	o := req.Options
-	min, max := o.Length.Range()
-	d := data{Tone: string(o.Tone), Length: string(o.Length), Format: string(o.Format),
-		Perspective: string(o.Perspective), Language: o.Language, MinWords: min, MaxWords: max,
-		Bullets: bulletCount(o.Length), HasCompany: req.Profile.Company != "", English: o.English(), Variant: variant}
-	if p := bio.ParsePronouns(req.Profile.Pronouns); p.Known() {
-		d.Pronouns = p.Subject + "/" + p.Object
-	}
+	d := dataOf(req, variant)
 	d.ProfileJSON, _ = FenceJSON(&req.Profile)
 	var b strings.Builder
 	if err := tmpl.user.Execute(&b, &d); err != nil {

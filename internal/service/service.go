@@ -242,14 +242,14 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 	return r, nil
 }
 
-// fromCache answers with a cached bio. Nothing was spent on a model, so the
-// usage is zero.
 // aliasable reports whether req's body may answer from the cache by its
 // bytes: a body that asks for a new version or a stream must not.
 func aliasable(req *bio.Request, o Options) bool {
 	return len(o.Body) > 0 && !req.Regenerate && !req.Stream && o.Sink == nil
 }
 
+// fromCache answers with a cached bio. Nothing was spent on a model, so the
+// usage is zero.
 func (s *Service) fromCache(e *cache.Entry, kind string, format bio.Format, requestID string, start time.Time, cacheTime time.Duration) *Response {
 	now := s.now()
 	r := &Response{

@@ -160,13 +160,13 @@ func CacheLookup(cache, tenant, result string) {
 
 // CacheBodyHit counts an exact hit found by the request body's bytes,
 // without decoding it (a repeated request).
-func CacheBodyHit(tenant string) {
-	Set.GetOrCreateCounter(`biogen_cache_body_hits_total{tenant="` + tenant + `"}`).Inc()
-}
+func CacheBodyHit(tenant string) { bodyHits(tenant).Inc() }
 
 // CacheBodyHits returns the count of CacheBodyHit for tenant.
-func CacheBodyHits(tenant string) uint64 {
-	return Set.GetOrCreateCounter(`biogen_cache_body_hits_total{tenant="` + tenant + `"}`).Get()
+func CacheBodyHits(tenant string) uint64 { return bodyHits(tenant).Get() }
+
+func bodyHits(tenant string) *metrics.Counter {
+	return Set.GetOrCreateCounter(`biogen_cache_body_hits_total{tenant="` + tenant + `"}`)
 }
 
 // CacheRejected counts a semantic candidate refused by the fact check or
