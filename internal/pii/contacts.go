@@ -1,0 +1,251 @@
+package pii
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"mvdan.cc/xurls/v2"
+)
+
+// ContactKind is a kind of contact detail.
+type ContactKind string
+
+// The kinds of contact detail FindContacts finds.
+const (
+	ContactEmail ContactKind = "email"
+	ContactURL   ContactKind = "url"
+	ContactPhone ContactKind = "phone"
+)
+
+// Contact is one contact detail found in a text.
+type Contact struct {
+	Kind ContactKind
+	// Start and End are the byte offsets of the detail in the text.
+	Start, End int
+	// Key identifies the detail whatever its spelling, for comparing a
+	// bio's details with its profile's: an e-mail address in lower case;
+	// a URL's host and path in lower case without scheme, "www." or a
+	// trailing slash; a phone number's national digits.
+	Key string
+}
+
+var (
+	// addressRE finds addresses, also written "ada [at] example [dot] com".
+	// Text is folded first (bio.Fold), so a full-width "＠" is an "@".
+	addressRE = regexp.MustCompile(`(?i)[\p{L}\p{N}._%+'-]+\s*(?:@|\s?[\[({]\s*at\s*[\])}]\s?)\s*[\p{L}\p{N}-]+(?:\s*(?:\.|\s?[\[({]\s*dot\s*[\])}]\s?)\s*[\p{L}\p{N}-]+)*\s*(?:\.|\s?[\[({]\s*dot\s*[\])}]\s?)\s*\p{L}{2,}`)
+	// phoneCandidateRE finds runs of digits that may be a phone number: an
+	// optional + or 00, then digits with spaces, dots, dashes, slashes or
+	// brackets between them. libphonenumber decides.
+	phoneCandidateRE = regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d \t().\-/]{5,}\d(?:\s*(?:ext\.?|x)\s*\d{1,6})?`)
+	hostRE            = sync.OnceValue(xurls.Relaxed)
+)
+
+// techNames are words with a dot that xurls reads as host names but that
+// name technologies, which profiles list as skills. They are never a
+// person's address.
+var techNames = map[string]bool{
+	"asp.net": true, "vb.net": true, "ado.net": true, "microsoft.net": true, "socket.io": true,
+	"ml.net": true, "f#.net": true, "c#.net": true, "node.js": true, "vue.js": true,
+}
+
+// phoneRegions are the regions a number written without a country code is
+// tried in; a number valid in any of them is a phone number.
+var phoneRegions = []string{
+	"US", "CA", "GB", "IE", "DE", "FR", "ES", "IT", "NL", "BE", "CH", "AT", "SE", "NO", "DK", "FI",
+	"PL", "PT", "CZ", "IN", "PK", "NG", "ZA", "KE", "EG", "BR", "MX", "AR", "CO", "AU", "NZ",
+	"JP", "CN", "KR", "SG", "PH", "AE", "TR", "IL",
+}
+
+// FindContacts returns the e-mail addresses, URLs (with or without a
+// scheme) and phone numbers in text, in order and not overlapping. text
+// must be folded (bio.Fold) so that full-width or zero-width characters
+// cannot hide a detail. Dates and ranges of years ("2015-2020") and
+// amounts are not phone numbers.
+//
+// It is safe for concurrent use.
+func FindContacts(text string) []Contact {
+	var out []Contact
+	if strings.Contains(text, "@") || mayHaveSpelledAt(text) {
+		for _, loc := range addressRE.FindAllStringIndex(text, -1) {
+			out = append(out, Contact{ContactEmail, loc[0], loc[1], emailKey(text[loc[0]:loc[1]])})
+		}
+	}
+	if mayHaveURL(text) {
+		for _, loc := range hostRE().FindAllStringIndex(text, -1) {
+			s := strings.TrimRight(text[loc[0]:loc[1]], ".,;:!?)]}'\"")
+			if techNames[strings.ToLower(s)] || overlaps(out, loc[0], loc[1]) {
+				continue
+			}
+			out = append(out, Contact{ContactURL, loc[0], loc[0] + len(s), URLKey(s)})
+		}
+	}
+	if digits(text) >= 7 {
+		for _, loc := range phoneCandidateRE.FindAllStringIndex(text, -1) {
+			s := strings.TrimRight(text[loc[0]:loc[1]], " \t.-/(")
+			if overlaps(out, loc[0], loc[0]+len(s)) {
+				continue
+			}
+			if key, ok := phoneKey(text, loc[0], s); ok {
+				out = append(out, Contact{ContactPhone, loc[0], loc[0] + len(s), key})
+			}
+		}
+	}
+	if len(out) > 1 {
+		sortContacts(out)
+	}
+	return out
+}
+
+func sortContacts(cs []Contact) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && cs[j].Start < cs[j-1].Start; j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+func overlaps(cs []Contact, start, end int) bool {
+	for _, c := range cs {
+		if start < c.End && c.Start < end {
+			return true
+		}
+	}
+	return false
+}
+
+func mayHaveSpelledAt(text string) bool {
+	l := strings.ToLower(text)
+	return strings.Contains(l, "at]") || strings.Contains(l, "at)") || strings.Contains(l, "at}")
+}
+
+// mayHaveURL spares most texts xurls's large expression: a URL has a
+// scheme or a dot between two characters that are not spaces.
+func mayHaveURL(text string) bool {
+	if strings.Contains(text, "://") {
+		return true
+	}
+	for i := 1; i+1 < len(text); i++ {
+		if text[i] == '.' && !isSpaceByte(text[i-1]) && !isSpaceByte(text[i+1]) && text[i+1] != '.' {
+			return true
+		}
+	}
+	return false
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+func emailKey(s string) string {
+	s = strings.ToLower(s)
+	var b strings.Builder
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("[](){}", r) }) {
+		switch f {
+		case "at":
+			b.WriteByte('@')
+		case "dot":
+			b.WriteByte('.')
+		default:
+			b.WriteString(f)
+		}
+	}
+	return b.String()
+}
+
+// URLKey is a URL's host and path in lower case, without scheme, user,
+// "www.", query, fragment or trailing slash: "https://WWW.Ada.dev/cv/?x=1"
+// gives "ada.dev/cv".
+func URLKey(s string) string {
+	s = strings.ToLower(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	} else if strings.HasPrefix(s, "mailto:") {
+		s = s[len("mailto:"):]
+	}
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.IndexByte(s, '@'); i >= 0 && i < strings.IndexByte(s+"/", '/') {
+		s = s[i+1:]
+	}
+	s = strings.TrimPrefix(s, "www.")
+	return strings.TrimRight(s, "/")
+}
+
+// phoneKey decides whether s, found at start in text, is a phone number,
+// and returns its national digits. A number with a country code (+ or 00)
+// must be a possible number of that country; one without must be a valid
+// number of one of phoneRegions. Dates, ranges of years, amounts and
+// percentages are not phone numbers.
+func phoneKey(text string, start int, s string) (string, bool) {
+	d := digits(s)
+	if d < 7 || d > 17 || dateLike(s) {
+		return "", false
+	}
+	if start > 0 {
+		// "$1200000", "€ 4 500 000": an amount.
+		before := strings.TrimRight(text[:start], " ")
+		if r, _ := utf8.DecodeLastRuneInString(before); unicode.Is(unicode.Sc, r) {
+			return "", false
+		}
+	}
+	if rest := strings.TrimLeft(text[start+len(s):], " "); strings.HasPrefix(rest, "%") {
+		return "", false
+	}
+	num := s
+	if strings.HasPrefix(num, "00") {
+		num = "+" + num[2:]
+	}
+	if strings.HasPrefix(num, "+") {
+		n, err := phonenumbers.Parse(num, "ZZ")
+		if err == nil && phonenumbers.IsPossibleNumber(n) {
+			return nationalDigits(n), true
+		}
+		return "", false
+	}
+	for _, region := range phoneRegions {
+		n, err := phonenumbers.Parse(num, region)
+		if err == nil && phonenumbers.IsValidNumberForRegion(n, region) {
+			return nationalDigits(n), true
+		}
+	}
+	return "", false
+}
+
+func nationalDigits(n *phonenumbers.PhoneNumber) string {
+	return phonenumbers.GetNationalSignificantNumber(n)
+}
+
+// dateLike reports whether s is made of years and months, as dates and
+// ranges are written: "2015-2020", "2015 / 2020", "2019-03", "2019-03-01",
+// "03/2019 - 04/2021".
+func dateLike(s string) bool {
+	groups := strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if len(groups) > 4 {
+		return false
+	}
+	years, parts := 0, 0
+	for _, g := range groups {
+		switch {
+		case len(g) == 4 && g >= "1900" && g <= "2100":
+			years++
+		case len(g) <= 2 && g != "0" && g != "00" && (len(g) == 1 || g <= "31"):
+			parts++ // a month or a day
+		default:
+			return false
+		}
+	}
+	return years >= 1 && years <= 2 && parts <= 2*years
+}
