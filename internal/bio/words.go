@@ -107,33 +107,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// instructionOpeners are how text that speaks to a model, rather than about a
-// person, usually starts.
-var instructionOpeners = []string{
-	"ignore ", "disregard ", "forget ", "system:", "assistant:", "user:", "you are now",
-	"reveal ", "print your", "repeat your", "act as ", "pretend ", "new instructions",
-	"override ", "jailbreak", "developer mode", "do not follow", "stop being",
-}
-
-// LooksLikeInstruction reports whether profile text reads as an instruction
-// to a language model ("Ignore all previous instructions...") rather than a
-// fact about the person. Writers leave such text out of a bio and flag it
-// for review; the prompt fences it as data either way.
-func LooksLikeInstruction(text string) bool {
-	t := strings.ToLower(text)
-	for _, p := range instructionOpeners {
-		if strings.HasPrefix(t, p) || strings.Contains(t, ". "+p) || strings.Contains(t, ": "+p) {
-			return true
-		}
-	}
-	for _, p := range []string{"previous instructions", "system prompt", "developer mode", "prior instructions", "above instructions"} {
-		if strings.Contains(t, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // FirstPersonWords are the words that mark a text as written in the first
 // person.
 var FirstPersonWords = []string{"i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself", "we", "we're", "we've", "our", "ours", "us", "ourselves"}
