@@ -63,7 +63,9 @@ func isBidiControl(r rune) bool {
 }
 
 // Normalize drops empty and repeated list items (keeping the first of each,
-// compared without case), and repeated experience and education entries. The
+// compared without case and without a full stop or other punctuation at
+// the end: "Led the team." repeats "led the team"), and repeated
+// experience and education entries. The
 // strings of a Request made by Decode are already in NormalizeText form.
 func (r *Request) Normalize() {
 	p := &r.Profile
@@ -83,7 +85,7 @@ func dedupe(items []string) []string {
 		}
 		seen := false
 		for _, o := range out {
-			if strings.EqualFold(o, s) {
+			if strings.EqualFold(trimEnd(o), trimEnd(s)) {
 				seen = true
 				break
 			}
@@ -97,6 +99,10 @@ func dedupe(items []string) []string {
 	}
 	return out
 }
+
+// trimEnd drops what ends a sentence or a list item: full stops, commas,
+// semicolons, exclamation marks and spaces.
+func trimEnd(s string) string { return strings.TrimRight(s, ".,;:! ") }
 
 func dedupeEqual[T comparable](items []T) []T {
 	out := items[:0]
@@ -120,7 +126,7 @@ func dedupeEqual[T comparable](items []T) []T {
 
 // canonicalVersion changes whenever the canonical form does, so that caches
 // keyed on it never mix two forms.
-const canonicalVersion = 1
+const canonicalVersion = 2
 
 // AppendCanonical appends the canonical form of r to dst: the same bytes for
 // every request that means the same thing, whatever the order of the JSON

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
@@ -26,13 +27,15 @@ type Cache struct {
 	now   func() time.Time
 }
 
-// New returns a cache whose exact part holds at most maxBytes.
-func New(maxBytes int64, emb Embedder) (*Cache, error) {
+// New returns a cache whose exact part holds at most maxBytes, and whose
+// semantic part embeds with emb, each call bounded by embedTimeout
+// (default 1s).
+func New(maxBytes int64, emb Embedder, embedTimeout time.Duration) (*Cache, error) {
 	ex, err := NewExact(maxBytes)
 	if err != nil {
 		return nil, err
 	}
-	return &Cache{exact: ex, sem: NewSemantic(emb), now: time.Now}, nil
+	return &Cache{exact: ex, sem: NewSemantic(emb, embedTimeout), now: time.Now}, nil
 }
 
 // Query is one request's view of the cache.
@@ -44,7 +47,9 @@ type Query struct {
 	// reused for the same chain.
 	Chain string
 	// MinSimilarity, if above the tenant's, makes the semantic lookup
-	// stricter for this request; it never loosens it.
+	// stricter for this request; it never loosens it. A semantic hit has
+	// the same normalised facts, a similarity of 1, so only a value above
+	// 1 turns the semantic lookup off.
 	MinSimilarity float64
 
 	key   string
@@ -82,15 +87,10 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 		}
 		telemetry.CacheLookup(HitExact, q.Tenant.ID, "miss")
 	}
-	if *cfg.Semantic {
-		min := cfg.Similarity
-		if q.MinSimilarity > min {
-			min = q.MinSimilarity
-		}
+	if *cfg.Semantic && max(cfg.Similarity, q.MinSimilarity) <= 1 {
 		e, err := c.sem.Find(ctx, FindQuery{
 			Tenant: q.Tenant.ID, User: q.Req.UserID, Req: q.Req, Facts: q.factsOf(),
-			PromptVersion: q.PromptVersion, Chain: q.Chain, TenantScope: cfg.Scope == "tenant",
-			MinSimilarity: min, Now: now,
+			PromptVersion: q.PromptVersion, Chain: q.Chain, TenantScope: cfg.Scope == "tenant", Now: now,
 		})
 		if err != nil {
 			return nil, "", err
@@ -109,8 +109,9 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 // error or an unfinished stream.
 func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []string, source, provider, model string) error {
 	cfg := q.Tenant.Cache
-	if !*cfg.Exact && !*cfg.Semantic {
+	if !*cfg.Exact && !*cfg.Semantic || slices.Contains(flags, bio.FlagNeedsReview) {
 		// A tenant with both caches off: not even the key or the facts.
+		// A text that a person must review is never served again.
 		return nil
 	}
 	q.prepare()
@@ -128,7 +129,7 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 		c.exact.Wait()
 	}
 	if *cfg.Semantic {
-		return c.sem.Add(ctx, q.key, e, cfg.Scope)
+		return c.sem.Add(ctx, e, cfg.Scope)
 	}
 	return nil
 }

@@ -2,14 +2,17 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/ollama/ollama/api"
+	"github.com/sony/gobreaker/v2"
 )
 
 // Embedder turns a text into a vector. Implementations are safe for
@@ -107,4 +110,52 @@ func (o *OllamaEmbedder) Embed(ctx context.Context, text string) ([]float32, err
 		return nil, fmt.Errorf("embedding model %s returned no vector", o.model)
 	}
 	return resp.Embeddings[0], nil
+}
+
+// boundedEmbedder bounds an embedder's calls: each one by a timeout within
+// the caller's deadline, and all of them by a circuit breaker that, after
+// consecutive failures, fails calls at once for a while instead of letting
+// every store wait for a server that does not answer.
+//
+// It is safe for concurrent use; create it with newBoundedEmbedder.
+type boundedEmbedder struct {
+	emb     Embedder
+	timeout time.Duration
+	cb      *gobreaker.CircuitBreaker[[]float32]
+}
+
+// Defaults of boundedEmbedder.
+const (
+	defaultEmbedTimeout = time.Second
+	embedFailures       = 3                // consecutive failures that open the breaker
+	embedOpen           = 30 * time.Second // how long it stays open
+)
+
+func newBoundedEmbedder(emb Embedder, timeout time.Duration) *boundedEmbedder {
+	if timeout <= 0 {
+		timeout = defaultEmbedTimeout
+	}
+	cb := gobreaker.NewCircuitBreaker[[]float32](gobreaker.Settings{
+		Name:        "embedder:" + emb.Name(),
+		MaxRequests: 1,
+		Timeout:     embedOpen,
+		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= embedFailures },
+		// A caller that went away says nothing about the embedder.
+		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+	})
+	return &boundedEmbedder{emb: emb, timeout: timeout, cb: cb}
+}
+
+// Embed returns the vector of text, or an error when the embedder fails,
+// does not answer within the timeout, or its breaker is open.
+func (b *boundedEmbedder) Embed(ctx context.Context, text string) ([]float32, error) {
+	return b.cb.Execute(func() ([]float32, error) {
+		ctx, cancel := context.WithTimeout(ctx, b.timeout)
+		defer cancel()
+		v, err := b.emb.Embed(ctx, text)
+		if err == nil && len(v) == 0 {
+			err = errors.New("the embedder returned an empty vector")
+		}
+		return v, err
+	})
 }

@@ -25,6 +25,11 @@ type Entry struct {
 	Created       time.Time   `json:"created"`
 	Expires       time.Time   `json:"expires"`
 
+	// Repersonalised is set on an entry written for another person and
+	// rewritten for the requester by a tenant-scope lookup; it is never
+	// stored.
+	Repersonalised bool `json:"-"`
+
 	key     string // the exact cache's key, set by Exact.Set
 	aliasOf string // for a body alias (Cache.AliasBody): the entry's key
 }
@@ -35,12 +40,6 @@ func (e *Entry) size() int64 {
 	for _, f := range e.Flags {
 		n += 16 + len(f)
 	}
-	f := &e.Facts
-	n += len(f.Name) + len(f.Pronouns) + len(f.Role) + len(f.Company) + len(f.Location) + len(f.Years) + len(f.Summary)
-	for _, l := range [][]string{f.Skills, f.Achievements, f.Experience, f.Education, f.Certifications, f.Languages} {
-		for _, s := range l {
-			n += 16 + len(s)
-		}
-	}
+	n += e.Facts.size()
 	return int64(n)
 }

@@ -1,12 +1,16 @@
 // Package cache holds biogen's two caches of model-written bios: an exact
 // cache on ristretto keyed by the canonical request, and a semantic cache on
-// chromem-go that finds a bio written for a request with the same facts
-// worded differently. A semantic candidate is served only when a fact check
-// finds both requests' facts the same after normalisation: a cache must
-// never answer with another person's bio, nor with one whose facts differ.
+// chromem-go that answers a request whose facts are the same as a cached
+// one's after meaning-preserving normalisation. A semantic hit is a proof,
+// not a guess: the two requests' normalised facts are equal, field by field
+// and word by word. No tolerance turns one word, number, name, place,
+// company or skill into another.
 package cache
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,238 +19,274 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 )
 
+// factsVersion changes whenever normalisation does, so that entries
+// normalised one way are never compared with facts normalised another.
+const factsVersion = "facts-v2"
+
 // Facts are the normalised facts of a profile: what decides what a bio may
-// say. Lists are sorted and free of repeats, so order does not matter.
+// say. Two requests with equal Facts (and the same options) may be answered
+// with the same bio.
+//
+// The zero value is the facts of an empty profile. Facts are not changed
+// after FactsOf returns them and are safe to read concurrently.
 type Facts struct {
-	Name           string   `json:"name"`
-	Pronouns       string   `json:"pronouns"`
-	Role           string   `json:"role"`
-	Company        string   `json:"company"`
-	Location       string   `json:"location"`
-	Years          string   `json:"years"`
-	Summary        string   `json:"summary"`
-	Skills         []string `json:"skills"`
-	Achievements   []string `json:"achievements"`
-	Experience     []string `json:"experience"`
-	Education      []string `json:"education"`
-	Certifications []string `json:"certifications"`
-	Languages      []string `json:"languages"`
+	// Name is the person's name as the profile gives it (already in NFC
+	// with white space collapsed by decoding): names are compared exactly.
+	Name string `json:"name"`
+	// Pronouns is "subject/object", or empty for none.
+	Pronouns string `json:"pronouns"`
+	// Texts holds every other fact by field name: the normalised value of a
+	// single field, the items of a list, or one tuple per entry
+	// of a list of entries (experience, education). Lists are sorted and
+	// free of repeats, so order does not matter; numbers are digits.
+	Texts map[string][]string `json:"texts"`
 }
 
-// FactsOf normalises a profile's facts.
+// FactsOf normalises a profile's facts. Every text of the profile is read
+// through bio.Profile.EachText, so a field added to the profile is a fact
+// without a change here.
 func FactsOf(p *bio.Profile) Facts {
-	f := Facts{
-		Name:     normalize(p.Name),
-		Role:     normalize(p.CurrentRole),
-		Company:  normalize(p.Company),
-		Location: normalize(p.Location),
-		Summary:  normalize(p.ExperienceSummary),
-	}
+	f := Facts{Name: p.Name, Texts: make(map[string][]string, 12)}
 	if pr := bio.ParsePronouns(p.Pronouns); pr.Known() {
 		f.Pronouns = pr.Subject + "/" + pr.Object
 	}
 	if p.YearsExperience != nil {
-		f.Years = strconv.Itoa(*p.YearsExperience)
+		f.Texts["years_experience"] = []string{strconv.Itoa(*p.YearsExperience)}
 	}
-	f.Skills = normalizeSet(p.Skills)
-	f.Achievements = normalizeSet(p.Achievements)
-	f.Certifications = normalizeSet(p.Certifications)
-	f.Languages = normalizeSet(p.Languages)
-	var exp, edu []string
-	for _, e := range p.Experience {
-		exp = append(exp, strings.Join([]string{e.Title, e.Company, e.Start, e.End, e.Summary}, " | "))
-	}
-	for _, e := range p.Education {
+	// Entries of lists of entries are gathered field by field, then joined.
+	entries := map[string][][]string{}
+	p.EachText(func(tf bio.TextField, s *string) {
+		switch tf.Kind {
+		case bio.TextName, bio.TextPronouns:
+			return
+		}
+		v := normalize(*s, tf.Title())
+		group, _, isEntry := strings.Cut(tf.Name, ".")
+		switch {
+		case isEntry:
+			rows := entries[group]
+			for len(rows) <= tf.Index {
+				rows = append(rows, nil)
+			}
+			rows[tf.Index] = append(rows[tf.Index], v)
+			entries[group] = rows
+		case v != "":
+			f.Texts[tf.Name] = append(f.Texts[tf.Name], v)
+		}
+	})
+	for i, e := range p.Education {
+		// The year is a number, not a text: it joins its entry's tuple.
 		year := ""
 		if e.Year > 0 {
 			year = strconv.Itoa(e.Year)
 		}
-		edu = append(edu, strings.Join([]string{e.School, e.Degree, e.Field, year}, " | "))
+		if rows := entries["education"]; i < len(rows) {
+			rows[i] = append(rows[i], year)
+		}
 	}
-	f.Experience = normalizeSet(exp)
-	f.Education = normalizeSet(edu)
+	for group, rows := range entries {
+		for _, r := range rows {
+			// \x1f cannot occur in a normalised value: tuples of
+			// different values never join to the same text.
+			if t := strings.Join(r, "\x1f"); strings.Trim(t, "\x1f") != "" {
+				f.Texts[group] = append(f.Texts[group], t)
+			}
+		}
+	}
+	for k, v := range f.Texts {
+		f.Texts[k] = sortedSet(v)
+	}
 	return f
+}
+
+// Same reports whether a and b are the same facts: the same person
+// (name and pronouns) and every other fact equal.
+func Same(a, b *Facts) bool {
+	return a.Name == b.Name && a.Pronouns == b.Pronouns && SameButPerson(a, b)
+}
+
+// SameButPerson reports whether a and b state the same facts about
+// possibly different people: every fact equal but the name and pronouns.
+func SameButPerson(a, b *Facts) bool {
+	if len(a.Texts) != len(b.Texts) {
+		return false
+	}
+	for k, va := range a.Texts {
+		vb, ok := b.Texts[k]
+		if !ok || len(va) != len(vb) {
+			return false
+		}
+		for i := range va {
+			if va[i] != vb[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Class names the facts' equivalence class: equal for equal facts (with
+// the person, or without when person is false, for tenant scope), and
+// different, but for a SHA-256 collision, otherwise. The semantic cache
+// files entries under it, so a lookup is one read, whatever the cache's
+// size.
+func (f *Facts) Class(person bool) string {
+	h := sha256.New()
+	h.Write([]byte(factsVersion))
+	if person {
+		writeField(h, "name", []string{f.Name})
+		writeField(h, "pronouns", []string{f.Pronouns})
+	}
+	keys := make([]string, 0, len(f.Texts))
+	for k := range f.Texts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		writeField(h, k, f.Texts[k])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func writeField(h hash.Hash, name string, values []string) {
+	h.Write([]byte{0})
+	h.Write([]byte(name))
+	for _, v := range values {
+		h.Write([]byte{1})
+		h.Write([]byte(strconv.Itoa(len(v))))
+		h.Write([]byte{2})
+		h.Write([]byte(v))
+	}
 }
 
 // Text is the facts as one text, for embedding.
 func (f *Facts) Text() string {
 	var b strings.Builder
-	for _, s := range []string{f.Name, f.Pronouns, f.Role, f.Company, f.Location, f.Years, f.Summary} {
-		b.WriteString(s)
-		b.WriteString(" . ")
+	b.WriteString(f.Name)
+	b.WriteString(" . ")
+	b.WriteString(f.Pronouns)
+	keys := make([]string, 0, len(f.Texts))
+	for k := range f.Texts {
+		keys = append(keys, k)
 	}
-	for _, l := range [][]string{f.Skills, f.Achievements, f.Experience, f.Education, f.Certifications, f.Languages} {
-		b.WriteString(strings.Join(l, " ; "))
+	sort.Strings(keys)
+	for _, k := range keys {
 		b.WriteString(" . ")
+		b.WriteString(strings.Join(f.Texts[k], " ; "))
 	}
 	return b.String()
 }
 
-// Same reports whether two profiles state the same facts: every field equal
-// after normalisation, allowing one-letter typos in long words (never in a
-// word with a digit: a changed number is a changed fact). The name must
-// match exactly, and so must the number of items in every list.
-func Same(a, b *Facts) bool {
-	if a.Name != b.Name || a.Pronouns != b.Pronouns || a.Years != b.Years {
-		return false
-	}
-	for _, p := range [][2]string{{a.Role, b.Role}, {a.Company, b.Company}, {a.Location, b.Location}, {a.Summary, b.Summary}} {
-		if !closeText(p[0], p[1]) {
-			return false
+// size is the facts' memory in bytes, near enough for a byte budget.
+func (f *Facts) size() int {
+	n := len(f.Name) + len(f.Pronouns) + 48
+	for k, v := range f.Texts {
+		n += len(k) + 48
+		for _, s := range v {
+			n += 16 + len(s)
 		}
 	}
-	for _, p := range [][2][]string{{a.Skills, b.Skills}, {a.Achievements, b.Achievements}, {a.Experience, b.Experience},
-		{a.Education, b.Education}, {a.Certifications, b.Certifications}, {a.Languages, b.Languages}} {
-		if !sameSet(p[0], p[1]) {
-			return false
-		}
-	}
-	return true
+	return n
 }
 
-// sameSet matches every item of a with a distinct, close item of b.
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	used := make([]bool, len(b))
-	for _, x := range a {
-		found := false
-		for j, y := range b {
-			if !used[j] && closeText(x, y) {
-				used[j], found = true, true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
-// closeText compares two normalised texts word by word.
-func closeText(a, b string) bool {
-	if a == b {
-		return true
-	}
-	wa, wb := strings.Fields(a), strings.Fields(b)
-	if len(wa) != len(wb) {
-		return false
-	}
-	typos := 0
-	for i := range wa {
-		if wa[i] == wb[i] {
-			continue
-		}
-		if !typo(wa[i], wb[i]) {
-			return false
-		}
-		typos++
-	}
-	// A typo here and there, not a rewrite.
-	return typos <= 1+len(wa)/20
-}
-
-// typo reports whether two words differ by one edit (insertion, deletion,
-// substitution or transposition of neighbours), are long enough for that to
-// be a slip (5 letters or more), and hold no digit.
-func typo(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
-	if min(len(ra), len(rb)) < 5 || hasDigit(a) || hasDigit(b) {
-		return false
-	}
-	return editDistance(ra, rb) <= 1
-}
-
-func hasDigit(s string) bool {
-	return strings.IndexFunc(s, unicode.IsDigit) >= 0
-}
-
-// editDistance is the optimal string alignment distance, stopping early
-// above 1.
-func editDistance(a, b []rune) int {
-	if d := len(a) - len(b); d > 1 || d < -1 {
-		return 2
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > 1 {
-			return 2
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
-}
-
-// abbreviations are expanded so "Sr. Engineer" and "Senior Engineer" are the
-// same fact.
-var abbreviations = map[string]string{
+// titleAbbreviations are expanded in job titles only (the current role and
+// experience titles), where they are conventional and unambiguous: "Sr.
+// Engineer" and "Senior Engineer" are the same title. No entry maps a word
+// to another word, nor to or from a negation (TestAbbreviations).
+var titleAbbreviations = map[string]string{
 	"sr": "senior", "snr": "senior", "jr": "junior", "mgr": "manager", "vp": "vice president",
 	"svp": "senior vice president", "evp": "executive vice president", "avp": "assistant vice president",
 	"dir": "director", "asst": "assistant", "assoc": "associate", "engr": "engineer",
 	"exec": "executive", "mktg": "marketing", "mgmt": "management", "dept": "department",
-	"intl": "international", "univ": "university", "coord": "coordinator", "supv": "supervisor",
-	"&": "and", "hr": "human resources",
+	"intl": "international", "coord": "coordinator", "supv": "supervisor", "hr": "human resources",
 }
 
-// normalize lower-cases s, drops punctuation (but not inside numbers, nor
-// %, $ and &), expands common abbreviations and collapses white space.
-func normalize(s string) string {
-	s = strings.ToLower(s)
+// normalize returns the words of s that carry meaning, in order, lower case
+// and separated by one space. It changes only what does not change a fact:
+//   - the Unicode form (NFKC, invisible characters removed) and case;
+//   - white space, and punctuation between and around words (a trailing
+//     full stop, quotes, brackets, "on-call" and "on call");
+//   - "&" is "and"; in job titles (title true), the abbreviations of
+//     titleAbbreviations.
+//
+// Everything else is kept: every letter and digit; a minus sign, a decimal
+// point or a thousands separator in a number ("-5%", "1.5", "10,000");
+// currency and other symbols ("$", "€", "%", "+", "#", "C++", "C#"); a dot
+// inside or leading a word ("node.js", ".net"); an apostrophe inside a word
+// ("didn't"). No word is dropped and none is corrected, so no negation can
+// be lost and no word can become another.
+func normalize(s string, title bool) string {
+	s = strings.ToLower(bio.Fold(s))
 	var b strings.Builder
+	b.Grow(len(s))
 	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '%' || r == '$' || r == '&' || r == '+' || r == '#':
-			b.WriteRune(r)
-		case (r == '.' || r == ',') && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]):
-			b.WriteRune(r) // 1.2 million, 10,000
-		default:
+	space := false
+	emit := func(r rune) {
+		if space && b.Len() > 0 {
 			b.WriteByte(' ')
 		}
+		space = false
+		b.WriteRune(r)
 	}
-	words := strings.Fields(b.String())
-	for i, w := range words {
-		if x, ok := abbreviations[w]; ok {
-			words[i] = x
+	for i, r := range rs {
+		prev, next := runeAt(rs, i-1), runeAt(rs, i+1)
+		switch {
+		case isWordRune(r), unicode.IsMark(r):
+			emit(r)
+		case r == '&':
+			space = true
+			emit('a')
+			b.WriteString("nd")
+			space = true
+		case unicode.Is(unicode.Sc, r) || unicode.Is(unicode.Sm, r) || unicode.Is(unicode.So, r) || r == '%' || r == '#' || r == '@' || r == '°':
+			emit(r) // "$5", "C++", "C#", "+40%", "±2"
+		case (r == '-' || r == '\u2212') && unicode.IsDigit(next) && !isWordRune(prev):
+			emit('-') // a minus sign: "-5%" is not "5%"
+		case (r == '.' || r == ',') && unicode.IsDigit(prev) && unicode.IsDigit(next):
+			emit(r) // "1.5", "10,000"
+		case r == '.' && isWordRune(next) && (isWordRune(prev) || prev == 0 || unicode.IsSpace(prev)):
+			emit(r) // "node.js", ".net"
+		case (r == '\'' || r == '\u2019') && isWordRune(prev) && isWordRune(next):
+			emit('\'') // "didn't", "o'brien"
+		default:
+			space = true
 		}
+	}
+	out := b.String()
+	if !title {
+		return out
+	}
+	words := strings.Fields(out)
+	changed := false
+	for i, w := range words {
+		if x, ok := titleAbbreviations[w]; ok {
+			words[i], changed = x, true
+		}
+	}
+	if !changed {
+		return out
 	}
 	return strings.Join(words, " ")
 }
 
-// normalizeSet normalises, drops repeats and sorts.
-func normalizeSet(items []string) []string {
-	if len(items) == 0 {
-		return nil
+func runeAt(rs []rune, i int) rune {
+	if i < 0 || i >= len(rs) {
+		return 0
 	}
-	seen := map[string]bool{}
-	out := make([]string, 0, len(items))
-	for _, s := range items {
-		n := normalize(s)
-		if n != "" && !seen[n] {
-			seen[n] = true
-			out = append(out, n)
+	return rs[i]
+}
+
+// sortedSet sorts items and drops repeats.
+func sortedSet(items []string) []string {
+	if len(items) < 2 {
+		return items
+	}
+	sort.Strings(items)
+	out := items[:1]
+	for _, s := range items[1:] {
+		if s != out[len(out)-1] {
+			out = append(out, s)
 		}
 	}
-	sort.Strings(out)
 	return out
 }

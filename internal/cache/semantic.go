@@ -9,11 +9,11 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/philippgille/chromem-go"
 
@@ -21,41 +21,66 @@ import (
 	"github.com/biogen/biogen/internal/telemetry"
 )
 
-// candidates is how many nearest entries a lookup fact-checks.
-const candidates = 4
-
-// Semantic is the semantic cache: one chromem-go collection per tenant,
-// holding each cached bio with the embedding of its request's facts.
+// Semantic is the semantic cache: chromem-go collections per tenant and
+// signature (and user, in user scope), holding each cached bio under its
+// request's facts class (Facts.Class) with the embedding of its facts.
+//
+// A lookup reads one document, by class: a hit is an entry whose
+// normalised facts are equal to the request's, never a near neighbour.
+// Lookups make no embedding call; a store makes one, bounded (see
+// NewSemantic), and stores nothing when the embedder fails.
 //
 // It is safe for concurrent use; create it with NewSemantic.
 type Semantic struct {
 	db  *chromem.DB
-	emb Embedder
-	mu  sync.Mutex // guards collection creation
+	emb *boundedEmbedder
+	mu  sync.Mutex // guards collection creation and lookup
+	// dims is the size of the embedder's vectors, learnt from the first
+	// embedding or from the collections of an imported snapshot; 0 until
+	// then, when the cache can hold nothing.
+	dims atomic.Int32
 }
 
-// NewSemantic returns an empty semantic cache using emb.
-func NewSemantic(emb Embedder) *Semantic {
-	return &Semantic{db: chromem.NewDB(), emb: emb}
+// NewSemantic returns an empty semantic cache using emb, each call bounded
+// by embedTimeout (default 1s) within the caller's deadline and a breaker
+// that skips the embedder for a while after repeated failures: a hanging
+// embedding server costs a store nothing but the miss of its entry.
+func NewSemantic(emb Embedder, embedTimeout time.Duration) *Semantic {
+	return &Semantic{db: chromem.NewDB(), emb: newBoundedEmbedder(emb, embedTimeout)}
 }
 
 func noEmbedding(context.Context, string) ([]float32, error) {
 	return nil, errors.New("cache: documents are added with their embeddings")
 }
 
-// collection returns the collection of a tenant's entries with one
-// signature (options, prompt version, chain) and, in user scope, one user.
-// Tenants never share one, and entries that could never answer each other
-// are never scanned together: a user-scope lookup compares a handful of
-// vectors, not the tenant's whole cache.
-func (s *Semantic) collection(tenant, sig, user string) (*chromem.Collection, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// collectionName names the collection of a tenant's entries with one
+// signature (options, prompt version, chain) and, in user scope, one user,
+// embedded as vectors of dims. Tenants never share one; the size in the
+// name lets a purge list a collection without an embedding call.
+func collectionName(tenant string, dims int, sig, user string) string {
 	h := sha256.Sum256([]byte(sig + "\x00" + user))
-	return s.db.GetOrCreateCollection(collectionPrefix(tenant)+hex.EncodeToString(h[:8]), map[string]string{"embedder": s.emb.Name()}, noEmbedding)
+	return collectionPrefix(tenant) + strconv.Itoa(dims) + ":" + hex.EncodeToString(h[:8])
 }
 
 func collectionPrefix(tenant string) string { return "tenant:" + tenant + ":" }
+
+// dimsOf reads the vector size from a collection's name; 0 for a name of
+// another form (a snapshot written before sizes were named).
+func dimsOf(name string) int {
+	rest, ok := strings.CutPrefix(name, "tenant:")
+	if !ok {
+		return 0
+	}
+	parts := strings.Split(rest, ":")
+	if len(parts) < 3 {
+		return 0
+	}
+	d, err := strconv.Atoi(parts[len(parts)-2])
+	if err != nil || d <= 0 {
+		return 0
+	}
+	return d
+}
 
 // signature names what must be equal for a bio to be usable at all: the
 // options, the prompt version and the chain.
@@ -63,19 +88,29 @@ func signature(o bio.Options, promptVersion, chain string) string {
 	return strings.Join([]string{string(o.Tone), string(o.Length), string(o.Format), string(o.Perspective), o.Language, promptVersion, chain}, "|")
 }
 
-// Add stores e under id in its tenant's collection for scope: "user" (the
-// default) or "tenant".
-func (s *Semantic) Add(ctx context.Context, id string, e *Entry, scope string) error {
-	sig := signature(e.Options, e.PromptVersion, e.Chain)
-	user := e.User
-	if scope == "tenant" {
-		user = ""
+// scopeUser returns the user whose collection holds an entry: the user in
+// user scope, nobody in tenant scope.
+func scopeUser(user string, tenantScope bool) string {
+	if tenantScope {
+		return ""
 	}
-	col, err := s.collection(e.Tenant, sig, user)
+	return user
+}
+
+// Add stores e in its tenant's collection for scope: "user" (the default)
+// or "tenant", under its facts class (with the person in user scope,
+// without in tenant scope, where another user's request may find it).
+func (s *Semantic) Add(ctx context.Context, e *Entry, scope string) error {
+	vec, err := s.emb.Embed(ctx, e.Facts.Text())
 	if err != nil {
 		return err
 	}
-	vec, err := s.emb.Embed(ctx, e.Facts.Text())
+	s.dims.Store(int32(len(vec)))
+	tenantScope := scope == "tenant"
+	name := collectionName(e.Tenant, len(vec), signature(e.Options, e.PromptVersion, e.Chain), scopeUser(e.User, tenantScope))
+	s.mu.Lock()
+	col, err := s.db.GetOrCreateCollection(name, nil, noEmbedding)
+	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
@@ -84,7 +119,7 @@ func (s *Semantic) Add(ctx context.Context, id string, e *Entry, scope string) e
 		return err
 	}
 	meta := map[string]string{"user": e.User}
-	return col.AddDocument(ctx, chromem.Document{ID: id, Metadata: meta, Embedding: vec, Content: string(content)})
+	return col.AddDocument(ctx, chromem.Document{ID: e.Facts.Class(!tenantScope), Metadata: meta, Embedding: vec, Content: string(content)})
 }
 
 // FindQuery is a semantic lookup.
@@ -97,70 +132,57 @@ type FindQuery struct {
 	// TenantScope lets entries of other users of the tenant answer,
 	// re-personalised; otherwise only the user's own entries do.
 	TenantScope bool
-	// MinSimilarity is the least cosine similarity of a candidate.
-	MinSimilarity float64
-	Now           time.Time
+	Now         time.Time
 }
 
 // Find returns a cached bio for q whose facts are the same as q's, ready to
-// serve (re-personalised when it was written for another user), or nil.
+// serve (re-personalised when it was written for another person), or nil.
+// A re-personalised bio has Repersonalised set; the caller must check it
+// against q's request before serving it, as it must any semantic hit.
 func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
-	user := q.User
-	if q.TenantScope {
-		user = ""
+	dims := int(s.dims.Load())
+	if dims == 0 {
+		return nil, nil // nothing was ever stored
 	}
-	col, err := s.collection(q.Tenant, signature(q.Req.Options, q.PromptVersion, q.Chain), user)
-	if err != nil {
-		return nil, err
-	}
-	n := min(candidates, col.Count())
-	if n == 0 {
+	name := collectionName(q.Tenant, dims, signature(q.Req.Options, q.PromptVersion, q.Chain), scopeUser(q.User, q.TenantScope))
+	s.mu.Lock()
+	col := s.db.GetCollection(name, noEmbedding)
+	s.mu.Unlock()
+	if col == nil {
 		return nil, nil
 	}
-	vec, err := s.emb.Embed(ctx, q.Facts.Text())
+	doc, err := col.GetByID(ctx, q.Facts.Class(!q.TenantScope))
 	if err != nil {
-		return nil, err
+		return nil, nil // no entry of this class
 	}
-	res, err := col.QueryEmbedding(ctx, vec, n, nil, nil)
-	if err != nil {
-		// An entry erased between Count and the query: treat as a miss.
+	var e Entry
+	if err := json.Unmarshal([]byte(doc.Content), &e); err != nil {
 		return nil, nil
 	}
-	for _, r := range res {
-		if float64(r.Similarity) < q.MinSimilarity {
-			break // results come most similar first
-		}
-		var e Entry
-		if err := json.Unmarshal([]byte(r.Content), &e); err != nil {
-			continue
-		}
-		if e.Tenant != q.Tenant || q.Now.After(e.Expires) {
-			continue
-		}
-		if e.User == q.User {
-			if Same(&e.Facts, q.Facts) {
-				return &e, nil
-			}
-			telemetry.CacheRejected("facts")
-			continue
-		}
-		// Another user's bio: the same facts but for the name and
-		// pronouns, re-personalised exactly or not at all.
-		other := e.Facts
-		other.Name, other.Pronouns = q.Facts.Name, q.Facts.Pronouns
-		if !Same(&other, q.Facts) {
-			telemetry.CacheRejected("facts")
-			continue
-		}
-		text, ok := personalise(e.Bio, &e, q.Req)
-		if !ok {
-			telemetry.CacheRejected("personalise")
-			continue
-		}
-		e.Bio, e.User, e.Facts = text, q.User, *q.Facts
+	if e.Tenant != q.Tenant || q.Now.After(e.Expires) {
+		return nil, nil
+	}
+	if !SameButPerson(&e.Facts, q.Facts) {
+		// A collision of classes, or an entry of an older normalisation.
+		telemetry.CacheRejected("facts")
+		return nil, nil
+	}
+	if e.User == q.User && Same(&e.Facts, q.Facts) {
 		return &e, nil
 	}
-	return nil, nil
+	if !q.TenantScope {
+		telemetry.CacheRejected("facts")
+		return nil, nil
+	}
+	// Another person's bio with the same facts: re-personalised exactly,
+	// or not at all.
+	text, ok := personalise(e.Bio, &e.Facts, q.Req)
+	if !ok {
+		telemetry.CacheRejected("personalise")
+		return nil, nil
+	}
+	e.Bio, e.User, e.Name, e.Facts, e.Repersonalised = text, q.User, q.Req.Profile.Name, *q.Facts, true
+	return &e, nil
 }
 
 // EraseUser deletes every entry of user in tenant.
@@ -185,9 +207,11 @@ func (s *Semantic) EraseUser(ctx context.Context, tenant, user string) (int, err
 }
 
 // Purge deletes expired entries, then the oldest entries beyond maxEntries
-// (0: no limit), and drops emptied collections. It returns how many entries
-// went. chromem-go has no listing, so each collection is read back through
-// a query for all its documents: a maintenance task, not a request path.
+// (0: no limit), and drops emptied collections and collections of an older
+// form. It returns how many entries went. chromem-go has no listing, so each
+// collection is read back through a query for all its documents with a
+// probe vector of the size its name gives: a maintenance task, not a request
+// path, and one that makes no embedding call.
 func (s *Semantic) Purge(ctx context.Context, now time.Time, maxEntries int) (int, error) {
 	s.mu.Lock()
 	cols := s.db.ListCollections()
@@ -201,10 +225,20 @@ func (s *Semantic) Purge(ctx context.Context, now time.Time, maxEntries int) (in
 	removed := 0
 	for name, col := range cols {
 		n := col.Count()
+		dims := dimsOf(name)
+		if dims == 0 {
+			// Written before collections named their vector size; their
+			// entries can never be found.
+			s.mu.Lock()
+			s.db.DeleteCollection(name)
+			s.mu.Unlock()
+			removed += n
+			continue
+		}
 		if n == 0 {
 			continue
 		}
-		probe := make([]float32, len(mustEmbedding(ctx, s.emb)))
+		probe := make([]float32, dims)
 		probe[0] = 1
 		res, err := col.QueryEmbedding(ctx, probe, n, nil, nil)
 		if err != nil {
@@ -249,15 +283,6 @@ func (s *Semantic) Purge(ctx context.Context, now time.Time, maxEntries int) (in
 	return removed, nil
 }
 
-// mustEmbedding returns a vector of the embedder's size.
-func mustEmbedding(ctx context.Context, emb Embedder) []float32 {
-	v, err := emb.Embed(ctx, "size")
-	if err != nil || len(v) == 0 {
-		return make([]float32, 1)
-	}
-	return v
-}
-
 // Count returns how many entries the semantic cache holds.
 func (s *Semantic) Count() int {
 	s.mu.Lock()
@@ -287,121 +312,18 @@ func (s *Semantic) Import(path, key string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err := s.db.ImportFromFile(path, key); err != nil {
 		return fmt.Errorf("cannot import semantic cache %q: %w", path, err)
 	}
+	for name := range s.db.ListCollections() {
+		// Set each collection's embedding function now: chromem-go sets a
+		// missing one on first use, a write under its read lock.
+		s.db.GetCollection(name, noEmbedding)
+		if d := dimsOf(name); d > 0 && s.dims.Load() == 0 {
+			s.dims.Store(int32(d))
+		}
+	}
 	return nil
-}
-
-// personalise rewrites a bio written for e's person for req's person: the
-// name everywhere, and the pronouns when that can be done exactly. It
-// refuses (ok false) when it cannot: a change of grammatical number (they),
-// an ambiguous word (her as object or possessive), or a name that stays.
-func personalise(text string, e *Entry, req *bio.Request) (string, bool) {
-	from := bio.ParsePronouns(e.Facts.Pronouns)
-	to := bio.ParsePronouns(req.Profile.Pronouns)
-	old, name := e.Name, req.Profile.Name
-	if old == "" || !strings.Contains(text, old) && req.Options.Perspective == bio.PerspectiveThird {
-		return "", false
-	}
-	oldParts, newParts := strings.Fields(old), strings.Fields(name)
-	text = replaceWord(text, old, name)
-	if len(oldParts) > 1 {
-		if len(newParts) < 2 {
-			return "", false
-		}
-		text = replaceWord(text, oldParts[0], newParts[0])
-		text = replaceWord(text, oldParts[len(oldParts)-1], newParts[len(newParts)-1])
-	}
-	if req.Options.Perspective == bio.PerspectiveThird && from != to {
-		var ok bool
-		if text, ok = swapPronouns(text, from, to); !ok {
-			return "", false
-		}
-	}
-	// Nothing of the other person's name may remain.
-	for _, p := range oldParts {
-		if !containsName(newParts, p) && hasWord(text, p) {
-			return "", false
-		}
-	}
-	return text, true
-}
-
-func containsName(parts []string, p string) bool {
-	for _, x := range parts {
-		if x == p {
-			return true
-		}
-	}
-	return false
-}
-
-// swapPronouns maps she and he onto each other. Other changes cannot be made
-// exactly: "they" takes other verb forms, and "her" is both object and
-// possessive.
-func swapPronouns(text string, from, to bio.Pronouns) (string, bool) {
-	pairs := map[[2]string][][2]string{
-		{"he", "she"}: {{"he", "she"}, {"him", "her"}, {"his", "her"}, {"himself", "herself"}},
-		{"she", "he"}: {{"she", "he"}, {"herself", "himself"}},
-	}
-	subst, ok := pairs[[2]string{from.Subject, to.Subject}]
-	if !ok {
-		return "", false
-	}
-	if from.Subject == "she" && (hasWord(text, "her") || hasWord(text, "Her") || hasWord(text, "hers")) {
-		return "", false
-	}
-	for _, p := range subst {
-		text = replaceWord(text, p[0], p[1])
-		text = replaceWord(text, upper(p[0]), upper(p[1]))
-	}
-	return text, true
-}
-
-func upper(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
-
-// replaceWord replaces old with new where old stands as a whole word.
-func replaceWord(text, old, new string) string {
-	if old == "" || old == new {
-		return text
-	}
-	var b strings.Builder
-	for {
-		i := indexWord(text, old)
-		if i < 0 {
-			b.WriteString(text)
-			return b.String()
-		}
-		b.WriteString(text[:i])
-		b.WriteString(new)
-		text = text[i+len(old):]
-	}
-}
-
-func hasWord(text, w string) bool { return indexWord(text, w) >= 0 }
-
-// indexWord finds w in text with no letter or digit either side.
-func indexWord(text, w string) int {
-	off := 0
-	for {
-		i := strings.Index(text[off:], w)
-		if i < 0 {
-			return -1
-		}
-		i += off
-		before, _ := utf8.DecodeLastRuneInString(text[:i])
-		after, _ := utf8.DecodeRuneInString(text[i+len(w):])
-		if !isWordRune(before) && !isWordRune(after) {
-			return i
-		}
-		off = i + len(w)
-	}
-}
-
-func isWordRune(r rune) bool {
-	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }

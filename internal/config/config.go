@@ -156,9 +156,16 @@ type Cache struct {
 	MaxBytes int64 `yaml:"max_bytes"`
 	// Embedder is "hash" (built in: no model, no network; the default) or
 	// "ollama" (EmbedModel on EmbedHost, or ollama.host).
+	// The embedding of a cached bio's facts is stored with it; a lookup
+	// never calls the embedder (a hit needs the same normalised facts, not
+	// a near vector), a store calls it once.
 	Embedder   string `yaml:"embedder"`
 	EmbedModel string `yaml:"embed_model"`
 	EmbedHost  string `yaml:"embed_host"`
+	// EmbedTimeout bounds one embedding call, within the request's
+	// deadline; a store whose embedding fails skips the semantic cache, and
+	// after 3 failures in a row the embedder is skipped for 30s. Default 1s.
+	EmbedTimeout time.Duration `yaml:"embed_timeout"`
 	// PersistPath, if set, is where the semantic cache is saved, encrypted
 	// (AES-GCM) with the key in the environment variable KeyEnv, at
 	// shutdown and every SnapshotEvery, and loaded at start-up.
@@ -339,6 +346,7 @@ func (c *Config) SetDefaults() {
 		c.Cache.KeyEnv = "BIOGEN_CACHE_KEY"
 	}
 	setDuration(&c.Cache.SnapshotEvery, 5*time.Minute)
+	setDuration(&c.Cache.EmbedTimeout, time.Second)
 	setInt(&c.Cache.SemanticMaxEntries, 100000)
 	if !c.hasProvider(KindTemplate) {
 		c.Providers = append(c.Providers, Provider{Name: "template", Kind: KindTemplate})

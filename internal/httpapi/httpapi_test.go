@@ -106,7 +106,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	}
 	var bioCache *cache.Cache
 	if o.cached {
-		bioCache, err = cache.New(16<<20, cache.HashEmbedder{})
+		bioCache, err = cache.New(16<<20, cache.HashEmbedder{}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,219 @@
+package cache
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/corpus"
+)
+
+// TestSameFacts checks the fact check with edits of each kind: those that
+// keep every fact, and those that change one.
+func TestSameFacts(t *testing.T) {
+	a := FactsOf(&decode(t, base).Profile)
+	f := func(old, new string, same bool) {
+		t.Helper()
+		if !strings.Contains(base, old) {
+			t.Fatalf("%q not in the base request", old)
+		}
+		b := FactsOf(&decode(t, strings.Replace(base, old, new, 1)).Profile)
+		if got := Same(&a, &b); got != same {
+			t.Errorf("%q -> %q: Same = %v; want %v", old, new, got, same)
+		}
+		if got := a.Class(true) == b.Class(true); got != same {
+			t.Errorf("%q -> %q: equal classes = %v; want %v", old, new, got, same)
+		}
+	}
+	// The same facts: case, white space, Unicode form, punctuation around
+	// words, order, repeats, "&", title abbreviations.
+	f(`"Go","Kafka","PostgreSQL"`, `"PostgreSQL","go","Kafka","GO"`, true)
+	f(`"Senior Data Engineer"`, `"  SR.  data engineer "`, true)
+	f(`"Senior Data Engineer"`, `"Sr Data Engineer"`, true)
+	f(`"Mentored 6 engineers"`, `"Mentored 6 engineers."`, true)
+	f(`"Mentored 6 engineers"`, `"“Mentored 6 engineers”"`, true)
+	f(`"Cut claims processing time from 3 days to 4 hours","Mentored 6 engineers"`, `"Mentored 6 engineers","Cut claims processing time from 3 days to 4 hours"`, true)
+	f(`healthcare and fintech`, `healthcare & fintech`, true)
+	f(`"Northwind Health"`, `"Ｎｏｒｔｈｗｉｎｄ Ｈｅａｌｔｈ"`, true)
+	f(`"Northwind Health"`, `"North\u200bwind Health"`, true)
+	f(`data platforms`, `data-platforms`, true)
+	// Other facts: any other word, letter, digit, sign or symbol.
+	f(`"Mentored 6 engineers"`, `"Mentored 8 engineers"`, false)
+	f(`from 3 days`, `from 5 days`, false)
+	f(`"years_experience":12`, `"years_experience":13`, false)
+	f(`"Senior Data Engineer"`, `"Junior Data Engineer"`, false)
+	f(`"Senior Data Engineer"`, `"Senior Data Engineering Manager"`, false)
+	f(`"Northwind Health"`, `"Northwind Bank"`, false)
+	f(`"Ada Okafor"`, `"Ada Okafar"`, false)
+	f(`"Ada Okafor"`, `"ada okafor"`, false) // a name is compared as written
+	f(`"she/her"`, `"he/him"`, false)
+	f(`"Go","Kafka","PostgreSQL"`, `"Go","Kafka"`, false)
+	f(`"Go","Kafka","PostgreSQL"`, `"Go","Kafka","MySQL"`, false)
+	f(`"Mentored 6 engineers"]`, `"Mentored 6 engineers","Opened 2 offices"]`, false)
+	f(`"Go","Kafka"`, `"Ga","Kafka"`, false)
+	f(`"Go","Kafka"`, `"Go","Kafak"`, false)                       // a slip is another word
+	f(`building data platforms`, `buidling data platforms`, false) // so is this one
+	f(`platforms in healthcare`, `platforms on healthcare`, false)
+	f(`"Mentored 6 engineers"`, `"Mentored 6 engineers, not"`, false)
+	f(`"Mentored 6 engineers"`, `"Never mentored 6 engineers"`, false)
+	f(`"Mentored 6 engineers"`, `"Mentored -6 engineers"`, false)
+	f(`"Mentored 6 engineers"`, `"Mentored 6.5 engineers"`, false)
+	f(`"Mentored 6 engineers"`, `"Mentored 6% engineers"`, false)
+	f(`"Mentored 6 engineers"`, `"Mentored 6+ engineers"`, false)
+	f(`"Go","Kafka"`, `"Go#","Kafka"`, false)
+	f(`"Go","Kafka"`, `".Go","Kafka"`, false)
+	f(`"Mentored 6 engineers"`, `"Mentored 6 senior engineers"`, false)
+	f(`"Mentored 6 engineers"`, `"Mentored 6 sr engineers"`, false) // abbreviations only in titles
+}
+
+// TestIssueExamples are the wrong hits the issue reported.
+func TestIssueExamples(t *testing.T) {
+	f := func(a, b string) {
+		t.Helper()
+		fa := FactsOf(&decode(t, strings.Replace(base, "Mentored 6 engineers", a, 1)).Profile)
+		fb := FactsOf(&decode(t, strings.Replace(base, "Mentored 6 engineers", b, 1)).Profile)
+		if SameButPerson(&fa, &fb) || fa.Class(false) == fb.Class(false) {
+			t.Errorf("%q and %q are the same facts", a, b)
+		}
+	}
+	f("Fired 40 contractors", "Hired 40 contractors")
+	f("Opened the office in Iceland", "Opened the office in Ireland")
+	f("Raised £8 million", "Raised €8 million")
+	f("Grew revenue by 40%", "Grew revenue by -40%")
+	f("Grew revenue by 40%", "Grew revenue by −40%")
+	f("Shipped .NET services", "Shipped NET services")
+	f("Did not miss a deadline", "Did miss a deadline")
+	f("Didn't miss a deadline", "Did miss a deadline")
+	f("Certified in C++", "Certified in C")
+	f("Certified in C#", "Certified in C")
+}
+
+// TestNoEditIsTolerated makes every one-character edit (substitution by
+// another letter or digit, deletion, insertion, transposition) of every
+// word of every fact of a profile, and checks that none keeps the facts
+// the same, unless the edit only changes case.
+func TestNoEditIsTolerated(t *testing.T) {
+	req := decode(t, base)
+	orig := FactsOf(&req.Profile)
+	edits := 0
+	req.Profile.EachText(func(tf bio.TextField, s *string) {
+		if tf.Kind == bio.TextName || tf.Kind == bio.TextPronouns || tf.Kind == bio.TextDate {
+			return
+		}
+		value := *s
+		rs := []rune(value)
+		try := func(edited string) {
+			if strings.EqualFold(edited, value) {
+				return
+			}
+			*s = edited
+			got := FactsOf(&req.Profile)
+			*s = value
+			edits++
+			if SameButPerson(&orig, &got) {
+				t.Errorf("%s %q -> %q: the same facts", tf.Name, value, edited)
+			}
+		}
+		for i, r := range rs {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				continue
+			}
+			for _, c := range "aeiouykqz3" {
+				if c != unicode.ToLower(r) {
+					try(string(rs[:i]) + string(c) + string(rs[i+1:]))
+				}
+			}
+			try(string(rs[:i]) + string(rs[i+1:]))
+			try(string(rs[:i]) + "e" + string(rs[i:]))
+			if i+1 < len(rs) && rs[i+1] != r && isWordRune(rs[i+1]) {
+				try(string(rs[:i]) + string(rs[i+1]) + string(r) + string(rs[i+2:]))
+			}
+		}
+	})
+	if edits < 1000 {
+		t.Fatalf("only %d edits tried", edits)
+	}
+	t.Logf("%d one-character edits, none served as the same facts", edits)
+}
+
+// TestAbbreviations checks that the abbreviation table only ever expands
+// an abbreviation, never maps a word onto another word or a negation.
+func TestAbbreviations(t *testing.T) {
+	negations := map[string]bool{"no": true, "not": true, "never": true, "non": true, "none": true, "without": true}
+	for abbr, full := range titleAbbreviations {
+		if negations[abbr] || negations[full] {
+			t.Errorf("%q -> %q involves a negation", abbr, full)
+		}
+		for _, w := range strings.Fields(full) {
+			if w == abbr {
+				t.Errorf("%q -> %q maps a word to itself", abbr, full)
+			}
+			if _, ok := titleAbbreviations[w]; ok {
+				t.Errorf("%q -> %q expands to another abbreviation", abbr, full)
+			}
+		}
+	}
+}
+
+// alnum returns the letters and digits of s in order, lower case, after
+// folding: what a fact is made of.
+func alnum(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(bio.Fold(s)) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// FuzzNormalizeKeepsEveryCharacter checks the heart of the proof: outside
+// job titles, normalisation keeps every letter and digit of a text, in
+// order ("&" becomes "and"), so two texts with other letters or digits
+// never normalise alike.
+func FuzzNormalizeKeepsEveryCharacter(f *testing.F) {
+	for _, s := range []string{"Cut costs by 40%.", "Fired 40 contractors", "C++ & C#", "ＡＤＡ", "don’t", "-5.5 %", "Node.js/.NET", "İstanbul ǅ ß", "a\u200bb"} {
+		f.Add(s, "Hired 40 contractors")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		na := normalize(a, false)
+		want := alnum(strings.ReplaceAll(a, "&", " and "))
+		if got := alnum(na); got != want {
+			t.Fatalf("normalize(%q) = %q: letters and digits %q; want %q", a, na, got, want)
+		}
+		if normalize(na, false) != na {
+			t.Fatalf("normalize is not idempotent on %q: %q then %q", a, na, normalize(na, false))
+		}
+		if na == normalize(b, false) && alnum(strings.ReplaceAll(a, "&", " and ")) != alnum(strings.ReplaceAll(b, "&", " and ")) {
+			t.Fatalf("%q and %q normalise alike but differ in letters or digits", a, b)
+		}
+	})
+}
+
+// TestCorpusPairs checks the fact check on the repository's own labelled
+// pairs (internal/corpus): every kind of edit that keeps the facts is the
+// same facts, every kind that changes one (a real word one letter away, a
+// negation, a sign, a currency, ...) is not.
+func TestCorpusPairs(t *testing.T) {
+	kinds := map[string]int{}
+	for _, p := range corpus.Pairs(7, 400) {
+		a, err := bio.Decode(p.A)
+		if err != nil {
+			t.Fatalf("%s: a: %v", p.ID, err)
+		}
+		b, err := bio.Decode(p.B)
+		if err != nil {
+			t.Fatalf("%s: b: %v", p.ID, err)
+		}
+		fa, fb := FactsOf(&a.Profile), FactsOf(&b.Profile)
+		same := Same(&fa, &fb) && a.Options == b.Options
+		if same != (p.Label == corpus.Hit) {
+			t.Errorf("%s (%s): same facts = %v; label %s", p.ID, p.Kind, same, p.Label)
+		}
+		kinds[p.Kind]++
+	}
+	if len(kinds) < 20 {
+		t.Fatalf("only %d kinds of edit: %v", len(kinds), kinds)
+	}
+}
