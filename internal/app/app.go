@@ -132,7 +132,7 @@ func newCache(cfg *config.Config) (*cache.Cache, error) {
 		}
 		emb = o
 	}
-	c, err := cache.New(cfg.Cache.MaxBytes, emb)
+	c, err := cache.New(cfg.Cache.MaxBytes, emb, cfg.Cache.EmbedTimeout)
 	if err != nil {
 		return nil, err
 	}

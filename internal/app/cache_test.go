@@ -8,11 +8,15 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/biogen/biogen/internal/corpus"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/shareddata"
@@ -70,7 +74,9 @@ func withUser(t *testing.T, body []byte, user string) []byte {
 // TestSemanticPairs replays every labelled pair of the shared data through
 // the API: request a, then b, under the pair's own user. No miss pair may be
 // answered from a cache; the share of hit pairs answered from one is
-// reported and must reach 80%.
+// reported and must reach 90%. The hit pairs with a typo are not served: a
+// one-letter change may make another real word, so a hit needs the same
+// words (docs/cache.md).
 func TestSemanticPairs(t *testing.T) {
 	_, r := modelApp(t, "")
 	var pairs []pair
@@ -83,7 +89,7 @@ func TestSemanticPairs(t *testing.T) {
 	}
 	hits, hitPairs := replay(t, r, pairs)
 	t.Logf("semantic pairs: %d of %d hit pairs answered from a cache (%.0f%%); no miss pair was", hits, hitPairs, 100*float64(hits)/float64(hitPairs))
-	if float64(hits) < 0.8*float64(hitPairs) {
+	if float64(hits) < 0.9*float64(hitPairs) {
 		t.Fatalf("only %d of %d hit pairs answered from a cache", hits, hitPairs)
 	}
 }
@@ -136,7 +142,25 @@ func TestGeneratedPairs(t *testing.T) {
 	}
 	hits, hitPairs := replay(t, r, pairs)
 	t.Logf("generated pairs: %d of %d hit pairs answered from a cache, %d miss pairs never", hits, hitPairs, len(pairs)-hitPairs)
-	if hitPairs == 0 || float64(hits) < 0.8*float64(hitPairs) {
+	if hitPairs == 0 || float64(hits) < 0.9*float64(hitPairs) {
+		t.Fatalf("only %d of %d hit pairs answered from a cache", hits, hitPairs)
+	}
+}
+
+// TestCorpusPairs replays the repository's own labelled pairs
+// (internal/corpus) through the API, so that the cache's promise is tested
+// in a clone with nothing beside it: no miss pair (a real word one letter
+// away, a negation, a sign, a currency, another name, ...) is answered from
+// a cache, and at least 90% of the hit pairs are.
+func TestCorpusPairs(t *testing.T) {
+	_, r := modelApp(t, "")
+	var pairs []pair
+	for _, p := range corpus.Pairs(11, 126) {
+		pairs = append(pairs, pair{ID: p.ID, Kind: p.Kind, Label: p.Label, A: p.A, B: p.B})
+	}
+	hits, hitPairs := replay(t, r, pairs)
+	t.Logf("corpus pairs: %d of %d hit pairs answered from a cache, %d miss pairs never", hits, hitPairs, len(pairs)-hitPairs)
+	if hitPairs < 40 || float64(hits) < 0.9*float64(hitPairs) {
 		t.Fatalf("only %d of %d hit pairs answered from a cache", hits, hitPairs)
 	}
 }
@@ -171,14 +195,14 @@ func mutate(rng *rand.Rand, p map[string]any, i int) (kind, label string) {
 		}
 		p["current_role"] = "  " + strings.ToLower(role) + "  "
 		return "role_case", "hit"
-	case 3: // a letter dropped from a long word of the summary
+	case 3: // a letter dropped from a long word of the summary: another word
 		s, _ := p["experience_summary"].(string)
 		words := strings.Fields(s)
 		for j, w := range words {
 			if len(w) >= 8 && !strings.ContainsAny(w, "0123456789") {
 				words[j] = w[:3] + w[4:]
 				p["experience_summary"] = strings.Join(words, " ")
-				return "summary_typo", "hit"
+				return "summary_typo", "miss"
 			}
 		}
 		return "", ""
@@ -427,5 +451,68 @@ func TestBodyHits(t *testing.T) {
 	}
 	if n := telemetry.CacheBodyHits("acme") - bodyHits; n != 1 {
 		t.Fatalf("%d answers by body; want still 1", n)
+	}
+}
+
+// TestHangingEmbedderApp runs biogen with an Ollama embedder that accepts
+// connections and never answers, and a snapshot path: answers still come
+// from the model and the exact cache, lookups never wait for the embedder,
+// and shutdown (which purges and saves the semantic cache) completes.
+func TestHangingEmbedderApp(t *testing.T) {
+	var embeds atomic.Int64
+	release := make(chan struct{})
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		embeds.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+	defer close(release)
+	_, url := fakeServer(t, fakellm.Config{})
+	t.Setenv("BIOGEN_CACHE_KEY", strings.Repeat("k", 32))
+	cfg := loadConfig(t, "server:\n  addr: 127.0.0.1:0\n  shutdown_grace: 5s\n"+
+		"cache:\n  embedder: ollama\n  embed_model: nomic-embed-text\n  embed_host: "+hang.URL+"\n  embed_timeout: 200ms\n"+
+		"  persist_path: "+filepath.Join(t.TempDir(), "semantic.snap")+"\n"+
+		"providers:\n"+ollamaProviderTimeout("big", url, "5s")+"tenants:\n  - id: acme\n    chain: [big]\n")
+	a, err := Build(cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, func(p, _ net.Addr) { addrs <- p }) }()
+	r := &running{base: "http://" + (<-addrs).String(), client: &http.Client{Timeout: 30 * time.Second}}
+	defer r.client.CloseIdleConnections()
+	if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "miss" || got.Source != "ollama" {
+		t.Fatalf("first: %s from %s", got.Cache, got.Source)
+	}
+	if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "exact" {
+		t.Fatalf("repeat: %s", got.Cache)
+	}
+	calls := embeds.Load()
+	// Another wording of the same facts: the semantic entry was never
+	// stored, and the lookup makes no embedding call to find that out.
+	reworded := strings.Replace(bioRequest, `"Principal Data Engineer"`, `"principal data engineer"`, 1)
+	if got, _ := r.postJSON(t, "", []byte(reworded)); got.Cache != "miss" || got.Source != "ollama" {
+		t.Fatalf("reworded: %s from %s", got.Cache, got.Source)
+	}
+	if n := embeds.Load(); n > calls+1 {
+		t.Fatalf("a lookup called the embedder: %d calls, then %d", calls, n)
+	}
+	calls = embeds.Load()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("shutdown hung on the embedder")
+	}
+	if n := embeds.Load(); n != calls {
+		t.Fatalf("shutdown called the embedder %d times", n-calls)
 	}
 }

@@ -67,6 +67,14 @@ func New(cfg Config) (*Chain, error) {
 	return &Chain{guards: cfg.Guards, template: cfg.Template, allowExternal: cfg.AllowExternal, reserve: cfg.Reserve, now: cfg.Now}, nil
 }
 
+// Check runs the output checks on text as an answer to req, as Run does
+// for a model's answer: it returns the flags to add, or the *check.Error
+// that rejects text. The service uses it for a bio taken from the semantic
+// cache, which must pass against the profile it answers.
+func (c *Chain) Check(req *bio.Request, text string) ([]string, error) {
+	return check.Verify(req, text, func() bool { return c.template.Thin(req) }, c.now())
+}
+
 // NeedsPrompt reports whether any provider of the chain uses a prompt.
 func (c *Chain) NeedsPrompt() bool { return len(c.guards) > 0 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -146,17 +147,40 @@ func (s *Service) CachedBody(t *tenant.Tenant, requestID string, body []byte) *R
 // Cached returns the cached answer for req, or nil, and the time the
 // lookup took.
 func (s *Service) Cached(ctx context.Context, t *tenant.Tenant, requestID string, req *bio.Request, minSimilarity float64) (*Response, time.Duration) {
-	if s.cache == nil || req.Regenerate {
+	c := s.chains[t.ID]
+	if s.cache == nil || req.Regenerate || c == nil {
 		return nil, 0
 	}
 	start := s.now()
 	q := &cache.Query{Tenant: t, Req: req, PromptVersion: s.prompt.Version(), Chain: s.chainIDs[t.ID], MinSimilarity: minSimilarity}
-	e, kind, err := s.cache.Lookup(ctx, q)
+	e, kind := s.lookup(ctx, c, q)
 	d := s.now().Sub(start)
-	if err != nil || e == nil {
+	if e == nil {
 		return nil, d
 	}
 	return s.fromCache(e, kind, req.Options.Format, requestID, start, d), d
+}
+
+// lookup returns the cached bio for q and the kind of hit, or nil. A
+// semantic hit (the same facts, or another person's bio re-personalised)
+// is served only if it passes the output checks against q's request, as a
+// fresh answer must; its flags are those of that check. An exact hit was
+// checked when it was stored, for the identical request.
+func (s *Service) lookup(ctx context.Context, c *chain.Chain, q *cache.Query) (*cache.Entry, string) {
+	e, kind, err := s.cache.Lookup(ctx, q)
+	if err != nil || e == nil {
+		return nil, ""
+	}
+	if kind != cache.HitSemantic {
+		return e, kind
+	}
+	flags, err := c.Check(q.Req, e.Bio)
+	if err != nil || slices.Contains(flags, bio.FlagNeedsReview) {
+		telemetry.CacheRejected("recheck")
+		return nil, ""
+	}
+	e.Flags = flags
+	return e, kind
 }
 
 // Generate writes the bio for req on behalf of tenant t: from the cache
@@ -176,9 +200,9 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 	if s.cache != nil {
 		q = &cache.Query{Tenant: t, Req: req, PromptVersion: s.prompt.Version(), Chain: s.chainIDs[t.ID], MinSimilarity: o.MinSimilarity}
 		if !req.Regenerate && !o.SkipLookup {
-			e, kind, err := s.cache.Lookup(ctx, q)
+			e, kind := s.lookup(ctx, c, q)
 			cacheTime = s.now().Sub(start)
-			if err == nil && e != nil {
+			if e != nil {
 				if o.Sink != nil {
 					o.Sink.Delta(e.Bio)
 				}
