@@ -33,15 +33,22 @@ type Contact struct {
 	Key string
 }
 
+const (
+	spelledAt  = `(?:\s*@\s*|\s*[\[({]\s*at\s*[\])}]\s*)`
+	spelledDot = `(?:\.|\s*[\[({]\s*dot\s*[\])}]\s*)`
+)
+
 var (
 	// addressRE finds addresses, also written "ada [at] example [dot] com".
 	// Text is folded first (bio.Fold), so a full-width "＠" is an "@".
-	addressRE = regexp.MustCompile(`(?i)[\p{L}\p{N}._%+'-]+\s*(?:@|\s?[\[({]\s*at\s*[\])}]\s?)\s*[\p{L}\p{N}-]+(?:\s*(?:\.|\s?[\[({]\s*dot\s*[\])}]\s?)\s*[\p{L}\p{N}-]+)*\s*(?:\.|\s?[\[({]\s*dot\s*[\])}]\s?)\s*\p{L}{2,}`)
+	// Spaces may stand around "@" and a spelled "[at]" or "[dot]", not
+	// around a plain dot: "ada@contoso.com. Mentored" ends at "com".
+	addressRE = regexp.MustCompile(`(?i)[\p{L}\p{N}._%+'-]+` + spelledAt + `[\p{L}\p{N}-]+(?:` + spelledDot + `[\p{L}\p{N}-]+)*` + spelledDot + `\p{L}{2,}`)
 	// phoneCandidateRE finds runs of digits that may be a phone number: an
 	// optional + or 00, then digits with spaces, dots, dashes, slashes or
 	// brackets between them. libphonenumber decides.
 	phoneCandidateRE = regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d \t().\-/]{5,}\d(?:\s*(?:ext\.?|x)\s*\d{1,6})?`)
-	hostRE            = sync.OnceValue(xurls.Relaxed)
+	hostRE           = sync.OnceValue(xurls.Relaxed)
 )
 
 // techNames are words with a dot that xurls reads as host names but that
@@ -71,7 +78,11 @@ func FindContacts(text string) []Contact {
 	var out []Contact
 	if strings.Contains(text, "@") || mayHaveSpelledAt(text) {
 		for _, loc := range addressRE.FindAllStringIndex(text, -1) {
-			out = append(out, Contact{ContactEmail, loc[0], loc[1], emailKey(text[loc[0]:loc[1]])})
+			start := loc[0]
+			if start >= len("mailto:") && strings.EqualFold(text[start-len("mailto:"):start], "mailto:") {
+				start -= len("mailto:")
+			}
+			out = append(out, Contact{ContactEmail, start, loc[1], emailKey(text[loc[0]:loc[1]])})
 		}
 	}
 	if mayHaveURL(text) {

@@ -26,6 +26,9 @@ func TestFindContacts(t *testing.T) {
 	f("ada [at] contoso [dot] com", "email:ada@contoso.com")
 	f("ada(at)contoso.com", "email:ada@contoso.com")
 	f("josé.garcía@exämple.de", "email:josé.garcía@exämple.de")
+	f("ada@contoso.com. Mentored by Ada", "email:ada@contoso.com")
+	f("ada @ contoso.com", "email:ada@contoso.com")
+	f("3 teams @ Contoso. Led 12")
 	// URLs, with a scheme or without.
 	f("see https://ada.dev/cv/ now", "url:ada.dev/cv")
 	f("linkedin.com/in/ada-okafor and github.com/adaok", "url:linkedin.com/in/ada-okafor", "url:github.com/adaok")
@@ -55,12 +58,12 @@ func TestFindContacts(t *testing.T) {
 // TestFindContactsOffsets checks that every detail's offsets cover exactly
 // the detail, so that removing them removes it.
 func TestFindContactsOffsets(t *testing.T) {
-	text := bio.Fold("Ada (ada@contoso.com, +44 20 7946 0958) blogs at linkedin.com/in/ada.")
+	text := bio.Fold("Ada (ada@contoso.com, +44 20 7946 0958) blogs at linkedin.com/in/ada; MAILTO:ada@contoso.com.")
 	cs := FindContacts(text)
-	if len(cs) != 3 {
+	if len(cs) != 4 {
 		t.Fatalf("found %d details: %+v", len(cs), cs)
 	}
-	for i, want := range []string{"ada@contoso.com", "+44 20 7946 0958", "linkedin.com/in/ada"} {
+	for i, want := range []string{"ada@contoso.com", "+44 20 7946 0958", "linkedin.com/in/ada", "MAILTO:ada@contoso.com"} {
 		if got := text[cs[i].Start:cs[i].End]; got != want {
 			t.Errorf("detail %d covers %q; want %q", i, got, want)
 		}
