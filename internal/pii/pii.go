@@ -1,246 +1,267 @@
 // Package pii pseudonymises a bio request before it leaves the premises and
-// maps the answer back: the person's name becomes a stand-in name, and
-// e-mail addresses, phone numbers, URLs and the user id are removed from the
-// free text. A Record says what was sent without saying what it contained.
+// maps the answer back.
+//
+// Every text of the profile (bio.Profile.EachText walks them all, so a new
+// field cannot be missed) is folded first (bio.Fold: NFKC, invisible
+// characters removed), then e-mail addresses, URLs and phone numbers
+// (FindContacts) and the user id are removed, and every part of the
+// person's name, wherever it stands as a word, is replaced by the matching
+// part of a stand-in name. The options keep only values from closed sets.
+// A Record says what was sent without saying what it contained.
 package pii
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
 
 	"github.com/biogen/biogen/internal/bio"
 )
 
-var (
-	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
-	urlRE   = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"]+`)
-	// Phone numbers: an optional +, then at least 8 digits with spaces,
-	// dots, dashes or brackets between them.
-	phoneRE  = regexp.MustCompile(`\+?\(?\d[\d\s().-]{6,}\d`)
-	spacesRE = regexp.MustCompile(`\s{2,}`)
-	// What removals leave behind: "( , )", " ,".
-	emptyParensRE = regexp.MustCompile(`\(\s*(?:[,;]\s*)*\)`)
-	spacePunctRE  = regexp.MustCompile(`\s+([,.;:])`)
-)
-
-// standIns are neutral names to use instead of the person's; the first one
-// that appears nowhere in the profile is taken.
-var standIns = [][2]string{
-	{"Jordan", "Avery"}, {"Casey", "Morgan"}, {"Riley", "Parker"}, {"Quinn", "Hayes"}, {"Rowan", "Ellis"},
-}
-
-// Mapping maps a stand-in name back to the person's. The zero value maps
-// nothing. It is immutable and safe for concurrent use.
-type Mapping struct {
-	real, standIn   string
-	realFirst       string
-	realLast        string
-	standInFirst    string
-	standInLast     string
-	forward, revert *strings.Replacer
-}
-
 // Record describes what a pseudonymised request sent, without its content.
 type Record struct {
-	// Fields are the profile fields sent, as JSON names.
+	// Fields are the profile's text fields sent (not empty after
+	// scrubbing), by the walker's names (bio.TextField.Name), sorted.
+	// Numbers (years_experience, education.year) are sent as they are and
+	// not listed.
 	Fields []string
-	// Removed counts what was taken out of the free text, by kind
-	// ("email", "phone", "url", "user_id").
+	// Removed counts what was taken out of the texts, by kind ("email",
+	// "phone", "url", "user_id"); nil when nothing was.
 	Removed map[string]int
 	// NameReplaced is true when the name was replaced by a stand-in.
 	NameReplaced bool
 }
 
-// Pseudonymise returns a copy of req with the name replaced by a stand-in
-// everywhere, and e-mail addresses, phone numbers, URLs and the user id
-// removed from every text; the Mapping restores the name in the answer.
+// Mapping maps the person's name to a stand-in and back, and scrubs texts
+// as Pseudonymise scrubbed the profile.
+//
+// The zero value replaces no name and removes no user id: Forward still
+// folds texts and removes contact details, Restore returns its text. A
+// Mapping is immutable and safe for concurrent use.
+type Mapping struct {
+	standIn  string
+	forward  []pair   // each spelling of each name part -> its stand-in
+	back     []pair   // each stand-in -> the part as the name field writes it
+	userID   []string // the user id, and without its separators
+	replaced bool
+}
+
+// removal kinds, as Record.Removed names them.
+const (
+	kindEmail = iota
+	kindURL
+	kindPhone
+	kindUserID
+	nKinds
+)
+
+var kindNames = [nKinds]string{"email", "url", "phone", "user_id"}
+
+type counts [nKinds]int
+
+// Pseudonymise returns a copy of req that may leave the premises, the
+// Mapping that restores the name in the answer, and a Record of what the
+// copy holds. In every text of the profile (the name included) it replaces
+// each part of the name with a stand-in part and removes e-mail addresses,
+// URLs, phone numbers and the user id; the copy has no user id, and its
+// options hold only closed-set values and the language tag's language,
+// script and region. req is not changed.
 func Pseudonymise(req *bio.Request) (*bio.Request, *Mapping, Record) {
-	out := *req
-	p := out.Profile
-	rec := Record{Removed: map[string]int{}}
-	m := newMapping(p.Name, profileText(&p))
-	rec.NameReplaced = true
-	clean := func(s string) string {
-		if s == "" {
-			return s
+	out := &bio.Request{Profile: req.Profile.Clone(), Options: externalOptions(req.Options),
+		Regenerate: req.Regenerate, Stream: req.Stream}
+	p := &out.Profile
+	texts := make([]string, 0, 32)
+	p.EachText(func(_ bio.TextField, s *string) {
+		*s = bio.Fold(*s)
+		if *s != "" {
+			texts = append(texts, *s)
 		}
-		s = m.forward.Replace(s)
-		s = removeAll(s, emailRE, "email", rec.Removed)
-		s = removeAll(s, urlRE, "url", rec.Removed)
-		s = removeAll(s, phoneRE, "phone", rec.Removed)
-		if req.UserID != "" && strings.Contains(s, req.UserID) {
-			rec.Removed["user_id"] += strings.Count(s, req.UserID)
-			s = strings.ReplaceAll(s, req.UserID, "")
-		}
-		s = emptyParensRE.ReplaceAllString(s, "")
-		s = spacesRE.ReplaceAllString(s, " ")
-		return strings.TrimSpace(spacePunctRE.ReplaceAllString(s, "$1"))
-	}
-	p.Name = m.standIn
-	for _, f := range []*string{&p.Pronouns, &p.CurrentRole, &p.Company, &p.Location, &p.ExperienceSummary} {
-		*f = clean(*f)
-	}
-	p.Skills = cleanList(p.Skills, clean)
-	p.Achievements = cleanList(p.Achievements, clean)
-	p.Certifications = cleanList(p.Certifications, clean)
-	p.Languages = cleanList(p.Languages, clean)
-	p.Experience = append([]bio.Experience(nil), p.Experience...)
-	for i := range p.Experience {
-		e := &p.Experience[i]
-		e.Title, e.Company, e.Summary = clean(e.Title), clean(e.Company), clean(e.Summary)
-	}
-	p.Education = append([]bio.Education(nil), p.Education...)
-	for i := range p.Education {
-		e := &p.Education[i]
-		e.School, e.Degree, e.Field = clean(e.School), clean(e.Degree), clean(e.Field)
-	}
-	out.Profile = p
-	out.UserID = "pseudonymous"
-	rec.Fields = fieldsOf(&p)
-	return &out, m, rec
-}
-
-func cleanList(items []string, clean func(string) string) []string {
-	if items == nil {
-		return nil
-	}
-	out := make([]string, 0, len(items))
-	for _, s := range items {
-		if s = clean(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func removeAll(s string, re *regexp.Regexp, kind string, counts map[string]int) string {
-	return re.ReplaceAllStringFunc(s, func(string) string {
-		counts[kind]++
-		return ""
 	})
+	m := newMapping(req.Profile.Name, texts, req.UserID)
+	var c counts
+	var rec Record
+	p.EachText(func(f bio.TextField, s *string) {
+		*s = m.scrub(*s, &c)
+		if *s != "" && !containsExact(rec.Fields, f.Name) {
+			rec.Fields = append(rec.Fields, f.Name)
+		}
+	})
+	out.Normalize() // drop list items left empty
+	sort.Strings(rec.Fields)
+	for k, n := range c {
+		if n > 0 {
+			if rec.Removed == nil {
+				rec.Removed = make(map[string]int, nKinds)
+			}
+			rec.Removed[kindNames[k]] = n
+		}
+	}
+	m.standIn = p.Name
+	rec.NameReplaced = m.replaced
+	return out, m, rec
 }
 
-func newMapping(name, text string) *Mapping {
-	lower := strings.ToLower(text)
-	pick := standIns[0]
-	for _, s := range standIns {
-		if !strings.Contains(lower, strings.ToLower(s[0])) && !strings.Contains(lower, strings.ToLower(s[1])) {
-			pick = s
+func containsExact(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// externalOptions returns o with every value from its closed set (the
+// default where a value is not one) and the language tag reduced to its
+// language, script and region: private-use subtags ("en-x-…"), extensions
+// and variants could carry anything.
+func externalOptions(o bio.Options) bio.Options {
+	d := bio.DefaultOptions
+	if o.Tone == bio.ToneCasual {
+		d.Tone = o.Tone
+	}
+	if o.Length == bio.LengthShort || o.Length == bio.LengthLong {
+		d.Length = o.Length
+	}
+	if o.Format == bio.FormatBullets {
+		d.Format = o.Format
+	}
+	if o.Perspective == bio.PerspectiveFirst {
+		d.Perspective = o.Perspective
+	}
+	d.Language = languageOnly(o.Language)
+	return d
+}
+
+// languageOnly returns tag's language, script and region: "en-x-ada" gives
+// "en", "sr-Latn-RS-u-ca-x" "sr-Latn-RS"; "und" when tag is not one.
+func languageOnly(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return "und"
+	}
+	base, script, region := t.Raw()
+	t, err = language.Compose(base, script, region)
+	if err != nil {
+		return "und"
+	}
+	return t.String()
+}
+
+// StandIn returns the name used instead of the person's: the name field
+// pseudonymised ("Dr. Jordan Avery-Ellis").
+func (m *Mapping) StandIn() string { return m.standIn }
+
+// Forward scrubs text that is to leave the premises beside the request (an
+// earlier answer sent back for a correction, the correction itself) as
+// Pseudonymise scrubbed the profile: folded, contact details and the user
+// id removed, the name replaced by the stand-in.
+func (m *Mapping) Forward(text string) string {
+	var c counts
+	return m.scrub(text, &c)
+}
+
+// maxPasses bounds the passes of removal: removing one detail may join
+// the text around it into another, so detection runs again until a pass
+// removes nothing. A text still changing after maxPasses is dropped.
+const maxPasses = 8
+
+// scrub folds s, removes its contact details and the user id, and
+// replaces the name's parts, counting removals in c.
+func (m *Mapping) scrub(s string, c *counts) string {
+	if s == "" {
+		return s
+	}
+	s = bio.Fold(s)
+	for pass := 0; ; pass++ {
+		if pass == maxPasses {
+			return ""
+		}
+		var removed bool
+		s, removed = m.removeOnce(s, c)
+		if !removed {
 			break
 		}
 	}
-	m := &Mapping{real: name, standIn: pick[0] + " " + pick[1], standInFirst: pick[0], standInLast: pick[1]}
-	parts := strings.Fields(name)
-	pairs := []string{name, m.standIn}
-	if len(parts) > 1 {
-		m.realFirst, m.realLast = parts[0], parts[len(parts)-1]
-		pairs = append(pairs, m.realFirst, pick[0], m.realLast, pick[1])
+	if m != nil {
+		s, _ = replaceWords(s, m.forward)
 	}
-	m.forward = strings.NewReplacer(pairs...)
-	back := []string{m.standIn, name}
-	if len(parts) > 1 {
-		back = append(back, pick[0], m.realFirst, pick[1], m.realLast)
-	} else {
-		back = append(back, pick[0], name, pick[1], name)
-	}
-	m.revert = strings.NewReplacer(back...)
-	return m
+	return s
 }
 
-// StandIn returns the name used instead of the person's.
-func (m *Mapping) StandIn() string { return m.standIn }
-
-// Forward replaces the person's name in text (an earlier answer sent back
-// for a correction) with the stand-in.
-func (m *Mapping) Forward(text string) string { return m.forward.Replace(text) }
-
-// Restore replaces the stand-in name in an answer with the person's.
-func (m *Mapping) Restore(text string) string { return m.revert.Replace(text) }
-
-// Restorer restores the name in a streamed answer. It holds back an
-// unfinished word, and a stand-in first name until the next word shows
-// whether the full stand-in follows, so a name split across chunks is
-// still restored whole.
-//
-// The zero value is not usable; call Mapping.Restorer. Not safe for
-// concurrent use.
-type Restorer struct {
-	m    *Mapping
-	emit func(string)
-	buf  strings.Builder
-}
-
-// Restorer returns a Restorer passing restored text to emit.
-func (m *Mapping) Restorer(emit func(string)) *Restorer {
-	return &Restorer{m: m, emit: emit}
-}
-
-// Write adds a chunk of the answer.
-func (r *Restorer) Write(chunk string) {
-	r.buf.WriteString(chunk)
-	s := r.buf.String()
-	cut := strings.LastIndexAny(s, " \n\t")
-	if cut < 0 {
-		return
-	}
-	ready := s[:cut]
-	// "Jordan" may be the start of "Jordan Avery": wait for the next word.
-	ready = strings.TrimSuffix(ready, r.m.standInFirst)
-	if ready == "" {
-		return
-	}
-	rest := s[len(ready):]
-	r.emit(r.m.Restore(ready))
-	r.buf.Reset()
-	r.buf.WriteString(rest)
-}
-
-// Close emits what is held back.
-func (r *Restorer) Close() {
-	if r.buf.Len() > 0 {
-		r.emit(r.m.Restore(r.buf.String()))
-		r.buf.Reset()
-	}
-}
-
-func profileText(p *bio.Profile) string {
-	var b strings.Builder
-	for _, s := range []string{p.Name, p.CurrentRole, p.Company, p.Location, p.ExperienceSummary} {
-		b.WriteString(s + "\n")
-	}
-	for _, l := range [][]string{p.Skills, p.Achievements, p.Certifications, p.Languages} {
-		b.WriteString(strings.Join(l, "\n") + "\n")
-	}
-	for _, e := range p.Experience {
-		b.WriteString(e.Title + "\n" + e.Company + "\n" + e.Summary + "\n")
-	}
-	for _, e := range p.Education {
-		b.WriteString(e.School + "\n" + e.Degree + "\n" + e.Field + "\n")
-	}
-	return b.String()
-}
-
-func fieldsOf(p *bio.Profile) []string {
-	var f []string
-	add := func(name string, present bool) {
-		if present {
-			f = append(f, name)
+// removeOnce removes the contact details and the user id found in s, and
+// reports whether it removed any.
+func (m *Mapping) removeOnce(s string, c *counts) (string, bool) {
+	type span struct{ start, end int }
+	var spans []span
+	for _, ct := range FindContacts(s) {
+		spans = append(spans, span{ct.Start, ct.End})
+		switch ct.Kind {
+		case ContactEmail:
+			c[kindEmail]++
+		case ContactURL:
+			c[kindURL]++
+		default:
+			c[kindPhone]++
 		}
 	}
-	add("name", p.Name != "")
-	add("pronouns", p.Pronouns != "")
-	add("current_role", p.CurrentRole != "")
-	add("company", p.Company != "")
-	add("location", p.Location != "")
-	add("years_experience", p.YearsExperience != nil)
-	add("experience", len(p.Experience) > 0)
-	add("experience_summary", p.ExperienceSummary != "")
-	add("skills", len(p.Skills) > 0)
-	add("achievements", len(p.Achievements) > 0)
-	add("education", len(p.Education) > 0)
-	add("certifications", len(p.Certifications) > 0)
-	add("languages", len(p.Languages) > 0)
-	sort.Strings(f)
-	return f
+	if m != nil {
+		for _, id := range m.userID {
+			for i := 0; i < len(s); {
+				if end := matchAt(s, i, id); end > 0 && !wordBefore(s, i) && !wordAt(s, end) {
+					if !slices.ContainsFunc(spans, func(sp span) bool { return i < sp.end && sp.start < end }) {
+						spans = append(spans, span{i, end})
+						c[kindUserID]++
+					}
+					i = end
+					continue
+				}
+				_, size := utf8.DecodeRuneInString(s[i:])
+				i += size
+			}
+		}
+	}
+	if len(spans) == 0 {
+		return s, false
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var b strings.Builder
+	last := 0
+	for _, sp := range spans {
+		if sp.start < last { // overlaps the one before
+			last = max(last, sp.end)
+			continue
+		}
+		b.WriteString(s[last:sp.start])
+		if wordBefore(s, sp.start) && wordAt(s, sp.end) {
+			b.WriteByte(' ') // keep the words around apart
+		}
+		last = sp.end
+	}
+	b.WriteString(s[last:])
+	return tidy(b.String()), true
+}
+
+var (
+	spacesRE = regexp.MustCompile(`\s{2,}`)
+	// What removals leave behind: "( , )", " ,".
+	emptyParensRE = regexp.MustCompile(`\(\s*(?:[,;:]\s*)*\)|\[\s*(?:[,;:]\s*)*\]`)
+	spacePunctRE  = regexp.MustCompile(`\s+([,.;:)\]])`)
+	danglingRE    = regexp.MustCompile(`[,;]\s*([)\]])|([(\[])\s*[,;]\s*`)
+	// "Contact: a, b, c." with a, b and c removed: "Contact:,,." gives
+	// "Contact.".
+	repeatedRE = regexp.MustCompile(`([,;:])(?:\s*[,;])+|[,;:]\s*([.!?])`)
+)
+
+// tidy removes what removals leave behind: empty brackets, doubled spaces
+// and spaces before punctuation.
+func tidy(s string) string {
+	s = repeatedRE.ReplaceAllString(repeatedRE.ReplaceAllString(s, "$1$2"), "$1$2")
+	s = danglingRE.ReplaceAllString(s, "$1$2")
+	s = emptyParensRE.ReplaceAllString(s, "")
+	s = spacesRE.ReplaceAllString(s, " ")
+	return strings.TrimSpace(spacePunctRE.ReplaceAllString(s, "$1"))
 }

@@ -1,0 +1,211 @@
+package pii
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A word, for pseudonymisation, is a run of letters, combining marks and
+// digits in any script: "Kowalczyk" is a whole word in "Ms. Kowalczyk's",
+// "Okafor-led" and "ada_okafor", not in "Kowalczyka". The canary test reads
+// words the same way.
+
+// isWordRune reports whether r belongs to a word.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r)
+}
+
+// wordBefore reports whether the rune ending at s[i] is part of a word.
+func wordBefore(s string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isWordRune(r)
+}
+
+// wordAt reports whether the rune starting at s[i] is part of a word.
+func wordAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r)
+}
+
+// isDash reports whether r is written as a hyphen: '-', the Unicode dashes
+// and the minus sign.
+func isDash(r rune) bool { return r == '-' || r == '\u2212' || unicode.Is(unicode.Pd, r) }
+
+// isApostrophe reports whether r is written as an apostrophe.
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '\u2019', '\u2018', '\u02BC', '`', '\u00B4', '\u2032':
+		return true
+	}
+	return false
+}
+
+// sameRune reports whether text rune t matches pattern rune p: without
+// regard to case, any dash for a hyphen and any apostrophe for an apostrophe.
+func sameRune(t, p rune) bool {
+	if t == p {
+		return true
+	}
+	switch p {
+	case '-':
+		return isDash(t)
+	case '\'':
+		return isApostrophe(t)
+	}
+	if t < utf8.RuneSelf && p < utf8.RuneSelf {
+		return t|0x20 == p|0x20 && 'a' <= t|0x20 && t|0x20 <= 'z'
+	}
+	for r := unicode.SimpleFold(p); r != p; r = unicode.SimpleFold(r) {
+		if r == t {
+			return true
+		}
+	}
+	return false
+}
+
+// matchAt returns the end of pattern p matched at s[i:] (see sameRune), or
+// -1.
+func matchAt(s string, i int, p string) int {
+	for _, pr := range p {
+		if i >= len(s) {
+			return -1
+		}
+		tr, size := utf8.DecodeRuneInString(s[i:])
+		if !sameRune(tr, pr) {
+			return -1
+		}
+		i += size
+	}
+	return i
+}
+
+// pair maps one spelling of a word to another.
+type pair struct{ from, to string }
+
+// replaceWords returns s with every whole-word occurrence of a pair's from
+// (see sameRune) replaced by its to, in the case of the occurrence (see
+// withCaseOf), and the number replaced. The first pair that matches wins:
+// callers list longer patterns first. s is returned without a copy when
+// nothing matches.
+func replaceWords(s string, pairs []pair) (string, int) {
+	if len(pairs) == 0 {
+		return s, 0
+	}
+	var b strings.Builder
+	n, last, inWord := 0, 0, false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			inWord = false
+			i += size
+			continue
+		}
+		if !inWord {
+			if p, end := matchWord(s, i, pairs); end > 0 {
+				if n == 0 {
+					b.Grow(len(s) + 16)
+				}
+				b.WriteString(s[last:i])
+				b.WriteString(withCaseOf(s[i:end], p.to))
+				n++
+				last, i = end, end
+				continue // s[end] is not a word rune: inWord stays right
+			}
+		}
+		inWord = true
+		i += size
+	}
+	if n == 0 {
+		return s, 0
+	}
+	b.WriteString(s[last:])
+	return b.String(), n
+}
+
+// matchWord returns the first pair whose from is a whole word at s[i:], and
+// the word's end; end is 0 when none is.
+func matchWord(s string, i int, pairs []pair) (pair, int) {
+	for _, p := range pairs {
+		if end := matchAt(s, i, p.from); end > 0 && !wordAt(s, end) {
+			return p, end
+		}
+	}
+	return pair{}, 0
+}
+
+// hasWord reports whether one of pairs' from is a whole word in s.
+func hasWord(s string, pairs []pair) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) && !wordBefore(s, i) {
+			if _, end := matchWord(s, i, pairs); end > 0 {
+				return true
+			}
+		}
+		i += size
+	}
+	return false
+}
+
+// Letter case of a word as written.
+const (
+	caseMixed = iota // "McDonald", "Ada": use the replacement as it is
+	caseUpper        // "KOWALCZYK"
+	caseLower        // "kowalczyk"
+	caseTitle        // "Kowalczyk": matters when the replacement is all one case
+)
+
+func caseOf(s string) int {
+	upper, lower, letters := 0, 0, 0
+	firstUpper := false
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+			firstUpper = firstUpper || letters == 1
+		case unicode.IsLower(r):
+			lower++
+		}
+	}
+	switch {
+	case upper > 0 && lower == 0 && letters > 1:
+		return caseUpper
+	case upper == 0 && lower > 0:
+		return caseLower
+	case firstUpper && upper == 1:
+		return caseTitle
+	}
+	return caseMixed
+}
+
+// withCaseOf returns to in the case of written: "KOWALCZYK" gives "ELLIS",
+// "kowalczyk" "ellis", and any other case to as it is, but a title case for
+// a to that is all one case ("ADA" for "Jordan").
+func withCaseOf(written, to string) string {
+	switch caseOf(written) {
+	case caseUpper:
+		return strings.ToUpper(to)
+	case caseLower:
+		return strings.ToLower(to)
+	case caseTitle:
+		if c := caseOf(to); c == caseUpper || c == caseLower {
+			r, size := utf8.DecodeRuneInString(to)
+			return string(unicode.ToTitle(r)) + strings.ToLower(to[size:])
+		}
+	}
+	return to
+}
