@@ -3,8 +3,11 @@
 // (github.com/openai/openai-go/v3). Only tenants whose policy is
 // allow_external reach it (the chain and the configuration both refuse
 // otherwise), and nothing identifying leaves: the request is pseudonymised
-// here, the prompt rendered from the pseudonymised profile, and the stand-in
-// name mapped back in the answer.
+// here (pii.Pseudonymise), the prompt rendered from the pseudonymised
+// request alone (never from provider.Request.Messages, rendered from the
+// real one), an earlier answer and its correction scrubbed the same way,
+// and the stand-in name mapped back in the answer. No user id, user field
+// or metadata is sent; the seed is the random variant.
 package external
 
 import (
@@ -53,7 +56,8 @@ type Sent struct {
 	pii.Record
 }
 
-// Provider calls the external API. It is safe for concurrent use.
+// Provider calls the external API. The zero value is not usable; call New.
+// It is safe for concurrent use and holds nothing to stop.
 type Provider struct {
 	cfg    Config
 	client openai.Client
@@ -98,9 +102,12 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 	}
 	size := len(msgs.System) + len(msgs.User)
 	if req.Correction != "" {
-		prev := m.Forward(req.Previous)
-		messages = append(messages, openai.AssistantMessage(prev), openai.UserMessage(req.Correction))
-		size += len(prev) + len(req.Correction)
+		// The earlier answer holds the real name (restored) and may hold
+		// anything the model copied or made up; the correction quotes
+		// the profile's pronouns. Both are scrubbed as the profile was.
+		prev, correction := m.Forward(req.Previous), m.Forward(req.Correction)
+		messages = append(messages, openai.AssistantMessage(prev), openai.UserMessage(correction))
+		size += len(prev) + len(correction)
 	}
 	if p.cfg.Record != nil {
 		p.cfg.Record(Sent{Provider: p.cfg.Name, Model: p.cfg.Model, Bytes: size, Record: rec})

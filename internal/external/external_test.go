@@ -77,11 +77,19 @@ func TestGeneratePseudonymised(t *testing.T) {
 func TestCorrectionIsPseudonymised(t *testing.T) {
 	fake, p, _ := start(t, fakellm.Config{})
 	req := request(t)
-	req.Correction, req.Previous = "Your previous answer was rejected (too short).", "Ada Okafor is an Engineer."
+	req.Correction = "Your previous answer was rejected (it used pronouns other than okafor/okafors)."
+	req.Previous = "ADA OKAFOR (ada＠contoso.com, W-10423, linkedin.com/in/adaokafor, +1 415 555 0100) is an Engineer at Okafor Labs."
 	if _, err := p.Generate(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
-	if body := fake.Bodies()[0]; strings.Contains(body, "Okafor") || !strings.Contains(body, "rejected") {
+	body := strings.ToLower(fake.Bodies()[0])
+	for _, secret := range []string{"ada", "okafor", "w-10423", "contoso.com", "linkedin", "555"} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("%q left the premises: %s", secret, body)
+		}
+	}
+	if !strings.Contains(body, "rejected") || !strings.Contains(body, "jordan avery (, , , ) is an engineer at avery labs.") &&
+		!strings.Contains(body, "jordan avery is an engineer at avery labs.") {
 		t.Fatalf("body: %s", body)
 	}
 }
