@@ -1,0 +1,375 @@
+// Package canary generates an adversarial corpus of bio requests, each
+// full of identifiers written the ways people and adversaries write them,
+// and finds those identifiers in what left the premises. The pii package
+// and the app's canary test send the corpus through pseudonymisation and
+// assert that nothing of it leaks.
+//
+// It imports nothing of biogen's: the leak detector is an oracle written
+// apart from the scrubber it judges.
+package canary
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Case is one adversarial request.
+type Case struct {
+	// Tricks names the tricks the request holds, for failure messages.
+	Tricks []string
+	// Body is the request body, JSON.
+	Body []byte
+	// FullName is the profile's name, which the answer must carry.
+	FullName string
+	// Identifiers are the words that must not leave: each part of the
+	// name, e-mail local parts, personal hosts, URL path segments that name
+	// the person, the user id.
+	Identifiers []string
+	// Phones are the phone numbers' national digits, which must not appear
+	// among the digits of anything sent.
+	Phones []string
+	// Controls are facts that look like identifiers but are not (date
+	// ranges, amounts, percentages, ASP.NET): they must be sent.
+	Controls []string
+}
+
+// person is a name and how it is written.
+type person struct {
+	name     string   // the name field
+	parts    []string // the parts that identify the person, as written
+	title    string   // "Ms.", "Dr.", ...
+	pronouns string
+	handle   string // a user name of the person: ASCII, 3 to 8 letters and digits
+}
+
+func (p person) first() string { return p.parts[0] }
+func (p person) last() string  { return p.parts[len(p.parts)-1] }
+
+// middle is a middle name, or the first half of a hyphenated surname.
+func (p person) middle() string {
+	if len(p.parts) > 2 {
+		return p.parts[len(p.parts)-2]
+	}
+	return p.first()
+}
+
+// people hold every shape of name the corpus uses. No part is a word of the
+// prompt's own text ("an", "will" would be), which the canary could not
+// tell from a leak.
+var people = []person{
+	{"Ada Ngozi Okafor", []string{"Ada", "Ngozi", "Okafor"}, "Ms.", "she/her", "aokafor"},
+	{"Zofia Babatunde-Kowalczyk", []string{"Zofia", "Babatunde", "Kowalczyk"}, "Ms.", "she/her", "zbk"},
+	{"María José García-López", []string{"María", "José", "García", "López"}, "Dr.", "she/her", "mjgl"},
+	{"Łukasz Wiśniewski", []string{"Łukasz", "Wiśniewski"}, "Mr.", "he/him", "lukwis"},
+	{"Nguyễn Thị Hương", []string{"Nguyễn", "Thị", "Hương"}, "Ms.", "she/her", "nthuong"},
+	{"Siobhán O'Brien", []string{"Siobhán", "O'Brien"}, "Dr.", "she/her", "sobrien"},
+	{"Wiryawan", []string{"Wiryawan"}, "Mr.", "he/him", "wiry"},
+	{"Will Grant", []string{"Will", "Grant"}, "Mr.", "he/him", "wgrant"},
+	{"Dr. Priya Raghunathan", []string{"Priya", "Raghunathan"}, "Dr.", "she/her", "praghu"},
+	{"Jean-Luc Moreau-Villeneuve", []string{"Jean", "Luc", "Moreau", "Villeneuve"}, "Mr.", "he/him", "jlmv"},
+	{"Khalid bin Tariq Al Nuaimi", []string{"Khalid", "Tariq", "Nuaimi"}, "Mr.", "he/him", "knuaimi"},
+	{"Maarten van der Sloot", []string{"Maarten", "Sloot"}, "Mr.", "he/him", "msloot"},
+	{"Søren Østergaard", []string{"Søren", "Østergaard"}, "Mr.", "he/him", "soster"},
+	{"Þóra Sigurðardóttir", []string{"Þóra", "Sigurðardóttir"}, "Ms.", "she/her", "thoras"},
+	{"Aoife Ní Bhriain", []string{"Aoife", "Ní", "Bhriain"}, "Ms.", "she/her", "aoifenb"},
+	{"Kwame Mensah-Bonsu", []string{"Kwame", "Mensah", "Bonsu"}, "Mr.", "he/him", "kmb"},
+	{"Li Wei", []string{"Li", "Wei"}, "Mx.", "they/them", "liwei"},
+	{"José Ángel Ñúñez", []string{"José", "Ángel", "Ñúñez"}, "Mr.", "he/him", "janunez"},
+	{"D'Arcy McAllister", []string{"D'Arcy", "McAllister"}, "Mr.", "he/him", "dmcal"},
+	{"Anneliese Schröder-Weiß", []string{"Anneliese", "Schröder", "Weiß"}, "Dr.", "she/her", "aschw"},
+	{"Ingrid Hal\u200Bvorsen", []string{"Ingrid", "Halvorsen"}, "Ms.", "she/her", "ihalv"},
+	{"Amélie Dubois", []string{"Amélie", "Dubois"}, "Mx.", "they/them", "adubois"},
+}
+
+// phone is a phone number as written and its national digits.
+type phone struct{ written, digits string }
+
+var phones = []phone{
+	{"+44 20 7946 0958", "2079460958"},
+	{"0044 20 7946 0958", "2079460958"},
+	{"(415) 555-2671", "4155552671"},
+	{"415.555.2671", "4155552671"},
+	{"+1-415-555-2671", "4155552671"},
+	{"030/1234567", "301234567"},
+	{"+49 30/1234567", "301234567"},
+	{"+49 (0)30 1234567", "301234567"},
+	{"+234 803 123 4567", "8031234567"},
+	{"+33 1 42 68 53 00", "142685300"},
+	{"+91 98765 43210", "9876543210"},
+	{"+61 2 9374 4000", "293744000"},
+	{"+81 3-1234-5678", "312345678"},
+	{"0161 496 0000", "1614960000"},
+	{"+48 22 123 45 67", "221234567"},
+	{"+353 1 234 5678", "12345678"},
+	{"+44 20\u200B7946\u200C0958", "2079460958"},
+	{"＋４４ ２０ ７９４６ ０９５８", "2079460958"},
+	{"tel:+44.20.7946.0958", "2079460958"},
+	{"+84 24 3825 3456", "2438253456"},
+}
+
+// controls look like contact details or names but are facts the bio needs.
+var controls = []string{"2015-2020", "40%", "$1,200,000", "ASP.NET", "Node.js", "2019-2023", "€4.5M", "10-15"}
+
+// A snippet is a piece of text holding tricks.
+type snippet struct {
+	text   string
+	tricks []string
+	ids    []string
+	phones []string
+}
+
+// gen writes one case.
+type gen struct {
+	r      *rand.Rand
+	i      int
+	p      person
+	userID string
+	host   string // the person's own domain
+	c      Case
+}
+
+// Corpus returns n cases generated from seed; the same seed gives the same
+// cases. Every trick is in at least one case when n >= 2*len(people).
+func Corpus(seed uint64, n int) []Case {
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	out := make([]Case, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, one(r, i))
+	}
+	return out
+}
+
+func one(r *rand.Rand, i int) Case {
+	g := &gen{r: r, i: i, p: people[i%len(people)]}
+	g.userID = []string{"w-%05d", "EMP%06d", "emp_%05d", "hr:%05dx", "u%05d.okta"}[i%5]
+	g.userID = fmt.Sprintf(g.userID, 10000+r.IntN(89999))
+	g.host = g.p.handle + []string{".dev", ".io", ".me", "-cv.net"}[i%4]
+	g.c.FullName = g.p.name
+	g.c.Identifiers = append([]string{g.userID}, g.p.parts...)
+	g.c.Controls = append([]string(nil), controls...)
+	body := g.profile()
+	g.c.Identifiers = unique(g.c.Identifiers)
+	g.c.Phones = unique(g.c.Phones)
+	g.c.Tricks = unique(g.c.Tricks)
+	b, err := json.Marshal(body)
+	if err != nil {
+		panic(err)
+	}
+	g.c.Body = b
+	return g.c
+}
+
+// use records a snippet's tricks and identifiers and returns its text.
+func (g *gen) use(s snippet) string {
+	g.c.Tricks = append(g.c.Tricks, s.tricks...)
+	g.c.Identifiers = append(g.c.Identifiers, s.ids...)
+	g.c.Phones = append(g.c.Phones, s.phones...)
+	return s.text
+}
+
+// name returns a trick with the name, k-th of the kinds in turn.
+func (g *gen) name(k int) string {
+	return g.use(nameTricks[(g.i+k)%len(nameTricks)](g.p))
+}
+
+// contact returns a trick with a contact detail or the user id.
+func (g *gen) contact(k int) string {
+	return g.use(contactTricks[(g.i*3+k)%len(contactTricks)](g))
+}
+
+func (g *gen) profile() map[string]any {
+	p, i := g.p, g.i
+	y := 2000 + i%15
+	lang := "en"
+	if i%3 == 0 {
+		lang = "en-x-" + p.handle // a private-use subtag carries the handle
+	} else if i%3 == 1 {
+		lang = "en-GB-x-" + p.handle
+	}
+	if i%3 != 2 {
+		g.c.Tricks = append(g.c.Tricks, "language tag x-handle")
+		g.c.Identifiers = append(g.c.Identifiers, p.handle)
+	}
+	return map[string]any{
+		"user_id": g.userID,
+		"profile": map[string]any{
+			"name":             p.name,
+			"pronouns":         p.pronouns + " (" + g.name(0) + ")",
+			"current_role":     "Staff Engineer, " + g.name(1) + " Lab",
+			"company":          g.name(2) + " " + []string{"Consulting", "Holdings", "& Partners"}[i%3],
+			"location":         "Lagos, Nigeria (" + g.contact(0) + ")",
+			"years_experience": 12,
+			"experience": []map[string]any{
+				{"title": "Engineer to " + g.name(3), "company": g.name(4) + " Labs", "start": fmt.Sprint(y), "end": fmt.Sprint(y + 4),
+					"summary": "Built billing from 2015-2020 with " + g.name(5) + "; reach " + g.contact(1) + " or " + g.contact(2) + "."},
+				{"title": "Lead Engineer", "company": "Contoso", "start": fmt.Sprint(y + 4),
+					"summary": "Grew revenue 40% to $1,200,000 and €4.5M; teams of 10-15; see " + g.contact(3) + "."},
+			},
+			"experience_summary": g.name(6) + " has led platform teams since 2019-2023. Contact: " + g.contact(4) + ", " +
+				g.contact(5) + ", " + g.contact(6) + ". Mentored by " + g.name(7) + ".",
+			"skills":         []string{"ASP.NET", "Node.js", "Go", g.name(8) + " method", g.contact(7)},
+			"achievements":   []string{"The " + g.name(9) + " award (2021)", "Cut costs by 40% in 2015-2020 " + g.contact(8), g.name(10) + " led the migration"},
+			"education":      []map[string]any{{"school": g.name(11) + " Memorial School", "degree": "MSc " + g.contact(9), "field": "Data (advisor " + g.name(12) + ")", "year": 2010}},
+			"certifications": []string{"AWS SA, holder " + g.name(13), "PMP, verify " + g.contact(10)},
+			"languages":      []string{"English", "Yoruba (taught by " + g.name(14) + ")"},
+		},
+		"options": map[string]any{"length": "short", "language": lang},
+	}
+}
+
+// nameTricks write the name's parts.
+var nameTricks = []func(p person) snippet{
+	func(p person) snippet { return snippet{text: p.title + " " + p.last(), tricks: []string{"title"}} },
+	func(p person) snippet { return snippet{text: p.last() + "'s", tricks: []string{"possessive"}} },
+	func(p person) snippet {
+		return snippet{text: strings.ToUpper(p.middle()), tricks: []string{"middle name all caps"}}
+	},
+	func(p person) snippet {
+		return snippet{text: strings.ToLower(p.last()), tricks: []string{"lower case"}}
+	},
+	func(p person) snippet {
+		return snippet{text: p.middle(), tricks: []string{"middle name / half of a hyphenated name"}}
+	},
+	func(p person) snippet {
+		return snippet{text: zeroWidth(p.last()), tricks: []string{"zero-width space in a name"}}
+	},
+	func(p person) snippet {
+		return snippet{text: fullWidth(p.first()), tricks: []string{"full-width name"}}
+	},
+	func(p person) snippet {
+		return snippet{text: norm.NFD.String(p.last()), tricks: []string{"decomposed diacritics"}}
+	},
+	func(p person) snippet {
+		return snippet{text: softHyphen(p.first()) + " " + p.last(), tricks: []string{"soft hyphen in a name"}}
+	},
+	func(p person) snippet {
+		return snippet{text: strings.ToUpper(p.last()) + "'S", tricks: []string{"all caps possessive"}}
+	},
+	func(p person) snippet {
+		j := strings.ReplaceAll(p.first()+p.last(), "'", "")
+		if len(p.parts) == 1 {
+			j = p.first()
+		}
+		return snippet{text: "@" + j, tricks: []string{"joined name handle"}, ids: []string{j}}
+	},
+	func(p person) snippet {
+		return snippet{text: "the " + p.last() + "s", tricks: []string{"plural"}, ids: []string{p.last() + "s"}}
+	},
+	func(p person) snippet {
+		return snippet{text: stripMarks(p.last()), tricks: []string{"diacritics dropped"}}
+	},
+	func(p person) snippet {
+		return snippet{text: strings.ToUpper(p.title + " " + p.last()), tricks: []string{"all caps title"}}
+	},
+	func(p person) snippet {
+		return snippet{text: p.first() + "\u2019s", tricks: []string{"typographic apostrophe"}}
+	},
+	func(p person) snippet {
+		return snippet{text: strings.ToLower(p.first()) + "-led", tricks: []string{"hyphenated lower case"}}
+	},
+	func(p person) snippet { return snippet{text: p.name, tricks: []string{"full name"}} },
+	func(p person) snippet {
+		return snippet{text: strings.ToUpper(p.first()) + " " + strings.ToUpper(p.last()), tricks: []string{"all caps name"}}
+	},
+}
+
+// contactTricks write contact details and the user id.
+var contactTricks = []func(g *gen) snippet{
+	func(g *gen) snippet { return g.email(g.p.handle+"@contoso.com", "e-mail") },
+	func(g *gen) snippet { return g.email(g.p.handle+"＠contoso．com", "e-mail full-width at and dot") },
+	func(g *gen) snippet { return g.email(zeroWidth(g.p.handle)+"@con\u200Btoso.com", "e-mail zero-width") },
+	func(g *gen) snippet { return g.email(g.p.handle+" [at] contoso [dot] com", "e-mail [at] [dot]") },
+	func(g *gen) snippet { return g.email(g.p.handle+"(at)contoso(dot)com", "e-mail (at) (dot)") },
+	func(g *gen) snippet { return g.email(strings.ToUpper(g.p.handle)+"@CONTOSO.COM", "e-mail all caps") },
+	func(g *gen) snippet { return g.email("mailto:"+g.p.handle+"@contoso.com", "mailto") },
+	func(g *gen) snippet { return g.email(g.p.handle+"+hr@mail.contoso.co.uk", "e-mail with tag") },
+	func(g *gen) snippet {
+		return g.url("linkedin.com/in/"+g.p.handle+"-4821", "linkedin without scheme", g.p.handle+"-4821")
+	},
+	func(g *gen) snippet { return g.url("github.com/"+g.p.handle, "github without scheme") },
+	func(g *gen) snippet { return g.url(g.host, "personal domain", g.host) },
+	func(g *gen) snippet { return g.url("https://www."+g.host+"/about?ref=cv", "https www query", g.host) },
+	func(g *gen) snippet { return g.url(fullWidth("linkedin.com/in/"+g.p.handle), "full-width URL") },
+	func(g *gen) snippet { return g.url("gitlab.com/"+g.p.handle+"/portfolio", "gitlab path") },
+	func(g *gen) snippet { return g.url("HTTP://"+strings.ToUpper(g.host)+"/CV", "all caps URL", g.host) },
+	func(g *gen) snippet { return g.url(zeroWidth(g.host), "zero-width in a host", g.host) },
+	func(g *gen) snippet { return g.phone() },
+	func(g *gen) snippet { return g.phone() },
+	func(g *gen) snippet { return g.phone() },
+	func(g *gen) snippet {
+		return snippet{text: "employee " + mixedCase(g.userID), tricks: []string{"user id mixed case"}}
+	},
+	func(g *gen) snippet {
+		return snippet{text: "ID:" + strings.ReplaceAll(g.userID, "-", "\u2011"), tricks: []string{"user id with a non-breaking hyphen"}}
+	},
+	func(g *gen) snippet {
+		return snippet{text: "(" + strings.ToUpper(g.userID) + ")", tricks: []string{"user id in brackets"}}
+	},
+}
+
+func (g *gen) email(text, trick string) snippet {
+	return snippet{text: text, tricks: []string{trick}, ids: []string{g.p.handle}}
+}
+
+func (g *gen) url(text, trick string, ids ...string) snippet {
+	return snippet{text: text, tricks: []string{trick}, ids: append(ids, g.p.handle)}
+}
+
+func (g *gen) phone() snippet {
+	ph := phones[g.r.IntN(len(phones))]
+	return snippet{text: "tel. " + ph.written, tricks: []string{"phone " + ph.written}, phones: []string{ph.digits}}
+}
+
+func unique(list []string) []string {
+	seen := map[string]bool{}
+	out := list[:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// zeroWidth puts a zero-width space after the second letter of s.
+func zeroWidth(s string) string {
+	_, a := utf8.DecodeRuneInString(s)
+	_, b := utf8.DecodeRuneInString(s[a:])
+	return s[:a+b] + "\u200B" + s[a+b:]
+}
+
+// softHyphen puts a soft hyphen after the second letter of s.
+func softHyphen(s string) string {
+	_, a := utf8.DecodeRuneInString(s)
+	_, b := utf8.DecodeRuneInString(s[a:])
+	return s[:a+b] + "\u00AD" + s[a+b:]
+}
+
+// fullWidth writes the printable ASCII of s in full-width forms.
+func fullWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > ' ' && r < 0x7F {
+			return r - 0x21 + 0xFF01
+		}
+		return r
+	}, s)
+}
+
+// mixedCase alternates the case of s's letters.
+func mixedCase(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i%2 == 0 {
+			b.WriteString(strings.ToUpper(string(r)))
+		} else {
+			b.WriteString(strings.ToLower(string(r)))
+		}
+	}
+	return b.String()
+}
