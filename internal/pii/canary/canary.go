@@ -187,7 +187,7 @@ func (g *gen) profile() map[string]any {
 	y := 2000 + i%15
 	lang := "en"
 	if i%3 == 0 {
-		lang = "en-x-" + p.handle // a private-use subtag carries the handle
+		lang = "de-x-" + p.handle // a private-use subtag carries the handle
 	} else if i%3 == 1 {
 		lang = "en-GB-x-" + p.handle
 	}
