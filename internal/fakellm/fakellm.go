@@ -74,6 +74,13 @@ type Config struct {
 	ChunkWords int
 	// Now is the clock of the writer. Nil means time.Now.
 	Now func() time.Time
+	// Rewrite, if not nil, changes each answer before it is sent, as a
+	// misbehaving model would: n is the request's number (from 1), prompt
+	// its messages joined, text the bio the fake wrote. Tests use it to
+	// answer with an invented e-mail address, another person, mixed
+	// pronouns or an obeyed injection, or to do so only until a
+	// correction (the prompt then holds "was rejected").
+	Rewrite func(n int64, prompt, text string) string
 }
 
 // Server is the fake. It is safe for concurrent use.
@@ -323,6 +330,9 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request) {
 		prompt += "\n" + m.Content
 	}
 	text := s.memoBio(prompt)
+	if s.cfg.Rewrite != nil {
+		text = s.cfg.Rewrite(n, prompt, text)
+	}
 	if fault == FaultUnusable {
 		text = "As an AI language model, I cannot write this biography."
 	}
