@@ -680,3 +680,49 @@ func BenchmarkBiosExactHit(b *testing.B) {
 		}
 	}
 }
+
+// benchmarkBios posts bodies in turn through the handler and checks each
+// answer's X-Cache.
+func benchmarkBios(b *testing.B, o testOptions, warm string, bodies []string, xcache string) {
+	ts := startServer(b, o)
+	var req fasthttp.Request
+	req.Header.SetMethod("POST")
+	req.SetRequestURI("/v1/bios")
+	req.Header.SetContentType("application/json")
+	req.Header.Set("Authorization", "Bearer "+keyFull)
+	var ctx fasthttp.RequestCtx
+	if warm != "" {
+		req.SetBodyString(warm)
+		ctx.Init(&req, nil, nil)
+		ts.srv.handle(&ctx)
+		ts.srv.svc.WaitCache()
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		req.SetBodyString(bodies[i%len(bodies)])
+		i++
+		ctx.Init(&req, nil, nil)
+		ts.srv.handle(&ctx)
+		if got := string(ctx.Response.Header.Peek("X-Cache")); ctx.Response.StatusCode() != 200 || got != xcache {
+			b.Fatalf("status %d, X-Cache %q; want %q", ctx.Response.StatusCode(), got, xcache)
+		}
+	}
+}
+
+// BenchmarkBiosModelMiss is the miss path through the handler with a model
+// that answers at once: decoding, the prompt, the chain and every output
+// check of the answer, without a cache.
+func BenchmarkBiosModelMiss(b *testing.B) {
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}}, "", []string{validReq}, "MISS")
+}
+
+// BenchmarkBiosSemanticHit is a semantic hit through the handler: the
+// cached request's skills in another order, so that the exact cache misses
+// and the semantic cache answers (and, since this change, checks the
+// cached bio against the request again).
+func BenchmarkBiosSemanticHit(b *testing.B) {
+	reordered := strings.Replace(validReq, `"Go","Kafka","PostgreSQL"`, `"PostgreSQL","Kafka","Go"`, 1)
+	bodies := []string{reordered, strings.Replace(reordered, `"Ada Okafor"`, `"Ada  Okafor"`, 1)}
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, cached: true}, validReq, bodies, "HIT")
+}

@@ -174,7 +174,15 @@ func (s *Service) lookup(ctx context.Context, c *chain.Chain, q *cache.Query) (*
 	if kind != cache.HitSemantic {
 		return e, kind
 	}
-	flags, err := c.Check(q.Req, e.Bio)
+	clean, injected := q.Req.WithoutInstructions()
+	if injected {
+		// Its answer needs review, which is never answered from a cache.
+		// (Nor stored: an exact entry cannot exist; a semantic one could
+		// come from a snapshot of a version that missed the instruction.)
+		telemetry.CacheRejected("recheck")
+		return nil, ""
+	}
+	flags, err := c.Check(clean, e.Bio)
 	if err != nil || slices.Contains(flags, bio.FlagNeedsReview) {
 		telemetry.CacheRejected("recheck")
 		return nil, ""
@@ -186,6 +194,12 @@ func (s *Service) lookup(ctx context.Context, c *chain.Chain, q *cache.Query) (*
 // Generate writes the bio for req on behalf of tenant t: from the cache
 // when it holds one (unless req.Regenerate), else from the tenant's chain,
 // caching what a first-choice model wrote.
+//
+// Profile text that reads as an instruction to a model is not a fact: the
+// providers get the request without it (bio.Request.WithoutInstructions),
+// their answers are checked against that request, so whatever the
+// instruction asked for is an unverified claim, and the answer is flagged
+// needs_review, which is never cached nor answered from a cache.
 func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID string, req *bio.Request, o Options) (*Response, error) {
 	start := s.now()
 	c := s.chains[t.ID]
@@ -214,12 +228,13 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 		}
 	}
 
-	preq := &provider.Request{Bio: req}
+	clean, injected := req.WithoutInstructions()
+	preq := &provider.Request{Bio: clean}
 	if req.Regenerate {
 		preq.Variant = 1 + rand.Uint64N(1<<32)
 	}
 	if c.NeedsPrompt() {
-		m, err := s.prompt.Render(req, preq.Variant)
+		m, err := s.prompt.Render(clean, preq.Variant)
 		if err != nil {
 			return nil, err
 		}
@@ -233,6 +248,9 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 	flags := append([]string{}, res.Flags...)
 	if out.Kind != provider.KindTemplate && !req.Options.English() {
 		// A model was asked for the language; nothing here can confirm it.
+		flags = appendFlag(flags, bio.FlagNeedsReview)
+	}
+	if injected {
 		flags = appendFlag(flags, bio.FlagNeedsReview)
 	}
 	if q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
