@@ -258,7 +258,7 @@ func isInstructionHead(w string) bool {
 		"repeat", "reveal", "output", "only", "show", "respond", "reply", "answer", "return", "bio",
 		"biography", "response", "summary", "act", "pretend", "roleplay", "role",
 		"imagine", "play", "let's", "lets", "simulate", "behave", "override", "jailbreak", "jailbroken",
-		"character", "dan", "profile", "data", "task", "anything", "everything",
+		"character", "dan", "profile", "task", "anything", "everything",
 		"anweisungen", "schreibe", "schreib", "instrucciones", "escribe", "escriba", "menciona",
 		"istruzioni", "scrivi", "escreva", "instructies", "instrukcje", "mentionnez":
 		return true

@@ -57,25 +57,53 @@ func Words(text string) []string {
 // other than those in allowed. An all-capitals word of two or more letters
 // is an abbreviation, not a pronoun: "US GAAP" does not say "us".
 func HasPersonWord(text string, words, allowed []string) bool {
+	// The first letters of words, to pass over most words at a glance.
+	var first [128]bool
+	for _, w := range words {
+		if c := w[0]; c < utf8.RuneSelf {
+			first[c], first[c&^0x20] = true, true
+		} else {
+			return hasPersonWord(text, words, allowed)
+		}
+	}
 	for f := range strings.FieldsSeq(text) {
-		f = strings.TrimFunc(f, notWordRune)
-		f = strings.Trim(f, "'’")
-		// Pronouns are short; skip the rest without lower-casing them.
-		if len(f) == 0 || len(f) > 12 || (len(f) >= 2 && isUpperWord(f)) {
+		k := 0
+		for k < len(f) && f[k] < utf8.RuneSelf && !('a' <= f[k]|0x20 && f[k]|0x20 <= 'z') {
+			k++
+		}
+		if k < len(f) && f[k] < utf8.RuneSelf && !first[f[k]] {
 			continue
 		}
-		w := f
-		if strings.ContainsRune(w, '’') {
-			w = strings.ReplaceAll(w, "’", "'")
-		}
-		if hasUpper(w) {
-			w = strings.ToLower(w)
-		}
-		if contains(words, w) && !contains(allowed, w) {
+		if isPersonWord(f, words, allowed) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasPersonWord is HasPersonWord without its glance at first letters.
+func hasPersonWord(text string, words, allowed []string) bool {
+	for f := range strings.FieldsSeq(text) {
+		if isPersonWord(f, words, allowed) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPersonWord reports whether the field f of a text, with its marks, is
+// one of words and not one of allowed.
+func isPersonWord(f string, words, allowed []string) bool {
+	f = strings.TrimFunc(f, notWordRune)
+	f = strings.Trim(f, "'’")
+	// Pronouns are short; skip the rest without lower-casing them.
+	if len(f) == 0 || len(f) > 12 || (len(f) >= 2 && isUpperWord(f)) {
+		return false
+	}
+	if strings.ContainsRune(f, '’') {
+		f = strings.ReplaceAll(f, "’", "'")
+	}
+	return containsFold(words, f) && !containsFold(allowed, f)
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' }
@@ -89,18 +117,10 @@ func isUpperWord(s string) bool {
 	return true
 }
 
-func hasUpper(s string) bool {
-	for _, r := range s {
-		if unicode.IsUpper(r) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
+// containsFold reports whether list, in lower case, holds s in any case.
+func containsFold(list []string, s string) bool {
 	for _, x := range list {
-		if x == s {
+		if len(x) == len(s) && strings.EqualFold(x, s) {
 			return true
 		}
 	}
