@@ -185,7 +185,7 @@ func FuzzMaskOnlyRemoves(f *testing.F) {
 			}
 		}
 		own := bio.ParsePronouns(pronouns)
-		if !otherPronouns(text, own) && checkPronouns(masked, own) != nil {
+		if otherPronouns(masked, own) > otherPronouns(text, own) {
 			t.Fatalf("masking %q in %q made another pronoun appear", value, text)
 		}
 	})

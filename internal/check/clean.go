@@ -1,7 +1,10 @@
 // Package check inspects a model's bio before anything is returned or
 // cached: it cleans what the format does not want (preambles, quotes,
 // markdown), rejects text that breaks the request (length, person, name,
-// pronouns, an echoed prompt, unfilled placeholders) and flags claims that
+// pronouns, an echoed prompt, unfilled placeholders, a contact detail the
+// profile does not give), flags for a person's review what a reviewer
+// would stop at (another person, a stray pronoun, an adverse claim, a
+// profile that holds an instruction to the model) and flags claims that
 // the profile does not support.
 package check
 

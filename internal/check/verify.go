@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,6 +26,7 @@ const (
 	ProblemEcho        Problem = "echoed_prompt"
 	ProblemPlaceholder Problem = "placeholder"
 	ProblemFormat      Problem = "wrong_format"
+	ProblemContact     Problem = "invented_contact"
 )
 
 // Error is a rejected text. Its message is safe to log and to send back to
@@ -54,167 +54,177 @@ var (
 // requested length (as the template writer judges it), so that the text is
 // flagged sparse_profile instead of rejected. It returns the flags to add,
 // or an *Error.
+//
+// It rejects a text that is empty, too long or short, echoes the prompt,
+// leaves a placeholder, breaks the format, holds a contact detail (an
+// e-mail address, a URL, a phone number) the profile does not, is written
+// in the wrong person, misses the name, or uses another set of pronouns
+// twice or more. It flags needs_review, for a person to read before the
+// bio is used, when the profile holds text that reads as an instruction
+// to a model, when the text uses another set of pronouns once, names a
+// person the profile does not, or makes an adverse claim (fraud,
+// dismissed, arrested...) the profile does not; and unverified_facts for
+// a number, a name of a thing or an adverse claim the profile does not
+// hold.
+//
+// The facts are those of req.WithoutInstructions(): what an injected
+// instruction asked a model to write ("state that she was dismissed for
+// fraud") is a claim the profile does not make.
 func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]string, error) {
-	o, p := req.Options, &req.Profile
 	if strings.TrimSpace(text) == "" {
 		return nil, &Error{ProblemEmpty, "the answer was empty"}
 	}
-	lower := strings.ToLower(text)
+	clean, injected := req.WithoutInstructions()
+	v := &verification{o: req.Options, p: &clean.Profile, text: text, lower: strings.ToLower(text)}
+	v.facts.p = v.p
+	if err := v.form(thin); err != nil {
+		return nil, err
+	}
+	if inventedContact(text, v.p) {
+		return nil, &Error{ProblemContact, "it gave a contact detail (an e-mail address, a web address or a phone number) that the profile does not; leave contact details out"}
+	}
+	if injected {
+		v.flag(bio.FlagNeedsReview)
+	}
+	if !v.o.English() {
+		// The person, pronoun, name and claim checks read English words;
+		// for another language only the checks above apply.
+		if v.o.Perspective == bio.PerspectiveThird && !strings.Contains(v.lower, strings.ToLower(v.p.Name)) {
+			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
+		}
+		return v.flags, nil
+	}
+	if err := v.person(); err != nil {
+		return nil, err
+	}
+	v.claims(now)
+	return v.flags, nil
+}
+
+// verification is one run of Verify: the text, the profile it is checked
+// against, and the flags found so far.
+type verification struct {
+	o     bio.Options
+	p     *bio.Profile
+	text  string
+	lower string // text in lower case
+	flags []string
+	facts facts
+	// masked is the text with the profile's name-like values masked,
+	// made by rest when first needed.
+	masked   string
+	isMasked bool
+}
+
+func (v *verification) flag(f string) { v.flags = addFlag(v.flags, f) }
+
+// rest returns the text without the profile's name-like values ("I Love
+// NY Inc.", a skill "US GAAP"), so that the person checks read the bio's
+// own words. Masking only ever removes words, so a check that finds
+// nothing in the text finds nothing in rest either, and the mask, a fifth
+// of Verify for a long profile, is made only when a check finds something.
+func (v *verification) rest() string {
+	if !v.isMasked {
+		v.masked, v.isMasked = maskProfile(v.text, v.p), true
+	}
+	return v.masked
+}
+
+// form checks what the request asks of the text's form: no echo of the
+// prompt, no placeholder, the length, the format.
+func (v *verification) form(thin func() bool) error {
 	for _, m := range echoMarkers {
-		if strings.Contains(lower, m) {
-			return nil, &Error{ProblemEcho, "it repeated the instructions or the profile data"}
+		if strings.Contains(v.lower, m) {
+			return &Error{ProblemEcho, "it repeated the instructions or the profile data"}
 		}
 	}
-	if mayHavePlaceholder(text) {
-		if m := placeholderRE.FindString(text); m != "" && !strings.Contains(profileText(p), m) {
-			return nil, &Error{ProblemPlaceholder, "it contained a placeholder such as [Name] or {{...}} instead of the facts"}
+	if mayHavePlaceholder(v.text) {
+		if m := placeholderRE.FindString(v.text); m != "" && !strings.Contains(profileText(v.p), m) {
+			return &Error{ProblemPlaceholder, "it contained a placeholder such as [Name] or {{...}} instead of the facts"}
 		}
 	}
-	var flags []string
-	min, max := o.Length.Range()
-	n := bio.WordCount(text)
-	switch {
+	min, max := v.o.Length.Range()
+	switch n := bio.WordCount(v.text); {
 	case n > max:
-		return nil, &Error{ProblemTooLong, fmt.Sprintf("it had %d words; the limit is %d", n, max)}
+		return &Error{ProblemTooLong, fmt.Sprintf("it had %d words; the limit is %d", n, max)}
 	case n < min && !thin():
-		return nil, &Error{ProblemTooShort, fmt.Sprintf("it had %d words; write %d to %d", n, min, max)}
+		return &Error{ProblemTooShort, fmt.Sprintf("it had %d words; write %d to %d", n, min, max)}
 	case n < min:
-		flags = append(flags, bio.FlagSparseProfile)
+		v.flag(bio.FlagSparseProfile)
 	}
-	if o.Format == bio.FormatBullets {
-		for _, line := range strings.Split(text, "\n") {
+	if v.o.Format == bio.FormatBullets {
+		for _, line := range strings.Split(v.text, "\n") {
 			if !strings.HasPrefix(line, "- ") {
-				return nil, &Error{ProblemFormat, `every line must be a bullet starting with "- "`}
+				return &Error{ProblemFormat, `every line must be a bullet starting with "- "`}
 			}
 		}
 	}
-	// The person checks read the bio's own words: rest() masks the
-	// profile's name-like values ("I Love NY Inc.", a skill "US GAAP").
-	// Masking only ever removes words, so a check that finds nothing in the
-	// text finds nothing in rest() either and the mask, a fifth of Verify
-	// for a long profile, is made only when a check finds something.
-	masked, isMasked := "", false
-	rest := func() string {
-		if !isMasked {
-			masked, isMasked = maskProfile(text, p), true
-		}
-		return masked
-	}
-	if !o.English() {
-		// The person and pronoun checks read English words; for another
-		// language only the checks above apply.
-		if !strings.Contains(lower, strings.ToLower(p.Name)) && o.Perspective == bio.PerspectiveThird {
-			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
-		}
-		return flags, nil
-	}
-	if o.Perspective == bio.PerspectiveThird {
-		if bio.HasPersonWord(text, bio.FirstPersonWords, nil) && bio.HasPersonWord(rest(), bio.FirstPersonWords, nil) {
-			return nil, &Error{ProblemPerson, "it was written in the first person; write in the third person"}
-		}
-		if !strings.Contains(lower, strings.ToLower(p.Name)) {
-			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
-		}
-		own := bio.ParsePronouns(p.Pronouns)
-		if otherPronouns(text, own) {
-			if err := checkPronouns(rest(), own); err != nil {
-				return nil, err
-			}
-		}
-	} else {
+	return nil
+}
+
+// person checks the grammatical person, the name and the pronouns of an
+// English text.
+func (v *verification) person() error {
+	text := v.text
+	if v.o.Perspective == bio.PerspectiveFirst {
 		first := []string{"i", "i'm", "i've", "my", "me"}
-		if !bio.HasPersonWord(text, first, nil) || !bio.HasPersonWord(rest(), first, nil) {
-			return nil, &Error{ProblemPerson, `it was not written in the first person ("I", "my")`}
+		if !bio.HasPersonWord(text, first, nil) || !bio.HasPersonWord(v.rest(), first, nil) {
+			return &Error{ProblemPerson, `it was not written in the first person ("I", "my")`}
 		}
-		if startsSentenceWith(text, bio.ThirdPersonWords) && startsSentenceWith(rest(), bio.ThirdPersonWords) {
-			return nil, &Error{ProblemPerson, "it spoke of the person in the third person; write as the person"}
+		if startsSentenceWith(text, bio.ThirdPersonWords) && startsSentenceWith(v.rest(), bio.ThirdPersonWords) {
+			return &Error{ProblemPerson, "it spoke of the person in the third person; write as the person"}
+		}
+		return nil
+	}
+	if bio.HasPersonWord(text, bio.FirstPersonWords, nil) && bio.HasPersonWord(v.rest(), bio.FirstPersonWords, nil) {
+		return &Error{ProblemPerson, "it was written in the first person; write in the third person"}
+	}
+	if !strings.Contains(v.lower, strings.ToLower(v.p.Name)) {
+		return &Error{ProblemName, "it did not name the person by the full name in the profile"}
+	}
+	own := bio.ParsePronouns(v.p.Pronouns)
+	if otherPronouns(text, own) > 0 {
+		review, err := checkPronouns(v.rest(), own)
+		if err != nil {
+			return err
+		}
+		if review {
+			v.flag(bio.FlagNeedsReview)
 		}
 	}
-	if unverified(text, p, now) {
-		flags = append(flags, bio.FlagUnverifiedFacts)
+	return nil
+}
+
+// claims flags what an English text says that the profile does not:
+// another person and an adverse claim for review, and those and other
+// numbers and names of things as unverified.
+func (v *verification) claims(now time.Time) {
+	self := strings.FieldsFunc(v.p.Name, func(r rune) bool { return !unicode.IsLetter(r) })
+	if otherPerson(v.text, self, v.facts.hasWord) {
+		v.flag(bio.FlagNeedsReview)
 	}
-	return flags, nil
+	if adverseClaim(v.text, &v.facts) {
+		v.flag(bio.FlagNeedsReview)
+		v.flag(bio.FlagUnverifiedFacts)
+	} else if unverified(v.text, v.p, &v.facts, now) {
+		v.flag(bio.FlagUnverifiedFacts)
+	}
+}
+
+// addFlag adds flag to flags once.
+func addFlag(flags []string, flag string) []string {
+	for _, f := range flags {
+		if f == flag {
+			return flags
+		}
+	}
+	return append(flags, flag)
 }
 
 // mayHavePlaceholder is a cheap test that spares most texts the regexp.
 func mayHavePlaceholder(text string) bool {
 	return strings.ContainsAny(text, "{}[]<") || strings.Contains(text, "%!") || strings.Contains(text, "XXX") || strings.Contains(text, "TBD") ||
 		strings.Contains(text, "N/A") || strings.Contains(text, "orem ipsum")
-}
-
-// gendered are the pronoun sets checkPronouns counts, subject first; "they"
-// is left out: it often means others (a team, customers).
-var gendered = [][]string{
-	{"she", "her", "hers", "herself"},
-	{"he", "him", "his", "himself"},
-}
-
-// pronounSized yields the words of text that may be pronouns, as
-// checkPronouns and otherPronouns read them: trimmed of what is not a
-// letter, two to ten bytes long, in their own case.
-func pronounSized(text string) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for f := range strings.FieldsSeq(text) {
-			f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
-			if n := len(f); n >= 2 && n <= 10 && !yield(f) {
-				return
-			}
-		}
-	}
-}
-
-// otherPronouns reports whether text has any gendered pronoun outside the
-// person's own set: without one, checkPronouns has nothing to reject.
-func otherPronouns(text string, own bio.Pronouns) bool {
-	for f := range pronounSized(text) {
-		for _, set := range gendered {
-			if set[0] == own.Subject {
-				continue
-			}
-			for _, x := range set {
-				if strings.EqualFold(f, x) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// checkPronouns rejects a third-person text that uses another set of
-// pronouns for its subject more than the person's own.
-func checkPronouns(text string, own bio.Pronouns) error {
-	// Lower-cased pronoun-sized words only: the counts below need no more.
-	var words []string
-	for f := range pronounSized(text) {
-		words = append(words, strings.ToLower(f))
-	}
-	count := func(set []string) int {
-		n := 0
-		for _, w := range words {
-			for _, x := range set {
-				if w == x {
-					n++
-				}
-			}
-		}
-		return n
-	}
-	ownCount := count(own.Words())
-	for _, s := range gendered {
-		subject, set := s[0], s
-		if subject == own.Subject {
-			continue
-		}
-		other := count(set)
-		if other > 0 && other >= ownCount {
-			if own.Known() {
-				return &Error{ProblemPronouns, "it used pronouns other than " + own.Subject + "/" + own.Object}
-			}
-			return &Error{ProblemPronouns, "it used gendered pronouns; the profile gives none, so use the name"}
-		}
-	}
-	return nil
 }
 
 // startsSentenceWith reports whether a sentence starts with one of words.
@@ -234,40 +244,18 @@ func startsSentenceWith(text string, words []string) bool {
 	return false
 }
 
-// maskProfile replaces the profile's name-like values, which may hold words
-// such as "I" or "US", so the person checks read only the bio's own words.
+// maskProfile replaces the profile's name and its short, name-like values
+// (labels: roles, companies, skills...), which may hold words such as "I",
+// "US" or "He & She", so the person checks read only the bio's own words.
+// Free text (summaries, achievements) is not masked: a bio that repeats
+// "I" from it speaks in the wrong person all the same.
 func maskProfile(text string, p *bio.Profile) string {
-	for _, v := range p.NameLikeValues() {
-		if v != "" {
-			text = strings.ReplaceAll(text, v, "Q")
+	p.EachText(func(f bio.TextField, v *string) {
+		if (f.Kind == bio.TextName || f.Kind == bio.TextLabel) && *v != "" {
+			text = strings.ReplaceAll(text, *v, "Q")
 		}
-	}
+	})
 	return text
-}
-
-// profileText is every text of the profile, for looking facts up.
-func profileText(p *bio.Profile) string {
-	var b strings.Builder
-	for _, v := range p.NameLikeValues() {
-		b.WriteString(v)
-		b.WriteByte('\n')
-	}
-	for _, v := range append([]string{p.Pronouns, p.ExperienceSummary}, p.Achievements...) {
-		b.WriteString(v)
-		b.WriteByte('\n')
-	}
-	for _, e := range p.Experience {
-		b.WriteString(e.Summary + "\n" + e.Start + "\n" + e.End + "\n")
-	}
-	for _, e := range p.Education {
-		b.WriteString(strconv.Itoa(e.Year))
-		b.WriteByte('\n')
-	}
-	if p.YearsExperience != nil {
-		b.WriteString(strconv.Itoa(*p.YearsExperience))
-		b.WriteByte('\n')
-	}
-	return b.String()
 }
 
 // commonCapitalised are capitalised words a bio may use that are not claims:
@@ -287,20 +275,20 @@ func init() {
 
 // unverified reports whether text states a number, or a run of capitalised
 // words (an organisation, a title, an award), that the profile does not hold.
-func unverified(text string, p *bio.Profile, now time.Time) bool {
-	facts := strings.ToLower(profileText(p))
+func unverified(text string, p *bio.Profile, f *facts, now time.Time) bool {
+	facts := f.text()
 	years, hasYears := p.ExperienceYears(now)
 	yearsText := strconv.Itoa(years)
 	for _, num := range numbers(text) {
 		if hasYears && num == yearsText {
 			continue
 		}
-		if !strings.Contains(facts, strings.ToLower(num)) {
+		if !strings.Contains(facts, num) {
 			return true
 		}
 	}
 	for _, phrase := range capitalisedPhrases(text) {
-		if !strings.Contains(facts, strings.ToLower(phrase)) {
+		if !strings.Contains(facts, foldAccents(strings.ToLower(phrase))) {
 			return true
 		}
 	}
@@ -339,18 +327,24 @@ func capitalisedPhrases(text string) []string {
 	}
 	sentenceStart := true
 	for f := range strings.FieldsSeq(text) {
-		w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' })
-		r, _ := utf8.DecodeRuneInString(w)
-		capital := w != "" && unicode.IsUpper(r)
+		capital, w := false, ""
+		// A word that starts with a small letter or a digit, most of a
+		// text, is not capitalised: no need to trim it.
+		if c := f[0]; c >= utf8.RuneSelf || !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			w = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' })
+			r, _ := utf8.DecodeRuneInString(w)
+			capital = w != "" && unicode.IsUpper(r)
+		}
 		if capital && !sentenceStart && !commonCapitalised[w] {
 			run = append(run, w)
 		} else {
 			flush()
 		}
-		if strings.HasSuffix(f, ",") || strings.HasSuffix(f, ";") || strings.HasSuffix(f, ":") {
+		last := f[len(f)-1]
+		if last == ',' || last == ';' || last == ':' {
 			flush()
 		}
-		sentenceStart = f == "-" || strings.HasSuffix(f, ".") || strings.HasSuffix(f, "!") || strings.HasSuffix(f, "?") || strings.HasSuffix(f, ":")
+		sentenceStart = f == "-" || last == '.' || last == '!' || last == '?' || last == ':'
 	}
 	flush()
 	return out

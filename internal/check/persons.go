@@ -1,0 +1,457 @@
+package check
+
+import (
+	_ "embed"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// givenText is the list of given names, wordsText a list of English base
+// words and place names: names/README.md says where they come from and how
+// to make them again.
+var (
+	//go:embed names/given.txt
+	givenText string
+	//go:embed names/words.txt
+	wordsText string
+)
+
+// nameClass says what else a given name is.
+type nameClass uint8
+
+const (
+	notAName   nameClass = iota
+	onlyName             // Kevin, Priya: a person wherever it stands
+	commonWord           // Will, Grant, Rose: a person alone inside a sentence
+	rareWord             // Shell, Baker: the word, but for a title or a surname
+	termName             // June, German, Julia, Azure: the term, but for a title or a surname
+	placeName            // Austin, Victoria: the place, but for a title or a surname
+)
+
+// givenNames maps each lower-case given name to its class. The list is
+// read on first use: about 15,700 names, a few milliseconds.
+var givenNames = sync.OnceValue(func() map[string]nameClass {
+	m := make(map[string]nameClass, 16000)
+	for line := range strings.Lines(givenText) {
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		name, class, _ := strings.Cut(line, "\t")
+		c := onlyName
+		switch class {
+		case "c":
+			c = commonWord
+		case "w":
+			c = rareWord
+		case "t":
+			c = termName
+		case "p":
+			c = placeName
+		}
+		m[strings.ToLower(name)] = c
+	}
+	return m
+})
+
+// englishWords are the lines of wordsText, sorted, for englishWord.
+var englishWords = sync.OnceValue(func() []string {
+	var out []string
+	for line := range strings.Lines(wordsText) {
+		if line = strings.TrimRight(line, "\r\n"); line != "" && line[0] != '#' {
+			out = append(out, line)
+		}
+	}
+	return out
+})
+
+// wordEndings are the endings englishWord strips to find a base word; the
+// generator drops a word from words.txt when one of them gives another.
+var wordEndings = [][2]string{{"ies", "y"}, {"ied", "y"}, {"ers", ""}, {"ers", "e"}, {"ing", ""}, {"ing", "e"}, {"es", ""},
+	{"ed", ""}, {"ed", "e"}, {"er", ""}, {"er", "e"}, {"ly", ""}, {"s", ""}}
+
+// englishWord reports whether w (lower case) is an English word or a
+// place in words.txt, or one made from a word there by a usual ending
+// ("writing", "yards", "planned").
+func englishWord(w string) bool {
+	words := englishWords()
+	has := func(s string) bool {
+		i := sort.SearchStrings(words, s)
+		return i < len(words) && words[i] == s
+	}
+	if has(w) {
+		return true
+	}
+	for _, e := range wordEndings {
+		end, add := e[0], e[1]
+		if !strings.HasSuffix(w, end) || len(w)-len(end) < 3 {
+			continue
+		}
+		stem := w[:len(w)-len(end)]
+		if has(stem + add) {
+			return true
+		}
+		if add == "" && len(stem) >= 4 && stem[len(stem)-1] == stem[len(stem)-2] && end != "es" && end != "s" && end != "ly" && has(stem[:len(stem)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// personalTitles come before a name: after one, even "Will" is a person.
+var personalTitles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "mx": true, "miss": true, "mister": true, "dr": true, "doctor": true,
+	"prof": true, "professor": true, "sir": true, "dame": true, "lady": true, "lord": true, "rev": true,
+	"reverend": true, "coach": true, "captain": true, "uncle": true, "aunt": true,
+}
+
+// notSurnames are capitalised words that follow a name in the name of an
+// organisation, a place, an award or a product, or in a title-cased
+// phrase, and never as a surname: "Chase Bank", "Victoria Falls", "Rhodes
+// Scholarship", "Grant Writing".
+var notSurnames = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`bank banks group capital partners partner foundation college university school
+		institute institution center centre hospital clinic health healthcare energy labs lab systems technologies
+		technology tech solutions consulting services media studios studio airlines airways insurance motors park
+		river falls valley street road avenue square bridge day days awards award prize fellowship fellow fellows
+		scholarship scholar scholars fund trust holdings inc ltd llc plc gmbh corp corporation co company associates
+		ventures bowl cup games olympics county city state island islands lake mountain mountains hall house tower
+		building museum library gallery theatre theater church cathedral airport station port harbour harbor beach
+		bay coast point heights hills springs gardens garden academy society association council board committee
+		club league team network project program programme initiative campaign conference summit festival week
+		month year quarter medal lecture chair index method model framework act law rule test scale score plan
+		protocol platform cloud app apps software data analytics engineering management development design
+		marketing sales writing strategy operations finance accounting research security support relations
+		resources planning analysis leadership communications policy logistics manufacturing retail banking pharma
+		pharmaceuticals biotech robotics gold silver bronze north south east west international global national
+		regional americas europe asia pacific atlantic express financial securities mutual life general electric
+		power water gas oil steel foods brands stores mart market markets exchange news times post journal review
+		press publishing books records music films pictures entertainment sports fitness care pharmacy medical
+		dental legal payments pay card cards credit wallet collection collections edition series award-winning
+		memorial children's kids hub works labs lane way drive boulevard place court row hill wood woods forest
+		field fields farm farms estate estates district region province territory republic kingdom empire
+		dynasty era age century period prize-winning trophy challenge open classic marathon race`) {
+		notSurnames[w] = true
+	}
+}
+
+// firms are two given names, or a name and a surname, that name a firm
+// or a school rather than a person; the name check reads them as one word.
+var firms = map[string]bool{
+	"morgan stanley": true, "goldman sachs": true, "charles schwab": true, "edward jones": true, "dow jones": true,
+	"harvey mudd": true, "harvey nichols": true, "john lewis": true, "john deere": true, "grant thornton": true,
+	"baker mckenzie": true, "ruby tuesday": true, "jack henry": true, "wells fargo": true, "clifford chance": true,
+	"arthur andersen": true, "harley davidson": true, "marsh mclennan": true, "russell reynolds": true,
+	"spencer stuart": true, "hugo boss": true, "calvin klein": true, "ralph lauren": true, "kate spade": true,
+}
+
+// notSentenceEnds are words with a full stop that do not end a sentence.
+var notSentenceEnds = map[string]bool{"e.g.": true, "i.e.": true, "st.": true, "mt.": true, "ft.": true, "vs.": true, "approx.": true, "no.": true}
+
+// word is one word of a bio as otherPerson reads it.
+type word struct {
+	raw  string // as written, with its punctuation
+	core string // without the punctuation around it and a possessive "'s"
+	// possessive is true for "Kevin's"; endsPhrase for a word with a mark
+	// after it (",", ".", ")"), which no name of the same phrase follows;
+	// first for the first word of a sentence.
+	possessive, endsPhrase, first bool
+}
+
+// readWord returns the word of text that starts at or after i, and where
+// the next one may start; nl reports a line break before it.
+func readWord(text string, i int) (w word, next int, nl bool) {
+	for i < len(text) && isSpace(text[i]) {
+		nl = nl || text[i] == '\n'
+		i++
+	}
+	j := i
+	for j < len(text) && !isSpace(text[j]) {
+		j++
+	}
+	w.raw = text[i:j]
+	if w.raw == "" {
+		return w, j, nl
+	}
+	if c, last := w.raw[0], w.raw[len(w.raw)-1]; 'a' <= c && c <= 'z' && last < utf8.RuneSelf {
+		// A lower-case word, most of a bio: only its end matters.
+		k := len(w.raw)
+		for k > 0 && !isLetter(w.raw[k-1]) && w.raw[k-1] < utf8.RuneSelf {
+			k--
+		}
+		w.core, w.endsPhrase = w.raw[:k], k < len(w.raw) && last != '\''
+		return w, j, nl
+	}
+	core := trimToWord(w.raw)
+	for _, s := range [...]string{"'s", "’s", "'", "’"} {
+		if strings.HasSuffix(core, s) {
+			core, w.possessive = core[:len(core)-len(s)], true
+			break
+		}
+	}
+	w.core = strings.Trim(core, "'’")
+	if w.raw != "" {
+		c := w.raw[len(w.raw)-1]
+		if c < utf8.RuneSelf {
+			w.endsPhrase = !isLetter(c) && c != '\''
+		} else if r, _ := utf8.DecodeLastRuneInString(w.raw); !unicode.IsLetter(r) && r != '’' {
+			w.endsPhrase = true
+		}
+	}
+	return w, j, nl
+}
+
+// trimToWord trims s of what is not a letter or an apostrophe at either
+// end, reading ASCII bytes without the Unicode tables.
+func trimToWord(s string) string {
+	i, j := 0, len(s)
+	for i < j && s[i] < utf8.RuneSelf && !isLetter(s[i]) && s[i] != '\'' {
+		i++
+	}
+	for j > i && s[j-1] < utf8.RuneSelf && !isLetter(s[j-1]) && s[j-1] != '\'' {
+		j--
+	}
+	if i < j && (s[i] >= utf8.RuneSelf || s[j-1] >= utf8.RuneSelf) {
+		return strings.TrimFunc(s[i:j], func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
+	}
+	return s[i:j]
+}
+
+// endsSentence reports whether a sentence ends after w.
+func (w word) endsSentence() bool {
+	if w.raw == "-" || w.raw == "•" {
+		return true // a bullet mark
+	}
+	if w.raw == "" {
+		return false
+	}
+	if c := w.raw[len(w.raw)-1]; c != '.' && c != '!' && c != '?' && c != ':' {
+		return false
+	}
+	var buf [24]byte
+	if l := lowerKey(buf[:0], w.raw); notSentenceEnds[string(l)] || personalTitles[string(l[:len(l)-1])] {
+		return false
+	}
+	// An initial: "J. Smith".
+	return !(len(w.core) == 1 && unicode.IsUpper(rune(w.core[0])))
+}
+
+// capitalised reports whether s is written as a name is: a capital, then
+// at least one small letter ("Kevin", "McKenzie"; not "KEVIN" or "iOS").
+func capitalised(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	for _, r := range s[n:] {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// classOf returns the class of a capitalised word: for a hyphenated word
+// ("Jean-Luc"), a name only when each part is one, and only a name when
+// each part is.
+func classOf(names map[string]nameClass, s string) nameClass {
+	if strings.Contains(s, "-") {
+		class := onlyName
+		for part := range strings.SplitSeq(s, "-") {
+			c := classOf(names, part)
+			if c == notAName {
+				return notAName
+			}
+			if c != onlyName {
+				class = rareWord
+			}
+		}
+		return class
+	}
+	if len(s) < 3 || len(s) > 20 {
+		return notAName
+	}
+	var buf [20]byte
+	b := buf[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return names[foldAccents(strings.ToLower(s))]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return names[string(b)]
+}
+
+var accents = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+// foldAccents removes diacritics: "zoë" gives "zoe", "josé" "jose".
+func foldAccents(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return s
+	}
+	t := accents.Get().(transform.Transformer)
+	defer accents.Put(t)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// otherPerson reports whether text names a person by a given name that
+// known does not hold: known is given the name in lower case, without
+// diacritics, and should report whether the profile has it (the person's
+// own name, a company "Grant Thornton", a skill). A name that is only a
+// name ("Kevin mentored her") counts wherever it stands, but not inside
+// another proper noun ("Johns Hopkins", "San Jose", "City of Hope"), after
+// an article ("the Watson platform"), nor before an organisation's word
+// ("Kevin Foundation"). A name that is also a common word ("Will",
+// "Grant") counts alone inside a sentence ("worked with Will on"), not at
+// its start ("Will lead..."); a name that is also a rare word, a term or
+// a place ("Shell", "June", "Austin") only after a title ("Dr. June") or
+// before a surname ("June Carter" does not count: "carter" is a word;
+// "June Okoye" does). A capitalised English word after a name makes a
+// title-cased phrase ("Grant Writing", "Rose Gold"), not a person.
+//
+// self are the parts of the person's name, passed over at once.
+func otherPerson(text string, self []string, known func(string) bool) bool {
+	names := givenNames()
+	start := true
+	var prev, prev2 word
+	for i := 0; i < len(text); {
+		w, next, nl := readWord(text, i)
+		if w.raw == "" {
+			break
+		}
+		if nl {
+			start, prev, prev2 = true, word{}, word{}
+		}
+		w.first = start
+		if capitalised(w.core) && !equalFoldAny(self, w.core) {
+			if c := classOf(names, w.core); c != notAName && isPerson(c, w, prev, prev2, text[next:], names) &&
+				!known(foldAccents(strings.ToLower(w.core))) {
+				return true
+			}
+		}
+		start = w.endsSentence()
+		prev2, prev, i = prev, w, next
+	}
+	return false
+}
+
+func equalFoldAny(list []string, s string) bool {
+	for _, x := range list {
+		if len(x) == len(s) && strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPerson decides, for a word w of class c, from the two words before it
+// and the text after it, whether it names a person.
+func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]nameClass) bool {
+	start := w.first
+	var buf [24]byte
+	p := lowerKey(buf[:0], prev.core)
+	if !start {
+		if personalTitles[string(p)] {
+			return true
+		}
+		if article[string(p)] || placePrefixes[string(p)] || properNounPart(prev, names) ||
+			nounLink[string(p)] && !prev.endsPhrase && properNounPart(prev2, names) {
+			return false // "the Watson platform", "San Jose", "Johns Hopkins", "City of Hope"
+		}
+	}
+	// The next two words of the phrase.
+	var f1, f2 word
+	if !w.endsPhrase {
+		var n int
+		f1, n, _ = readWord(after, 0)
+		if !f1.endsPhrase {
+			f2, _, _ = readWord(after, n)
+		}
+	}
+	if capitalised(f1.core) {
+		var b1, b2 [24]byte
+		if notSurnames[string(lowerKey(b1[:0], f1.core))] || capitalised(f2.core) && notSurnames[string(lowerKey(b2[:0], f2.core))] {
+			return false // "Kevin Foundation", "Chase Bank", "Rhodes Scholarship", "Marie Curie Fellowship"
+		}
+		var b3 [48]byte
+		pair := append(lowerKey(b3[:0], w.core), ' ')
+		if placePrefixes[string(pair[:len(pair)-1])] || firms[string(lowerKey(pair, f1.core))] {
+			return false // "Morgan Stanley", "San Jose"
+		}
+	}
+	if c == onlyName {
+		return !(w.possessive && (string(p) == "at" || string(p) == "joined")) // "at Macy's"
+	}
+	if capitalised(f1.core) {
+		return surnameLike(f1, names)
+	}
+	return c == commonWord && !start
+}
+
+// properNounPart reports whether w is a capitalised word that is not a
+// given name, and not the end of a phrase: a part of a proper noun that a
+// name may continue ("San Jose", "Johns Hopkins").
+func properNounPart(w word, names map[string]nameClass) bool {
+	return len(w.core) >= 2 && !w.first && capitalised(w.core) && !w.endsPhrase && !commonCapitalised[w.core] &&
+		classOf(names, w.core) == notAName
+}
+
+// article and nounLink are words after which a given name is part of a
+// thing's name: "the Watson platform", "an Angel investor", "City of Hope".
+var (
+	article  = map[string]bool{"the": true, "a": true, "an": true}
+	nounLink = map[string]bool{"of": true, "for": true, "de": true, "du": true}
+)
+
+// lowerKey appends s in lower case to dst, for looking s up in a map
+// without allocating (m[string(lowerKey(...))]); a byte slice too short
+// for s grows as append does.
+func lowerKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// placePrefixes start the names of places, which may go on with a given
+// name: "San Jose", "Santa Monica", "Saint Louis", "Port Elizabeth".
+var placePrefixes = map[string]bool{
+	"san": true, "santa": true, "santo": true, "são": true, "saint": true, "st": true, "sainte": true, "mount": true,
+	"mt": true, "lake": true, "fort": true, "ft": true, "port": true, "cape": true, "new": true, "los": true, "las": true,
+	"el": true, "le": true, "la": true, "del": true, "bay": true, "glen": true, "isla": true, "villa": true,
+}
+
+// surnameLike reports whether f, a capitalised word after a given name,
+// may be a surname: not an English word or a place ("Grant Writing",
+// "Sierra Nevada"), not a word a bio capitalises, and not a given name
+// that is also a word.
+func surnameLike(f word, names map[string]nameClass) bool {
+	if commonCapitalised[f.core] || englishWord(foldAccents(strings.ToLower(f.core))) {
+		return false
+	}
+	c := classOf(names, f.core)
+	return c == notAName || c == onlyName
+}

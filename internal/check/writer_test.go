@@ -1,0 +1,63 @@
+package check
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/shareddata"
+	"github.com/biogen/biogen/internal/writer"
+)
+
+// allOptions lists every combination of tone, length, format and
+// perspective in the given language.
+func allOptions(language string) []bio.Options {
+	var out []bio.Options
+	for _, tone := range []bio.Tone{bio.ToneFormal, bio.ToneCasual} {
+		for _, length := range []bio.Length{bio.LengthShort, bio.LengthMedium, bio.LengthLong} {
+			for _, format := range []bio.Format{bio.FormatParagraph, bio.FormatBullets} {
+				for _, persp := range []bio.Perspective{bio.PerspectiveThird, bio.PerspectiveFirst} {
+					out = append(out, bio.Options{Tone: tone, Length: length, Format: format, Perspective: persp, Language: language})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestWriterBiosPass checks every bio the template writer writes for every
+// shared profile, with every option and two variants, as a model's answer:
+// the writer repeats only the profile, so no check may reject one or flag
+// it for review, except a profile holding an injected instruction.
+func TestWriterBiosPass(t *testing.T) {
+	w := writer.Writer{Now: func() time.Time { return now }}
+	bios, failures := 0, 0
+	flagged := map[string]int{}
+	for i, line := range shareddata.Lines(t, "profiles.jsonl") {
+		orig, err := bio.Decode(line)
+		if err != nil {
+			t.Fatalf("profile %d: %v", i, err)
+		}
+		_, injected := orig.WithoutInstructions()
+		for _, o := range allOptions(orig.Options.Language) {
+			req := *orig
+			req.Options = o
+			for v := uint64(0); v < 2; v++ {
+				b := w.Write(&req, v)
+				bios++
+				flags, err := Verify(&req, b.Text, func() bool { return slices.Contains(b.Flags, bio.FlagSparseProfile) }, now)
+				for _, f := range flags {
+					flagged[f]++
+				}
+				review := slices.Contains(flags, bio.FlagNeedsReview)
+				if err != nil || review != injected {
+					if failures++; failures <= 10 {
+						t.Errorf("profile %d (%s) %+v variant %d: got %v, %v; want no error and needs_review %v\n%s", i, req.UserID, o, v, flags, err, injected, b.Text)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d bios, %d failed; flags: %v", bios, failures, flagged)
+}
