@@ -74,7 +74,13 @@ var phoneRegions = []string{
 // amounts are not phone numbers.
 //
 // It is safe for concurrent use.
-func FindContacts(text string) []Contact {
+func FindContacts(text string) []Contact { return findContacts(text, false) }
+
+// findContacts is FindContacts; with overlapping it also returns the
+// details that overlap one found before (a URL inside a loosely written
+// address: "00@ linkedin.com/in/ada"), for removal, which must take their
+// union.
+func findContacts(text string, overlapping bool) []Contact {
 	var out []Contact
 	if strings.Contains(text, "@") || mayHaveSpelledAt(text) {
 		for _, loc := range addressRE.FindAllStringIndex(text, -1) {
@@ -88,21 +94,20 @@ func FindContacts(text string) []Contact {
 	if mayHaveURL(text) {
 		for _, loc := range hostRE().FindAllStringIndex(text, -1) {
 			s := strings.TrimRight(text[loc[0]:loc[1]], ".,;:!?)]}'\"")
-			if techNames[strings.ToLower(s)] || overlaps(out, loc[0], loc[1]) {
+			if techNames[strings.ToLower(s)] || (!overlapping && overlaps(out, loc[0], loc[1])) {
 				continue
 			}
 			out = append(out, Contact{ContactURL, loc[0], loc[0] + len(s), URLKey(s)})
 		}
 	}
 	if digits(text) >= 7 {
+		budget := phoneParseBudget
 		for _, loc := range phoneCandidateRE.FindAllStringIndex(text, -1) {
 			s := strings.TrimRight(text[loc[0]:loc[1]], " \t.-/(")
-			if overlaps(out, loc[0], loc[0]+len(s)) {
+			if !overlapping && overlaps(out, loc[0], loc[0]+len(s)) {
 				continue
 			}
-			if key, ok := phoneKey(text, loc[0], s); ok {
-				out = append(out, Contact{ContactPhone, loc[0], loc[0] + len(s), key})
-			}
+			out = appendPhones(out, text, loc[0], s, &budget)
 		}
 	}
 	if len(out) > 1 {
@@ -195,31 +200,97 @@ func URLKey(s string) string {
 	return strings.TrimRight(s, "/")
 }
 
+// maxPhoneGroups is the most groups of digits a phone number is written
+// in: "+48 22 123 45 67" has five.
+const maxPhoneGroups = 6
+
+// appendPhones appends the phone numbers in the candidate s found at start
+// in text: s itself if it is one; else, left to right, the longest runs of
+// its groups of digits that are, so that a number followed by another
+// ("0161 496 0000 / 0161 496 0001") or by other digits is still found.
+func appendPhones(out []Contact, text string, start int, s string, budget *int) []Contact {
+	if key, ok := phoneKey(text, start, s, budget); ok {
+		return append(out, Contact{ContactPhone, start, start + len(s), key})
+	}
+	var groups [][2]int // start and end of each run of digits in s
+	for i := 0; i < len(s); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		groups = append(groups, [2]int{i, j})
+		i = j
+	}
+	for i := 0; i < len(groups); {
+		from := groups[i][0]
+		switch {
+		case i == 0:
+			from = 0 // with its "+" or "("
+		case s[from-1] == '(':
+			from--
+		}
+		found := false
+		for j := min(len(groups), i+maxPhoneGroups) - 1; j >= i && !found; j-- {
+			if i == 0 && j == len(groups)-1 {
+				continue // s itself, tried above
+			}
+			sub := s[from:groups[j][1]]
+			if key, ok := phoneKey(text, start+from, sub, budget); ok {
+				out = append(out, Contact{ContactPhone, start + from, start + groups[j][1], key})
+				i, found = j+1, true
+			}
+		}
+		if !found {
+			i++
+		}
+	}
+	return out
+}
+
+// phoneParseBudget bounds the numbers libphonenumber parses for one text
+// (a number without a country code is parsed once per region of
+// phoneRegions). A text of ordinary prose with a few numbers spends a tenth
+// of it; a text made of runs of digit groups, written to make detection
+// slow, spends it in a few milliseconds, and its remaining candidates are
+// taken for phone numbers unparsed: removed rather than let out.
+const phoneParseBudget = 600
+
 // phoneKey decides whether s, found at start in text, is a phone number,
 // and returns its national digits. A number with a country code (+ or 00)
 // must be a possible number of that country; one without must be a valid
 // number of one of phoneRegions. Dates, ranges of years, amounts and
-// percentages are not phone numbers.
-func phoneKey(text string, start int, s string) (string, bool) {
+// percentages are not phone numbers. Each parse spends one of *budget;
+// with none left, s is a phone number and its key all its digits.
+func phoneKey(text string, start int, s string, budget *int) (string, bool) {
 	d := digits(s)
 	if d < 7 || d > 17 || dateLike(s) {
 		return "", false
 	}
-	if start > 0 {
-		// "$1200000", "€ 4 500 000": an amount.
+	// "$1200000", "€ 4 500 000", "12345678%": an amount or a percentage,
+	// written as amounts are, with digits, spaces, dots and commas only
+	// ("(415) 555-2671 %" is a number with a "%" put after it).
+	if !strings.ContainsAny(s, "+()-/") {
 		before := strings.TrimRight(text[:start], " ")
 		if r, _ := utf8.DecodeLastRuneInString(before); unicode.Is(unicode.Sc, r) {
 			return "", false
 		}
+		if rest := strings.TrimLeft(text[start+len(s):], " "); strings.HasPrefix(rest, "%") {
+			return "", false
+		}
 	}
-	if rest := strings.TrimLeft(text[start+len(s):], " "); strings.HasPrefix(rest, "%") {
-		return "", false
+	if *budget <= 0 {
+		return strings.Map(keepDigit, s), true
 	}
 	num := s
 	if strings.HasPrefix(num, "00") {
 		num = "+" + num[2:]
 	}
 	if strings.HasPrefix(num, "+") {
+		*budget--
 		n, err := phonenumbers.Parse(num, "ZZ")
 		if err == nil && phonenumbers.IsPossibleNumber(n) {
 			return nationalDigits(n), true
@@ -227,12 +298,20 @@ func phoneKey(text string, start int, s string) (string, bool) {
 		return "", false
 	}
 	for _, region := range phoneRegions {
+		*budget--
 		n, err := phonenumbers.Parse(num, region)
 		if err == nil && phonenumbers.IsValidNumberForRegion(n, region) {
 			return nationalDigits(n), true
 		}
 	}
 	return "", false
+}
+
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
 }
 
 func nationalDigits(n *phonenumbers.PhoneNumber) string {

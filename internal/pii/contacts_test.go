@@ -47,6 +47,12 @@ func TestFindContacts(t *testing.T) {
 	f("+49 30/1234567", "phone:301234567")
 	f("＋４４ ２０ ７９４６ ０９５８", "phone:2079460958")
 	f("+234 803 123 4567", "phone:8031234567")
+	// A number beside another, or beside other digits.
+	f("0161 496 0000 / 0161 496 0001", "phone:1614960000", "phone:1614960001")
+	f("12 +44 20 7946 0958  34", "phone:2079460958")
+	f("+44 20 7946 0958 2019", "phone:2079460958")
+	f("call (415) 555-2671 %", "phone:4155552671") // found by FuzzPseudonymise
+	f("call $ +44 20 7946 0958", "phone:2079460958")
 	// Dates, ranges, amounts and counts are not.
 	f("from 2015-2020, then 2019 - 2023 and 2015/2020")
 	f("03/2019 - 04/2021, 2019-03-01")
@@ -67,5 +73,17 @@ func TestFindContactsOffsets(t *testing.T) {
 		if got := text[cs[i].Start:cs[i].End]; got != want {
 			t.Errorf("detail %d covers %q; want %q", i, got, want)
 		}
+	}
+}
+
+// TestPhoneBudget writes a text of digit groups that would make
+// libphonenumber parse thousands of candidates, with a phone number at its
+// end: the number is removed all the same.
+func TestPhoneBudget(t *testing.T) {
+	text := strings.Repeat("12 34 56 78 90, ", 150) + "call 0161 496 0000"
+	cs := FindContacts(text)
+	last := cs[len(cs)-1]
+	if got := text[last.Start:last.End]; got != "0161 496 0000" {
+		t.Fatalf("last detail %q; want the phone number", got)
 	}
 }
