@@ -92,69 +92,15 @@ func matchAt(s string, i int, p string) int {
 // pair maps one spelling of a word to another.
 type pair struct{ from, to string }
 
-// replaceWords returns s with every whole-word occurrence of a pair's from
-// (see sameRune) replaced by its to, in the case of the occurrence (see
-// withCaseOf), and the number replaced. The first pair that matches wins:
-// callers list longer patterns first. s is returned without a copy when
-// nothing matches.
-func replaceWords(s string, pairs []pair) (string, int) {
-	if len(pairs) == 0 {
-		return s, 0
-	}
-	var b strings.Builder
-	n, last, inWord := 0, 0, false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isWordRune(r) {
-			inWord = false
-			i += size
-			continue
-		}
-		if !inWord {
-			if p, end := matchWord(s, i, pairs); end > 0 {
-				if n == 0 {
-					b.Grow(len(s) + 16)
-				}
-				b.WriteString(s[last:i])
-				b.WriteString(withCaseOf(s[i:end], p.to))
-				n++
-				last, i = end, end
-				continue // s[end] is not a word rune: inWord stays right
-			}
-		}
-		inWord = true
-		i += size
-	}
-	if n == 0 {
-		return s, 0
-	}
-	b.WriteString(s[last:])
-	return b.String(), n
-}
-
 // matchWord returns the first pair whose from is a whole word at s[i:], and
-// the word's end; end is 0 when none is.
+// the word's end; end is 0 when none is. An empty from matches nothing.
 func matchWord(s string, i int, pairs []pair) (pair, int) {
 	for _, p := range pairs {
-		if end := matchAt(s, i, p.from); end > 0 && !wordAt(s, end) {
+		if end := matchAt(s, i, p.from); end > i && !wordAt(s, end) {
 			return p, end
 		}
 	}
 	return pair{}, 0
-}
-
-// hasWord reports whether one of pairs' from is a whole word in s.
-func hasWord(s string, pairs []pair) bool {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if isWordRune(r) && !wordBefore(s, i) {
-			if _, end := matchWord(s, i, pairs); end > 0 {
-				return true
-			}
-		}
-		i += size
-	}
-	return false
 }
 
 // Letter case of a word as written.

@@ -1,13 +1,12 @@
 package pii
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/biogen/biogen/internal/bio"
 )
@@ -53,7 +52,7 @@ type namePart struct {
 // (a hyphen or a space separates words; an apostrophe inside a word, as in
 // "O'Brien", does not) of two letters or more that is not a title such as
 // "Dr." or, between the first and the last word, a particle such as "van".
-// Parts are unique without regard to case.
+// Parts are unique by key (see keyOf).
 func nameParts(name string) []namePart {
 	var words []string
 	start := -1
@@ -73,17 +72,14 @@ func nameParts(name string) []namePart {
 	}
 	var parts []namePart
 	for i, w := range words {
+		// A mark with no letter before it belongs to no letter of the part.
+		w = strings.TrimLeftFunc(w, func(r rune) bool { return unicode.IsMark(r) || bio.Invisible(r) })
 		f := bio.Fold(w)
-		lower := strings.ToLower(f)
-		if utf8.RuneCountInString(f) < 2 || nameTitles[lower] ||
-			(particles[lower] && i > 0 && i < len(words)-1) {
+		key := keyOf(f)
+		if utf8.RuneCountInString(key) < 2 || nameTitles[key] || (particles[key] && i > 0 && i < len(words)-1) {
 			continue
 		}
-		dup := false
-		for _, p := range parts {
-			dup = dup || strings.EqualFold(p.folded, f)
-		}
-		if !dup {
+		if !slices.ContainsFunc(parts, func(p namePart) bool { return keyOf(p.folded) == key }) {
 			parts = append(parts, namePart{written: w, folded: f})
 		}
 	}
@@ -91,53 +87,19 @@ func nameParts(name string) []namePart {
 }
 
 // variants returns the spellings of a folded name part that are looked
-// for: the part, without its apostrophes ("OBrien"), each piece between
-// apostrophes of two letters or more ("Brien"), and each of these without
-// diacritics ("Garcia", "Lukasz", "Nguyen").
+// for, in key form (see keyOf; case and diacritics do not count): the
+// part, the part without its apostrophes ("OBrien") and each piece between
+// apostrophes of two letters or more ("Brien").
 func variants(part string) []string {
-	out := []string{part}
+	out := []string{keyOf(part)}
 	if strings.ContainsFunc(part, isApostrophe) {
-		out = append(out, strings.Map(func(r rune) rune {
-			if isApostrophe(r) {
-				return -1
-			}
-			return r
-		}, part))
+		out = append(out, keyOf(strings.Map(dropApostrophe, part)))
 		for _, piece := range strings.FieldsFunc(part, isApostrophe) {
-			if utf8.RuneCountInString(piece) >= 2 {
-				out = append(out, piece)
-			}
+			out = append(out, keyOf(piece))
 		}
 	}
-	for _, v := range out {
-		if s := stripMarks(v); s != v {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// latin are letters that have no decomposition but are written without
-// their stroke on keyboards that lack them.
-var latin = strings.NewReplacer("Ł", "L", "ł", "l", "Ø", "O", "ø", "o", "Đ", "D", "đ", "d", "Ð", "D", "ð", "d",
-	"ß", "ss", "Æ", "AE", "æ", "ae", "Œ", "OE", "œ", "oe", "ı", "i", "Þ", "Th", "þ", "th")
-
-// stripMarks returns s without diacritics: "Nguyễn" gives "Nguyen".
-func stripMarks(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		ascii = ascii && s[i] < utf8.RuneSelf
-	}
-	if ascii {
-		return s
-	}
-	s = strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Mn, r) {
-			return -1
-		}
-		return r
-	}, norm.NFD.String(s))
-	return norm.NFC.String(latin.Replace(s))
+	// A piece of marks alone has an empty key, which would match anywhere.
+	return slices.DeleteFunc(out, func(k string) bool { return utf8.RuneCountInString(k) < 2 })
 }
 
 // newMapping chooses a stand-in for each part of name that is a word of
@@ -147,19 +109,13 @@ func newMapping(name string, texts []string, userID string) *Mapping {
 	parts := nameParts(name)
 	if len(parts) > 0 {
 		words := wordSet(texts)
-		for _, p := range parts {
-			// Not "Jordan" for "Jórdan": a stand-in is no spelling of the name.
-			for _, v := range variants(p.folded) {
-				words[strings.ToLower(v)] = true
-			}
-		}
 		stand := pickStandIns(len(parts), words)
 		m.addParts(parts, stand, words)
 	}
-	if n := utf8.RuneCountInString(userID); n >= 2 {
-		m.userID = append(m.userID, userID)
-		if s := strings.Map(keepWordRune, userID); s != userID && utf8.RuneCountInString(s) >= 4 {
-			m.userID = append(m.userID, s)
+	if k := keyOf(userID); utf8.RuneCountInString(k) >= 2 {
+		m.userID = append(m.userID, pair{from: k})
+		if s := keyOf(strings.Map(keepWordRune, userID)); s != k && utf8.RuneCountInString(s) >= 4 {
+			m.userID = append(m.userID, pair{from: s})
 		}
 	}
 	return m
@@ -172,10 +128,12 @@ func keepWordRune(r rune) rune {
 	return -1
 }
 
-// addParts fills the forward and back pairs: each variant of each part to
-// its stand-in, and with an "s" added to it with an "s" added; the first and the last parts joined ("AdaOkafor"), all of
-// them joined, and the first initial with the last ("AOkafor"), as user
-// names are written, to the stand-ins joined alike.
+// addParts fills the forward and back pairs. Each variant of each part
+// maps to its stand-in, and its plural ("the Okafors") to the stand-in's;
+// the first and the last parts joined ("AdaOkafor"), all of them joined,
+// and the first initial with the last ("AOkafor"), as user names are
+// written, map to the stand-ins joined alike. Back maps each stand-in form
+// to the parts as the name field writes them.
 func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bool) {
 	for i, p := range parts {
 		for _, v := range variants(p.folded) {
@@ -198,7 +156,7 @@ func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bo
 		}
 		for _, idx := range joins {
 			real, standIn, written := joinParts(parts, stand, idx)
-			if words[strings.ToLower(standIn)] {
+			if !free(standIn, words) {
 				continue // the answer could not be told apart from the profile
 			}
 			for _, v := range variants(real) {
@@ -237,17 +195,13 @@ func dropApostrophe(r rune) rune {
 	return r
 }
 
-// uniqueLongestFirst drops pairs whose from repeats an earlier one without
-// regard to case, and sorts the rest longest first, so that a longer
-// pattern is tried before a shorter one it begins with.
+// uniqueLongestFirst drops pairs whose from (a key) repeats an earlier
+// one, and sorts the rest longest first, so that a longer pattern is tried
+// before a shorter one it begins with.
 func uniqueLongestFirst(ps []pair) []pair {
 	out := ps[:0]
 	for _, p := range ps {
-		dup := false
-		for _, o := range out {
-			dup = dup || strings.EqualFold(o.from, p.from)
-		}
-		if !dup {
+		if !slices.ContainsFunc(out, func(o pair) bool { return o.from == p.from }) {
 			out = append(out, p)
 		}
 	}
@@ -255,22 +209,23 @@ func uniqueLongestFirst(ps []pair) []pair {
 	return out
 }
 
-// wordSet returns the words of texts, lower case.
+// wordSet returns the words of texts, in key form.
 func wordSet(texts []string) map[string]bool {
 	words := make(map[string]bool, 64)
 	for _, t := range texts {
+		t = keyOf(t)
 		start := -1
 		for i, r := range t {
 			switch w := isWordRune(r); {
 			case w && start < 0:
 				start = i
 			case !w && start >= 0:
-				words[strings.ToLower(t[start:i])] = true
+				words[t[start:i]] = true
 				start = -1
 			}
 		}
 		if start >= 0 {
-			words[strings.ToLower(t[start:])] = true
+			words[t[start:]] = true
 		}
 	}
 	return words

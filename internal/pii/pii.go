@@ -15,7 +15,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -44,9 +43,9 @@ type Record struct {
 // Mapping is immutable and safe for concurrent use.
 type Mapping struct {
 	standIn  string
-	forward  []pair   // each spelling of each name part -> its stand-in
-	back     []pair   // each stand-in -> the part as the name field writes it
-	userID   []string // the user id, and without its separators
+	forward  []pair // each spelling of each name part -> its stand-in
+	back     []pair // each stand-in -> the part as the name field writes it
+	userID   []pair // the user id, and without its separators, in key form
 	replaced bool
 }
 
@@ -69,7 +68,7 @@ type counts [nKinds]int
 // each part of the name with a stand-in part and removes e-mail addresses,
 // URLs, phone numbers and the user id; the copy has no user id, and its
 // options hold only closed-set values and the language tag's language,
-// script and region. req is not changed.
+// script and region. req is not changed. It is safe for concurrent use.
 func Pseudonymise(req *bio.Request) (*bio.Request, *Mapping, Record) {
 	out := &bio.Request{Profile: req.Profile.Clone(), Options: externalOptions(req.Options),
 		Regenerate: req.Regenerate, Stream: req.Stream}
@@ -187,7 +186,7 @@ func (m *Mapping) scrub(s string, c *counts) string {
 		}
 	}
 	if m != nil {
-		s, _ = replaceWords(s, m.forward)
+		s, _ = replaceKeyed(s, m.forward)
 	}
 	return s
 }
@@ -197,8 +196,13 @@ func (m *Mapping) scrub(s string, c *counts) string {
 func (m *Mapping) removeOnce(s string, c *counts) (string, bool) {
 	type span struct{ start, end int }
 	var spans []span
-	for _, ct := range FindContacts(s) {
+	counted := -1 // the end of the last detail counted
+	for _, ct := range findContacts(s, true) {
 		spans = append(spans, span{ct.Start, ct.End})
+		if ct.Start < counted {
+			continue // removed with the one before: counted once
+		}
+		counted = ct.End
 		switch ct.Kind {
 		case ContactEmail:
 			c[kindEmail]++
@@ -208,21 +212,13 @@ func (m *Mapping) removeOnce(s string, c *counts) (string, bool) {
 			c[kindPhone]++
 		}
 	}
-	if m != nil {
-		for _, id := range m.userID {
-			for i := 0; i < len(s); {
-				if end := matchAt(s, i, id); end > 0 && !wordBefore(s, i) && !wordAt(s, end) {
-					if !slices.ContainsFunc(spans, func(sp span) bool { return i < sp.end && sp.start < end }) {
-						spans = append(spans, span{i, end})
-						c[kindUserID]++
-					}
-					i = end
-					continue
-				}
-				_, size := utf8.DecodeRuneInString(s[i:])
-				i += size
+	if m != nil && len(m.userID) > 0 {
+		newKeyed(s).eachMatch(m.userID, func(start, end int, _ pair) {
+			if !slices.ContainsFunc(spans, func(sp span) bool { return start < sp.end && sp.start < end }) {
+				c[kindUserID]++
 			}
-		}
+			spans = append(spans, span{start, end})
+		})
 	}
 	if len(spans) == 0 {
 		return s, false

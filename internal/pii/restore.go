@@ -10,7 +10,7 @@ func (m *Mapping) Restore(text string) string {
 	if m == nil {
 		return text
 	}
-	s, _ := replaceWords(text, m.back)
+	s, _ := replaceKeyed(text, m.back)
 	return s
 }
 

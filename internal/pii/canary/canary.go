@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -274,6 +275,9 @@ var nameTricks = []func(p person) snippet{
 	},
 	func(p person) snippet { return snippet{text: p.name, tricks: []string{"full name"}} },
 	func(p person) snippet {
+		return snippet{text: addAccents(p.last()), tricks: []string{"diacritics added"}}
+	},
+	func(p person) snippet {
 		return snippet{text: strings.ToUpper(p.first()) + " " + strings.ToUpper(p.last()), tricks: []string{"all caps name"}}
 	},
 }
@@ -336,6 +340,13 @@ func unique(list []string) []string {
 	}
 	return out
 }
+
+// addAccents puts an acute accent on every vowel of s that has none.
+func addAccents(s string) string {
+	return norm.NFC.String(accentRE.ReplaceAllString(s, "$0\u0301"))
+}
+
+var accentRE = regexp.MustCompile(`[aeiouAEIOU]`)
 
 // zeroWidth puts a zero-width space after the second letter of s.
 func zeroWidth(s string) string {
