@@ -34,6 +34,7 @@ microbench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/bio
 	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./internal/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzPseudonymise$$' -fuzztime $(FUZZTIME) ./internal/pii
 
 # The real Ollama server (v0.6.5, cgo; needs nlohmann-json3-dev and
 # libstb-dev) and the tiny-model generator, for the integration tests:
