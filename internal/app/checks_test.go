@@ -1,0 +1,51 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/fakellm"
+)
+
+// thinRequest leaves the writer's bio short of the medium range, so that
+// the sentence a fake adds never makes it too long.
+const thinRequest = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer",
+	"company":"Contoso","skills":["Go","Kafka"]},"options":{"length":"medium"}}`
+
+// TestOutputChecksThroughTheService asks the running service for a bio
+// from a model that misbehaves: an invented contact detail is never served
+// (the template answers after the correction fails), and an answer that a
+// person should review (another person, a stray pronoun) is served with
+// needs_review and never cached.
+func TestOutputChecksThroughTheService(t *testing.T) {
+	for _, tc := range []struct {
+		name, adds string
+		source     string
+		review     bool
+		requests   int64 // to the model, for two requests to the service
+	}{
+		{"invented contact", "Reach her at ada.okafor@evil.example.", "template", false, 4},
+		{"mixed pronouns", "He leads his team with care.", "template", false, 4},
+		{"another person", "Kevin mentored her for years.", "ollama", true, 2},
+		{"stray pronoun", "Colleagues value his advice.", "ollama", true, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake, url := fakeServer(t, fakellm.Config{Rewrite: func(_ int64, _, text string) string { return text + " " + tc.adds }})
+			r := startApp(t, ollamaProviderTimeout("big", url, "5s"), "big", "")
+			for i := 0; i < 2; i++ {
+				got, _ := r.postJSON(t, "", []byte(thinRequest))
+				if got.Source != tc.source || got.Cache != "miss" || slices.Contains(got.Flags, bio.FlagNeedsReview) != tc.review {
+					t.Fatalf("request %d: %s from %s with flags %v; want a miss from %s, needs_review %v", i, got.Cache, got.Source, got.Flags, tc.source, tc.review)
+				}
+				if strings.Contains(got.Bio, tc.adds) != (tc.source == "ollama") {
+					t.Fatalf("request %d: got %q", i, got.Bio)
+				}
+			}
+			if n := fake.Requests(); n != tc.requests {
+				t.Fatalf("the model got %d requests; want %d", n, tc.requests)
+			}
+		})
+	}
+}
