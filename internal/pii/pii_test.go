@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -245,6 +246,38 @@ func TestRestore(t *testing.T) {
 		r.Close()
 		if got.String() != want {
 			t.Fatalf("chunks of %d: %q", size, got.String())
+		}
+	}
+}
+
+// TestChainDocListsEveryField keeps docs/chain.md's table of what leaves
+// the premises true: every text field the walker knows must be in it.
+func TestChainDocListsEveryField(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/chain.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	start := strings.Index(text, "## What leaves the premises for an allow_external tenant")
+	if start < 0 {
+		t.Fatal("docs/chain.md has no section on what leaves the premises")
+	}
+	section := text[start:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	req, err := bio.Decode([]byte(fuzzProfile)) // every list has an entry
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Profile.EachText(func(f bio.TextField, _ *string) {
+		if !strings.Contains(section, "`"+f.Name+"`") {
+			t.Errorf("docs/chain.md does not say what happens to %s", f.Name)
+		}
+	})
+	for _, s := range []string{"`user_id`", "`options.language`", "system prompt", "corrective retry"} {
+		if !strings.Contains(section, s) {
+			t.Errorf("docs/chain.md does not say what happens to %s", s)
 		}
 	}
 }
