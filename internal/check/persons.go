@@ -152,6 +152,8 @@ var firms = map[string]bool{
 	"baker mckenzie": true, "ruby tuesday": true, "jack henry": true, "wells fargo": true, "clifford chance": true,
 	"arthur andersen": true, "harley davidson": true, "marsh mclennan": true, "russell reynolds": true,
 	"spencer stuart": true, "hugo boss": true, "calvin klein": true, "ralph lauren": true, "kate spade": true,
+	"kaiser permanente": true, "warner bros": true, "franklin templeton": true, "franklin covey": true,
+	"ernst young": true, "allen overy": true, "johnson controls": true, "ford motor": true, "tommy hilfiger": true,
 }
 
 // notSentenceEnds are words with a full stop that do not end a sentence.
@@ -373,7 +375,7 @@ func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]n
 		if personalTitles[string(p)] {
 			return true
 		}
-		if article[string(p)] || placePrefixes[string(p)] || properNounPart(prev, names) ||
+		if article[string(p)] || placePrefixes[string(p)] || !prev.first && properNounPart(prev, names) ||
 			nounLink[string(p)] && !prev.endsPhrase && properNounPart(prev2, names) {
 			return false // "the Watson platform", "San Jose", "Johns Hopkins", "City of Hope"
 		}
@@ -398,6 +400,13 @@ func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]n
 			return false // "Morgan Stanley", "San Jose"
 		}
 	}
+	if capitalised(prev.core) && !prev.endsPhrase {
+		var b4 [48]byte
+		pair := append(lowerKey(b4[:0], prev.core), ' ')
+		if firms[string(lowerKey(pair, w.core))] {
+			return false // "Franklin Templeton"
+		}
+	}
 	if c == onlyName {
 		return !(w.possessive && (string(p) == "at" || string(p) == "joined")) // "at Macy's"
 	}
@@ -409,9 +418,11 @@ func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]n
 
 // properNounPart reports whether w is a capitalised word that is not a
 // given name, and not the end of a phrase: a part of a proper noun that a
-// name may continue ("San Jose", "Johns Hopkins").
+// name may continue ("Johns Hopkins", "Department of Justice"). The first
+// word of a sentence is capitalised anyway: "Yesterday Kevin..." is a
+// person, so isPerson asks this of a first word only before "of".
 func properNounPart(w word, names map[string]nameClass) bool {
-	return len(w.core) >= 2 && !w.first && capitalised(w.core) && !w.endsPhrase && !commonCapitalised[w.core] &&
+	return len(w.core) >= 2 && capitalised(w.core) && !w.endsPhrase && !commonCapitalised[w.core] &&
 		classOf(names, w.core) == notAName
 }
 

@@ -73,6 +73,8 @@ Apollo Athena Artemis Jupiter Juno Orion Luna Minerva Gaia Zeus Thor Odin Loki F
 Emmy Oscar Tony Grammy Rhodes Fulbright Tesla Edison Morgan Ernst Porsche Lexus Kia Mercedes Wendy Denny
 Yankee Harvey Charlie Romeo Victor Sierra Delta Echo Ford Dell Disney Marshall Gates Chase Wells Fargo
 Sage Ember Jasmine Unity Genesis Azure Meta Shell Canon Navy Sterling Legacy Quest Titan Summit
+McKinsey Forbes Kaiser Nike Zara Hilton Hyatt Ola Pandora Warner Macy Lowe Erasmus Effie Clio Marriott
+Chanel Cartier Kellogg Heinz Hershey Wrigley Carnegie Rockefeller Kellogg Wharton Emory Duke Rice Tufts
 """.split()
 
 # Names the list must not hold at all: none so far. Keep each with a reason.
