@@ -87,30 +87,36 @@ var people = []person{
 	{"Amélie Dubois", []string{"Amélie", "Dubois"}, "Mx.", "they/them", "adubois"},
 }
 
-// phone is a phone number as written and its national digits.
-type phone struct{ written, digits string }
+// phone is a phone number (or two) as written and national digits.
+type phone struct {
+	written string
+	digits  []string
+}
 
 var phones = []phone{
-	{"+44 20 7946 0958", "2079460958"},
-	{"0044 20 7946 0958", "2079460958"},
-	{"(415) 555-2671", "4155552671"},
-	{"415.555.2671", "4155552671"},
-	{"+1-415-555-2671", "4155552671"},
-	{"030/1234567", "301234567"},
-	{"+49 30/1234567", "301234567"},
-	{"+49 (0)30 1234567", "301234567"},
-	{"+234 803 123 4567", "8031234567"},
-	{"+33 1 42 68 53 00", "142685300"},
-	{"+91 98765 43210", "9876543210"},
-	{"+61 2 9374 4000", "293744000"},
-	{"+81 3-1234-5678", "312345678"},
-	{"0161 496 0000", "1614960000"},
-	{"+48 22 123 45 67", "221234567"},
-	{"+353 1 234 5678", "12345678"},
-	{"+44 20\u200B7946\u200C0958", "2079460958"},
-	{"＋４４ ２０ ７９４６ ０９５８", "2079460958"},
-	{"tel:+44.20.7946.0958", "2079460958"},
-	{"+84 24 3825 3456", "2438253456"},
+	{"+44 20 7946 0958", []string{"2079460958"}},
+	{"0044 20 7946 0958", []string{"2079460958"}},
+	{"(415) 555-2671", []string{"4155552671"}},
+	{"415.555.2671", []string{"4155552671"}},
+	{"+1-415-555-2671", []string{"4155552671"}},
+	{"030/1234567", []string{"301234567"}},
+	{"+49 30/1234567", []string{"301234567"}},
+	{"+49 (0)30 1234567", []string{"301234567"}},
+	{"+234 803 123 4567", []string{"8031234567"}},
+	{"+33 1 42 68 53 00", []string{"142685300"}},
+	{"+91 98765 43210", []string{"9876543210"}},
+	{"+61 2 9374 4000", []string{"293744000"}},
+	{"+81 3-1234-5678", []string{"312345678"}},
+	{"0161 496 0000", []string{"1614960000"}},
+	{"+48 22 123 45 67", []string{"221234567"}},
+	{"+353 1 234 5678", []string{"12345678"}},
+	{"+44 20\u200B7946\u200C0958", []string{"2079460958"}},
+	{"＋４４ ２０ ７９４６ ０９５８", []string{"2079460958"}},
+	{"tel:+44.20.7946.0958", []string{"2079460958"}},
+	{"+84 24 3825 3456", []string{"2438253456"}},
+	{"0161 496 0000 / 0161 496 0001", []string{"1614960000", "1614960001"}},
+	{"(415) 555-2671 %", []string{"4155552671"}},
+	{"+44 20 7946 0958 2019", []string{"2079460958"}},
 }
 
 // controls look like contact details or names but are facts the bio needs.
@@ -131,7 +137,27 @@ type gen struct {
 	p      person
 	userID string
 	host   string // the person's own domain
+	phoneN int    // phone numbers written so far
 	c      Case
+}
+
+// Tricks returns the name of every trick the corpus can use; a corpus of
+// a few dozen cases should use them all.
+func Tricks() []string {
+	g := &gen{r: rand.New(rand.NewPCG(1, 2)), p: people[0], userID: "w-1", host: "h.dev"}
+	var out []string
+	for _, t := range nameTricks {
+		out = append(out, t(g.p).tricks...)
+	}
+	for _, t := range contactTricks {
+		if s := t(g); !strings.HasPrefix(s.tricks[0], "phone ") {
+			out = append(out, s.tricks...)
+		}
+	}
+	for _, ph := range phones {
+		out = append(out, "phone "+ph.written)
+	}
+	return append(out, "language tag x-handle")
 }
 
 // Corpus returns n cases generated from seed; the same seed gives the same
@@ -325,8 +351,9 @@ func (g *gen) url(text, trick string, ids ...string) snippet {
 }
 
 func (g *gen) phone() snippet {
-	ph := phones[g.r.IntN(len(phones))]
-	return snippet{text: "tel. " + ph.written, tricks: []string{"phone " + ph.written}, phones: []string{ph.digits}}
+	ph := phones[(g.i*5+g.phoneN)%len(phones)] // in turn, so that every one is used
+	g.phoneN++
+	return snippet{text: "tel. " + ph.written, tricks: []string{"phone " + ph.written}, phones: ph.digits}
 }
 
 func unique(list []string) []string {
