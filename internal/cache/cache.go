@@ -49,7 +49,7 @@ type Query struct {
 	// MinSimilarity, if above the tenant's, makes the semantic lookup
 	// stricter for this request; it never loosens it. A semantic hit has
 	// the same normalised facts, a similarity of 1, so only a value above
-	// 1 turns the semantic lookup off.
+	// 1 (which the HTTP edge does not accept) turns the lookup off.
 	MinSimilarity float64
 
 	key   string
