@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -129,11 +130,13 @@ func (k keyed) orig(i int) int {
 // first pattern that matches at a place wins, so callers list longer
 // patterns first. A pattern may begin or end with a character that is not
 // part of a word (a user id "hr:1234-"): "whole" means no letter, mark or
-// digit right before or after it.
+// digit of a script written with spaces right before or after it (see
+// joinedBefore). A pattern marked anywhere is found inside words too.
 func (k keyed) eachMatch(pats []pair, fn func(start, end int, p pair)) {
+	anywhere := slices.ContainsFunc(pats, func(p pair) bool { return p.anywhere })
 	for i := 0; i < len(k.key); {
-		if !wordBefore(k.key, i) {
-			if p, end := matchWord(k.key, i, pats); end > i {
+		if inWord := joinedBefore(k.key, i); !inWord || anywhere {
+			if p, end := matchWord(k.key, i, pats, inWord); end > i {
 				fn(k.orig(i), k.orig(end), p)
 				i = end
 				continue

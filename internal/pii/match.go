@@ -28,6 +28,27 @@ func wordBefore(s string, i int) bool {
 	return isWordRune(r)
 }
 
+// joinedBefore and joinedAfter report whether the rune before s[i] (at
+// s[i]) would make a word that ends (starts) there part of a longer word: a
+// letter, mark or digit of a script written with spaces. A letter of a
+// script written without them ("Ada是工程师") ends a word of another
+// script.
+func joinedBefore(s string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isWordRune(r) && !unspaced(r)
+}
+
+func joinedAfter(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r) && !unspaced(r)
+}
+
 // wordAt reports whether the rune starting at s[i] is part of a word.
 func wordAt(s string, i int) bool {
 	if i >= len(s) {
@@ -90,13 +111,39 @@ func matchAt(s string, i int, p string) int {
 }
 
 // pair maps one spelling of a word to another.
-type pair struct{ from, to string }
+type pair struct {
+	from, to string
+	// anywhere is set for a word of a script written without spaces
+	// (Chinese, Japanese, Thai...) or with particles joined to it
+	// (Korean): it is found inside longer runs of letters too.
+	anywhere bool
+}
 
-// matchWord returns the first pair whose from is a whole word at s[i:], and
-// the word's end; end is 0 when none is. An empty from matches nothing.
-func matchWord(s string, i int, pairs []pair) (pair, int) {
+// unspaced reports whether r is of a script whose words are not set apart
+// by spaces, or take particles joined to them.
+func unspaced(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul,
+		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan)
+}
+
+// unspacedWord reports whether w begins and ends with a letter of such a
+// script.
+func unspacedWord(w string) bool {
+	first, _ := utf8.DecodeRuneInString(w)
+	last, _ := utf8.DecodeLastRuneInString(w)
+	return unspaced(first) && unspaced(last)
+}
+
+// matchWord returns the first pair whose from is a whole word at s[i:] (or
+// anywhere, for a pair so marked), and the word's end; end is 0 when none
+// is. inWord says that s[i] is inside a word (see joinedBefore): only pairs
+// marked anywhere may match there. An empty from matches nothing.
+func matchWord(s string, i int, pairs []pair, inWord bool) (pair, int) {
 	for _, p := range pairs {
-		if end := matchAt(s, i, p.from); end > i && !wordAt(s, end) {
+		if inWord && !p.anywhere {
+			continue
+		}
+		if end := matchAt(s, i, p.from); end > i && (p.anywhere || !joinedAfter(s, end)) {
 			return p, end
 		}
 	}

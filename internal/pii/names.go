@@ -137,13 +137,13 @@ func keepWordRune(r rune) rune {
 func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bool) {
 	for i, p := range parts {
 		for _, v := range variants(p.folded) {
-			m.forward = append(m.forward, pair{v, stand[i]})
+			m.forward = append(m.forward, pair{v, stand[i], unspacedWord(v)})
 		}
 		// "the Okafors", "Okafors' house": a plural without apostrophe.
 		for _, v := range variants(p.folded + "s") {
-			m.forward = append(m.forward, pair{v, stand[i] + "s"})
+			m.forward = append(m.forward, pair{from: v, to: stand[i] + "s"})
 		}
-		m.back = append(m.back, pair{stand[i], p.written}, pair{stand[i] + "s", p.written + "s"})
+		m.back = append(m.back, pair{from: stand[i], to: p.written}, pair{from: stand[i] + "s", to: p.written + "s"})
 	}
 	if n := len(parts); n > 1 {
 		joins := [][]int{{0, n - 1}, {-1, n - 1}}
@@ -160,9 +160,9 @@ func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bo
 				continue // the answer could not be told apart from the profile
 			}
 			for _, v := range variants(real) {
-				m.forward = append(m.forward, pair{v, standIn})
+				m.forward = append(m.forward, pair{v, standIn, unspacedWord(v)})
 			}
-			m.back = append(m.back, pair{standIn, written})
+			m.back = append(m.back, pair{from: standIn, to: written})
 		}
 	}
 	m.forward = uniqueLongestFirst(m.forward)

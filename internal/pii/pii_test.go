@@ -93,7 +93,7 @@ func TestNameEverywhere(t *testing.T) {
 		out, m, _ := Pseudonymise(req)
 		got := out.Profile.Achievements[0]
 		for _, s := range secrets {
-			if wholeWord(got, s) || wholeWord(out.Profile.Name, s) {
+			if wholeWord(got, s) || wholeWord(out.Profile.Name, s) || strings.Contains(got, s) {
 				t.Errorf("name %q: %q sent in %q (name %q)", name, s, got, out.Profile.Name)
 			}
 		}
@@ -119,6 +119,11 @@ func TestNameEverywhere(t *testing.T) {
 	f("Ada Okafor", "Oka\u200Bfor Consulting, Ｏｋａｆｏｒ", "Okafor")
 	f("Thanh Le", "Le Consulting", "Le", "Thanh")
 	f("A'\u0301\u0301 Okafor", "Okafor's", "Okafor") // a piece of marks alone matches nothing
+	// Scripts written without spaces, or with particles joined to names.
+	f("李伟", "李伟是工程师, 与李伟的团队", "李伟")
+	f("김민수", "김민수는 엔지니어입니다", "김민수")
+	f("สมชาย ใจดี", "คุณสมชายเป็นวิศวกร", "สมชาย")
+	f("Ada Okafor", "Okafor是工程师，Ada的团队", "Okafor", "Ada")
 	// Accents added or changed hide nothing.
 	f("Ada Okafor", "Ádá Ökafor, ÓKAFOR, Okàfor's", "Ada", "Okafor")
 	f("Ingrid Weiß", "İNGRID WEISS, Ingrid Weiss", "Ingrid", "Weiß", "Weiss")

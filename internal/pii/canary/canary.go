@@ -85,6 +85,9 @@ var people = []person{
 	{"Anneliese Schröder-Weiß", []string{"Anneliese", "Schröder", "Weiß"}, "Dr.", "she/her", "aschw"},
 	{"Ingrid Hal\u200Bvorsen", []string{"Ingrid", "Halvorsen"}, "Ms.", "she/her", "ihalv"},
 	{"Amélie Dubois", []string{"Amélie", "Dubois"}, "Mx.", "they/them", "adubois"},
+	{"王秀英", []string{"王秀英"}, "Ms.", "she/her", "wxiuying"},
+	{"김민수", []string{"김민수"}, "Mr.", "he/him", "kimminsu"},
+	{"สมชาย ใจดี", []string{"สมชาย", "ใจดี"}, "Mr.", "he/him", "somchai"},
 }
 
 // phone is a phone number (or two) as written and national digits.
@@ -302,6 +305,12 @@ var nameTricks = []func(p person) snippet{
 	func(p person) snippet { return snippet{text: p.name, tricks: []string{"full name"}} },
 	func(p person) snippet {
 		return snippet{text: addAccents(p.last()), tricks: []string{"diacritics added"}}
+	},
+	func(p person) snippet {
+		return snippet{text: p.first() + "是工程师", tricks: []string{"name in Chinese text"}}
+	},
+	func(p person) snippet {
+		return snippet{text: p.last() + "는", tricks: []string{"Korean particle joined"}}
 	},
 	func(p person) snippet {
 		return snippet{text: strings.ToUpper(p.first()) + " " + strings.ToUpper(p.last()), tricks: []string{"all caps name"}}

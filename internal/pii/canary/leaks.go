@@ -13,7 +13,9 @@ import (
 
 // Leaks returns what of c's identifiers and phone numbers is in sent (a
 // request body that left the premises, or any text). An identifier leaks
-// when it is in sent as a whole word (not next to a letter, mark or digit),
+// when it is in sent as a whole word (not next to a letter, mark or digit
+// of a script written with spaces; anywhere for a word of a script written
+// without them),
 // without regard to case, after both are normalised: NFKC, invisible
 // characters removed, every dash a hyphen and every apostrophe "'"; and
 // again with diacritics removed from both. The JSON string escapes of sent
@@ -157,9 +159,22 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
 }
 
+// unspaced reports whether r is of a script written without spaces between
+// words (Chinese, Japanese, Thai...) or with particles joined to them
+// (Korean).
+func unspaced(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul,
+		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan)
+}
+
 // hasWholeWord reports whether word is in text with no letter, mark or
-// digit on either side.
+// digit of a script written with spaces on either side; a word of a script
+// written without them counts anywhere.
 func hasWholeWord(text, word string) bool {
+	first, _ := utf8.DecodeRuneInString(word)
+	last, _ := utf8.DecodeLastRuneInString(word)
+	anywhere := unspaced(first) && unspaced(last)
+	joins := func(r rune) bool { return isWordRune(r) && !unspaced(r) }
 	for from := 0; ; {
 		i := strings.Index(text[from:], word)
 		if i < 0 {
@@ -168,7 +183,7 @@ func hasWholeWord(text, word string) bool {
 		start, end := from+i, from+i+len(word)
 		before, _ := utf8.DecodeLastRuneInString(text[:start])
 		after, _ := utf8.DecodeRuneInString(text[end:])
-		if !isWordRune(before) && !isWordRune(after) {
+		if anywhere || (!joins(before) && !joins(after)) {
 			return true
 		}
 		from = start + 1
