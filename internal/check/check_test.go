@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/writer"
 )
 
 var now = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
@@ -189,4 +190,44 @@ func FuzzMaskOnlyRemoves(f *testing.F) {
 			t.Fatalf("masking %q in %q made another pronoun appear", value, text)
 		}
 	})
+}
+
+// BenchmarkVerifyBios verifies bios as the miss path does: a long bio the
+// template writer writes for a rich profile, and a medium bio in a model's
+// style, with dates, a dotted skill and capitalised names of things.
+func BenchmarkVerifyBios(b *testing.B) {
+	req, err := bio.Decode([]byte(`{"user_id":"u","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Principal Data Engineer",
+		"company":"Northwind Health","location":"Lagos, Nigeria","years_experience":12,
+		"experience":[{"title":"Senior Data Engineer","company":"Contoso","start":"2016-03","end":"2021-08","summary":"Built the streaming platform for claims data."}],
+		"experience_summary":"Twelve years building data platforms in healthcare and fintech.",
+		"skills":["Go","Kafka","PostgreSQL","Node.js"],"achievements":["Cut claims processing time from 3 days to 4 hours","Mentored 6 engineers"],
+		"education":[{"school":"University of Lagos","degree":"BSc","field":"Computer Science","year":2012}],
+		"certifications":["CKA"],"languages":["English","Yoruba"]},"options":{"length":"long"}}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	long := (&writer.Writer{Now: func() time.Time { return now }}).Write(req, 0).Text
+	model := "Ada Okafor is a Principal Data Engineer at Northwind Health in Lagos, Nigeria, with 12 years of experience building " +
+		"data platforms in healthcare and fintech. From 2016 to 2021 she was a Senior Data Engineer at Contoso, where she built the " +
+		"streaming platform for claims data. Today she leads the claims platform team, working with Go, Kafka, PostgreSQL and Node.js, " +
+		"and she cut claims processing time from 3 days to 4 hours. She has mentored 6 engineers and holds the CKA certification. " +
+		"Ada earned a BSc in Computer Science from the University of Lagos in 2012. She speaks English and Yoruba, and is known " +
+		"across Northwind Health for reliable systems, clear writing and patient mentoring of colleagues in every team she works with, " +
+		"from analytics to operations."
+	for _, tc := range []struct {
+		name, text string
+		length     bio.Length
+	}{{"writer-long", long, bio.LengthLong}, {"model-medium", model, bio.LengthMedium}} {
+		r := *req
+		r.Options.Length = tc.length
+		if _, err := Verify(&r, tc.text, func() bool { return true }, now); err != nil {
+			b.Fatalf("%s: %v", tc.name, err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Verify(&r, tc.text, func() bool { return true }, now)
+			}
+		})
+	}
 }

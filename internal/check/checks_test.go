@@ -87,6 +87,7 @@ func TestMayHaveContactIsConservative(t *testing.T) {
 	for _, s := range []string{
 		"ada@x.io", "ada [at] x [dot] io", "ada (AT) x (DOT) io", "+44 20 7946 0958", "(415) 555-2671", "030/1234567",
 		"0049 30 1234567", "415.555.2671", "https://x.io", "x.io/a", "www.x.io", "WWW.X.IO", "ada.dev", "exämple.de", "例子.中国",
+		"blog.ada.dev/posts", "Ada.Dev.", "xn--bcher-kva.example",
 		"192.168.10.20",
 	} {
 		if len(pii.FindContacts(bio.Fold(s))) == 0 {
@@ -96,7 +97,7 @@ func TestMayHaveContactIsConservative(t *testing.T) {
 			t.Errorf("%q passes no prefilter", s)
 		}
 	}
-	for _, s := range []string{"e.g. a U.S. firm", "from 2016 to 2021", "12 years, 3 days", "Ph.D. in 2010", "v3.5"} {
+	for _, s := range []string{"e.g. a U.S. firm", "from 2016 to 2021", "12 years, 3 days", "Ph.D. in 2010", "v3.5", "Node.js and Vue.js", "Fig.1a"} {
 		if a, h := contactHints(s); a || h && slices.ContainsFunc(strings.Fields(s), mayBeHost) {
 			t.Errorf("%q passes a prefilter", s)
 		}

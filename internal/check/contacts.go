@@ -2,7 +2,10 @@ package check
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"mvdan.cc/xurls/v2"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/pii"
@@ -19,7 +22,7 @@ import (
 // kilobyte with a dot in it) and a phone expression; a bio has rarely a
 // contact, so a scan of its bytes decides first whether to look at all,
 // and URLs are looked for only in the words that may hold one.
-func inventedContact(text string, p *bio.Profile) bool {
+func inventedContact(text string, f *facts) bool {
 	var found []pii.Contact
 	text = bio.Fold(text)
 	if addressOrPhone, host := contactHints(text); addressOrPhone {
@@ -33,7 +36,9 @@ func inventedContact(text string, p *bio.Profile) bool {
 			for j < len(text) && !isSpace(text[j]) {
 				j++
 			}
-			if w := text[i:j]; mayBeHost(w) {
+			// A word the profile has ("ASP.NET", its own site) holds no
+			// invented detail: FindContacts costs some 10µs a call.
+			if w := text[i:j]; mayBeHost(w) && !hasWordAt(f.text(), foldAccents(strings.ToLower(strings.TrimRight(w, ".,;:!?)]}'\""))), false) {
 				found = append(found, pii.FindContacts(w)...)
 			}
 			i = j
@@ -43,7 +48,7 @@ func inventedContact(text string, p *bio.Profile) bool {
 		return false
 	}
 	var known []pii.Contact
-	p.EachText(func(_ bio.TextField, s *string) {
+	f.p.EachText(func(_ bio.TextField, s *string) {
 		if *s != "" {
 			known = append(known, pii.FindContacts(bio.Fold(*s))...)
 		}
@@ -109,9 +114,10 @@ func contactHints(text string) (addressOrPhone, host bool) {
 	return false, host
 }
 
-// mayBeHost reports whether the word w may hold a URL: a scheme, or a dot
-// between a letter or digit and two letters ("ada.dev", not "e.g." or
-// "3.5"), or four dotted numbers.
+// mayBeHost reports whether the word w may hold a URL as xurls reads one:
+// a scheme, "www.", a host name that ends in a top-level domain xurls
+// knows ("ada.dev", "linkedin.com/in/ada"; not "Node.js", "e.g." or
+// "3.5"), one in another script or punycode, or four dotted numbers.
 func mayBeHost(w string) bool {
 	if len(w) < 4 {
 		return false
@@ -131,11 +137,38 @@ func mayBeHost(w string) bool {
 		if w[i+1] >= utf8.RuneSelf {
 			return true // a host name in another script
 		}
-		if i+2 < len(w) && isLetter(w[i+1]) && isLetter(w[i+2]) {
+		j := i + 1
+		for j < len(w) && (isAlnum(w[j]) || w[j] == '-') {
+			j++
+		}
+		if j < len(w) && w[j] == '.' && j+1 < len(w) && isAlnum(w[j+1]) {
+			continue // not the last label: the next dot decides
+		}
+		if label := w[i+1 : j]; len(label) >= 2 && isTLD(label) {
 			return true
 		}
 	}
 	return dots >= 3
+}
+
+// tlds are xurls's top-level domains, ASCII ones in lower case.
+var tlds = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool, len(xurls.TLDs)+len(xurls.PseudoTLDs))
+	for _, list := range [][]string{xurls.TLDs, xurls.PseudoTLDs} {
+		for _, t := range list {
+			m[strings.ToLower(t)] = true
+		}
+	}
+	return m
+})
+
+func isTLD(label string) bool {
+	var buf [24]byte
+	if len(label) > len(buf) {
+		return true // a long label: let xurls decide
+	}
+	l := lowerKey(buf[:0], label)
+	return strings.HasPrefix(string(l), "xn--") || tlds()[string(l)]
 }
 
 func isSpace(c byte) bool  { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }

@@ -80,7 +80,7 @@ func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]s
 	if err := v.form(thin); err != nil {
 		return nil, err
 	}
-	if inventedContact(text, v.p) {
+	if inventedContact(text, &v.facts) {
 		return nil, &Error{ProblemContact, "it gave a contact detail (an e-mail address, a web address or a phone number) that the profile does not; leave contact details out"}
 	}
 	if injected {
