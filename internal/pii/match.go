@@ -122,6 +122,9 @@ type pair struct {
 // unspaced reports whether r is of a script whose words are not set apart
 // by spaces, or take particles joined to them.
 func unspaced(r rune) bool {
+	if r < '\u0E00' { // Thai, the first of them
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul,
 		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan)
 }
