@@ -245,3 +245,34 @@ func TestAdverseClaims(t *testing.T) {
 	f(`,"experience_summary":"Built anti-fraud models"`, claim("she fights fraud"), false)
 	f(`,"experience_summary":"Handled termination of legacy contracts"`, claim("she terminated legacy contracts"), false)
 }
+
+// TestFoldedText checks that full-width and zero-width-split text is read
+// as it prints.
+func TestFoldedText(t *testing.T) {
+	req := request(t, `{"user_id":"u","profile":{`+adaProfile+`,"pronouns":"she/her"},"options":{"length":"short"}}`)
+	for _, s := range []string{"Ｋｅｖｉｎ mentored her.", "Ke\u200bvin mentored her.", "She was dis\u200bmissed."} {
+		if _, flags := verdict(t, req, goodShort+" "+s); !slices.Contains(flags, bio.FlagNeedsReview) {
+			t.Errorf("%q: got flags %v; want needs_review", s, flags)
+		}
+	}
+	expect(t, req, goodShort+" Mail ａｄａ＠ｅｖｉｌ．ｅｘａｍｐｌｅ.", ProblemContact, false)
+}
+
+// FuzzVerify runs Verify on any text: it must not panic, and a rejection's
+// correction must not quote the text.
+func FuzzVerify(f *testing.F) {
+	for _, s := range []string{goodShort, goodShort + " Kevin mentored her.", goodShort + " ada@x.io", "- Will Grant\n- He, his, him",
+		"Ｋｅｖｉｎ's Dr. Rose of Hope San Jose-Luc", "fired up. terminated? arrest"} {
+		f.Add(s)
+	}
+	req, err := bio.Decode([]byte(`{"user_id":"u","profile":{` + adaProfile + `,"pronouns":"she/her","experience_summary":"Reach me at ada.dev"},"options":{"length":"short"}}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		_, err := Verify(req, text, func() bool { return true }, now)
+		if e, ok := err.(*Error); ok && len(text) > 12 && strings.Contains(e.Correction(), text) {
+			t.Fatalf("the correction quotes the text %q", text)
+		}
+	})
+}

@@ -75,12 +75,12 @@ func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]s
 		return nil, &Error{ProblemEmpty, "the answer was empty"}
 	}
 	clean, injected := req.WithoutInstructions()
-	v := &verification{o: req.Options, p: &clean.Profile, text: text, lower: strings.ToLower(text)}
+	v := &verification{o: req.Options, p: &clean.Profile, text: text, lower: strings.ToLower(text), folded: bio.Fold(text)}
 	v.facts.p = v.p
 	if err := v.form(thin); err != nil {
 		return nil, err
 	}
-	if inventedContact(text, &v.facts) {
+	if inventedContact(v.folded, &v.facts) {
 		return nil, &Error{ProblemContact, "it gave a contact detail (an e-mail address, a web address or a phone number) that the profile does not; leave contact details out"}
 	}
 	if injected {
@@ -108,8 +108,11 @@ type verification struct {
 	p     *bio.Profile
 	text  string
 	lower string // text in lower case
-	flags []string
-	facts facts
+	// folded is the text as bio.Fold reads it, so that a full-width or
+	// zero-width-split name, word or address is found as written plainly.
+	folded string
+	flags  []string
+	facts  facts
 	// masked is the text with the profile's name-like values masked,
 	// made by rest when first needed.
 	masked   string
@@ -200,10 +203,10 @@ func (v *verification) person() error {
 // numbers and names of things as unverified.
 func (v *verification) claims(now time.Time) {
 	self := strings.FieldsFunc(v.p.Name, func(r rune) bool { return !unicode.IsLetter(r) })
-	if otherPerson(v.text, self, v.facts.hasWord) {
+	if otherPerson(v.folded, self, v.facts.hasWord) {
 		v.flag(bio.FlagNeedsReview)
 	}
-	if adverseClaim(v.text, &v.facts) {
+	if adverseClaim(v.folded, &v.facts) {
 		v.flag(bio.FlagNeedsReview)
 		v.flag(bio.FlagUnverifiedFacts)
 	} else if unverified(v.text, v.p, &v.facts, now) {
