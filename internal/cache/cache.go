@@ -56,17 +56,17 @@ type Query struct {
 	facts *Facts
 }
 
-func (q *Query) prepare() {
+func (q *Query) prepare(now time.Time) {
 	if q.key == "" {
-		q.key = Key(q.Tenant.ID, q.Req, q.PromptVersion, q.Chain)
+		q.key = Key(q.Tenant.ID, q.Req, q.PromptVersion, q.Chain, now)
 	}
 }
 
 // factsOf normalises the request's facts once, when a semantic lookup or a
 // store needs them; an exact hit never does.
-func (q *Query) factsOf() *Facts {
+func (q *Query) factsOf(now time.Time) *Facts {
 	if q.facts == nil {
-		f := FactsOf(&q.Req.Profile)
+		f := FactsOf(&q.Req.Profile, now)
 		q.facts = &f
 	}
 	return q.facts
@@ -78,8 +78,8 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 	if !*cfg.Exact && !*cfg.Semantic {
 		return nil, "", nil
 	}
-	q.prepare()
 	now := c.now()
+	q.prepare(now)
 	if *cfg.Exact {
 		if e, ok := c.exact.Get(q.key, now); ok && e.Tenant == q.Tenant.ID {
 			telemetry.CacheLookup(HitExact, q.Tenant.ID, "hit")
@@ -89,7 +89,7 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 	}
 	if *cfg.Semantic && max(cfg.Similarity, q.MinSimilarity) <= 1 {
 		e, err := c.sem.Find(ctx, FindQuery{
-			Tenant: q.Tenant.ID, User: q.Req.UserID, Req: q.Req, Facts: q.factsOf(),
+			Tenant: q.Tenant.ID, User: q.Req.UserID, Req: q.Req, Facts: q.factsOf(now),
 			PromptVersion: q.PromptVersion, Chain: q.Chain, TenantScope: cfg.Scope == "tenant", Now: now,
 		})
 		if err != nil {
@@ -114,12 +114,12 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 		// A text that a person must review is never served again.
 		return nil
 	}
-	q.prepare()
 	now := c.now()
+	q.prepare(now)
 	e := &Entry{
 		Tenant: q.Tenant.ID, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
 		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, Chain: q.Chain,
-		Options: q.Req.Options, Facts: *q.factsOf(), Created: now, Expires: now.Add(cfg.TTL),
+		Options: q.Req.Options, Facts: *q.factsOf(now), Created: now, Expires: now.Add(cfg.TTL),
 	}
 	if *cfg.Exact {
 		// Stores follow model calls of seconds: waiting for ristretto to
@@ -181,8 +181,8 @@ func (c *Cache) AliasBody(q *Query, body []byte) {
 	if !*q.Tenant.Cache.Exact || len(body) == 0 {
 		return
 	}
-	q.prepare()
 	now := c.now()
+	q.prepare(now)
 	e, ok := c.exact.Get(q.key, now)
 	if !ok {
 		return

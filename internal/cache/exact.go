@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -16,12 +17,20 @@ import (
 // Key is the exact cache's key: a SHA-256 of the tenant, the canonical
 // request (user, normalised profile, options), the prompt version and the
 // tenant's chain. Canonical bytes, not Go map or JSON field order.
-func Key(tenant string, req *bio.Request, promptVersion, chain string) string {
+func Key(tenant string, req *bio.Request, promptVersion, chain string, now time.Time) string {
 	h := sha256.New()
 	h.Write([]byte("biogen-cache-v1\x00"))
 	h.Write([]byte(tenant))
 	h.Write([]byte{0})
 	h.Write(req.AppendCanonical(nil))
+	if req.Profile.YearsExperience == nil {
+		// Years counted from dates are a fact of the bio that changes
+		// with the date: a bio that said 5 is not served once it is 6.
+		if y, ok := req.Profile.ExperienceYears(now); ok {
+			h.Write([]byte{0, 'y'})
+			h.Write(strconv.AppendInt(nil, int64(y), 10))
+		}
+	}
 	h.Write([]byte{0})
 	h.Write([]byte(promptVersion))
 	h.Write([]byte{0})

@@ -14,7 +14,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/biogen/biogen/internal/bio"
 )
@@ -33,25 +35,30 @@ type Facts struct {
 	// Name is the person's name as the profile gives it (already in NFC
 	// with white space collapsed by decoding): names are compared exactly.
 	Name string `json:"name"`
-	// Pronouns is "subject/object", or empty for none.
+	// Pronouns is the pronouns field as written, normalised: "xe/xem/xyr"
+	// and "xe/xem/xir" are other pronouns, and so are "she/they" and
+	// "she/her".
 	Pronouns string `json:"pronouns"`
 	// Texts holds every other fact by field name: the normalised value of a
 	// single field, the items of a list, or one tuple per entry
-	// of a list of entries (experience, education). Lists are sorted and
-	// free of repeats, so order does not matter; numbers are digits.
+	// of a list of entries (experience, education). Lists of items are
+	// sorted and free of repeats, so their order does not matter; entries
+	// keep their order, which may tell their chronology when they have no
+	// dates. Numbers are digits, and the years of experience a bio may
+	// state are there whether given or counted from dates.
 	Texts map[string][]string `json:"texts"`
 }
 
-// FactsOf normalises a profile's facts. Every text of the profile is read
+// FactsOf normalises a profile's facts as of now (years of experience
+// counted from dates change with it). Every text of the profile is read
 // through bio.Profile.EachText, so a field added to the profile is a fact
 // without a change here.
-func FactsOf(p *bio.Profile) Facts {
-	f := Facts{Name: p.Name, Texts: make(map[string][]string, 12)}
-	if pr := bio.ParsePronouns(p.Pronouns); pr.Known() {
-		f.Pronouns = pr.Subject + "/" + pr.Object
-	}
+func FactsOf(p *bio.Profile, now time.Time) Facts {
+	f := Facts{Name: p.Name, Pronouns: normalize(p.Pronouns, false), Texts: make(map[string][]string, 12)}
 	if p.YearsExperience != nil {
 		f.Texts["years_experience"] = []string{strconv.Itoa(*p.YearsExperience)}
+	} else if y, ok := p.ExperienceYears(now); ok {
+		f.Texts["years_counted"] = []string{strconv.Itoa(y)}
 	}
 	// Entries of lists of entries are gathered field by field, then joined.
 	entries := map[string][][]string{}
@@ -94,7 +101,9 @@ func FactsOf(p *bio.Profile) Facts {
 		}
 	}
 	for k, v := range f.Texts {
-		f.Texts[k] = sortedSet(v)
+		if _, isEntries := entries[k]; !isEntries {
+			f.Texts[k] = sortedSet(v)
+		}
 	}
 	return f
 }
@@ -190,33 +199,41 @@ func (f *Facts) size() int {
 }
 
 // titleAbbreviations are expanded in job titles only (the current role and
-// experience titles), where they are conventional and unambiguous: "Sr.
-// Engineer" and "Senior Engineer" are the same title. No entry maps a word
-// to another word, nor to or from a negation (TestAbbreviations).
+// experience titles), where they are conventional and have one meaning:
+// "Sr. Engineer" and "Senior Engineer" are the same title. Abbreviations
+// with two readings are left out ("AVP": assistant or associate; "Assoc.":
+// associate or association; "Engr": engineer or engineering; "HR": human
+// resources or hour; "Exec.", "Coord.", "Supv."). No entry maps a word to
+// another word, nor to or from a negation (TestAbbreviations).
 var titleAbbreviations = map[string]string{
 	"sr": "senior", "snr": "senior", "jr": "junior", "mgr": "manager", "vp": "vice president",
-	"svp": "senior vice president", "evp": "executive vice president", "avp": "assistant vice president",
-	"dir": "director", "asst": "assistant", "assoc": "associate", "engr": "engineer",
-	"exec": "executive", "mktg": "marketing", "mgmt": "management", "dept": "department",
-	"intl": "international", "coord": "coordinator", "supv": "supervisor", "hr": "human resources",
+	"svp": "senior vice president", "evp": "executive vice president", "dir": "director",
+	"asst": "assistant", "mktg": "marketing", "mgmt": "management", "dept": "department",
+	"intl": "international",
 }
 
-// normalize returns the words of s that carry meaning, in order, lower case
-// and separated by one space. It changes only what does not change a fact:
-//   - the Unicode form (NFKC, invisible characters removed) and case;
-//   - white space, and punctuation between and around words (a trailing
-//     full stop, quotes, brackets, "on-call" and "on call");
-//   - "&" is "and"; in job titles (title true), the abbreviations of
+// normalize returns s with what cannot change a fact taken out, lower case
+// and with words separated by one space. It takes out only:
+//   - invisible characters, and compatibility forms (NFKC: full-width
+//     letters, ligatures), except numbers NFKC would turn into other digits
+//     (superscripts, circled and Roman numerals: "10⁶" is not "106");
+//   - case, and white space;
+//   - punctuation that ends a word (".", ",", ";", ":", "!", "?" not followed
+//     by a letter or digit: a trailing full stop, "Go, Kafka"), quotation
+//     marks and brackets, and a hyphen between two letters ("on-call" is
+//     "on call");
+//   - "&", read as "and"; in job titles (title true), the abbreviations of
 //     titleAbbreviations.
 //
-// Everything else is kept: every letter and digit; a minus sign, a decimal
-// point or a thousands separator in a number ("-5%", "1.5", "10,000");
-// currency and other symbols ("$", "€", "%", "+", "#", "C++", "C#"); a dot
-// inside or leading a word ("node.js", ".net"); an apostrophe inside a word
-// ("didn't"). No word is dropped and none is corrected, so no negation can
-// be lost and no word can become another.
+// Every other character is kept where it stands: every letter, digit and
+// number sign; a minus sign or a dash ("-5%", "– 3%", "YoY-5%"); a point,
+// comma, colon or slash before a digit or letter ("1.5", ".5", "10,000",
+// "9:30", "2/3", ".NET", "Node.js"); currency, percent, per-mille and every
+// other symbol; an apostrophe inside a word ("didn't"). No word is dropped
+// and none is corrected, so no negation can be lost and no word can become
+// another (FuzzNormalizeKeepsEveryCharacter).
 func normalize(s string, title bool) string {
-	s = strings.ToLower(bio.Fold(s))
+	s = strings.ToLower(foldFacts(s))
 	var b strings.Builder
 	b.Grow(len(s))
 	rs := []rune(s)
@@ -231,25 +248,23 @@ func normalize(s string, title bool) string {
 	for i, r := range rs {
 		prev, next := runeAt(rs, i-1), runeAt(rs, i+1)
 		switch {
-		case isWordRune(r), unicode.IsMark(r):
-			emit(r)
+		case unicode.IsSpace(r):
+			space = true
 		case r == '&':
 			space = true
 			emit('a')
 			b.WriteString("nd")
 			space = true
-		case unicode.Is(unicode.Sc, r) || unicode.Is(unicode.Sm, r) || unicode.Is(unicode.So, r) || r == '%' || r == '#' || r == '@' || r == '°':
-			emit(r) // "$5", "C++", "C#", "+40%", "±2"
-		case (r == '-' || r == '\u2212') && unicode.IsDigit(next) && !isWordRune(prev):
-			emit('-') // a minus sign: "-5%" is not "5%"
-		case (r == '.' || r == ',') && unicode.IsDigit(prev) && unicode.IsDigit(next):
-			emit(r) // "1.5", "10,000"
-		case r == '.' && isWordRune(next) && (isWordRune(prev) || prev == 0 || unicode.IsSpace(prev)):
-			emit(r) // "node.js", ".net"
-		case (r == '\'' || r == '\u2019') && isWordRune(prev) && isWordRune(next):
-			emit('\'') // "didn't", "o'brien"
-		default:
+		case wordEnding(r) && !isWordRune(next):
+			space = true // ".", ",", ";", ":", "!", "?" at the end of a word
+		case quoteOrBracket(r) && !(isApostrophe(r) && isWordRune(prev) && isWordRune(next)):
 			space = true
+		case (r == '-' || r == '\u2010') && unicode.IsLetter(prev) && unicode.IsLetter(next):
+			space = true // "on-call" is "on call"
+		case isApostrophe(r):
+			emit('\'') // inside a word: "didn't", "o'brien"
+		default:
+			emit(r)
 		}
 	}
 	out := b.String()
@@ -267,6 +282,58 @@ func normalize(s string, title bool) string {
 		return out
 	}
 	return strings.Join(words, " ")
+}
+
+// droppable reports whether normalize may take r out of a text in some
+// position: white space, word-ending punctuation, quotation marks,
+// brackets, hyphens, "&" and apostrophes. Every other character is always
+// kept (the fuzz target checks it).
+func droppable(r rune) bool {
+	return unicode.IsSpace(r) || r == '&' || wordEnding(r) || quoteOrBracket(r) || r == '-' || r == '\u2010'
+}
+
+func wordEnding(r rune) bool {
+	switch r {
+	case '.', ',', ';', ':', '!', '?':
+		return true
+	}
+	return false
+}
+
+func quoteOrBracket(r rune) bool {
+	switch r {
+	case '"', '\'', '`', '\u2018', '\u2019', '\u201A', '\u201B', '\u201C', '\u201D', '\u201E', '\u201F',
+		'\u00AB', '\u00BB', '\u2039', '\u203A', '(', ')', '[', ']', '{', '}':
+		return true
+	}
+	return false
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' }
+
+// foldFacts is bio.Fold (NFKC, invisible characters removed) but for the
+// numbers NFKC would make other digits of (categories No and Nl:
+// superscripts, subscripts, circled, fractions, Roman numerals), which stay
+// as written.
+func foldFacts(s string) string {
+	if !strings.ContainsFunc(s, keepForm) {
+		return bio.Fold(s)
+	}
+	var b strings.Builder
+	start := 0
+	for i, r := range s {
+		if keepForm(r) {
+			b.WriteString(bio.Fold(s[start:i]))
+			b.WriteRune(r)
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	b.WriteString(bio.Fold(s[start:]))
+	return b.String()
+}
+
+func keepForm(r rune) bool {
+	return r >= 0x80 && (unicode.In(r, unicode.No, unicode.Nl) || r >= 0x2070 && r <= 0x209F)
 }
 
 func runeAt(rs []rune, i int) rune {

@@ -3,22 +3,25 @@ package cache
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/corpus"
 )
 
+var testNow = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+
 // TestSameFacts checks the fact check with edits of each kind: those that
 // keep every fact, and those that change one.
 func TestSameFacts(t *testing.T) {
-	a := FactsOf(&decode(t, base).Profile)
+	a := FactsOf(&decode(t, base).Profile, testNow)
 	f := func(old, new string, same bool) {
 		t.Helper()
 		if !strings.Contains(base, old) {
 			t.Fatalf("%q not in the base request", old)
 		}
-		b := FactsOf(&decode(t, strings.Replace(base, old, new, 1)).Profile)
+		b := FactsOf(&decode(t, strings.Replace(base, old, new, 1)).Profile, testNow)
 		if got := Same(&a, &b); got != same {
 			t.Errorf("%q -> %q: Same = %v; want %v", old, new, got, same)
 		}
@@ -71,8 +74,8 @@ func TestSameFacts(t *testing.T) {
 func TestIssueExamples(t *testing.T) {
 	f := func(a, b string) {
 		t.Helper()
-		fa := FactsOf(&decode(t, strings.Replace(base, "Mentored 6 engineers", a, 1)).Profile)
-		fb := FactsOf(&decode(t, strings.Replace(base, "Mentored 6 engineers", b, 1)).Profile)
+		fa := FactsOf(&decode(t, strings.Replace(base, "Mentored 6 engineers", a, 1)).Profile, testNow)
+		fb := FactsOf(&decode(t, strings.Replace(base, "Mentored 6 engineers", b, 1)).Profile, testNow)
 		if SameButPerson(&fa, &fb) || fa.Class(false) == fb.Class(false) {
 			t.Errorf("%q and %q are the same facts", a, b)
 		}
@@ -95,7 +98,7 @@ func TestIssueExamples(t *testing.T) {
 // the same, unless the edit only changes case.
 func TestNoEditIsTolerated(t *testing.T) {
 	req := decode(t, base)
-	orig := FactsOf(&req.Profile)
+	orig := FactsOf(&req.Profile, testNow)
 	edits := 0
 	req.Profile.EachText(func(tf bio.TextField, s *string) {
 		if tf.Kind == bio.TextName || tf.Kind == bio.TextPronouns || tf.Kind == bio.TextDate {
@@ -108,7 +111,7 @@ func TestNoEditIsTolerated(t *testing.T) {
 				return
 			}
 			*s = edited
-			got := FactsOf(&req.Profile)
+			got := FactsOf(&req.Profile, testNow)
 			*s = value
 			edits++
 			if SameButPerson(&orig, &got) {
@@ -156,12 +159,13 @@ func TestAbbreviations(t *testing.T) {
 	}
 }
 
-// alnum returns the letters and digits of s in order, lower case, after
-// folding: what a fact is made of.
-func alnum(s string) string {
+// kept returns the characters of s that normalize must keep, in order:
+// all but the droppable ones, after folding and lower-casing, with "&"
+// read as "and".
+func kept(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(bio.Fold(s)) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+	for _, r := range strings.ToLower(foldFacts(strings.ReplaceAll(s, "&", " and "))) {
+		if !droppable(r) {
 			b.WriteRune(r)
 		}
 	}
@@ -169,24 +173,25 @@ func alnum(s string) string {
 }
 
 // FuzzNormalizeKeepsEveryCharacter checks the heart of the proof: outside
-// job titles, normalisation keeps every letter and digit of a text, in
-// order ("&" becomes "and"), so two texts with other letters or digits
-// never normalise alike.
+// job titles, normalisation keeps every character but white space,
+// word-ending punctuation, quotation marks, brackets and hyphens, in order,
+// so two texts that differ in any other character (a letter, a digit, a
+// sign, a symbol) never normalise alike.
 func FuzzNormalizeKeepsEveryCharacter(f *testing.F) {
-	for _, s := range []string{"Cut costs by 40%.", "Fired 40 contractors", "C++ & C#", "ＡＤＡ", "don’t", "-5.5 %", "Node.js/.NET", "İstanbul ǅ ß", "a\u200bb"} {
+	for _, s := range []string{"Cut costs by 40%.", "Fired 40 contractors", "C++ & C#", "ＡＤＡ", "don’t", "-5.5 %", "Node.js/.NET",
+		"İstanbul ǅ ß", "a\u200bb", "10⁶ users", "(.5%)", "YoY-5%", "二〇〇〇", "❶ 3‰ §"} {
 		f.Add(s, "Hired 40 contractors")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
 		na := normalize(a, false)
-		want := alnum(strings.ReplaceAll(a, "&", " and "))
-		if got := alnum(na); got != want {
-			t.Fatalf("normalize(%q) = %q: letters and digits %q; want %q", a, na, got, want)
+		if got, want := kept(na), kept(a); got != want {
+			t.Fatalf("normalize(%q) = %q keeps %q; want %q", a, na, got, want)
 		}
 		if normalize(na, false) != na {
 			t.Fatalf("normalize is not idempotent on %q: %q then %q", a, na, normalize(na, false))
 		}
-		if na == normalize(b, false) && alnum(strings.ReplaceAll(a, "&", " and ")) != alnum(strings.ReplaceAll(b, "&", " and ")) {
-			t.Fatalf("%q and %q normalise alike but differ in letters or digits", a, b)
+		if na == normalize(b, false) && kept(a) != kept(b) {
+			t.Fatalf("%q and %q normalise alike but differ in kept characters", a, b)
 		}
 	})
 }
@@ -206,7 +211,7 @@ func TestCorpusPairs(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: b: %v", p.ID, err)
 		}
-		fa, fb := FactsOf(&a.Profile), FactsOf(&b.Profile)
+		fa, fb := FactsOf(&a.Profile, testNow), FactsOf(&b.Profile, testNow)
 		same := Same(&fa, &fb) && a.Options == b.Options
 		if same != (p.Label == corpus.Hit) {
 			t.Errorf("%s (%s): same facts = %v; label %s", p.ID, p.Kind, same, p.Label)
@@ -215,5 +220,76 @@ func TestCorpusPairs(t *testing.T) {
 	}
 	if len(kinds) < 20 {
 		t.Fatalf("only %d kinds of edit: %v", len(kinds), kinds)
+	}
+}
+
+// TestNormalizeKeepsMeaning holds the texts an adversary found normalised
+// alike although they state other facts (signs, dashes, decimal points,
+// separators between digits, superscripts, numerals of other scripts,
+// symbols), and the ones that are the same fact written otherwise.
+func TestNormalizeKeepsMeaning(t *testing.T) {
+	differ := [][2]string{
+		{"Turned EBITDA from -$2M to +$3M", "Turned EBITDA from $2M to +$3M"}, {"budget variance -€300k", "budget variance €300k"},
+		{"net margin to –3%", "net margin to 3%"}, {"net margin to ‑3%", "net margin to 3%"}, {"Net income: - 5%", "Net income: 5%"},
+		{"Revenue YoY-5%", "Revenue YoY 5%"}, {"error rate (.5%)", "error rate (5%)"}, {"Saved $.50", "Saved $ 50"},
+		{"Churn -.5%", "Churn 5%"}, {"Cut headcount by 2/3", "Cut headcount by 2-3"}, {"release to 9:30", "release to 9/30"},
+		{"Grew share by 3·5%", "Grew share by 3-5%"}, {"Scaled to 10⁶ users", "Scaled to 106 users"}, {"10²", "102"},
+		{"二〇〇〇人", "二〇人"}, {"Ranked ❶", "Ranked ❸"}, {"under 3‰", "under 3"}, {"NPS +5٪", "NPS +5"},
+		{"boot time 2′", "boot time 2"}, {"§ 230", "230"}, {"$5M*", "$5M"}, {"(.NET)", "NET"}, {`".NET"`, "net"},
+		{"company -", ""}, {"A+", "A"}, {"U.S.", "US"}, {"1,000", "1.000"}, {"1,000", "1 000"}, {"5-10", "510"},
+		{"#1", "1"}, {"3×5", "35"}, {"CO₂", "CO2"}, {"①", "1"}, {"¹²", "12"}, {"Ⅻ", "12"}, {"24/7", "24-7"},
+		{"e-mail", "email"}, {"50/50", "5050"}, {"didn't", "didnt"}, {"C#", "C"}, {"C++", "C"}, {"£8", "€8"},
+	}
+	for _, p := range differ {
+		if a, b := normalize(p[0], false), normalize(p[1], false); a == b {
+			t.Errorf("%q and %q both normalise to %q", p[0], p[1], a)
+		}
+	}
+	same := [][2]string{
+		{"Mentored 6 engineers.", "mentored 6 engineers"}, {"Go, Kafka", "go kafka"}, {"“quoted”", "quoted"},
+		{"on-call", "on call"}, {"R&D", "R and D"}, {"Ｎｏｒｔｈｗｉｎｄ", "northwind"}, {"North\u200bwind", "Northwind"},
+		{"ﬁnance", "finance"}, {"Led (and grew) the team!", "led and grew the team"}, {"don’t", "don't"},
+	}
+	for _, p := range same {
+		if a, b := normalize(p[0], false), normalize(p[1], false); a != b {
+			t.Errorf("%q gives %q and %q gives %q; want the same", p[0], a, p[1], b)
+		}
+	}
+	for _, p := range [][2]string{{"Assistant Vice President, Risk", "AVP, Risk"}, {"Alumni Association Manager", "Alumni Assoc. Manager"},
+		{"Engineering Manager", "Engr Manager"}, {"24 hour Support Lead", "24 hr Support Lead"}} {
+		if a, b := normalize(p[0], true), normalize(p[1], true); a == b {
+			t.Errorf("titles %q and %q both normalise to %q: an abbreviation with two readings", p[0], p[1], a)
+		}
+	}
+}
+
+// TestFactsKeepWhatOrderAndPronounsSay checks facts beyond the words:
+// pronouns as written, the order of experience entries, and years counted
+// from dates as of now.
+func TestFactsKeepWhatOrderAndPronounsSay(t *testing.T) {
+	f := func(a, b string, same bool) {
+		t.Helper()
+		fa := FactsOf(&decode(t, a).Profile, testNow)
+		fb := FactsOf(&decode(t, b).Profile, testNow)
+		if Same(&fa, &fb) != same {
+			t.Errorf("Same(%s, %s) = %v; want %v", a, b, !same, same)
+		}
+	}
+	req := func(pronouns, exp string) string {
+		return `{"user_id":"u","profile":{"name":"Ada","current_role":"Analyst","pronouns":"` + pronouns + `","experience":[` + exp + `]}}`
+	}
+	head, junior := `{"title":"Head of Analytics","company":"Globex"}`, `{"title":"Junior Analyst","company":"Acme"}`
+	f(req("xe/xem/xyr", head), req("xe/xem/xir", head), false)
+	f(req("she/they", head), req("she/her", head), false)
+	f(req("xe", head), req("", head), false)
+	f(req("She/Her", head), req("she/her", head), true)
+	f(req("", head+","+junior), req("", junior+","+head), false)
+	dated := func(start string) string {
+		return req("", `{"title":"Analyst","company":"Acme","start":"`+start+`"}`)
+	}
+	a := FactsOf(&decode(t, dated("2021-11")).Profile, testNow)
+	b := FactsOf(&decode(t, dated("2021-11")).Profile, testNow.AddDate(1, 0, 0))
+	if Same(&a, &b) {
+		t.Error("years counted from dates did not change with the date")
 	}
 }

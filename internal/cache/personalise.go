@@ -1,8 +1,10 @@
 package cache
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/biogen/biogen/internal/bio"
 )
@@ -52,77 +54,78 @@ func nameParts(name string) (words, seps []string) {
 	return words, seps
 }
 
-// pronounSwaps are the rewrites of pronouns that are exact word for word.
-// Others are not: "her" is both "him" and "his", "his" is both "her" and
-// "hers", and "they" takes other verb forms. A text that holds an
-// ambiguous word of the set it comes from is not re-personalised.
-var pronounSwaps = map[[2]string]struct {
-	words     map[string]string
-	ambiguous []string
-}{
-	{"he", "she"}: {map[string]string{"he": "she", "him": "her", "himself": "herself", "his": "her"}, nil},
-	{"she", "he"}: {map[string]string{"she": "he", "herself": "himself", "hers": "his"}, []string{"her"}},
+// gendered are words that say a person's gender other than pronouns:
+// honorifics and nouns. A bio that uses one is re-personalised only for a
+// person with the same, known pronouns.
+var gendered = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`mr mrs ms miss sir madam madame lady lord man woman men women gentleman gentlemen
+		father mother dad mom mum husband wife son daughter brother sister boyfriend girlfriend uncle aunt
+		grandfather grandmother grandson granddaughter nephew niece boy girl guy gal widow widower fiance fiancee
+		king queen prince princess businessman businesswoman chairman chairwoman spokesman spokeswoman craftsman
+		craftswoman salesman saleswoman foreman forewoman sportsman sportswoman congressman congresswoman
+		alumnus alumna actress waitress hostess heroine stepfather stepmother paternity maternity`) {
+		gendered[w] = true
+	}
 }
 
 // personalise rewrites text, a bio written for the person of from, for the
-// person of req: every whole occurrence of the other person's name and of
-// its first and last words, each replaced exactly once, and the pronouns
-// when that can be done word for word. It refuses (ok false) whenever it
-// cannot prove the result names only req's person:
-//   - a word of the new name already stands in the text, or a word of the
-//     old name stands in the profile's other facts (a company "Thomas Cook");
-//   - a third-person text does not hold the old full name;
-//   - a middle name stands alone, or a name word is written in another case
-//     than the name's own or all capitals;
-//   - the pronouns cannot be changed word for word;
-//   - any word of the old name (but those the new name shares) remains.
+// person of req. Pronouns are never rewritten: the two people must have the
+// same pronouns, or the text must use none (nor a gendered honorific or
+// noun). Every whole occurrence of the other person's full name and of its
+// first and last words is replaced exactly once. It refuses (ok false)
+// whenever it cannot prove the result names only req's person:
+//   - pronouns or gendered words that may not fit the new person;
+//   - a word of the new name already in the text, or a word of the old name
+//     among the profile's other facts (a company "Thomas Cook"), compared
+//     after folding (NFKC, invisible characters removed, case);
+//   - a third-person text without the old full name as written;
+//   - the old name's initials ("A. Okafor", "A.O.", "AO");
+//   - a middle name alone, or a name word in another case than the name's
+//     own or all capitals;
+//   - any word of the old name (but those the new name shares) left in the
+//     folded result.
 //
 // The caller still runs the output checks on the result against req.
 func personalise(text string, from *Facts, req *bio.Request) (string, bool) {
 	p := &req.Profile
+	folded := tokenize(bio.Fold(text))
+	if !pronounsFit(folded, from.Pronouns, p.Pronouns) {
+		return "", false
+	}
+	if from.Name == p.Name {
+		return text, true
+	}
 	oldWords, oldSeps := nameParts(from.Name)
 	newWords, _ := nameParts(p.Name)
-	if len(oldWords) == 0 || len(newWords) == 0 {
+	if len(oldWords) == 0 || len(newWords) == 0 || len(oldWords) > 1 && strings.EqualFold(oldWords[0], oldWords[len(oldWords)-1]) {
 		return "", false
 	}
 	third := req.Options.Perspective == bio.PerspectiveThird
-	sameName := from.Name == p.Name
-	if !sameName {
-		if third && !strings.Contains(text, from.Name) {
-			return "", false
-		}
-		toks := tokenize(text)
-		for _, w := range newWords {
-			if hasWordFold(toks, w) {
-				return "", false
-			}
-		}
-		if nameInFacts(p, oldWords) || oldWords[0] == oldWords[len(oldWords)-1] && len(oldWords) > 1 {
+	if third && !strings.Contains(text, from.Name) {
+		return "", false
+	}
+	for _, w := range newWords {
+		if hasWordFold(folded, w) {
 			return "", false
 		}
 	}
-	swap, ok := pronounRewrite(text, from.Pronouns, p, third)
-	if !ok {
+	if nameInFacts(p, oldWords) || hasInitials(bio.Fold(text), folded, oldWords) {
 		return "", false
 	}
 	toks := tokenize(text)
 	var b strings.Builder
 	b.Grow(len(text) + 16)
 	for i := 0; i < len(toks); {
-		if !sameName {
-			if n, upper := matchName(toks[i:], oldWords, oldSeps); n > 0 {
-				b.WriteString(caseAs(p.Name, upper))
-				i += n
-				continue
-			}
+		if n, upper := matchName(toks[i:], oldWords, oldSeps); n > 0 {
+			b.WriteString(caseAs(p.Name, upper))
+			i += n
+			continue
 		}
 		t := toks[i]
 		i++
-		if !t.word {
-			b.WriteString(t.s)
-			continue
-		}
-		if !sameName {
+		if t.word {
 			if r, found, ok := replaceNameWord(t.s, oldWords, newWords, p.Name); found {
 				if !ok {
 					return "", false
@@ -131,27 +134,70 @@ func personalise(text string, from *Facts, req *bio.Request) (string, bool) {
 				continue
 			}
 		}
-		if r, found := swap(t.s); found {
-			b.WriteString(r)
-			continue
-		}
 		b.WriteString(t.s)
 	}
 	out := b.String()
-	if !sameName {
-		rest := tokenize(out)
-		for _, w := range oldWords {
-			if !containsFold(newWords, w) && hasWordFold(rest, w) {
-				return "", false
-			}
-		}
-		if third && !strings.Contains(out, p.Name) {
+	rest := tokenize(bio.Fold(out))
+	for _, w := range oldWords {
+		if !containsFold(newWords, w) && hasWordFold(rest, w) {
 			return "", false
 		}
+	}
+	if third && !strings.Contains(out, p.Name) {
+		return "", false
 	}
 	return out, true
 }
 
+// pronounsFit reports whether a text (its folded tokens) written for a
+// person with pronouns from suits a person with pronouns to unchanged: the
+// same pronouns, or a text without any third-person pronoun or gendered
+// word.
+func pronounsFit(folded []token, from, to string) bool {
+	to = normalize(to, false)
+	if from == to && bio.ParsePronouns(to).Known() {
+		return true
+	}
+	for _, t := range folded {
+		if !t.word {
+			continue
+		}
+		w := strings.ToLower(t.s)
+		if gendered[w] || slices.Contains(bio.ThirdPersonWords, w) || w == "themself" {
+			return false
+		}
+		for _, set := range []string{from, to} {
+			if slices.Contains(bio.ParsePronouns(set).Words(), w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasInitials reports whether a text names the person by initials: "A.
+// Okafor", "A.O.", "AO" (for two or more words; folded is text's tokens).
+func hasInitials(text string, folded []token, words []string) bool {
+	if len(words) < 2 {
+		return false
+	}
+	var initials, dotted strings.Builder
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		initials.WriteRune(unicode.ToUpper(r))
+		dotted.WriteRune(unicode.ToUpper(r))
+		dotted.WriteByte('.')
+	}
+	first, _ := utf8.DecodeRuneInString(words[0])
+	for _, t := range folded {
+		if t.word && t.s == initials.String() {
+			return true
+		}
+	}
+	return strings.Contains(text, dotted.String()) ||
+		strings.Contains(text, string(unicode.ToUpper(first))+". "+words[len(words)-1]) ||
+		strings.Contains(text, string(unicode.ToUpper(first))+"."+words[len(words)-1])
+}
 // matchName reports how many tokens at the start of toks spell the whole
 // old name (its words with its separators), as written or in capitals.
 func matchName(toks []token, words, seps []string) (n int, upper bool) {
@@ -214,7 +260,10 @@ func caseAs(s string, upper bool) string {
 	return s
 }
 
+// hasWordFold reports whether w, folded (bio.Fold), stands as a word of
+// toks, without regard to case.
 func hasWordFold(toks []token, w string) bool {
+	w = bio.Fold(w)
 	for _, t := range toks {
 		if t.word && strings.EqualFold(t.s, w) {
 			return true
@@ -240,7 +289,7 @@ func nameInFacts(p *bio.Profile, words []string) bool {
 		if found || f.Kind == bio.TextName || *s == "" {
 			return
 		}
-		toks := tokenize(*s)
+		toks := tokenize(bio.Fold(*s))
 		for _, w := range words {
 			if hasWordFold(toks, w) {
 				found = true
@@ -251,80 +300,3 @@ func nameInFacts(p *bio.Profile, words []string) bool {
 	return found
 }
 
-// pronounRewrite returns the rewrite of pronoun words from the set from
-// ("she/her", or "" for none) to the profile's, for a text in the third
-// person. ok is false when it cannot be done word for word.
-func pronounRewrite(text, from string, p *bio.Profile, third bool) (swap func(string) (string, bool), ok bool) {
-	none := func(string) (string, bool) { return "", false }
-	to := bio.ParsePronouns(p.Pronouns)
-	toKey := ""
-	if to.Known() {
-		toKey = to.Subject + "/" + to.Object
-	}
-	if !third || from == toKey {
-		return none, true
-	}
-	fromSet := bio.ParsePronouns(from)
-	toks := tokenize(text)
-	uses := func(words []string) bool {
-		for _, w := range words {
-			if hasWordFold(toks, w) {
-				return true
-			}
-		}
-		return false
-	}
-	rule, exact := pronounSwaps[[2]string{fromSet.Subject, to.Subject}]
-	if !exact {
-		// No word-for-word rewrite: only a text without the old set's
-		// pronouns can be served.
-		if uses(fromSet.Words()) {
-			return nil, false
-		}
-		return none, true
-	}
-	if uses(rule.ambiguous) || fromSet.Subject == "he" && independentHis(toks) {
-		return nil, false
-	}
-	// A pronoun in the profile's own texts (a company "He & She Ltd")
-	// would be rewritten too.
-	inFacts := false
-	p.EachText(func(f bio.TextField, s *string) {
-		if f.Kind == bio.TextLabel && !inFacts {
-			ft := tokenize(*s)
-			for w := range rule.words {
-				inFacts = inFacts || hasWordFold(ft, w)
-			}
-		}
-	})
-	if inFacts {
-		return nil, false
-	}
-	return func(w string) (string, bool) {
-		r, ok := rule.words[strings.ToLower(w)]
-		if !ok {
-			return "", false
-		}
-		switch {
-		case w == strings.ToUpper(w) && len(w) > 1:
-			return strings.ToUpper(r), true
-		case w != strings.ToLower(w):
-			return strings.ToUpper(r[:1]) + r[1:], true
-		}
-		return r, true
-	}, true
-}
-
-// independentHis reports whether "his" stands without a noun after it ("the
-// idea was his."), where it becomes "hers", not "her".
-func independentHis(toks []token) bool {
-	for i, t := range toks {
-		if !t.word || !strings.EqualFold(t.s, "his") {
-			continue
-		}
-		if i+2 >= len(toks) || strings.TrimSpace(toks[i+1].s) != "" || !toks[i+2].word {
-			return true
-		}
-	}
-	return false
-}

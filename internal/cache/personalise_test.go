@@ -44,9 +44,8 @@ func TestPersonalise(t *testing.T) {
 	f("Anna Thomas leads. ANNA THOMAS ships; THOMAS wins.", "Anna Thomas", "she/her", "Bea Berg", "she/her", "Bea Berg leads. BEA BERG ships; BERG wins.")
 	f("ANNA THOMAS leads.", "Anna Thomas", "she/her", "Bea Berg", "she/her", "") // the name as written is missing
 	f("Anna-Lena Thomas is an engineer. Anna-Lena Thomas ships.", "Anna-Lena Thomas", "", "Bea Berg", "", "Bea Berg is an engineer. Bea Berg ships.")
-	f("Bo Lindqvist is an engineer. He leads his team and trusts him himself.", "Bo Lindqvist", "he/him", "Ada Okafor", "she/her",
-		"Ada Okafor is an engineer. She leads her team and trusts her herself.")
-	f("Ada Okafor is an engineer. She leads.", "Ada Okafor", "she/her", "Bo Lindqvist", "he/him", "Bo Lindqvist is an engineer. He leads.")
+	f("Bo Lindqvist is an engineer. He leads his team.", "Bo Lindqvist", "he/him", "Tom Berg", "he/him",
+		"Tom Berg is an engineer. He leads his team.")
 	// The defect: "Anna Thomas" for "Thomas Berg" gave "Berg Berg".
 	f("Anna Thomas works as an engineer. Thomas leads.", "Anna Thomas", "she/her", "Thomas Berg", "she/her", "")
 	f("Anna Thomas works as an engineer.", "Anna Thomas", "she/her", "Thomas Berg", "she/her", "")
@@ -54,13 +53,30 @@ func TestPersonalise(t *testing.T) {
 	f("Anna Maria Thomas is an engineer. Maria leads.", "Anna Maria Thomas", "", "Bea Berg", "", "")
 	f("Anna Thomas is an engineer; anna leads.", "Anna Thomas", "", "Bea Berg", "", "")
 	f("The engineer leads.", "Anna Thomas", "", "Bea Berg", "", "")
-	// Pronouns that cannot be swapped word for word.
+	// Pronouns are never rewritten: other pronouns are a miss whenever the
+	// text uses any, or a gendered word.
 	f("Ada Okafor is an engineer. Her team trusts her.", "Ada Okafor", "she/her", "Bo Lindqvist", "he/him", "")
+	f("Bo Lindqvist is an engineer. He leads his team.", "Bo Lindqvist", "he/him", "Ada Okafor", "she/her", "")
+	f("Ada Okafor is an engineer. She leads.", "Ada Okafor", "she/her", "Bo Lindqvist", "he/him", "")
+	f("Tom Berg coached Raj until he was promoted.", "Tom Berg", "he/him", "Ada Lind", "she/her", "")
+	f("Xe leads. Tom Berg ships xyr code.", "Tom Berg", "xe/xem/xyr", "Ada Lind", "xe/xem/xir", "")
+	f("Sam Lee is an engineer. Sam Lee mentors themself.", "Sam Lee", "they/them", "Ada Lind", "she/her", "")
+	f("Mr. Tom Berg is an engineer.", "Tom Berg", "", "Ada Lind", "", "")
+	f("Tom Berg is an engineer and a devoted father.", "Tom Berg", "", "Ada Lind", "", "")
+	f("Tom Berg is an engineer and a self-made businessman.", "Tom Berg", "he/him", "Ada Lind", "she/her", "")
+	// Initials, folded spellings and invisible characters of the old name.
+	f("Ada Okafor is an engineer. A. Okafor leads.", "Ada Okafor", "", "Bea Berg", "", "")
+	f("Ada Okafor is an engineer (A.O.).", "Ada Okafor", "", "Bea Berg", "", "")
+	f("Ada Okafor is an engineer. AO leads.", "Ada Okafor", "", "Bea Berg", "", "")
+	f("Ada Okafor is an engineer. Oka\u00adfor leads.", "Ada Okafor", "", "Bea Berg", "", "")
+	f("Ada Okafor is an engineer. Oka\u200bfor leads.", "Ada Okafor", "", "Bea Berg", "", "")
+	f("Ada Okafor is an engineer. Ｏｋａｆｏｒ leads.", "Ada Okafor", "", "Bea Berg", "", "")
+	f("José Díaz is an engineer. Jose\u0301 Di\u0301az leads.", "José Díaz", "", "Bea Berg", "", "")
 	f("Bo Lindqvist is an engineer. The idea was his.", "Bo Lindqvist", "he/him", "Ada Okafor", "she/her", "")
 	f("Sam Lee is an engineer. They lead.", "Sam Lee", "they/them", "Ada Okafor", "she/her", "")
 	f("Ada Okafor is an engineer. She leads.", "Ada Okafor", "she/her", "Sam Lee", "they/them", "")
 	f("Ada Okafor is an engineer. She leads.", "Ada Okafor", "she/her", "Sam Lee", "", "")
-	// Without pronouns in the text, any set will do.
+	// Without pronouns or gendered words in the text, any set will do.
 	f("Ada Okafor is an engineer. Ada Okafor leads.", "Ada Okafor", "she/her", "Sam Lee", "they/them", "Sam Lee is an engineer. Sam Lee leads.")
 }
 

@@ -294,7 +294,7 @@ func minSimilarity(ctx *fasthttp.RequestCtx) (float64, error) {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil || f <= 0 || f > 1 {
+	if err != nil || !(f > 0 && f <= 1) { // NaN fails both
 		return 0, newError(fasthttp.StatusBadRequest, codeBadRequest, "X-Cache-Min-Similarity must be a number in (0, 1]")
 	}
 	return f, nil

@@ -652,8 +652,10 @@ func TestCacheHeaders(t *testing.T) {
 		t.Fatalf("stream: %s %+v", r.header.Get("X-Cache"), events)
 	}
 	// The header may only make the semantic lookup stricter; bad values are refused.
-	if r := ts.do("POST", "/v1/bios", keyFull, validReq, "X-Cache-Min-Similarity", "2"); r.status != 400 {
-		t.Fatalf("bad X-Cache-Min-Similarity: %d", r.status)
+	for _, v := range []string{"2", "NaN", "nan", "-Inf", "+Inf", "0", "1e-400", "0x1p-2000"} {
+		if r := ts.do("POST", "/v1/bios", keyFull, validReq, "X-Cache-Min-Similarity", v); r.status != 400 {
+			t.Fatalf("bad X-Cache-Min-Similarity %q: %d", v, r.status)
+		}
 	}
 }
 

@@ -164,8 +164,9 @@ func (s *Service) Cached(ctx context.Context, t *tenant.Tenant, requestID string
 // lookup returns the cached bio for q and the kind of hit, or nil. A
 // semantic hit (the same facts, or another person's bio re-personalised)
 // is served only if it passes the output checks against q's request, as a
-// fresh answer must; its flags are those of that check. An exact hit was
-// checked when it was stored, for the identical request.
+// fresh answer must, without a flag it did not have when it was stored
+// (needs_review is never stored). An exact hit was checked when it was
+// stored, for the identical request.
 func (s *Service) lookup(ctx context.Context, c *chain.Chain, q *cache.Query) (*cache.Entry, string) {
 	e, kind, err := s.cache.Lookup(ctx, q)
 	if err != nil || e == nil {
@@ -183,11 +184,13 @@ func (s *Service) lookup(ctx context.Context, c *chain.Chain, q *cache.Query) (*
 		return nil, ""
 	}
 	flags, err := c.Check(clean, e.Bio)
-	if err != nil || slices.Contains(flags, bio.FlagNeedsReview) {
+	if err != nil || !subset(flags, e.Flags) {
+		// Rejected, or a flag the text did not earn when it was written
+		// (an unverified claim, a person to review): the request differs
+		// from the cached one in a way the facts do not show.
 		telemetry.CacheRejected("recheck")
 		return nil, ""
 	}
-	e.Flags = flags
 	return e, kind
 }
 
@@ -311,6 +314,16 @@ func (s *Service) fromCache(e *cache.Entry, kind string, format bio.Format, requ
 	}
 	telemetry.ObserveBio(r.Source, r.Provider, r.Cache, false, nil, r.Flags)
 	return r
+}
+
+// subset reports whether every flag of a is in b.
+func subset(a, b []string) bool {
+	for _, f := range a {
+		if !slices.Contains(b, f) {
+			return false
+		}
+	}
+	return true
 }
 
 func appendFlag(flags []string, f string) []string {
