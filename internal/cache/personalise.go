@@ -198,6 +198,7 @@ func hasInitials(text string, folded []token, words []string) bool {
 		strings.Contains(text, string(unicode.ToUpper(first))+". "+words[len(words)-1]) ||
 		strings.Contains(text, string(unicode.ToUpper(first))+"."+words[len(words)-1])
 }
+
 // matchName reports how many tokens at the start of toks spell the whole
 // old name (its words with its separators), as written or in capitals.
 func matchName(toks []token, words, seps []string) (n int, upper bool) {
@@ -299,4 +300,3 @@ func nameInFacts(p *bio.Profile, words []string) bool {
 	})
 	return found
 }
-
