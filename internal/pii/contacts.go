@@ -91,16 +91,14 @@ func findContacts(text string, overlapping bool) []Contact {
 			out = append(out, Contact{ContactEmail, start, loc[1], emailKey(text[loc[0]:loc[1]])})
 		}
 	}
-	if mayHaveURL(text) {
-		for _, loc := range hostRE().FindAllStringIndex(text, -1) {
-			s := strings.TrimRight(text[loc[0]:loc[1]], ".,;:!?)]}'\"")
-			if techNames[strings.ToLower(s)] || (!overlapping && overlaps(out, loc[0], loc[1])) {
-				continue
-			}
-			out = append(out, Contact{ContactURL, loc[0], loc[0] + len(s), URLKey(s)})
+	eachURL(text, func(start, end int) {
+		s := strings.TrimRight(text[start:end], ".,;:!?)]}'\"")
+		if techNames[strings.ToLower(s)] || (!overlapping && overlaps(out, start, end)) {
+			return
 		}
-	}
-	if digits(text) >= 7 {
+		out = append(out, Contact{ContactURL, start, start + len(s), URLKey(s)})
+	})
+	if mayHavePhone(text) {
 		budget := phoneParseBudget
 		for _, loc := range phoneCandidateRE.FindAllStringIndex(text, -1) {
 			s := strings.TrimRight(text[loc[0]:loc[1]], " \t.-/(")
@@ -133,19 +131,15 @@ func overlaps(cs []Contact, start, end int) bool {
 	return false
 }
 
+// mayHaveSpelledAt reports whether text has "at" (any case) right before a
+// closing bracket, as in "ada [at] example [dot] com".
 func mayHaveSpelledAt(text string) bool {
-	l := strings.ToLower(text)
-	return strings.Contains(l, "at]") || strings.Contains(l, "at)") || strings.Contains(l, "at}")
-}
-
-// mayHaveURL spares most texts xurls's large expression: a URL has a
-// scheme or a dot between two characters that are not spaces.
-func mayHaveURL(text string) bool {
-	if strings.Contains(text, "://") {
-		return true
-	}
-	for i := 1; i+1 < len(text); i++ {
-		if text[i] == '.' && !isSpaceByte(text[i-1]) && !isSpaceByte(text[i+1]) && text[i+1] != '.' {
+	for i := 2; i < len(text); i++ {
+		if c := text[i]; c != ']' && c != ')' && c != '}' {
+			continue
+		}
+		t := strings.TrimRight(text[:i], " \t")
+		if n := len(t); n >= 2 && t[n-1]|0x20 == 't' && t[n-2]|0x20 == 'a' {
 			return true
 		}
 	}
@@ -153,6 +147,27 @@ func mayHaveURL(text string) bool {
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+// mayHavePhone reports whether text has seven digits in one run of the
+// characters phoneCandidateRE reads a number with (digits, white space,
+// brackets, dots, dashes, slashes, "+", and "ext" or "x" before an
+// extension): phoneKey needs seven digits, so a text without such a run
+// holds no phone number and is spared the expression.
+func mayHavePhone(text string) bool {
+	n := 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case '0' <= c && c <= '9':
+			if n++; n >= 7 {
+				return true
+			}
+		case strings.IndexByte(" \t().-/+xXeEtT", c) >= 0:
+		default:
+			n = 0
+		}
+	}
+	return false
+}
 
 func digits(s string) int {
 	n := 0
