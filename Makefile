@@ -35,6 +35,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/bio
 	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./internal/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzPseudonymise$$' -fuzztime $(FUZZTIME) ./internal/pii
+	$(GO) test -run '^$$' -fuzz '^FuzzEachURL$$' -fuzztime $(FUZZTIME) ./internal/pii
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeKeepsEveryCharacter$$' -fuzztime $(FUZZTIME) ./internal/cache
+	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime $(FUZZTIME) ./internal/check
+	$(GO) test -run '^$$' -fuzz '^FuzzLooksLikeInstruction$$' -fuzztime $(FUZZTIME) ./internal/bio
 
 # The real Ollama server (v0.6.5, cgo; needs nlohmann-json3-dev and
 # libstb-dev) and the tiny-model generator, for the integration tests:
