@@ -28,6 +28,9 @@ const bioRequest = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"
 type running struct {
 	base   string
 	client *http.Client
+	// stop shuts biogen down and returns Run's error; it runs once, at
+	// the latest when the test ends.
+	stop func() error
 }
 
 // startApp runs biogen with the given providers and tenant chain.
@@ -57,10 +60,13 @@ func runApp(t *testing.T, cfg *config.Config) *running {
 		t.Fatalf("Run: %v", err)
 	}
 	r := &running{base: "http://" + addr.String(), client: &http.Client{Timeout: cfg.Server.RequestTimeout + time.Second}}
-	t.Cleanup(func() {
+	r.stop = sync.OnceValue(func() error {
 		r.client.CloseIdleConnections()
 		cancel()
-		if err := <-done; err != nil {
+		return <-done
+	})
+	t.Cleanup(func() {
+		if err := r.stop(); err != nil {
 			t.Errorf("Run: %v", err)
 		}
 	})
