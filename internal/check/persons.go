@@ -1,110 +1,30 @@
 package check
 
 import (
-	_ "embed"
-	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/biogen/biogen/internal/lexicon"
 )
 
-// givenText is the list of given names, wordsText a list of English base
-// words and place names: names/README.md says where they come from and how
-// to make them again.
-var (
-	//go:embed names/given.txt
-	givenText string
-	//go:embed names/words.txt
-	wordsText string
-)
-
-// nameClass says what else a given name is.
-type nameClass uint8
+// nameClass says what else a given name is: lexicon.Given's class, read
+// here as persons.go says.
+type nameClass = lexicon.Class
 
 const (
-	notAName   nameClass = iota
-	onlyName             // Kevin, Priya: a person wherever it stands
-	commonWord           // Will, Grant, Rose: a person alone inside a sentence
-	rareWord             // Shell, Baker: the word, but for a title or a surname
-	termName             // June, German, Julia, Azure: the term, but for a title or a surname
-	placeName            // Austin, Victoria: the place, but for a title or a surname
+	notAName   = lexicon.NotAName
+	onlyName   = lexicon.OnlyName   // Kevin, Priya: a person wherever it stands
+	commonWord = lexicon.CommonWord // Will, Grant, Rose: a person alone inside a sentence
+	rareWord   = lexicon.RareWord   // Shell, Baker: the word, but for a title or a surname
+	termName   = lexicon.Term       // June, German, Julia, Azure: the term, but for a title or a surname
+	placeName  = lexicon.Place      // Austin, Victoria: the place, but for a title or a surname
 )
 
-// givenNames maps each lower-case given name to its class. The list is
-// read on first use: about 15,700 names, a millisecond and 1 MiB.
-var givenNames = sync.OnceValue(func() map[string]nameClass {
-	m := make(map[string]nameClass, 16000)
-	for line := range strings.Lines(givenText) {
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		name, class, _ := strings.Cut(line, "\t")
-		c := onlyName
-		switch class {
-		case "c":
-			c = commonWord
-		case "w":
-			c = rareWord
-		case "t":
-			c = termName
-		case "p":
-			c = placeName
-		}
-		m[strings.ToLower(name)] = c
-	}
-	return m
-})
-
-// englishWords are the lines of wordsText, sorted, for englishWord: read
-// on first use, about 18,000 words, a millisecond.
-var englishWords = sync.OnceValue(func() []string {
-	var out []string
-	for line := range strings.Lines(wordsText) {
-		if line = strings.TrimRight(line, "\r\n"); line != "" && line[0] != '#' {
-			out = append(out, line)
-		}
-	}
-	return out
-})
-
-// wordEndings are the endings englishWord strips to find a base word; the
-// generator drops a word from words.txt when one of them gives another.
-var wordEndings = [][2]string{{"ies", "y"}, {"ied", "y"}, {"ers", ""}, {"ers", "e"}, {"ing", ""}, {"ing", "e"}, {"es", ""},
-	{"ed", ""}, {"ed", "e"}, {"er", ""}, {"er", "e"}, {"ly", ""}, {"s", ""}}
-
 // englishWord reports whether w (lower case) is an English word or a
-// place in words.txt, or one made from a word there by a usual ending
+// place of the lexicon, or one made from a word there by a usual ending
 // ("writing", "yards", "planned").
-func englishWord(w string) bool {
-	words := englishWords()
-	has := func(s string) bool {
-		i := sort.SearchStrings(words, s)
-		return i < len(words) && words[i] == s
-	}
-	if has(w) {
-		return true
-	}
-	for _, e := range wordEndings {
-		end, add := e[0], e[1]
-		if !strings.HasSuffix(w, end) || len(w)-len(end) < 3 {
-			continue
-		}
-		stem := w[:len(w)-len(end)]
-		if has(stem + add) {
-			return true
-		}
-		if add == "" && len(stem) >= 4 && stem[len(stem)-1] == stem[len(stem)-2] && end != "es" && end != "s" && end != "ly" && has(stem[:len(stem)-1]) {
-			return true
-		}
-	}
-	return false
-}
+func englishWord(w string) bool { return lexicon.IsWord(w) }
 
 // personalTitles come before a name: after one, even "Will" is a person.
 var personalTitles = map[string]bool{
@@ -265,12 +185,12 @@ func capitalised(s string) bool {
 
 // classOf returns the class of a capitalised word: for a hyphenated word
 // ("Jean-Luc"), a name only when each part is one, and only a name when
-// each part is.
-func classOf(names map[string]nameClass, s string) nameClass {
+// each part is. A word of fewer than three letters is not read as a name.
+func classOf(s string) nameClass {
 	if strings.Contains(s, "-") {
 		class := onlyName
 		for part := range strings.SplitSeq(s, "-") {
-			c := classOf(names, part)
+			c := classOf(part)
 			if c == notAName {
 				return notAName
 			}
@@ -283,38 +203,11 @@ func classOf(names map[string]nameClass, s string) nameClass {
 	if len(s) < 3 || len(s) > 20 {
 		return notAName
 	}
-	var buf [20]byte
-	b := buf[:0]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return names[foldAccents(strings.ToLower(s))]
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return names[string(b)]
+	return lexicon.Given(s)
 }
-
-var accents = sync.Pool{New: func() any {
-	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-}}
 
 // foldAccents removes diacritics: "zoë" gives "zoe", "josé" "jose".
-func foldAccents(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) {
-		return s
-	}
-	t := accents.Get().(transform.Transformer)
-	defer accents.Put(t)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		return s
-	}
-	return out
-}
+func foldAccents(s string) string { return lexicon.FoldAccents(s) }
 
 // otherPerson reports whether text names a person by a given name that
 // known does not hold: known is given the name in lower case, without
@@ -333,7 +226,6 @@ func foldAccents(s string) string {
 //
 // self are the parts of the person's name, passed over at once.
 func otherPerson(text string, self []string, known func(string) bool) bool {
-	names := givenNames()
 	start := true
 	var prev, prev2 word
 	for i := 0; i < len(text); {
@@ -346,7 +238,7 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 		}
 		w.first = start
 		if capitalised(w.core) && !equalFoldAny(self, w.core) {
-			if c := classOf(names, w.core); c != notAName && isPerson(c, w, prev, prev2, text[next:], names) &&
+			if c := classOf(w.core); c != notAName && isPerson(c, w, prev, prev2, text[next:]) &&
 				!known(foldAccents(strings.ToLower(w.core))) {
 				return true
 			}
@@ -368,7 +260,7 @@ func equalFoldAny(list []string, s string) bool {
 
 // isPerson decides, for a word w of class c, from the two words before it
 // and the text after it, whether it names a person.
-func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]nameClass) bool {
+func isPerson(c nameClass, w, prev, prev2 word, after string) bool {
 	start := w.first
 	var buf [24]byte
 	p := lowerKey(buf[:0], prev.core)
@@ -376,8 +268,8 @@ func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]n
 		if personalTitles[string(p)] {
 			return true
 		}
-		if article[string(p)] || placePrefixes[string(p)] || !prev.first && properNounPart(prev, names) ||
-			nounLink[string(p)] && !prev.endsPhrase && properNounPart(prev2, names) {
+		if article[string(p)] || placePrefixes[string(p)] || !prev.first && properNounPart(prev) ||
+			nounLink[string(p)] && !prev.endsPhrase && properNounPart(prev2) {
 			return false // "the Watson platform", "San Jose", "Johns Hopkins", "City of Hope"
 		}
 	}
@@ -412,7 +304,7 @@ func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]n
 		return !(w.possessive && (string(p) == "at" || string(p) == "joined")) // "at Macy's"
 	}
 	if capitalised(f1.core) {
-		return surnameLike(f1, names)
+		return surnameLike(f1)
 	}
 	return c == commonWord && !start
 }
@@ -422,9 +314,9 @@ func isPerson(c nameClass, w, prev, prev2 word, after string, names map[string]n
 // name may continue ("Johns Hopkins", "Department of Justice"). The first
 // word of a sentence is capitalised anyway: "Yesterday Kevin..." is a
 // person, so isPerson asks this of a first word only before "of".
-func properNounPart(w word, names map[string]nameClass) bool {
+func properNounPart(w word) bool {
 	return len(w.core) >= 2 && capitalised(w.core) && !w.endsPhrase && !commonCapitalised[w.core] &&
-		classOf(names, w.core) == notAName
+		classOf(w.core) == notAName
 }
 
 // article and nounLink are words after which a given name is part of a
@@ -460,10 +352,10 @@ var placePrefixes = map[string]bool{
 // may be a surname: not an English word or a place ("Grant Writing",
 // "Sierra Nevada"), not a word a bio capitalises, and not a given name
 // that is also a word.
-func surnameLike(f word, names map[string]nameClass) bool {
+func surnameLike(f word) bool {
 	if commonCapitalised[f.core] || englishWord(foldAccents(strings.ToLower(f.core))) {
 		return false
 	}
-	c := classOf(names, f.core)
+	c := classOf(f.core)
 	return c == notAName || c == onlyName
 }
