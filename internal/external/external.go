@@ -6,8 +6,9 @@
 // here (pii.Pseudonymise), the prompt rendered from the pseudonymised
 // request alone (never from provider.Request.Messages, rendered from the
 // real one), an earlier answer and its correction scrubbed the same way,
-// and the stand-in name mapped back in the answer. No user id, user field
-// or metadata is sent; the seed is the random variant.
+// and the stand-in name and the placeholders mapped back in the answer (an
+// answer with a placeholder that was never sent is invalid output). No
+// user id, user field or metadata is sent; the seed is the random variant.
 package external
 
 import (
@@ -165,6 +166,10 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 		return nil, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
 	}
 	restorer.Close()
+	if err := restorer.Err(); err != nil {
+		// A placeholder the model made up stands for nothing true.
+		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: %v", p.cfg.Name, err)
+	}
 	return &provider.Result{
 		Text:         text.String(),
 		Model:        p.cfg.Model,

@@ -2,6 +2,7 @@ package pii
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -19,6 +20,9 @@ const (
 	ContactEmail ContactKind = "email"
 	ContactURL   ContactKind = "url"
 	ContactPhone ContactKind = "phone"
+	// ContactHandle is a user name on a social or chat service written
+	// with an "@" before it: "@zbk88", "Slack @ada.okafor".
+	ContactHandle ContactKind = "handle"
 )
 
 // Contact is one contact detail found in a text.
@@ -27,27 +31,38 @@ type Contact struct {
 	// Start and End are the byte offsets of the detail in the text.
 	Start, End int
 	// Key identifies the detail whatever its spelling, for comparing a
-	// bio's details with its profile's: an e-mail address in lower case;
-	// a URL's host and path in lower case without scheme, "www." or a
-	// trailing slash; a phone number's national digits.
+	// bio's details with its profile's: an e-mail address in lower case
+	// ("zbk88 at contoso dot com" gives "zbk88@contoso.com"); a URL's host
+	// and path in lower case without scheme, "www." or a trailing slash; a
+	// phone number's national digits; a handle in lower case with its "@".
 	Key string
+	// Country is a phone number's country calling code ("44"), when it was
+	// written with one ("+44 20 7946 0958", "0044 ..."); else "".
+	Country string
 }
 
-const (
-	spelledAt  = `(?:\s*@\s*|\s*[\[({]\s*at\s*[\])}]\s*)`
-	spelledDot = `(?:\.|\s*[\[({]\s*dot\s*[\])}]\s*)`
-)
-
 var (
-	// addressRE finds addresses, also written "ada [at] example [dot] com".
-	// Text is folded first (bio.Fold), so a full-width "＠" is an "@".
-	// Spaces may stand around "@" and a spelled "[at]" or "[dot]", not
-	// around a plain dot: "ada@contoso.com. Mentored" ends at "com".
-	addressRE = regexp.MustCompile(`(?i)[\p{L}\p{N}._%+'-]+` + spelledAt + `[\p{L}\p{N}-]+(?:` + spelledDot + `[\p{L}\p{N}-]+)*` + spelledDot + `\p{L}{2,}`)
+	// addressRE finds addresses in a view (see view: "[at]", "(dot)",
+	// "%40", "&#64;" read "@" and "." there). The local part may be
+	// quoted or followed by a comment ("zbk88(work)@"); the domain may be
+	// an address literal ("zbk88@[10.0.0.7]"). Spaces may stand around
+	// "@", and around a dot when a top-level domain follows (trimAddress
+	// checks): "ada@contoso.com. Mentored" ends at "com".
+	addressRE = regexp.MustCompile(`(?:"[^"\s@]{1,64}"|[\p{L}\p{N}._%+'-]+)(?:\([^()\s]{0,30}\))?\s*@\s*(?:\([^()\s]{0,30}\))?` +
+		`(?:\[[0-9A-Fa-f.:]+\]|[\p{L}\p{N}-]+(?:\s?\.\s?[\p{L}\p{N}-]+)*\s?\.\s?\p{L}{2,})`)
+	// tightAddressRE finds an address written without spaces and
+	// without a top-level domain, as intranet mail is: "zbk88@contoso".
+	tightAddressRE = regexp.MustCompile(`(?:"[^"\s@]{1,64}"|[\p{L}\p{N}._%+'-]*[\p{L}\p{N}_%+'-])(?:\([^()\s]{0,30}\))?@[\p{L}\p{N}][\p{L}\p{N}-]*`)
+	// handleRE finds a handle: "@" and a user name, with nothing of an
+	// address before the "@".
+	handleRE = regexp.MustCompile(`(?:^|[^\p{L}\p{N}._%+'"@-])(@[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?)`)
+	// profilePathRE finds the path of a profile without its host:
+	// "LinkedIn: /in/zbk88".
+	profilePathRE = regexp.MustCompile(`(?i)(?:^|[\s(:])(/(?:in|pub|u|user|users|people|profile|company|@)/[\p{L}\p{N}_.%-]+)`)
 	// phoneCandidateRE finds runs of digits that may be a phone number: an
 	// optional + or 00, then digits with spaces, dots, dashes, slashes or
 	// brackets between them. libphonenumber decides.
-	phoneCandidateRE = regexp.MustCompile(`(?:\+|\b00)?\(?\d[\d \t().\-/]{5,}\d(?:\s*(?:ext\.?|x)\s*\d{1,6})?`)
+	phoneCandidateRE = regexp.MustCompile(`(?:\+|\b00)?[(\[]?\d[\d \t().\-/\[\]]{5,}\d(?:\s*(?:ext\.?|x)\s*\d{1,6})?`)
 	hostRE           = sync.OnceValue(xurls.Relaxed)
 )
 
@@ -68,10 +83,13 @@ var phoneRegions = []string{
 }
 
 // FindContacts returns the e-mail addresses, URLs (with or without a
-// scheme) and phone numbers in text, in order and not overlapping. text
-// must be folded (bio.Fold) so that full-width or zero-width characters
-// cannot hide a detail. Dates and ranges of years ("2015-2020") and
-// amounts are not phone numbers.
+// scheme), phone numbers and handles in text, in order and not
+// overlapping. text must be folded (bio.Fold) so that full-width or
+// zero-width characters cannot hide a detail; what folding leaves (digits
+// of other scripts, look-alike letters, percent-encoding, "[.]", "(at)",
+// " at ... dot ", a letter O among digits) detection reads through (see
+// view). Dates and ranges ("2015-2020", "01.03.2019 - 30.04.2021"),
+// amounts, counts and ISBNs are not phone numbers.
 //
 // It is safe for concurrent use.
 func FindContacts(text string) []Contact { return findContacts(text, false) }
@@ -81,37 +99,112 @@ func FindContacts(text string) []Contact { return findContacts(text, false) }
 // address: "00@ linkedin.com/in/ada"), for removal, which must take their
 // union.
 func findContacts(text string, overlapping bool) []Contact {
+	v := newView(text)
+	t := v.s
 	var out []Contact
-	if strings.Contains(text, "@") || mayHaveSpelledAt(text) {
-		for _, loc := range addressRE.FindAllStringIndex(text, -1) {
-			start := loc[0]
-			if start >= len("mailto:") && strings.EqualFold(text[start-len("mailto:"):start], "mailto:") {
-				start -= len("mailto:")
-			}
-			out = append(out, Contact{ContactEmail, start, loc[1], emailKey(text[loc[0]:loc[1]])})
-		}
-	}
-	eachURL(text, func(start, end int) {
-		s := strings.TrimRight(text[start:end], ".,;:!?)]}'\"")
-		if techNames[strings.ToLower(s)] || (!overlapping && overlaps(out, start, end)) {
+	add := func(kind ContactKind, start, end int, key, country string) {
+		if !overlapping && overlaps(out, start, end) {
 			return
 		}
-		out = append(out, Contact{ContactURL, start, start + len(s), URLKey(s)})
+		out = append(out, Contact{Kind: kind, Start: start, End: end, Key: key, Country: country})
+	}
+	if strings.IndexByte(t, '@') >= 0 {
+		for _, loc := range addressRE.FindAllStringIndex(t, -1) {
+			start, end := loc[0], trimAddress(t, loc[0], loc[1])
+			if at := strings.IndexByte(t[start:end], '@'); strings.IndexAny(t[start+at:end], ".[") < 0 {
+				continue // "3 teams @ Contoso. Led": no top-level domain left
+			}
+			if start >= len("mailto:") && strings.EqualFold(t[start-len("mailto:"):start], "mailto:") {
+				start -= len("mailto:")
+			}
+			add(ContactEmail, start, end, emailKey(t[loc[0]:end]), "")
+		}
+		for _, loc := range tightAddressRE.FindAllStringIndex(t, -1) {
+			add(ContactEmail, loc[0], loc[1], emailKey(t[loc[0]:loc[1]]), "")
+		}
+		for _, m := range handleRE.FindAllStringSubmatchIndex(t, -1) {
+			add(ContactHandle, m[2], m[3], strings.ToLower(t[m[2]:m[3]]), "")
+		}
+	}
+	spelledAddresses(t, func(start, end int, key string) { add(ContactEmail, start, end, key, "") })
+	eachURL(t, func(start, end int) {
+		s := strings.TrimRight(t[start:end], ".,;:!?)]}'\"")
+		if techNames[strings.ToLower(s)] {
+			return
+		}
+		end = start + len(s)
+		end = withProfileName(t, end)
+		add(ContactURL, start, end, URLKey(t[start:end]), "")
 	})
-	if mayHavePhone(text) {
+	spelledHosts(t, func(start, end int, key string) { add(ContactURL, start, end, key, "") })
+	if strings.IndexByte(t, '/') >= 0 {
+		for _, m := range profilePathRE.FindAllStringSubmatchIndex(t, -1) {
+			add(ContactURL, m[2], m[3], strings.ToLower(t[m[2]:m[3]]), "")
+		}
+	}
+	if mayHavePhone(t) {
 		budget := phoneParseBudget
-		for _, loc := range phoneCandidateRE.FindAllStringIndex(text, -1) {
-			s := strings.TrimRight(text[loc[0]:loc[1]], " \t.-/(")
+		for _, loc := range phoneCandidateRE.FindAllStringIndex(t, -1) {
+			s := strings.TrimRight(t[loc[0]:loc[1]], " \t.-/([")
 			if !overlapping && overlaps(out, loc[0], loc[0]+len(s)) {
 				continue
 			}
-			out = appendPhones(out, text, loc[0], s, &budget)
+			out = appendPhones(out, t, loc[0], s, &budget)
 		}
 	}
+	spelledDigits(t, func(start, end int, key string) { add(ContactPhone, start, end, key, "") })
 	if len(out) > 1 {
 		sortContacts(out)
 	}
+	if v.offs != nil {
+		for i := range out {
+			out[i].Start, out[i].End = v.span(out[i].Start, out[i].End)
+		}
+	}
 	return out
+}
+
+// trimAddress returns where the address matched at t[start:end] ends:
+// before a label that a spaced dot joined and that is no top-level domain
+// ("ada@contoso.com . Mentored" ends at "com").
+func trimAddress(t string, start, end int) int {
+	for {
+		i := strings.LastIndexByte(t[start:end], '.')
+		if i < 0 {
+			return end
+		}
+		i += start
+		spaced := i > 0 && t[i-1] == ' ' || i+1 < len(t) && t[i+1] == ' '
+		if !spaced || isTLD(strings.TrimSpace(t[i+1:end])) {
+			return end
+		}
+		end = i
+		for end > start && t[end-1] == ' ' {
+			end--
+		}
+	}
+}
+
+// withProfileName returns the end of a URL that ends in a slash and is
+// followed by a space and a word that is no English word: "linkedin.com/in/
+// zbk88" is one address.
+func withProfileName(t string, end int) int {
+	if end == 0 || end+1 >= len(t) || t[end-1] != '/' || t[end] != ' ' {
+		return end
+	}
+	j := end + 1
+	for j < len(t) && (isWordByte(t[j]) || t[j] == '-' || t[j] == '_' || t[j] == '.') {
+		j++
+	}
+	w := strings.TrimRight(t[end+1:j], ".-_")
+	if w == "" || isDictWord(strings.ToLower(w)) {
+		return end
+	}
+	return end + 1 + len(w)
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= utf8.RuneSelf
 }
 
 func sortContacts(cs []Contact) {
@@ -131,23 +224,6 @@ func overlaps(cs []Contact, start, end int) bool {
 	return false
 }
 
-// mayHaveSpelledAt reports whether text has "at" (any case) right before a
-// closing bracket, as in "ada [at] example [dot] com".
-func mayHaveSpelledAt(text string) bool {
-	for i := 2; i < len(text); i++ {
-		if c := text[i]; c != ']' && c != ')' && c != '}' {
-			continue
-		}
-		t := strings.TrimRight(text[:i], " \t")
-		if n := len(t); n >= 2 && t[n-1]|0x20 == 't' && t[n-2]|0x20 == 'a' {
-			return true
-		}
-	}
-	return false
-}
-
-func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
-
 // mayHavePhone reports whether text has seven digits in one run of the
 // characters phoneCandidateRE reads a number with (digits, white space,
 // brackets, dots, dashes, slashes, "+", and "ext" or "x" before an
@@ -161,7 +237,7 @@ func mayHavePhone(text string) bool {
 			if n++; n >= 7 {
 				return true
 			}
-		case strings.IndexByte(" \t().-/+xXeEtT", c) >= 0:
+		case strings.IndexByte(" \t().-/+[]xXeEtT", c) >= 0:
 		default:
 			n = 0
 		}
@@ -179,17 +255,30 @@ func digits(s string) int {
 	return n
 }
 
+// emailKey is an address as it is sent: lower case, without spaces,
+// quotes or comments, spelled words as the characters they spell.
 func emailKey(s string) string {
 	s = strings.ToLower(s)
 	var b strings.Builder
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("[](){}", r) }) {
+	depth := 0
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) }) {
 		switch f {
-		case "at":
+		case "at", "arobase":
 			b.WriteByte('@')
-		case "dot":
+		case "dot", "point":
 			b.WriteByte('.')
 		default:
-			b.WriteString(f)
+			for _, r := range f {
+				switch {
+				case r == '(':
+					depth++
+				case r == ')':
+					depth = max(0, depth-1)
+				case depth > 0 || r == '"':
+				default:
+					b.WriteRune(r)
+				}
+			}
 		}
 	}
 	return b.String()
@@ -212,7 +301,7 @@ func URLKey(s string) string {
 		s = s[i+1:]
 	}
 	s = strings.TrimPrefix(s, "www.")
-	return strings.TrimRight(s, "/")
+	return strings.TrimRight(strings.ReplaceAll(s, " ", ""), "/")
 }
 
 // maxPhoneGroups is the most groups of digits a phone number is written
@@ -224,8 +313,8 @@ const maxPhoneGroups = 6
 // its groups of digits that are, so that a number followed by another
 // ("0161 496 0000 / 0161 496 0001") or by other digits is still found.
 func appendPhones(out []Contact, text string, start int, s string, budget *int) []Contact {
-	if key, ok := phoneKey(text, start, s, budget); ok {
-		return append(out, Contact{ContactPhone, start, start + len(s), key})
+	if key, cc, ok := phoneKey(text, start, s, budget); ok {
+		return append(out, Contact{Kind: ContactPhone, Start: start, End: start + len(s), Key: key, Country: cc})
 	}
 	var groups [][2]int // start and end of each run of digits in s
 	for i := 0; i < len(s); {
@@ -245,7 +334,7 @@ func appendPhones(out []Contact, text string, start int, s string, budget *int) 
 		switch {
 		case i == 0:
 			from = 0 // with its "+" or "("
-		case s[from-1] == '(':
+		case s[from-1] == '(' || s[from-1] == '[':
 			from--
 		}
 		found := false
@@ -254,8 +343,8 @@ func appendPhones(out []Contact, text string, start int, s string, budget *int) 
 				continue // s itself, tried above
 			}
 			sub := s[from:groups[j][1]]
-			if key, ok := phoneKey(text, start+from, sub, budget); ok {
-				out = append(out, Contact{ContactPhone, start + from, start + groups[j][1], key})
+			if key, cc, ok := phoneKey(text, start+from, sub, budget); ok {
+				out = append(out, Contact{Kind: ContactPhone, Start: start + from, End: start + groups[j][1], Key: key, Country: cc})
 				i, found = j+1, true
 			}
 		}
@@ -275,51 +364,40 @@ func appendPhones(out []Contact, text string, start int, s string, budget *int) 
 const phoneParseBudget = 600
 
 // phoneKey decides whether s, found at start in text, is a phone number,
-// and returns its national digits. A number with a country code (+ or 00)
-// must be a possible number of that country; one without must be a valid
-// number of one of phoneRegions. Dates, ranges of years, amounts and
-// percentages are not phone numbers. Each parse spends one of *budget;
-// with none left, s is a phone number and its key all its digits.
-func phoneKey(text string, start int, s string, budget *int) (string, bool) {
+// and returns its national digits and its country calling code if it was
+// written with one. A number with a country code (+ or 00) must be a
+// possible number of that country; one without must be a valid number of
+// one of phoneRegions. Dates, ranges, amounts, counts, percentages and
+// ISBNs are not phone numbers (notPhone). Each parse spends one of
+// *budget; with none left, s is a phone number and its key all its digits.
+func phoneKey(text string, start int, s string, budget *int) (string, string, bool) {
 	d := digits(s)
-	if d < 7 || d > 17 || dateLike(s) {
-		return "", false
-	}
-	// "$1200000", "€ 4 500 000", "12345678%": an amount or a percentage,
-	// written as amounts are, with digits, spaces, dots and commas only
-	// ("(415) 555-2671 %" is a number with a "%" put after it).
-	if !strings.ContainsAny(s, "+()-/") {
-		before := strings.TrimRight(text[:start], " ")
-		if r, _ := utf8.DecodeLastRuneInString(before); unicode.Is(unicode.Sc, r) {
-			return "", false
-		}
-		if rest := strings.TrimLeft(text[start+len(s):], " "); strings.HasPrefix(rest, "%") {
-			return "", false
-		}
+	if d < 7 || d > 17 || notPhone(text, start, s) {
+		return "", "", false
 	}
 	if *budget <= 0 {
-		return strings.Map(keepDigit, s), true
+		return strings.Map(keepDigit, s), "", true
 	}
-	num := s
+	num := strings.NewReplacer("[", "(", "]", ")").Replace(s)
 	if strings.HasPrefix(num, "00") {
 		num = "+" + num[2:]
 	}
-	if strings.HasPrefix(num, "+") {
+	if strings.HasPrefix(num, "+") || strings.HasPrefix(num, "(+") {
 		*budget--
 		n, err := phonenumbers.Parse(num, "ZZ")
 		if err == nil && phonenumbers.IsPossibleNumber(n) {
-			return nationalDigits(n), true
+			return nationalDigits(n), strconv.Itoa(int(n.GetCountryCode())), true
 		}
-		return "", false
+		return "", "", false
 	}
 	for _, region := range phoneRegions {
 		*budget--
 		n, err := phonenumbers.Parse(num, region)
 		if err == nil && phonenumbers.IsValidNumberForRegion(n, region) {
-			return nationalDigits(n), true
+			return nationalDigits(n), "", true
 		}
 	}
-	return "", false
+	return "", "", false
 }
 
 func keepDigit(r rune) rune {
@@ -331,26 +409,4 @@ func keepDigit(r rune) rune {
 
 func nationalDigits(n *phonenumbers.PhoneNumber) string {
 	return phonenumbers.GetNationalSignificantNumber(n)
-}
-
-// dateLike reports whether s is made of years and months, as dates and
-// ranges are written: "2015-2020", "2015 / 2020", "2019-03", "2019-03-01",
-// "03/2019 - 04/2021".
-func dateLike(s string) bool {
-	groups := strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
-	if len(groups) > 4 {
-		return false
-	}
-	years, parts := 0, 0
-	for _, g := range groups {
-		switch {
-		case len(g) == 4 && g >= "1900" && g <= "2100":
-			years++
-		case len(g) <= 2 && g != "0" && g != "00" && (len(g) == 1 || g <= "31"):
-			parts++ // a month or a day
-		default:
-			return false
-		}
-	}
-	return years >= 1 && years <= 2 && parts <= 2*years
 }

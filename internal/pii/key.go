@@ -11,8 +11,12 @@ import (
 
 // Identifiers are looked for in a text's key: the text in lower case
 // without diacritics, so that "García", "GARCIA", "Garcıa" and "Ǵarcia" all
-// read "garcia", "Weiß" and "WEISS" "weiss", and "Ádá" "ada". An adversary
-// cannot hide a name by adding, dropping or changing its accents.
+// read "garcia", "Weiß" and "WEISS" "weiss", and "Ádá" "ada"; look-alike
+// letters of other scripts read as the Latin ones ("Okаfor" with a
+// Cyrillic "а", "ΟΚΑFΟR", "ᴏᴋᴀꜰᴏʀ" read "okafor"), enclosing marks are
+// dropped ("Oka⃝for"), and digits of any script read as ASCII ones. An
+// adversary cannot hide a name by adding, dropping or changing its
+// accents, or by writing its letters in another script's look-alikes.
 
 // specialKeys are the keys of letters that do not decompose into a base
 // letter and marks but are written without their stroke or as two letters
@@ -24,7 +28,9 @@ var specialKeys = map[rune]string{
 }
 
 // appendKey appends the key of r to dst: lower case, without diacritics,
-// any dash as '-', any apostrophe as '\”; nothing for a combining mark.
+// any dash as '-', any apostrophe as '\”, a look-alike letter of another
+// script as its Latin letter (see confusables), a digit of any script as
+// its ASCII digit; nothing for a combining or enclosing mark.
 func appendKey(dst []byte, r rune) []byte {
 	if r < utf8.RuneSelf {
 		if 'A' <= r && r <= 'Z' {
@@ -37,11 +43,17 @@ func appendKey(dst []byte, r rune) []byte {
 		return append(dst, '-')
 	case isApostrophe(r):
 		return append(dst, '\'')
-	case unicode.Is(unicode.Mn, r):
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
 		return dst
 	}
 	if k, ok := specialKeys[r]; ok {
 		return append(dst, k...)
+	}
+	if c, ok := confusables[r]; ok {
+		return append(dst, c)
+	}
+	if d := digitValue(r); d >= 0 {
+		return append(dst, byte('0'+d))
 	}
 	return utf8.AppendRune(dst, unicode.ToLower(baseLetter(r)))
 }
@@ -152,12 +164,21 @@ func (k keyed) eachMatch(pats []pair, fn func(start, end int, p pair)) {
 // (see withCaseOf), and the number replaced. s is returned without a copy
 // when nothing matches.
 func replaceKeyed(s string, pats []pair) (string, int) {
+	return replaceKeyedFunc(s, pats, nil)
+}
+
+// replaceKeyedFunc is replaceKeyed, but an occurrence is replaced only if
+// accept, when not nil, accepts it.
+func replaceKeyedFunc(s string, pats []pair, accept func(s string, start, end int, p pair) bool) (string, int) {
 	if len(pats) == 0 || s == "" {
 		return s, 0
 	}
 	var b strings.Builder
 	n, last := 0, 0
 	newKeyed(s).eachMatch(pats, func(start, end int, p pair) {
+		if accept != nil && !accept(s, start, end, p) {
+			return
+		}
 		if n == 0 {
 			b.Grow(len(s) + 16)
 		}

@@ -117,6 +117,12 @@ type pair struct {
 	// (Chinese, Japanese, Thai...) or with particles joined to it
 	// (Korean): it is found inside longer runs of letters too.
 	anywhere bool
+	// capitalised is set for a word found only when it starts with a
+	// capital (a particle that is a part of the name: "Das", "Van").
+	capitalised bool
+	// pronoun is set for a part of the name spelled as a pronoun ("He",
+	// "Her"): found only where it reads as a name (Mapping.acceptName).
+	pronoun bool
 }
 
 // unspaced reports whether r is of a script whose words are not set apart

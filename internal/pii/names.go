@@ -26,19 +26,31 @@ var standIns = []string{
 // standIns as a word (a profile written to defeat them).
 var syllables = []string{"ka", "lo", "ren", "vi", "sa", "dor", "mi", "tel", "no", "bra"}
 
-// nameTitles and particles are words of a name field that identify no one:
-// they stay as they are in the stand-in name and elsewhere.
+// nameTitles are words of a name field that identify no one: they stay
+// as they are in the stand-in name and elsewhere. particles ("van", "de",
+// "bin") written in lower case between the first and the last word stay
+// too; written with a capital ("Rahul Das Sharma", "Nguyen Van Anh") they
+// are parts of the name, replaced where the text writes them with a
+// capital too ("Mr. Das", not "das Haus").
 var (
 	nameTitles = map[string]bool{
 		"dr": true, "mr": true, "mrs": true, "ms": true, "mx": true, "miss": true, "prof": true,
-		"professor": true, "sir": true, "dame": true, "rev": true, "jr": true, "sr": true,
+		"professor": true, "sir": true, "rev": true, "jr": true, "sr": true,
 		"ii": true, "iii": true, "iv": true, "phd": true, "md": true, "esq": true,
 	}
 	particles = map[string]bool{
 		"van": true, "von": true, "de": true, "da": true, "del": true, "della": true, "der": true,
 		"den": true, "di": true, "du": true, "la": true, "le": true, "bin": true, "binti": true,
 		"ibn": true, "al": true, "el": true, "dos": true, "das": true, "ter": true, "ten": true,
-		"y": true, "e": true, "zu": true,
+		"y": true, "e": true, "zu": true, "dame": true,
+	}
+	// pronounWords are the pronouns a name part may be spelled as ("He
+	// Jun", "Tou Her"): such a part is replaced only where it reads as a
+	// name (see Mapping.acceptName).
+	pronounWords = map[string]bool{
+		"he": true, "him": true, "his": true, "she": true, "her": true, "hers": true, "they": true,
+		"them": true, "their": true, "it": true, "its": true, "we": true, "us": true, "you": true,
+		"me": true, "my": true, "i": true,
 	}
 )
 
@@ -46,13 +58,17 @@ var (
 type namePart struct {
 	written string // as in the name field, for the answer
 	folded  string // bio.Fold(written), for detection
+	// capitalised is set for a particle written with a capital: only a
+	// word with a capital is that part.
+	capitalised bool
 }
 
 // nameParts returns the parts of name that identify the person: each word
 // (a hyphen or a space separates words; an apostrophe inside a word, as in
-// "O'Brien", does not) of two letters or more that is not a title such as
-// "Dr." or, between the first and the last word, a particle such as "van".
-// Parts are unique by key (see keyOf).
+// "O'Brien", does not) of two letters or more, or of one letter of a
+// script written without spaces ("王 伟"), that is not a title such as
+// "Dr." or, between the first and the last word, a particle such as "van"
+// in lower case. Parts are unique by key (see keyOf).
 func nameParts(name string) []namePart {
 	var words []string
 	start := -1
@@ -76,11 +92,23 @@ func nameParts(name string) []namePart {
 		w = strings.TrimLeftFunc(w, func(r rune) bool { return unicode.IsMark(r) || bio.Invisible(r) })
 		f := bio.Fold(w)
 		key := keyOf(f)
-		if utf8.RuneCountInString(key) < 2 || nameTitles[key] || (particles[key] && i > 0 && i < len(words)-1) {
+		first, _ := utf8.DecodeRuneInString(f)
+		n := utf8.RuneCountInString(key)
+		if n == 0 || n == 1 && !unspaced(first) || nameTitles[key] {
 			continue
 		}
+		p := namePart{written: w, folded: f}
+		if particles[key] {
+			if !unicode.IsUpper(first) {
+				if i > 0 && i < len(words)-1 {
+					continue
+				}
+			} else {
+				p.capitalised = true
+			}
+		}
 		if !slices.ContainsFunc(parts, func(p namePart) bool { return keyOf(p.folded) == key }) {
-			parts = append(parts, namePart{written: w, folded: f})
+			parts = append(parts, p)
 		}
 	}
 	return parts
@@ -99,33 +127,32 @@ func variants(part string) []string {
 		}
 	}
 	// A piece of marks alone has an empty key, which would match anywhere.
-	return slices.DeleteFunc(out, func(k string) bool { return utf8.RuneCountInString(k) < 2 })
+	return slices.DeleteFunc(out, func(k string) bool {
+		r, _ := utf8.DecodeRuneInString(k)
+		n := utf8.RuneCountInString(k)
+		return n == 0 || n == 1 && !unspaced(r)
+	})
 }
 
 // newMapping chooses a stand-in for each part of name that is a word of
 // none of texts (the profile's folded texts), and returns the Mapping.
 func newMapping(name string, texts []string, userID string) *Mapping {
-	m := &Mapping{}
+	m := &Mapping{ph: &placeholders{}}
 	parts := nameParts(name)
 	if len(parts) > 0 {
 		words := wordSet(texts)
-		stand := pickStandIns(len(parts), words)
+		for _, p := range parts {
+			for _, v := range variants(p.folded) {
+				if utf8.RuneCountInString(v) >= 3 && !slices.Contains(m.subKeys, v) {
+					m.subKeys = append(m.subKeys, v)
+				}
+			}
+		}
+		stand := pickStandIns(len(parts), words, m.subKeys)
 		m.addParts(parts, stand, words)
 	}
-	if k := keyOf(userID); utf8.RuneCountInString(k) >= 2 {
-		m.userID = append(m.userID, pair{from: k})
-		if s := keyOf(strings.Map(keepWordRune, userID)); s != k && utf8.RuneCountInString(s) >= 4 {
-			m.userID = append(m.userID, pair{from: s})
-		}
-	}
+	m.userID = newUserIDPattern(userID)
 	return m
-}
-
-func keepWordRune(r rune) rune {
-	if isWordRune(r) {
-		return r
-	}
-	return -1
 }
 
 // addParts fills the forward and back pairs. Each variant of each part
@@ -135,17 +162,34 @@ func keepWordRune(r rune) rune {
 // written, map to the stand-ins joined alike. Back maps each stand-in form
 // to the parts as the name field writes them.
 func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bool) {
+	m.standInKeys = make(map[string]bool, 4*len(parts))
+	m.partKeys = make(map[string]bool, 2*len(parts))
+	m.initials = make(map[string]bool, 2)
 	for i, p := range parts {
+		key := keyOf(p.folded)
+		pronoun := pronounWords[key]
 		for _, v := range variants(p.folded) {
-			m.forward = append(m.forward, pair{v, stand[i], unspacedWord(v)})
+			m.forward = append(m.forward, pair{from: v, to: stand[i], anywhere: unspacedWord(v), capitalised: p.capitalised, pronoun: pronoun})
+			m.partKeys[v] = !pronoun
 		}
 		// "the Okafors", "Okafors' house": a plural without apostrophe.
 		for _, v := range variants(p.folded + "s") {
-			m.forward = append(m.forward, pair{from: v, to: stand[i] + "s"})
+			m.forward = append(m.forward, pair{from: v, to: stand[i] + "s", capitalised: p.capitalised || pronoun})
 		}
 		m.back = append(m.back, pair{from: stand[i], to: p.written}, pair{from: stand[i] + "s", to: p.written + "s"})
+		m.standInKeys[strings.ToLower(stand[i])] = true
+		m.standInKeys[strings.ToLower(stand[i])+"s"] = true
 	}
 	if n := len(parts); n > 1 {
+		var initials strings.Builder
+		for _, p := range parts {
+			r, _ := utf8.DecodeRuneInString(keyOf(p.folded))
+			initials.WriteRune(r)
+		}
+		m.initials[initials.String()] = true
+		r0, _ := utf8.DecodeRuneInString(keyOf(parts[0].folded))
+		rn, _ := utf8.DecodeRuneInString(keyOf(parts[n-1].folded))
+		m.initials[string(r0)+string(rn)] = true
 		joins := [][]int{{0, n - 1}, {-1, n - 1}}
 		if n > 2 {
 			all := make([]int, n)
@@ -160,9 +204,10 @@ func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bo
 				continue // the answer could not be told apart from the profile
 			}
 			for _, v := range variants(real) {
-				m.forward = append(m.forward, pair{v, standIn, unspacedWord(v)})
+				m.forward = append(m.forward, pair{from: v, to: standIn, anywhere: unspacedWord(v)})
 			}
 			m.back = append(m.back, pair{from: standIn, to: written})
+			m.standInKeys[strings.ToLower(standIn)] = true
 		}
 	}
 	m.forward = uniqueLongestFirst(m.forward)
@@ -231,15 +276,20 @@ func wordSet(texts []string) map[string]bool {
 	return words
 }
 
-// pickStandIns returns n stand-ins that are not in words: names of
-// standIns first, then made-up names of syllables.
-func pickStandIns(n int, words map[string]bool) []string {
+// pickStandIns returns n stand-ins that are not in words and hold no
+// part of the name (parts, in key form): names of standIns first, then
+// made-up names of syllables.
+func pickStandIns(n int, words map[string]bool, parts []string) []string {
 	out := make([]string, 0, n)
+	ok := func(s string) bool {
+		l := strings.ToLower(s)
+		return free(s, words) && !slices.ContainsFunc(parts, func(p string) bool { return strings.Contains(l, p) })
+	}
 	for _, s := range standIns {
 		if len(out) == n {
 			return out
 		}
-		if free(s, words) {
+		if ok(s) {
 			out = append(out, s)
 		}
 	}
@@ -250,7 +300,7 @@ func pickStandIns(n int, words map[string]bool) []string {
 		if i >= k*k*k {
 			s = "Kalo" + strconv.Itoa(i) // a profile of a thousand made-up names
 		}
-		if free(s, words) && !contains(out, s) {
+		if ok(s) && !contains(out, s) {
 			out = append(out, s)
 		}
 	}

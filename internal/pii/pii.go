@@ -3,11 +3,17 @@
 //
 // Every text of the profile (bio.Profile.EachText walks them all, so a new
 // field cannot be missed) is folded first (bio.Fold: NFKC, invisible
-// characters removed), then e-mail addresses, URLs and phone numbers
-// (FindContacts) and the user id are removed, and every part of the
-// person's name, wherever it stands as a word, is replaced by the matching
-// part of a stand-in name. The options keep only values from closed sets.
-// A Record says what was sent without saying what it contained.
+// characters removed). Then two layers run. The first finds what it knows:
+// e-mail addresses, URLs, phone numbers and handles (FindContacts, which
+// reads through other scripts' digits, look-alike letters, percent-encoding
+// and spelled "at" and "dot") and the user id are removed, and every part
+// of the person's name, wherever it stands as a word, is replaced by the
+// matching part of a stand-in name. The second denies by default: every
+// word that is not an English word, a safe number or a part of the
+// stand-in name is replaced by a placeholder that the answer's Restore
+// maps back (see deny.go), so an identifier spelled in a way no detector
+// knows still does not leave. The options keep only values from closed
+// sets. A Record says what was sent without saying what it contained.
 package pii
 
 import (
@@ -15,8 +21,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/biogen/biogen/internal/bio"
 )
@@ -29,24 +38,36 @@ type Record struct {
 	// not listed.
 	Fields []string
 	// Removed counts what was taken out of the texts, by kind ("email",
-	// "phone", "url", "user_id"); nil when nothing was.
+	// "phone", "url", "handle", "user_id"); nil when nothing was.
 	Removed map[string]int
 	// NameReplaced is true when the name was replaced by a stand-in.
 	NameReplaced bool
+	// Placeholders is the number of distinct words sent as placeholders.
+	Placeholders int
 }
 
-// Mapping maps the person's name to a stand-in and back, and scrubs texts
-// as Pseudonymise scrubbed the profile.
+// Mapping maps the person's name to a stand-in and back, the words sent as
+// placeholders to theirs, and scrubs texts as Pseudonymise scrubbed the
+// profile.
 //
-// The zero value replaces no name and removes no user id: Forward still
-// folds texts and removes contact details, Restore returns its text. A
-// Mapping is immutable and safe for concurrent use.
+// The zero value is not usable; Pseudonymise returns one. A Mapping is
+// safe for concurrent use: Forward may add placeholders while Restore or
+// a Restorer reads them.
 type Mapping struct {
 	standIn  string
 	forward  []pair // each spelling of each name part -> its stand-in
 	back     []pair // each stand-in -> the part as the name field writes it
-	userID   []pair // the user id, and without its separators, in key form
+	userID   *userIDPattern
 	replaced bool
+	// standInKeys are the stand-in's parts and forms in lower case;
+	// partKeys the name's parts in key form (false for a part spelled as a
+	// pronoun); subKeys those of three letters or more, looked for inside
+	// words; initials the person's initials.
+	standInKeys map[string]bool
+	partKeys    map[string]bool
+	subKeys     []string
+	initials    map[string]bool
+	ph          *placeholders
 }
 
 // removal kinds, as Record.Removed names them.
@@ -54,21 +75,24 @@ const (
 	kindEmail = iota
 	kindURL
 	kindPhone
+	kindHandle
 	kindUserID
 	nKinds
 )
 
-var kindNames = [nKinds]string{"email", "url", "phone", "user_id"}
+var kindNames = [nKinds]string{"email", "url", "phone", "handle", "user_id"}
 
 type counts [nKinds]int
 
 // Pseudonymise returns a copy of req that may leave the premises, the
-// Mapping that restores the name in the answer, and a Record of what the
-// copy holds. In every text of the profile (the name included) it replaces
-// each part of the name with a stand-in part and removes e-mail addresses,
-// URLs, phone numbers and the user id; the copy has no user id, and its
-// options hold only closed-set values and the language tag's language,
-// script and region. req is not changed. It is safe for concurrent use.
+// Mapping that restores the answer, and a Record of what the copy holds.
+// In every text of the profile (the name included) it removes e-mail
+// addresses, URLs, phone numbers, handles and the user id, replaces each
+// part of the name with a stand-in part, and every other word that is not
+// an English word or a safe number with a placeholder; the copy has no
+// user id, and its options hold only closed-set values and the language
+// tag's language, script and region (its English name when a subtag is a
+// part of the name). req is not changed. It is safe for concurrent use.
 func Pseudonymise(req *bio.Request) (*bio.Request, *Mapping, Record) {
 	out := &bio.Request{Profile: req.Profile.Clone(), Options: externalOptions(req.Options),
 		Regenerate: req.Regenerate, Stream: req.Stream}
@@ -84,12 +108,13 @@ func Pseudonymise(req *bio.Request) (*bio.Request, *Mapping, Record) {
 	var c counts
 	var rec Record
 	p.EachText(func(f bio.TextField, s *string) {
-		*s = m.scrub(*s, &c)
+		*s = m.scrub(*s, &c, f.Kind)
 		if *s != "" && !containsExact(rec.Fields, f.Name) {
 			rec.Fields = append(rec.Fields, f.Name)
 		}
 	})
 	out.Normalize() // drop list items left empty
+	out.Options.Language = m.language(out.Options.Language)
 	sort.Strings(rec.Fields)
 	for k, n := range c {
 		if n > 0 {
@@ -101,7 +126,25 @@ func Pseudonymise(req *bio.Request) (*bio.Request, *Mapping, Record) {
 	}
 	m.standIn = p.Name
 	rec.NameReplaced = m.replaced
+	rec.Placeholders = m.ph.len()
 	return out, m, rec
+}
+
+// language returns tag, or its English name ("Adangme" for "ada") when
+// one of its subtags is a part of the name, the person's initials or the
+// user id: a name part of two or three letters can be a language subtag.
+func (m *Mapping) language(tag string) string {
+	for _, sub := range strings.Split(strings.ToLower(tag), "-") {
+		_, part := m.partKeys[sub]
+		if part || m.initials[sub] || m.userID != nil && m.userID.key == sub {
+			t, err := language.Parse(tag)
+			if err != nil {
+				return "und"
+			}
+			return display.English.Tags().Name(t)
+		}
+	}
+	return tag
 }
 
 func containsExact(list []string, s string) bool {
@@ -157,10 +200,11 @@ func (m *Mapping) StandIn() string { return m.standIn }
 // Forward scrubs text that is to leave the premises beside the request (an
 // earlier answer sent back for a correction, the correction itself) as
 // Pseudonymise scrubbed the profile: folded, contact details and the user
-// id removed, the name replaced by the stand-in.
+// id removed, the name replaced by the stand-in, other words that may not
+// leave by placeholders (the profile's words by the same ones).
 func (m *Mapping) Forward(text string) string {
 	var c counts
-	return m.scrub(text, &c)
+	return m.scrub(text, &c, bio.TextFree)
 }
 
 // maxPasses bounds the passes of removal: removing one detail may join
@@ -168,13 +212,14 @@ func (m *Mapping) Forward(text string) string {
 // removes nothing. A text still changing after maxPasses is dropped.
 const maxPasses = 8
 
-// scrub folds s, removes its contact details and the user id, and
-// replaces the name's parts, counting removals in c.
-func (m *Mapping) scrub(s string, c *counts) string {
+// scrub folds s, removes its contact details and the user id, replaces
+// the name's parts and denies the words that may not leave, counting
+// removals in c. kind is the kind of the field s comes from.
+func (m *Mapping) scrub(s string, c *counts, kind bio.TextKind) string {
 	if s == "" {
 		return s
 	}
-	s = bio.Fold(s)
+	s = joinBrokenWords(bio.Fold(s))
 	for pass := 0; ; pass++ {
 		if pass == maxPasses {
 			return ""
@@ -185,10 +230,71 @@ func (m *Mapping) scrub(s string, c *counts) string {
 			break
 		}
 	}
-	if m != nil {
-		s, _ = replaceKeyed(s, m.forward)
+	s, _ = replaceKeyedFunc(s, m.forward, m.acceptName(kind))
+	return m.deny(s, kind == bio.TextPronouns)
+}
+
+// brokenWordRE finds a word broken at the end of a line with a hyphen:
+// "Oka-\nfor".
+var brokenWordRE = regexp.MustCompile(`(\pL)-[ \t]*\r?\n[ \t]*(\pL)`)
+
+// joinBrokenWords writes a word broken at the end of a line with its
+// hyphen and without the line break, so that it is one word.
+func joinBrokenWords(s string) string {
+	if !strings.Contains(s, "-\n") && !strings.Contains(s, "-\r") && !strings.Contains(s, "- ") && !strings.Contains(s, "-\t") {
+		return s
 	}
-	return s
+	return brokenWordRE.ReplaceAllString(s, "$1-$2")
+}
+
+// acceptName returns whether an occurrence of a name part is replaced, in
+// a text of kind: a particle only with a capital ("Das", not "das"); a
+// part spelled as a pronoun ("He" of "He Jun") never in the pronouns
+// field, always in the name, elsewhere only after a title ("Ms. He") or
+// beside another part of the name ("He Jun", "Jun He").
+func (m *Mapping) acceptName(kind bio.TextKind) func(s string, start, end int, p pair) bool {
+	return func(s string, start, end int, p pair) bool {
+		if p.capitalised {
+			if r, _ := utf8.DecodeRuneInString(s[start:]); !unicode.IsUpper(r) {
+				return false
+			}
+		}
+		if !p.pronoun || kind == bio.TextName {
+			return true
+		}
+		if kind == bio.TextPronouns {
+			return false
+		}
+		prev, next := wordBeside(s, start, -1), wordBeside(s, end, 1)
+		return nameTitles[strings.TrimSuffix(keyOf(prev), ".")] || m.partKeys[keyOf(prev)] || m.partKeys[keyOf(next)]
+	}
+}
+
+// wordBeside returns the word before s[i] (dir -1) or after it (dir 1),
+// apart from it by spaces, a dot or a hyphen only.
+func wordBeside(s string, i, dir int) string {
+	if dir < 0 {
+		j := i
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '-' || s[j-1] == '.') && i-j < 3 {
+			j--
+		}
+		k := j
+		for k > 0 && wordBefore(s, k) {
+			_, size := utf8.DecodeLastRuneInString(s[:k])
+			k -= size
+		}
+		return s[k:j]
+	}
+	j := i
+	for j < len(s) && (s[j] == ' ' || s[j] == '-') && j-i < 2 {
+		j++
+	}
+	k := j
+	for k < len(s) && wordAt(s, k) {
+		_, size := utf8.DecodeRuneInString(s[k:])
+		k += size
+	}
+	return s[j:k]
 }
 
 // removeOnce removes the contact details and the user id found in s, and
@@ -208,12 +314,14 @@ func (m *Mapping) removeOnce(s string, c *counts) (string, bool) {
 			c[kindEmail]++
 		case ContactURL:
 			c[kindURL]++
+		case ContactHandle:
+			c[kindHandle]++
 		default:
 			c[kindPhone]++
 		}
 	}
-	if m != nil && len(m.userID) > 0 {
-		newKeyed(s).eachMatch(m.userID, func(start, end int, _ pair) {
+	if m != nil && m.userID != nil {
+		m.userID.eachMatch(newKeyed(s), func(start, end int) {
 			if !slices.ContainsFunc(spans, func(sp span) bool { return start < sp.end && sp.start < end }) {
 				c[kindUserID]++
 			}

@@ -2,29 +2,57 @@ package pii
 
 import "unicode/utf8"
 
-// Restore replaces each stand-in part in an answer with the part of the
-// person's name it stands for, in the case the answer writes it: "Jordan
-// AVERY-Ellis's" gives "Ada OKAFOR-Kowalczyk's". Other text is returned as
-// it is.
+// Restore returns the answer with each stand-in part replaced by the part
+// of the person's name it stands for, in the case the answer writes it
+// ("Jordan AVERY-Ellis's" gives "Ada OKAFOR-Kowalczyk's"), and each
+// placeholder by its word as the profile writes it ("Term7" gives
+// "Akka.NET"; "TERM7" "AKKA.NET"). Other text, and a placeholder that was
+// never sent, is returned as it is: RestoreChecked reports those.
 func (m *Mapping) Restore(text string) string {
-	if m == nil {
-		return text
-	}
-	s, _ := replaceKeyed(text, m.back)
+	s, _ := m.restore(text)
 	return s
 }
 
-// Restorer restores the name in a streamed answer, however it is cut into
-// chunks. It holds back the last word of what it has (it may be the start
-// of a stand-in) and an unfinished UTF-8 sequence, and passes the rest on
-// restored.
+// RestoreChecked is Restore, but returns an error wrapping
+// ErrInventedPlaceholder when the answer holds a placeholder that was
+// never sent: an answer that cannot be restored to the truth.
+func (m *Mapping) RestoreChecked(text string) (string, error) {
+	s, invented := m.restore(text)
+	if len(invented) > 0 {
+		return s, inventedError(invented)
+	}
+	return s, nil
+}
+
+func (m *Mapping) restore(text string) (string, []string) {
+	if m == nil {
+		return text, nil
+	}
+	s := m.restoreNames(text)
+	if m.ph == nil {
+		return s, nil
+	}
+	return m.ph.restore(s)
+}
+
+// restoreNames maps the stand-in's parts in s back to the name's.
+func (m *Mapping) restoreNames(s string) string {
+	s, _ = replaceKeyed(s, m.back)
+	return s
+}
+
+// Restorer restores a streamed answer, however it is cut into chunks. It
+// holds back the last word of what it has (it may be the start of a
+// stand-in or a placeholder) and an unfinished UTF-8 sequence, and passes
+// the rest on restored.
 //
 // The zero value is not usable; call Mapping.Restorer. A Restorer is not
 // safe for concurrent use.
 type Restorer struct {
-	m    *Mapping
-	emit func(string)
-	held string
+	m        *Mapping
+	emit     func(string)
+	held     string
+	invented []string
 }
 
 // Restorer returns a Restorer passing restored text to emit.
@@ -41,15 +69,30 @@ func (r *Restorer) Write(chunk string) {
 		return
 	}
 	r.held = s[cut:]
-	r.emit(r.m.Restore(s[:cut]))
+	r.pass(s[:cut])
+}
+
+func (r *Restorer) pass(s string) {
+	out, invented := r.m.restore(s)
+	r.invented = append(r.invented, invented...)
+	r.emit(out)
 }
 
 // Close emits what is held back.
 func (r *Restorer) Close() {
 	if r.held != "" {
-		r.emit(r.m.Restore(r.held))
+		r.pass(r.held)
 		r.held = ""
 	}
+}
+
+// Err returns an error wrapping ErrInventedPlaceholder if the answer so
+// far held a placeholder that was never sent, else nil.
+func (r *Restorer) Err() error {
+	if len(r.invented) > 0 {
+		return inventedError(r.invented)
+	}
+	return nil
 }
 
 // wordStart returns where the word at the end of s starts (len(s) when s

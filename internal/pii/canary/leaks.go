@@ -2,6 +2,8 @@ package canary
 
 import (
 	"encoding/json"
+	"html"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,16 +14,26 @@ import (
 )
 
 // Leaks returns what of c's identifiers and phone numbers is in sent (a
-// request body that left the premises, or any text). An identifier leaks
-// when it is in sent as a whole word (not next to a letter, mark or digit
-// of a script written with spaces; anywhere for a word of a script written
-// without them),
-// without regard to case, after both are normalised: NFKC, invisible
-// characters removed, every dash a hyphen and every apostrophe "'"; and
-// again with diacritics removed from both. The JSON string escapes of sent
-// are decoded first, twice over (the profile travels as JSON inside a JSON
-// string). A phone number leaks when its digits are among the digits of
-// one of sent's texts.
+// request body that left the premises, or any text). The JSON string
+// escapes of sent are decoded first, twice over (the profile travels as
+// JSON inside a JSON string), and so are percent-encoding and HTML
+// character references. Both sent and each identifier are normalised:
+// NFKC, invisible characters and enclosing marks removed, every dash a
+// hyphen and every apostrophe "'", in lower case, look-alike letters of
+// other scripts read as Latin ones (lookAlikes), digits of any script as
+// ASCII ones; and again with diacritics removed. Runs of single letters or
+// digits apart by spaces, dots or dashes ("O K A F O R") are read joined
+// too.
+//
+// An identifier of three letters or digits or more leaks when it is
+// inside any word of sent ("OkaforTech", "okafor83", "Kowalczyka"), but
+// for the English words of commonWords that hold one by chance ("this"
+// holds "thi"); a shorter one when it is a whole word (not next to a
+// letter, mark or digit of a script written with spaces); one of a
+// script written without spaces, anywhere. A phone number leaks when its
+// digits are among the digits of one of sent's texts, digits of any script
+// and spelled ones ("four one five") read as ASCII ones, and a letter O
+// among digits as a zero.
 func (c *Case) Leaks(sent string) []string {
 	texts := decodedTexts(sent)
 	var all strings.Builder
@@ -29,16 +41,20 @@ func (c *Case) Leaks(sent string) []string {
 		all.WriteString(t)
 		all.WriteByte('\n')
 	}
-	text := normalise(all.String())
-	bare := stripMarks(text)
+	// A JSON escape ("\\nThis") is no part of the word after it.
+	text := normalise(jsonEscapeRE.ReplaceAllString(all.String(), " "))
+	variants := []string{text, stripMarks(text), joinSingles(text), joinSingles(stripMarks(text))}
 	var out []string
 	for _, id := range c.Identifiers {
 		n := normalise(id)
 		if n == "" {
 			continue
 		}
-		if hasWholeWord(text, n) || hasWholeWord(bare, stripMarks(n)) {
-			out = append(out, id)
+		for _, v := range variants {
+			if hasIdentifier(v, n) || hasIdentifier(v, stripMarks(n)) {
+				out = append(out, id)
+				break
+			}
 		}
 	}
 	if strs := jsonTexts(sent); strs != nil {
@@ -72,10 +88,29 @@ func (c *Case) Missing(sent string) []string {
 var unicodeEscapeRE = regexp.MustCompile(`\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?`)
 
 // decodedTexts returns sent as it is, every string inside it if it is JSON,
-// and each of these with its \u escapes decoded.
+// and each of these with its \\u escapes, percent-encoding and HTML
+// character references decoded.
 func decodedTexts(sent string) []string {
-	return withEscapesDecoded(append([]string{sent}, jsonTexts(sent)...))
+	texts := withEscapesDecoded(append([]string{sent}, jsonTexts(sent)...))
+	for i, n := 0, len(texts); i < n; i++ {
+		if strings.Contains(texts[i], "%") {
+			texts = append(texts, percentRE.ReplaceAllStringFunc(texts[i], func(e string) string {
+				if s, err := url.PathUnescape(e); err == nil {
+					return s
+				}
+				return e
+			}))
+		}
+		if strings.Contains(texts[i], "&") {
+			texts = append(texts, html.UnescapeString(texts[i]))
+		}
+	}
+	return texts
 }
+
+var jsonEscapeRE = regexp.MustCompile(`\\[nrtbf"\\/]`)
+
+var percentRE = regexp.MustCompile(`(?:%[0-9A-Fa-f]{2})+`)
 
 // jsonTexts returns the strings inside sent, nil if it is not JSON.
 func jsonTexts(sent string) []string {
@@ -125,21 +160,58 @@ func collectStrings(v any, out *[]string) {
 	}
 }
 
-// normalise is NFKC without invisible characters, with one hyphen and one
-// apostrophe, in lower case.
+// normalise is NFKC without invisible characters and enclosing marks,
+// with one hyphen and one apostrophe, in lower case, look-alike letters
+// as Latin ones and digits as ASCII ones.
 func normalise(s string) string {
 	s = norm.NFKC.String(s)
 	return strings.Map(func(r rune) rune {
 		switch {
-		case unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r):
+		case unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Me, r):
 			return -1
 		case unicode.Is(unicode.Pd, r) || r == '\u2212':
 			return '-'
 		case r == '\u2019' || r == '\u2018' || r == '\u02BC' || r == '`' || r == '\u00B4':
 			return '\''
 		}
+		if l, ok := lookAlikes[r]; ok {
+			return l
+		}
+		if d := digit(r); d >= 0 {
+			return '0' + rune(d)
+		}
 		return unicode.ToLower(r)
 	}, s)
+}
+
+// lookAlikes are letters of other scripts that print as Latin ones.
+var lookAlikes = map[rune]rune{}
+
+func init() {
+	// Pairs of a look-alike and its Latin letter: Cyrillic, Greek, small
+	// capitals, Armenian.
+	for _, p := range strings.Fields(`аa Аa вb Вb сc Сc ԁd еe Еe ёe Ёe һh Һh Нh нh іi Іi їi Їi јj Јj кk Кk ӏl Ӏl
+		мm Мm оo Оo рp Рp ԛq Ԛq ѕs Ѕs тt Тt уy Уy үy Үy ԝw Ԝw хx Хx ьb Ьb пn гr ԍg Ԍg
+		αa Αa βb Βb ϲc Ϲc εe Εe Ζz ηn Ηh ιi Ιi ϳj Ϳj κk Κk Μm νv Νn οo Οo ρp Ρp τt Τt υu Υy χx Χx γy ωw ςs
+		ᴀa ʙb ᴄc ᴅd ᴇe ꜰf ɢg ʜh ɪi ᴊj ᴋk ʟl ᴍm ɴn ᴏo ᴘp ǫq ʀr ꜱs ᴛt ᴜu ᴠv ᴡw ʏy ᴢz ɑa ɡg ɩi ıi ȷj ſs
+		օo սu հh ոn`) {
+		r := []rune(p)
+		lookAlikes[r[0]] = r[1]
+	}
+}
+
+// digit returns the value of r if it is a decimal digit of any script:
+// its distance from the start of its run of digits (every run of Unicode's
+// decimal digits counts from zero in tens), modulo ten; else -1.
+func digit(r rune) int {
+	if !unicode.IsDigit(r) {
+		return -1
+	}
+	start := r
+	for unicode.IsDigit(start - 1) {
+		start--
+	}
+	return int(r-start) % 10
 }
 
 var strokes = strings.NewReplacer("ł", "l", "ø", "o", "đ", "d", "ß", "ss", "æ", "ae", "œ", "oe", "ı", "i", "þ", "th", "ð", "d")
@@ -167,34 +239,123 @@ func unspaced(r rune) bool {
 		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan)
 }
 
-// hasWholeWord reports whether word is in text with no letter, mark or
-// digit of a script written with spaces on either side; a word of a script
-// written without them counts anywhere.
-func hasWholeWord(text, word string) bool {
-	first, _ := utf8.DecodeRuneInString(word)
-	last, _ := utf8.DecodeLastRuneInString(word)
+// joinSingles returns text with each run of three or more single letters
+// or digits apart by one space, dot or dash written as one word: "o k a f
+// o r" gives "okafor".
+func joinSingles(text string) string {
+	rs := []rune(text)
+	single := func(i int) bool {
+		return i >= 0 && i < len(rs) && isWordRune(rs[i]) && !unspaced(rs[i]) &&
+			(i == 0 || !isWordRune(rs[i-1])) && (i+1 == len(rs) || !isWordRune(rs[i+1]))
+	}
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		if !single(i) {
+			b.WriteRune(rs[i])
+			continue
+		}
+		j := i
+		for j+2 < len(rs) && strings.ContainsRune(" .-", rs[j+1]) && single(j+2) {
+			j += 2
+		}
+		if j-i < 4 {
+			b.WriteRune(rs[i])
+			continue
+		}
+		for k := i; k <= j; k += 2 {
+			b.WriteRune(rs[k])
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// hasIdentifier reports whether id is in text: inside any word not in
+// commonWords if it has three letters or digits or more, else as a whole
+// word (with no letter, mark or digit of a script written with spaces on
+// either side); anywhere if it is of a script written without spaces.
+func hasIdentifier(text, id string) bool {
+	first, _ := utf8.DecodeRuneInString(id)
+	last, _ := utf8.DecodeLastRuneInString(id)
 	anywhere := unspaced(first) && unspaced(last)
+	long := utf8.RuneCountInString(id) >= 3
 	joins := func(r rune) bool { return isWordRune(r) && !unspaced(r) }
 	for from := 0; ; {
-		i := strings.Index(text[from:], word)
+		i := strings.Index(text[from:], id)
 		if i < 0 {
 			return false
 		}
-		start, end := from+i, from+i+len(word)
+		start, end := from+i, from+i+len(id)
 		before, _ := utf8.DecodeLastRuneInString(text[:start])
 		after, _ := utf8.DecodeRuneInString(text[end:])
-		if anywhere || (!joins(before) && !joins(after)) {
+		whole := !joins(before) && !joins(after)
+		if anywhere || whole {
 			return true
+		}
+		if long {
+			ws, we := start, end
+			for ws > 0 {
+				r, size := utf8.DecodeLastRuneInString(text[:ws])
+				if !joins(r) {
+					break
+				}
+				ws -= size
+			}
+			for we < len(text) {
+				r, size := utf8.DecodeRuneInString(text[we:])
+				if !joins(r) {
+					break
+				}
+				we += size
+			}
+			if !commonWords[text[ws:we]] {
+				return true
+			}
 		}
 		from = start + 1
 	}
 }
 
+// commonWords are English words that hold an identifier of the corpus by
+// chance ("this" holds "thi" of Nguyễn Thị Hương), in lower case: the
+// words of the prompt and of the corpus's own text. TestCanaryCorpus
+// fails with the word to add when a prompt or corpus word is missing here.
+var commonWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`this within nothing something anything thing things think thinking
+		third everything wei weight weights weird willing willingness grants granted granting granite`) {
+		commonWords[w] = true
+	}
+}
+
+// digitWords are the words a digit is spelled with.
+var digitWords = map[string]rune{"zero": '0', "oh": '0', "one": '1', "two": '2', "three": '3', "four": '4',
+	"five": '5', "six": '6', "seven": '7', "eight": '8', "nine": '9'}
+
+// digitsOf returns the digits of s (normalised): its ASCII digits, a
+// letter O beside a digit as a zero, and each spelled digit.
 func digitsOf(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
+	var b strings.Builder
+	rs := []rune(s)
+	isD := func(i int) bool { return i >= 0 && i < len(rs) && rs[i] >= '0' && rs[i] <= '9' }
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == 'o' && (isD(i-1) || isD(i+1)):
+			b.WriteByte('0')
+		case unicode.IsLetter(r):
+			j := i
+			for j < len(rs) && unicode.IsLetter(rs[j]) {
+				j++
+			}
+			if d, ok := digitWords[string(rs[i:j])]; ok {
+				b.WriteRune(d)
+			}
+			i = j - 1
 		}
-		return -1
-	}, s)
+	}
+	return b.String()
 }

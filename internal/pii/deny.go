@@ -1,0 +1,538 @@
+package pii
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/biogen/biogen/internal/lexicon"
+)
+
+// The second layer: default deny. After the detectors (contacts and the
+// user id removed, the name replaced), every word of every text is sent
+// only if it is
+//
+//   - a common English word (internal/lexicon, with up to two usual
+//     endings: "engineering"), or one of a short list of professional
+//     abbreviations and technologies (knownTerms), or a Latin word of one
+//     or two letters ("of", "Go", "AI") that is not the person's initials;
+//   - a safe number (safeNumber): at most four digits, a date or a range
+//     of years, an amount with a currency sign, "%" or a unit, a count
+//     written with separators of thousands;
+//   - a part of the stand-in name.
+//
+// Any other word - a company, a product, a place not in the list, a word
+// of another script, a handle, a transliteration, an identifier spelled in
+// a way no detector knows - is replaced by a placeholder ("Term7") that
+// Restore maps back in the answer. So is a word that holds a part of the
+// name (three letters or more) inside it ("OkaforTech", "okafor83",
+// "Kowalczyka") unless it is an English word ("Canada" for Ada), and a
+// given name capitalised in the middle of a sentence ("worked with Bob"),
+// English word or not: a nickname of the person, or another person.
+//
+// A word is a run of letters, marks and digits, with '.', '_', '+', '#',
+// an apostrophe, '-', '/', '&' and ':' inside it when a letter or digit
+// follows ("Akka.NET", "C++", "O'Brien", "2015-2020", "CI/CD"). It is
+// judged in parts split at '-', '/', '&' and ':' ("Kraków-based" sends
+// "Term3-based"), but a number written with them ("415-555-2671",
+// "01.03.2019") is judged whole. A trailing possessive or contraction
+// ("'s", "n't", "'re") is judged apart. Runs of single letters or digits
+// ("O K A F O R") and runs of numbers apart by spaces or punctuation that
+// hold seven digits or more ("415 555 2671") are judged as one word.
+
+// isDictWord reports whether w, in lower case, is an English word of the
+// lexicon, also with one more usual ending ("engineering" from
+// "engineer", which the lexicon makes from "engine").
+func isDictWord(w string) bool {
+	if lexicon.IsWord(w) {
+		return true
+	}
+	for _, e := range [...]string{"ing", "ed", "s", "es", "er", "ers", "ly", "ment", "ments", "al", "ally", "ity", "ness"} {
+		if len(w) > len(e)+3 && strings.HasSuffix(w, e) && lexicon.IsWord(w[:len(w)-len(e)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// knownTerms are abbreviations and technologies that profiles write and
+// the English word list lacks. None identifies a person.
+var knownTerms = map[string]bool{}
+
+func init() {
+	for _, t := range strings.Fields(`
+		aws gcp sql nosql mysql postgresql api apis sdk etl elt llm llms nlp gpu gpus cpu iot saas paas iaas
+		devops mlops devsecops sre ux ui qa hr it pm ceo cto cfo coo cio ciso cmo cpo vp svp evp avp gm md
+		mba msc bsc phd ba ma bs ms beng meng btech mtech bcom mcom llb llm jd mphil dphil hnd gcse
+		pmp cka ckad cissp cisa cism cpa acca cfa frm prince2 itil togaf ccna ccnp
+		javascript typescript java kotlin scala golang rust python html css json xml yaml graphql rest grpc
+		kubernetes k8s kafka hadoop spark flink airflow docker terraform ansible jenkins linux unix
+		github gitlab bitbucket jira confluence tableau powerbi looker snowflake databricks redshift bigquery
+		asp vb ado postgres mongodb redis elasticsearch react angular vue nodejs django flask rails dotnet
+		ios android macos windows azure ml ai ci cd cicd kpi kpis okr okrs roi b2b b2c p2p erp crm sap
+		ngo ngos eu uk usa us un nhs gdpr hipaa sox pci iso ieee acm fintech healthtech edtech
+		st nd rd th jr sr dr mr mrs ms mx prof inc ltd llc plc gmbh corp co
+		e.g i.e etc vs approx dept univ intl`) {
+		knownTerms[t] = true
+	}
+}
+
+// neopronouns may stand in the pronouns field besides the English ones.
+var neopronouns = map[string]bool{
+	"xe": true, "xem": true, "xyr": true, "xyrs": true, "ze": true, "zir": true, "zirs": true, "hir": true,
+	"hirs": true, "ey": true, "em": true, "eir": true, "eirs": true, "fae": true, "faer": true, "faers": true,
+	"ve": true, "ver": true, "vis": true, "per": true, "pers": true, "zie": true, "sie": true,
+}
+
+// denyCtx is what deny needs to know of the text it judges.
+type denyCtx struct {
+	m        *Mapping
+	pronouns bool // the pronouns field
+}
+
+// deny returns s with every word that may not leave replaced by its
+// placeholder (see the package's second layer above), and the number of
+// words replaced.
+func (m *Mapping) deny(s string, pronouns bool) string {
+	if s == "" {
+		return s
+	}
+	c := denyCtx{m: m, pronouns: pronouns}
+	var b strings.Builder
+	last := 0
+	replace := func(start, end int) {
+		if b.Len() == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[last:start])
+		b.WriteString(m.ph.of(s[start:end], m.restoreNames(s[start:end])))
+		last = end
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		if end := runEnd(s, i); end > 0 {
+			replace(i, end) // single letters or numbers in a row
+			i = end
+			continue
+		}
+		end := tokenEnd(s, i)
+		c.judge(s, i, end, replace)
+		i = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// tokenEnd returns the end of the word starting at s[i].
+func tokenEnd(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) {
+			i += size
+			continue
+		}
+		if isConnector(r) && wordAt(s, i+size) || r == ',' && digitBefore(s, i) && digitAt(s, i+size) {
+			i += size // "Akka.NET", "2015-2020", "1,200,000"
+			continue
+		}
+		if (r == '+' || r == '#') && wordBefore(s, i) {
+			// "C++", "C#", "F#": a sign ending the word.
+			j := i
+			for j < len(s) && (s[j] == '+' || s[j] == '#') {
+				j++
+			}
+			if !wordAt(s, j) {
+				return j
+			}
+		}
+		break
+	}
+	return i
+}
+
+func isConnector(r rune) bool {
+	switch r {
+	case '.', '_', '+', '#', '/', '&', ':':
+		return true
+	}
+	return isDash(r) || isApostrophe(r)
+}
+
+// splitter reports whether r splits a word into parts judged apart.
+func splitter(r rune) bool { return r == '/' || r == '&' || r == ':' || isDash(r) }
+
+// judge calls replace with the spans of the word s[start:end] that may
+// not leave.
+func (c *denyCtx) judge(s string, start, end int, replace func(start, end int)) {
+	w := s[start:end]
+	if c.m.isStandIn(w) {
+		return
+	}
+	if c.m.holdsNamePart(w) {
+		replace(start, end)
+		return
+	}
+	if numeric(w) {
+		if !safeNumber(w, s, start, end) {
+			replace(start, end)
+		}
+		return
+	}
+	initial := sentenceStart(s, start)
+	for p := start; p < end; {
+		q := p
+		for q < end {
+			r, size := utf8.DecodeRuneInString(s[q:])
+			if splitter(r) {
+				break
+			}
+			q += size
+		}
+		if q > p && !c.partOK(s, p, q, initial && p == start) {
+			replace(p, q)
+		}
+		p = q
+		for p < end {
+			r, size := utf8.DecodeRuneInString(s[p:])
+			if !splitter(r) {
+				break
+			}
+			p += size
+		}
+	}
+}
+
+// partOK reports whether the part s[start:end] of a word may leave.
+func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
+	w := trimSuffix(s[start:end])
+	if w == "" || c.m.isStandIn(w) {
+		return true
+	}
+	if numeric(w) {
+		return safeNumber(w, s, start, end)
+	}
+	key := lexicon.FoldAccents(w)
+	if !isASCII(key) {
+		return false // another script: no English word
+	}
+	low := strings.ToLower(key)
+	if c.pronouns && neopronouns[low] {
+		return true
+	}
+	if !initial && givenName(key) {
+		return false // "worked with Bob", "Kate's team"
+	}
+	if c.m.initials[low] {
+		return false
+	}
+	letters, digits := 0, 0
+	for i := 0; i < len(low); i++ {
+		switch ch := low[i]; {
+		case 'a' <= ch && ch <= 'z':
+			letters++
+		case '0' <= ch && ch <= '9':
+			digits++
+		}
+	}
+	switch {
+	case digits == 0 && letters <= 2 && !strings.ContainsAny(low, "._+#'"):
+		return true // "of", "Go", "AI", an initial
+	case digits > 0 && letters > 0 && letters+digits <= 3:
+		return true // "Q1", "5G", "3D", "EC2", "B2B"
+	case knownTerms[strings.TrimRight(low, "+#")]:
+		return true
+	case digits == 0 && strings.ContainsAny(low, "._'+#"):
+		// "Node.js", "e.g.", "ASP.NET": each piece a word.
+		for _, piece := range strings.FieldsFunc(low, func(r rune) bool { return strings.ContainsRune("._'+#", r) }) {
+			if len(piece) > 2 && !isDictWord(piece) && !knownTerms[piece] {
+				return false
+			}
+		}
+		return true
+	case digits > 0:
+		return false
+	}
+	return isDictWord(low)
+}
+
+// givenName reports whether w, a word as written, is a given name
+// capitalised: "Bob", "KATE", not "bob"; months, languages, brands and
+// technologies that are also names ("June", "Ruby") are read as words.
+func givenName(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) || len(w) < 2 {
+		return false
+	}
+	switch lexicon.Given(w) {
+	case lexicon.OnlyName, lexicon.CommonWord, lexicon.RareWord, lexicon.Place:
+		return true
+	}
+	return false
+}
+
+// sentenceStart reports whether the word at s[i] starts a sentence, a
+// line, a list item or the text: a capital there says nothing.
+func sentenceStart(s string, i int) bool {
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		switch {
+		case r == '\n':
+			return true
+		case unicode.IsSpace(r) || r == '"' || r == '“' || r == '(' || r == '\'' || r == '‘':
+			i -= size
+			continue
+		}
+		return strings.ContainsRune(".!?:;•*-–—", r)
+	}
+	return true
+}
+
+// trimSuffix returns w without a possessive or a contraction: "Avery's",
+// "Okafors'", "don't", "we're".
+func trimSuffix(w string) string {
+	for _, suf := range [...]string{"n't", "n’t", "'s", "’s", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", "'m", "’m", "'", "’"} {
+		if len(w) > len(suf) && strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// isStandIn reports whether w is a stand-in part or a form of one
+// ("Avery", "AVERY's", "Averys", "AveryCasey").
+func (m *Mapping) isStandIn(w string) bool {
+	if m == nil || len(m.standInKeys) == 0 {
+		return false
+	}
+	return m.standInKeys[strings.ToLower(trimSuffix(w))]
+}
+
+// holdsNamePart reports whether the word w holds a part of the name of
+// three letters or more inside it, read in key form without its
+// separators ("OkaforTech", "okafor83", "Oka-for", "Babatunde.Kowalczyk"),
+// and is no English word made of English words ("Canada" for Ada,
+// "willing" for Will).
+func (m *Mapping) holdsNamePart(w string) bool {
+	if m == nil || len(m.subKeys) == 0 {
+		return false
+	}
+	var buf [64]byte
+	k := buf[:0]
+	for _, r := range w {
+		if isWordRune(r) {
+			k = appendKey(k, r)
+		}
+	}
+	for _, part := range m.subKeys {
+		if !strings.Contains(string(k), part) {
+			continue
+		}
+		// English words in every piece: the part is there by chance.
+		english := true
+		for _, piece := range strings.FieldsFunc(w, func(r rune) bool { return !isWordRune(r) }) {
+			low := strings.ToLower(lexicon.FoldAccents(piece))
+			if !isASCII(low) || !isDictWord(low) {
+				english = false
+				break
+			}
+		}
+		return !english
+	}
+	return false
+}
+
+// numeric reports whether w is a number: digits, with dots, commas,
+// dashes, slashes or apostrophes between them, and perhaps a unit or an
+// ordinal after ("4.5M", "1st", "1990s", "10x").
+func numeric(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	if r < '0' || r > '9' {
+		return false
+	}
+	w = strings.TrimRight(numberUnit(w), "+")
+	for _, r := range w {
+		if !('0' <= r && r <= '9' || r == '.' || r == ',' || r == '\'' || r == '/' || isDash(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// numberUnit returns w without a unit or an ordinal ending after its
+// digits.
+func numberUnit(w string) string {
+	for _, u := range [...]string{"bn", "mn", "st", "nd", "rd", "th", "k", "K", "m", "M", "B", "x", "X", "s"} {
+		if len(w) > len(u) && strings.HasSuffix(w, u) {
+			if c := w[len(w)-len(u)-1]; '0' <= c && c <= '9' {
+				return w[:len(w)-len(u)]
+			}
+		}
+	}
+	return w
+}
+
+// maxPlainDigits is the most digits a number may have to be sent as it
+// is: years, small counts and amounts. Phone numbers have seven or more.
+const maxPlainDigits = 4
+
+// safeNumber reports whether the number w, found at s[start:end], may
+// leave as it is: at most four digits ("2019", "40", "3.5"); a date or a
+// range or list of years (dateLike: "2015-2020", "01.03.2019"); a range
+// of two such numbers ("10-15"); a count written with separators of
+// thousands up to seven digits ("1,200,000"); an amount - with a currency
+// sign before it, "%" or a unit (k, m, bn, million) after it - of up to
+// six digits, or nine written with separators of thousands ("$12,500,000",
+// "€4.5M", "40%"). Anything longer is a placeholder, restored in the
+// answer: it could be a phone number, an account or an employee number.
+func safeNumber(w string, s string, start, end int) bool {
+	base := numberUnit(w)
+	amount := base != w || amountAround(s, start, end)
+	base = strings.TrimRight(base, "+")
+	d := digits(base)
+	switch {
+	case d <= maxPlainDigits && !strings.ContainsAny(base, "-/–—") && plainDecimal(base):
+		return true
+	case dateLike(base) && strings.IndexFunc(base, func(r rune) bool { return r < '0' || r > '9' }) >= 0:
+		return true
+	}
+	if a, b, ok := cutDash(base); ok {
+		return safeNumber(a, s, start, start) && safeNumber(b, s, end, end)
+	}
+	grouped := thousands(cutDecimals(base))
+	switch {
+	case grouped && d <= 7:
+		return true
+	case grouped && amount && d <= 9:
+		return true
+	case amount && d <= 6 && plainDecimal(base):
+		return true
+	}
+	return false
+}
+
+// plainDecimal reports whether w is digits with at most one decimal
+// point or comma followed by one or two digits.
+func plainDecimal(w string) bool {
+	i := strings.IndexAny(w, ".,")
+	if i < 0 {
+		return strings.Trim(w, "0123456789") == ""
+	}
+	frac := w[i+1:]
+	return i > 0 && len(frac) >= 1 && len(frac) <= 2 && strings.Trim(w[:i]+frac, "0123456789") == ""
+}
+
+// cutDecimals drops the decimals of a number written with separators of
+// thousands: "1,200,000.50" gives "1,200,000".
+func cutDecimals(w string) string {
+	i := strings.LastIndexAny(w, ".,")
+	if i < 0 || len(w)-i-1 == 3 {
+		return w
+	}
+	return w[:i]
+}
+
+// cutDash splits a range "10-15" at its one dash.
+func cutDash(w string) (string, string, bool) {
+	for i, r := range w {
+		if isDash(r) || r == '/' {
+			a, b := w[:i], w[i+utf8.RuneLen(r):]
+			if a == "" || b == "" || strings.ContainsFunc(b, func(r rune) bool { return isDash(r) || r == '/' }) {
+				return "", "", false
+			}
+			return a, b, true
+		}
+	}
+	return "", "", false
+}
+
+// amountAround reports whether the number at s[start:end] has a currency
+// sign or code before it, or "%" or a unit word after it.
+func amountAround(s string, start, end int) bool {
+	before := strings.TrimRight(s[:start], " ")
+	if r, _ := utf8.DecodeLastRuneInString(before); unicode.Is(unicode.Sc, r) {
+		return true
+	}
+	if i := strings.LastIndexByte(before, ' '); currencyCodes[before[i+1:]] {
+		return true
+	}
+	rest := strings.TrimLeft(s[end:], " ")
+	if strings.HasPrefix(rest, "%") {
+		return true
+	}
+	if i := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+		rest = rest[:i]
+	}
+	return currencyCodes[rest] || amountUnits[strings.ToLower(rest)]
+}
+
+// runEnd returns the end of a run starting at s[i] that is judged as one
+// word: three or more single letters or digits apart by one space, dot or
+// dash ("O K A F O R", "z.b.k.8.8"), or numbers apart by spaces and
+// punctuation that hold seven digits or more and are no dates, ranges or
+// counts ("415 555 2671", "+44 20 7946 0958"); 0 when none starts there.
+func runEnd(s string, i int) int {
+	if i > 0 && joinedBefore(s, i) {
+		return 0
+	}
+	// Single characters.
+	n, j, end := 0, i, 0
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !isWordRune(r) || joinedAfter(s, j+size) {
+			break
+		}
+		n++
+		end = j + size
+		if end+1 < len(s) && (s[end] == ' ' || s[end] == '.' || s[end] == '-') && wordAt(s, end+1) {
+			j = end + 1
+			continue
+		}
+		break
+	}
+	if n >= 4 || n == 3 && strings.ContainsFunc(s[i:end], unicode.IsDigit) {
+		return end
+	}
+	// Numbers in a row.
+	if c := s[i]; c < '0' || c > '9' {
+		return 0
+	}
+	j, end, d, groups := i, i, 0, 0
+	for {
+		k := j
+		for k < len(s) && '0' <= s[k] && s[k] <= '9' {
+			k++
+		}
+		if k == j || k < len(s) && unicode.IsLetter(rune(s[k])) {
+			break
+		}
+		d += k - j
+		groups++
+		end = k
+		m := k
+		for m < len(s) && m-k < 3 && strings.IndexByte(" .-/()+,", s[m]) >= 0 {
+			m++
+		}
+		if m == k || m >= len(s) || s[m] < '0' || s[m] > '9' {
+			break
+		}
+		j = m
+	}
+	if groups < 2 || d < 7 {
+		return 0
+	}
+	run := s[i:end]
+	if dateLike(run) || thousands(run) || roundRange(run) {
+		return 0
+	}
+	if !strings.Contains(run, " ") && !strings.Contains(run, "(") {
+		return 0 // one word: judged as such
+	}
+	return end
+}

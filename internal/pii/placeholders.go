@@ -1,0 +1,117 @@
+package pii
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// A placeholder stands for a word that may not leave the premises as it is
+// written (see deny): "Term7". It is opaque, the same for the same word
+// within a request (the profile, an earlier answer sent back, the
+// correction), and Restore maps it back in the answer.
+
+// placeholderPrefix starts every placeholder.
+const placeholderPrefix = "Term"
+
+// ErrInventedPlaceholder is returned (wrapped) for an answer that holds a
+// placeholder the request never sent: the model made it up, and there is
+// nothing true to restore it to.
+var ErrInventedPlaceholder = errors.New("the answer holds a placeholder that was never sent")
+
+// placeholders is the table of one request's placeholders. It is safe for
+// concurrent use: Forward may add to it while a Restorer reads it.
+type placeholders struct {
+	mu     sync.RWMutex
+	index  map[string]int // the word as sent -> its number
+	values []string       // by number-1: the word as the profile writes it
+}
+
+// of returns the placeholder of sent, the word as it would be sent, whose
+// restored form is value, adding it if it is new.
+func (p *placeholders) of(sent, value string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n, ok := p.index[sent]
+	if !ok {
+		if p.index == nil {
+			p.index = make(map[string]int, 16)
+		}
+		p.values = append(p.values, value)
+		n = len(p.values)
+		p.index[sent] = n
+	}
+	return placeholderPrefix + strconv.Itoa(n)
+}
+
+func (p *placeholders) len() int {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return len(p.values)
+}
+
+// placeholderAt returns the number of the placeholder that starts at s[i]
+// (a word that starts there: "Term7", "term7", "TERM7", "Term7's") and
+// its end; end is 0 when none does.
+func placeholderAt(s string, i int) (n, end int) {
+	if i+len(placeholderPrefix) >= len(s) || !strings.EqualFold(s[i:i+len(placeholderPrefix)], placeholderPrefix) || wordBefore(s, i) {
+		return 0, 0
+	}
+	j := i + len(placeholderPrefix)
+	for j < len(s) && '0' <= s[j] && s[j] <= '9' && j-i < 12 {
+		n = n*10 + int(s[j]-'0')
+		j++
+	}
+	if j == i+len(placeholderPrefix) || (j < len(s) && '0' <= s[j] && s[j] <= '9') {
+		return 0, 0
+	}
+	return n, j
+}
+
+// restore replaces each placeholder in s with its word; an all-caps
+// placeholder ("TERM7") gives the word in capitals. It returns the
+// placeholders that are in no table, as written.
+func (p *placeholders) restore(s string) (string, []string) {
+	if !strings.Contains(s, "erm") && !strings.Contains(s, "ERM") {
+		return s, nil
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	var b strings.Builder
+	var invented []string
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i]|0x20 != 't' {
+			continue
+		}
+		n, end := placeholderAt(s, i)
+		if end == 0 {
+			continue
+		}
+		if n < 1 || n > len(p.values) {
+			invented = append(invented, s[i:end])
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s) + 32)
+		}
+		b.WriteString(s[last:i])
+		v := p.values[n-1]
+		if s[i+1] == 'E' && s[i+2] == 'R' {
+			v = strings.ToUpper(v)
+		}
+		b.WriteString(v)
+		last, i = end, end-1
+	}
+	if last == 0 {
+		return s, invented
+	}
+	b.WriteString(s[last:])
+	return b.String(), invented
+}
+
+func inventedError(invented []string) error {
+	return fmt.Errorf("%w: %q", ErrInventedPlaceholder, invented)
+}

@@ -1,0 +1,210 @@
+package pii
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Contact details spelled out in words: "zofia.k88 at gmail dot com",
+// "zbk88 arobase contoso point com", "zbk88 dot dev", "four one five five
+// five five two six seven one".
+
+// spelledAddresses calls fn with each address written with a word for its
+// "@" (" at ", " arobase ") in the view t, and its key. Prose has " at "
+// everywhere ("worked at contoso.com"), so the words around it must make
+// an address: a local part with a character no word has (a digit, ".",
+// "_", "+", "%", a quote or a dash) or an "@" or a dot spelled as a word
+// too ("AT", "arobase", " dot ", " . "), and a domain ending in a
+// top-level domain.
+func spelledAddresses(t string, fn func(start, end int, key string)) {
+	for i := 0; i+4 <= len(t); i++ {
+		if t[i] != ' ' || t[i+1]|0x20 != 'a' {
+			continue
+		}
+		var word string
+		switch {
+		case t[i+2]|0x20 == 't' && t[i+3] == ' ':
+			word = t[i+1 : i+3]
+		case i+9 <= len(t) && strings.EqualFold(t[i+1:i+8], "arobase") && t[i+8] == ' ':
+			word = t[i+1 : i+8]
+		default:
+			continue
+		}
+		ls := i
+		for ls > 0 {
+			r, size := utf8.DecodeLastRuneInString(t[:ls])
+			if !isLocalRune(r) {
+				break
+			}
+			ls -= size
+		}
+		local := t[ls:i]
+		if local == "" || !strings.ContainsFunc(local, unicode.IsLetter) {
+			continue
+		}
+		host, end, spelled := hostAt(t, i+len(word)+2, word != "at" && word != "At")
+		if host == "" {
+			continue
+		}
+		if !spelled && word != "AT" && !strings.ContainsFunc(local, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			continue
+		}
+		fn(ls, end, strings.ToLower(strings.Trim(local, `"`)+"@"+host))
+		i = end - 1
+	}
+}
+
+func isLocalRune(r rune) bool {
+	return r < utf8.RuneSelf && (isWordByte(byte(r)) || strings.IndexByte("._%+'\"-", byte(r)) >= 0) ||
+		r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsNumber(r))
+}
+
+// hostAt reads a host name at t[i:]: labels joined by dots, a dot written
+// " dot ", " . " or (with point) " point ", ending in a top-level domain.
+// It returns the host in key form, its end, and whether a dot was spelled;
+// "" when there is no such host.
+func hostAt(t string, i int, point bool) (string, int, bool) {
+	var b strings.Builder
+	end, labels, spelled := i, 0, false
+	for {
+		j := end
+		for j < len(t) && (isWordByte(t[j]) || t[j] == '-') {
+			j++
+		}
+		if j == end {
+			break
+		}
+		if labels > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.ToLower(t[end:j]))
+		labels++
+		last := t[end:j]
+		end = j
+		n, sp := hostDot(t, end, point)
+		if n == 0 {
+			if labels < 2 || !isTLD(last) {
+				return "", 0, false
+			}
+			return b.String(), end, spelled
+		}
+		if !wordAt(t, end+n) {
+			if labels >= 2 && isTLD(last) {
+				return b.String(), end, spelled
+			}
+			return "", 0, false
+		}
+		spelled = spelled || sp
+		end += n
+	}
+	return "", 0, false
+}
+
+// hostDot returns the length of a dot between labels at t[i:] (".", " .
+// ", " dot ", " DOT ", with point " point "), and whether it was spelled
+// or spaced; 0 when there is none.
+func hostDot(t string, i int, point bool) (int, bool) {
+	switch {
+	case i < len(t) && t[i] == '.':
+		return 1, false
+	case i+3 <= len(t) && t[i:i+3] == " . ":
+		return 3, true
+	case i+5 <= len(t) && t[i] == ' ' && strings.EqualFold(t[i+1:i+4], "dot") && t[i+4] == ' ':
+		return 5, true
+	case point && i+7 <= len(t) && t[i] == ' ' && strings.EqualFold(t[i+1:i+6], "point") && t[i+6] == ' ':
+		return 7, true
+	}
+	return 0, false
+}
+
+// spelledHosts calls fn with each host name in the view t written with a
+// dot spelled or spaced ("zbk88 dot dev", "zbk88 . dev/cv"), ending in a
+// top-level domain, with the path after it; and its key.
+func spelledHosts(t string, fn func(start, end int, key string)) {
+	for i := 0; i+3 <= len(t); i++ {
+		if t[i] != ' ' || !(t[i+1] == '.' || t[i+1]|0x20 == 'd') {
+			continue
+		}
+		if n, sp := hostDot(t, i, false); n == 0 || !sp {
+			continue
+		}
+		ls := i
+		for ls > 0 && (isWordByte(t[ls-1]) || t[ls-1] == '-' || t[ls-1] == '.') {
+			ls--
+		}
+		if ls == i || !wordAt(t, ls) {
+			continue
+		}
+		host, end, _ := hostAt(t, ls, false)
+		if host == "" || end <= i {
+			continue
+		}
+		for end < len(t) && t[end] == '/' {
+			for end < len(t) && t[end] != ' ' && t[end] != ',' && t[end] != ')' {
+				end++
+			}
+		}
+		fn(ls, end, URLKey(strings.ReplaceAll(t[ls:end], " ", "")))
+		i = end - 1
+	}
+}
+
+// digitWords are the words a digit is spelled with.
+var digitWords = map[string]byte{
+	"zero": '0', "oh": '0', "nought": '0', "one": '1', "two": '2', "three": '3', "four": '4',
+	"five": '5', "six": '6', "seven": '7', "eight": '8', "nine": '9',
+}
+
+// minSpelledDigits is the fewest digits spelled in a row that make a
+// phone number: no sentence of prose spells seven digits one by one.
+const minSpelledDigits = 7
+
+// spelledDigits calls fn with each run of at least minSpelledDigits digit
+// words, apart only by spaces, commas, dots or dashes, and its digits:
+// "four one five, five five five, two six seven one".
+func spelledDigits(t string, fn func(start, end int, key string)) {
+	var key []byte
+	runStart, runEnd := -1, -1
+	flush := func() {
+		if len(key) >= minSpelledDigits {
+			fn(runStart, runEnd, string(key))
+		}
+		key, runStart = key[:0], -1
+	}
+	for i := 0; i < len(t); {
+		c := t[i]
+		if !('a' <= c|0x20 && c|0x20 <= 'z') {
+			if runStart >= 0 && strings.IndexByte(" ,.-", c) < 0 {
+				flush()
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && 'a' <= t[j]|0x20 && t[j]|0x20 <= 'z' {
+			j++
+		}
+		w := t[i:j]
+		d, ok := byte(0), false
+		if len(w) <= 6 {
+			var low [6]byte
+			for k := range len(w) {
+				low[k] = w[k] | 0x20
+			}
+			d, ok = digitWords[string(low[:len(w)])]
+		}
+		if ok {
+			if runStart < 0 {
+				runStart = i
+			}
+			key, runEnd = append(key, d), j
+		} else if runStart >= 0 {
+			flush()
+		}
+		i = j
+	}
+	if runStart >= 0 {
+		flush()
+	}
+}
