@@ -48,12 +48,20 @@ func (b *Bio) sparse() bool {
 }
 
 // Write writes the bio for req. The same request and variant always give the
-// same text; another variant gives another wording of the same facts.
+// same text; another variant gives another wording of the same facts. Text
+// of the profile that reads as an instruction to a model (see
+// bio.Request.WithoutInstructions) is never repeated, and the bio is then
+// flagged needs_review.
 func (w *Writer) Write(req *bio.Request, variant uint64) Bio {
 	now := time.Now
 	if w.Now != nil {
 		now = w.Now
 	}
+	// The writer repeats only facts: profile text that reads as an
+	// instruction to a model is left out as the service leaves it out of
+	// a prompt (bio.Request.WithoutInstructions, which the service has
+	// usually applied already), and the bio is flagged for review.
+	req, injected := req.WithoutInstructions()
 	c := composer{
 		req:     req,
 		opts:    req.Options,
@@ -61,6 +69,7 @@ func (w *Writer) Write(req *bio.Request, variant uint64) Bio {
 		seed:    seedOf(req),
 		variant: variant,
 		now:     now(),
+		review:  injected,
 	}
 	// Each layout of frames in turn, then other wordings of the same
 	// facts, until one reaches the range; else the longest.
