@@ -119,7 +119,7 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 	e := &Entry{
 		Tenant: q.Tenant.ID, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
 		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, Chain: q.Chain,
-		Options: q.Req.Options, Facts: *q.factsOf(now), Created: now, Expires: now.Add(cfg.TTL),
+		Options: q.Req.Options, Facts: *q.factsOf(now), FactsVersion: factsVersion, Created: now, Expires: now.Add(cfg.TTL),
 	}
 	if *cfg.Exact {
 		// Stores follow model calls of seconds: waiting for ristretto to
@@ -187,7 +187,15 @@ func (c *Cache) AliasBody(q *Query, body []byte) {
 	if !ok {
 		return
 	}
-	alias := &Entry{Tenant: e.Tenant, User: e.User, Expires: e.Expires, aliasOf: q.key}
+	expires := e.Expires
+	if timeFacts(&q.Req.Profile, now) != "" {
+		// The bytes are not decoded again, so the key's facts of the date
+		// are not counted again: the alias ends when they may change.
+		if m := nextMonth(now); m.Before(expires) {
+			expires = m
+		}
+	}
+	alias := &Entry{Tenant: e.Tenant, User: e.User, Expires: expires, aliasOf: q.key}
 	c.exact.Set(bodyKey(q.Tenant.ID, body, q.PromptVersion, q.Chain), alias, now)
 }
 

@@ -22,8 +22,11 @@ type Entry struct {
 	Chain         string      `json:"chain"`
 	Options       bio.Options `json:"options"`
 	Facts         Facts       `json:"facts"`
-	Created       time.Time   `json:"created"`
-	Expires       time.Time   `json:"expires"`
+	// FactsVersion is the normalisation Facts were made with (factsVersion);
+	// an entry of another version never answers.
+	FactsVersion string    `json:"facts_version"`
+	Created      time.Time `json:"created"`
+	Expires      time.Time `json:"expires"`
 
 	// Repersonalised is set on an entry written for another person and
 	// rewritten for the requester by a tenant-scope lookup; it is never

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -23,13 +22,12 @@ func Key(tenant string, req *bio.Request, promptVersion, chain string, now time.
 	h.Write([]byte(tenant))
 	h.Write([]byte{0})
 	h.Write(req.AppendCanonical(nil))
-	if req.Profile.YearsExperience == nil {
-		// Years counted from dates are a fact of the bio that changes
-		// with the date: a bio that said 5 is not served once it is 6.
-		if y, ok := req.Profile.ExperienceYears(now); ok {
-			h.Write([]byte{0, 'y'})
-			h.Write(strconv.AppendInt(nil, int64(y), 10))
-		}
+	if t := timeFacts(&req.Profile, now); t != "" {
+		// Years counted from dates, and in current positions, are facts of
+		// the bio that change with the date: a bio that said 5 is not
+		// served once it is 6.
+		h.Write([]byte{0, 't'})
+		h.Write([]byte(t))
 	}
 	h.Write([]byte{0})
 	h.Write([]byte(promptVersion))

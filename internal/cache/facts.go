@@ -18,12 +18,14 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/biogen/biogen/internal/bio"
 )
 
 // factsVersion changes whenever normalisation does, so that entries
 // normalised one way are never compared with facts normalised another.
-const factsVersion = "facts-v2"
+const factsVersion = "facts-v3"
 
 // Facts are the normalised facts of a profile: what decides what a bio may
 // say. Two requests with equal Facts (and the same options) may be answered
@@ -54,11 +56,12 @@ type Facts struct {
 // through bio.Profile.EachText, so a field added to the profile is a fact
 // without a change here.
 func FactsOf(p *bio.Profile, now time.Time) Facts {
-	f := Facts{Name: p.Name, Pronouns: normalize(p.Pronouns, false), Texts: make(map[string][]string, 12)}
+	f := Facts{Name: p.Name, Pronouns: strings.ToLower(normalize(p.Pronouns, false)), Texts: make(map[string][]string, 12)}
 	if p.YearsExperience != nil {
 		f.Texts["years_experience"] = []string{strconv.Itoa(*p.YearsExperience)}
-	} else if y, ok := p.ExperienceYears(now); ok {
-		f.Texts["years_counted"] = []string{strconv.Itoa(y)}
+	}
+	if t := timeFacts(p, now); t != "" {
+		f.Texts["as_of"] = []string{t}
 	}
 	// Entries of lists of entries are gathered field by field, then joined.
 	entries := map[string][][]string{}
@@ -106,6 +109,38 @@ func FactsOf(p *bio.Profile, now time.Time) Facts {
 		}
 	}
 	return f
+}
+
+// timeFacts returns the facts a bio may state that change with the date
+// alone, as of now: the years of experience counted from dates when the
+// profile gives none, and the years in each current position. Empty when
+// the profile has none. They change only at the turn of a month.
+func timeFacts(p *bio.Profile, now time.Time) string {
+	var b []byte
+	if p.YearsExperience == nil {
+		if y, ok := p.ExperienceYears(now); ok {
+			b = strconv.AppendInt(append(b, "total "...), int64(y), 10)
+		}
+	}
+	nowMonths := now.Year()*12 + int(now.Month()) - 1
+	for i, e := range p.Experience {
+		start, _, ok := e.Dated()
+		if !ok || !e.Current() {
+			continue
+		}
+		from := start.Year*12 + max(start.Month, 1) - 1
+		b = append(b, " current "...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(max(nowMonths-from, 0)/12), 10)
+	}
+	return string(b)
+}
+
+// nextMonth returns the start of the month after now's, when timeFacts may
+// change.
+func nextMonth(now time.Time) time.Time {
+	return time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, now.Location())
 }
 
 // Same reports whether a and b are the same facts: the same person
@@ -206,24 +241,30 @@ func (f *Facts) size() int {
 // resources or hour; "Exec.", "Coord.", "Supv."). No entry maps a word to
 // another word, nor to or from a negation (TestAbbreviations).
 var titleAbbreviations = map[string]string{
-	"sr": "senior", "snr": "senior", "jr": "junior", "mgr": "manager", "vp": "vice president",
+	"sr": "senior", "snr": "senior", "jr": "junior", "mgr": "manager",
 	"svp": "senior vice president", "evp": "executive vice president", "dir": "director",
 	"asst": "assistant", "mktg": "marketing", "mgmt": "management", "dept": "department",
 	"intl": "international",
 }
 
-// normalize returns s with what cannot change a fact taken out, lower case
-// and with words separated by one space. It takes out only:
-//   - invisible characters, and compatibility forms (NFKC: full-width
-//     letters, ligatures), except numbers NFKC would turn into other digits
-//     (superscripts, circled and Roman numerals: "10⁶" is not "106");
-//   - case, and white space;
+// normalize returns s with what cannot change a fact taken out, its words
+// separated by one space. It takes out only:
+//   - invisible characters that only format text (zero-width spaces, soft
+//     hyphens, word joiners, bidi marks; see factsInvisible) and
+//     compatibility forms (NFKC: full-width letters, ligatures), except
+//     numbers NFKC would turn into other digits (superscripts, circled and
+//     Roman numerals: "10⁶" is not "106");
+//   - case, but in a word with a digit ("Ada7Kx") and in a unit after a
+//     number ("5 MW" is not "5 mW", "2 MB" is not "2 Mb");
+//   - white space;
 //   - punctuation that ends a word (".", ",", ";", ":", "!", "?" not followed
-//     by a letter or digit: a trailing full stop, "Go, Kafka"), quotation
-//     marks and brackets, and a hyphen between two letters ("on-call" is
-//     "on call");
+//     by a letter or number: a trailing full stop, "Go, Kafka"; a comma
+//     between two numbers stays: "4, 500" is not "4 500"), quotation marks
+//     and brackets (but a mark right after a number, "55\"", and brackets
+//     around one, "(12%)", stay), and a hyphen between two letters
+//     ("on-call" is "on call");
 //   - "&", read as "and"; in job titles (title true), the abbreviations of
-//     titleAbbreviations.
+//     titleAbbreviations, in any case.
 //
 // Every other character is kept where it stands: every letter, digit and
 // number sign; a minus sign or a dash ("-5%", "– 3%", "YoY-5%"); a point,
@@ -233,55 +274,75 @@ var titleAbbreviations = map[string]string{
 // and none is corrected, so no negation can be lost and no word can become
 // another (FuzzNormalizeKeepsEveryCharacter).
 func normalize(s string, title bool) string {
-	s = strings.ToLower(foldFacts(s))
-	var b strings.Builder
-	b.Grow(len(s))
+	s = foldFacts(s)
 	rs := []rune(s)
-	space := false
-	emit := func(r rune) {
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+	var words []string
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			words = append(words, w.String())
+			w.Reset()
 		}
-		space = false
-		b.WriteRune(r)
 	}
 	for i, r := range rs {
 		prev, next := runeAt(rs, i-1), runeAt(rs, i+1)
 		switch {
 		case unicode.IsSpace(r):
-			space = true
+			flush()
 		case r == '&':
-			space = true
-			emit('a')
-			b.WriteString("nd")
-			space = true
-		case wordEnding(r) && !isWordRune(next):
-			space = true // ".", ",", ";", ":", "!", "?" at the end of a word
-		case quoteOrBracket(r) && !(isApostrophe(r) && isWordRune(prev) && isWordRune(next)):
-			space = true
+			flush()
+			words = append(words, "and")
+		case wordEnding(r) && !isWordRune(next) && !unicode.IsNumber(next) && !(r == ',' && unicode.IsNumber(prev) && unicode.IsNumber(nextNonSpace(rs, i+1))):
+			flush() // ".", ",", ";", ":", "!", "?" at the end of a word
+		case quoteOrBracket(r) && !keptMark(r, prev, next):
+			flush()
 		case (r == '-' || r == '\u2010') && unicode.IsLetter(prev) && unicode.IsLetter(next):
-			space = true // "on-call" is "on call"
-		case isApostrophe(r):
-			emit('\'') // inside a word: "didn't", "o'brien"
+			flush() // "on-call" is "on call"
+		case isApostrophe(r) && isWordRune(prev) && isWordRune(next):
+			w.WriteByte('\'') // inside a word: "didn't", "o'brien"
 		default:
-			emit(r)
+			w.WriteRune(r)
 		}
 	}
-	out := b.String()
-	if !title {
-		return out
-	}
-	words := strings.Fields(out)
-	changed := false
-	for i, w := range words {
-		if x, ok := titleAbbreviations[w]; ok {
-			words[i], changed = x, true
+	flush()
+	for i, word := range words {
+		// Case carries no meaning but in a word with a digit ("Ada7Kx")
+		// and in a unit after a number ("5 MW" is not "5 mW").
+		if !hasNumber(word) && !(i > 0 && hasNumber(words[i-1])) {
+			word = strings.ToLower(word)
 		}
-	}
-	if !changed {
-		return out
+		if x, ok := titleAbbreviations[strings.ToLower(word)]; ok && title {
+			word = x
+		}
+		words[i] = word
 	}
 	return strings.Join(words, " ")
+}
+
+func hasNumber(w string) bool { return strings.ContainsFunc(w, unicode.IsNumber) }
+
+// keptMark reports whether a quotation mark or bracket carries meaning: a
+// mark right after a number (55" is inches, 40' feet) and a bracket next to
+// a number ("(12%)" is negative in accounts).
+func keptMark(r, prev, next rune) bool {
+	switch r {
+	case '(', '[':
+		return unicode.IsNumber(next) || next == '.' || next == '-' || next == '+' || unicode.Is(unicode.Sc, next)
+	case ')', ']':
+		return unicode.IsNumber(prev) || prev == '%' || prev == '.' || unicode.Is(unicode.Sc, prev)
+	case '"', '\'', '\u2019', '\u201D', '\u2033', '\u2032':
+		return unicode.IsNumber(prev)
+	}
+	return false
+}
+
+func nextNonSpace(rs []rune, i int) rune {
+	for ; i < len(rs); i++ {
+		if !unicode.IsSpace(rs[i]) {
+			return rs[i]
+		}
+	}
+	return 0
 }
 
 // droppable reports whether normalize may take r out of a text in some
@@ -311,25 +372,61 @@ func quoteOrBracket(r rune) bool {
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' }
 
-// foldFacts is bio.Fold (NFKC, invisible characters removed) but for the
-// numbers NFKC would make other digits of (categories No and Nl:
-// superscripts, subscripts, circled, fractions, Roman numerals), which stay
-// as written.
+// foldFacts is the form normalize reads: invisible formatting characters
+// removed (factsInvisible), then NFKC (full-width letters, ligatures),
+// except for the numbers NFKC would make other digits of (categories No
+// and Nl: superscripts, subscripts, circled, fractions, Roman numerals),
+// which stay as written. Unlike bio.Fold, it keeps the format characters
+// that carry meaning: tag characters (a subdivision flag), variation
+// selectors, Arabic number signs, and joiners between symbols (an emoji
+// sequence).
 func foldFacts(s string) string {
-	if !strings.ContainsFunc(s, keepForm) {
-		return bio.Fold(s)
+	if isASCII(s) {
+		return s
 	}
+	rs := []rune(s)
 	var b strings.Builder
-	start := 0
-	for i, r := range s {
-		if keepForm(r) {
-			b.WriteString(bio.Fold(s[start:i]))
+	var seg []rune
+	emit := func() {
+		b.WriteString(norm.NFKC.String(string(seg)))
+		seg = seg[:0]
+	}
+	for i, r := range rs {
+		switch {
+		case factsInvisible(r, runeAt(rs, i-1), runeAt(rs, i+1)):
+		case keepForm(r):
+			emit()
 			b.WriteRune(r)
-			start = i + utf8.RuneLen(r)
+		default:
+			seg = append(seg, r)
 		}
 	}
-	b.WriteString(bio.Fold(s[start:]))
+	emit()
 	return b.String()
+}
+
+// factsInvisible reports whether r only formats text and may go: soft
+// hyphens, zero-width spaces, word joiners, byte order marks, bidi marks
+// and embeddings, and zero-width joiners and non-joiners between letters.
+func factsInvisible(r, prev, next rune) bool {
+	switch {
+	case r == '\u00AD', r == '\u200B', r == '\u2060', r == '\uFEFF', r == '\u200E', r == '\u200F', r == '\u061C', r == '\u180E':
+		return true
+	case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069':
+		return true
+	case r == '\u200C' || r == '\u200D':
+		return unicode.IsLetter(prev) && unicode.IsLetter(next)
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func keepForm(r rune) bool {

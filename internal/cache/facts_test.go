@@ -1,6 +1,9 @@
 package cache
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -291,5 +294,42 @@ func TestFactsKeepWhatOrderAndPronounsSay(t *testing.T) {
 	b := FactsOf(&decode(t, dated("2021-11")).Profile, testNow.AddDate(1, 0, 0))
 	if Same(&a, &b) {
 		t.Error("years counted from dates did not change with the date")
+	}
+}
+
+// pinnedTexts are the texts TestFactsVersionPinned normalises: every kind
+// of character and punctuation normalize treats in its own way.
+var pinnedTexts = []string{
+	"Cut costs by 40%.", "Fired 40 contractors", "C++ & C#", "ＡＤＡ", "don’t", "-5.5 %", "Node.js/.NET", "İstanbul ǅ ß",
+	"a\u200bb", "10⁶ users", "(.5%)", "YoY-5%", "二〇〇〇", "❶ 3‰ §", "Sr. Data Engineer", "SENIOR UX DESIGNER", "HEAD OF IT",
+	"Built a 5 MW farm", "5 mW", "CO and Co", `55" displays`, "margin (12%)", "4, 500 staff", "on-call", "R&D",
+	"Edinburgh \U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", "\U0001F3F3\uFE0F\u200D\U0001F308",
+	"“quoted” (aside) [x] {y}", "O'Brien", "e.g. U.S.", "10:30, 9/30, 2-3", "AVP, Risk", "Mgr", "she/her", "Xe/Xem",
+}
+
+// normalizeFingerprint is what normalize and FactsOf make of pinnedTexts
+// and of corpus requests, under factsVersion.
+const normalizeFingerprint = "b5e0e32c2d3b5c6d"
+
+// TestFactsVersionPinned pins what normalisation makes of a fixed set of
+// texts and requests. Entries are filed under the class of their facts; if
+// normalisation changes without factsVersion, a snapshot's entries answer
+// under classes that now mean other facts. The test fails until
+// factsVersion is bumped and the pinned values below are updated together.
+func TestFactsVersionPinned(t *testing.T) {
+	const pinnedVersion = "facts-v3"
+	h := sha256.New()
+	for _, s := range pinnedTexts {
+		fmt.Fprintf(h, "%q %q\n", normalize(s, false), normalize(s, true))
+	}
+	for i := 0; i < 64; i++ {
+		r := corpus.Request(5, i)
+		f := FactsOf(&r.Profile, testNow)
+		fmt.Fprintf(h, "%s %s\n", f.Class(true), f.Class(false))
+	}
+	got := hex.EncodeToString(h.Sum(nil))[:16]
+	if factsVersion != pinnedVersion || got != normalizeFingerprint {
+		t.Fatalf("normalisation made fingerprint %s, pinned %s under %s; factsVersion is %s: when normalisation changes, bump factsVersion and pin both anew",
+			got, normalizeFingerprint, pinnedVersion, factsVersion)
 	}
 }

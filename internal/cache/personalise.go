@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/biogen/biogen/internal/bio"
 )
 
@@ -65,7 +67,12 @@ func init() {
 		grandfather grandmother grandson granddaughter nephew niece boy girl guy gal widow widower fiance fiancee
 		king queen prince princess businessman businesswoman chairman chairwoman spokesman spokeswoman craftsman
 		craftswoman salesman saleswoman foreman forewoman sportsman sportswoman congressman congresswoman
-		alumnus alumna actress waitress hostess heroine stepfather stepmother paternity maternity`) {
+		alumnus alumna actress waitress hostess heroine stepfather stepmother paternity maternity
+		female male females males feminine masculine nee née maiden frontwoman frontman anchorwoman anchorman
+		policewoman policeman stateswoman statesman camerawoman cameraman housewife househusband mister
+		sorority fraternity duchess duke matriarch patriarch fiancée ladies girls boys sons daughters wives
+		husbands mothers fathers brothers sisters mme mlle sra srta frau herr bro sis lad lass gal guys
+		xemself hirself faerself emself verself zirself eirself themself womens mens woman's man's`) {
 		gendered[w] = true
 	}
 }
@@ -99,7 +106,7 @@ func personalise(text string, from *Facts, req *bio.Request) (string, bool) {
 	}
 	oldWords, oldSeps := nameParts(from.Name)
 	newWords, _ := nameParts(p.Name)
-	if len(oldWords) == 0 || len(newWords) == 0 || len(oldWords) > 1 && strings.EqualFold(oldWords[0], oldWords[len(oldWords)-1]) {
+	if !plainName(from.Name, oldWords) || !plainName(p.Name, newWords) || len(oldWords) > 1 && strings.EqualFold(oldWords[0], oldWords[len(oldWords)-1]) {
 		return "", false
 	}
 	third := req.Options.Perspective == bio.PerspectiveThird
@@ -111,7 +118,7 @@ func personalise(text string, from *Facts, req *bio.Request) (string, bool) {
 			return "", false
 		}
 	}
-	if nameInFacts(p, oldWords) || hasInitials(bio.Fold(text), folded, oldWords) {
+	if nameInFacts(p, oldWords) {
 		return "", false
 	}
 	toks := tokenize(text)
@@ -137,16 +144,125 @@ func personalise(text string, from *Facts, req *bio.Request) (string, bool) {
 		b.WriteString(t.s)
 	}
 	out := b.String()
-	rest := tokenize(bio.Fold(out))
-	for _, w := range oldWords {
-		if !containsFold(newWords, w) && hasWordFold(rest, w) {
-			return "", false
-		}
+	if hasTrace(out, oldWords, newWords) {
+		return "", false
 	}
 	if third && !strings.Contains(out, p.Name) {
 		return "", false
 	}
 	return out, true
+}
+
+// nameAffixes are words that may stand in a name field without being a
+// given name or a surname: titles, suffixes and particles. A name with one
+// is not re-personalised: its words cannot be mapped one to one ("Dr. Bea
+// Berg" would make "Dr" the first name, "van" stands alone in "van
+// Beethoven").
+var nameAffixes = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`dr prof mr mrs ms mx miss sir dame lord lady rev hon phd md dds jr sr snr ii iii iv esq
+		van von de der den da di du del della la le bin binti ibn al el ap ter ten dos das mac st`) {
+		nameAffixes[w] = true
+	}
+}
+
+// plainName reports whether a name is plain enough to re-personalise: two
+// or more words (or one), none of them one letter, a title, a suffix or a
+// particle, and no comma ("Okafor, Ada").
+func plainName(name string, words []string) bool {
+	if len(words) == 0 || strings.ContainsAny(name, ",()") {
+		return false
+	}
+	for _, w := range words {
+		if utf8.RuneCountInString(w) < 2 || nameAffixes[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// hasTrace reports whether text still bears the old name after the rewrite,
+// compared without case or accents ("Nguyen" for "Nguyễn"), also in German
+// and Nordic transliteration ("Mueller" for "Müller"): a word of the old
+// name not in the new one, or an old word of four letters or more inside a
+// longer word ("the Okafors", "OkaforLabs", "#AdaOkafor"); or the old
+// name's initials ("A. O.", "Ada O.", "MJ", "M.J.", "LvB").
+func hasTrace(text string, oldWords, newWords []string) bool {
+	toks := tokenize(bio.Fold(text))
+	initials := map[rune]bool{}
+	for _, w := range oldWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		initials[unicode.ToUpper(r)] = true
+		if containsFold(newWords, w) {
+			continue
+		}
+		for _, v := range spellings(w) {
+			for _, t := range toks {
+				if !t.word {
+					continue
+				}
+				tv := plainLetters(t.s)
+				if tv == v || len([]rune(v)) >= 4 && strings.Contains(tv, v) {
+					return true
+				}
+			}
+		}
+	}
+	for i, t := range toks {
+		if !t.word || len(oldWords) < 2 {
+			continue
+		}
+		rs := []rune(t.s)
+		if !unicode.IsUpper(rs[0]) {
+			continue
+		}
+		allInitials := len(rs) <= 4
+		for _, r := range rs {
+			allInitials = allInitials && initials[unicode.ToUpper(r)]
+		}
+		dotted := i+1 < len(toks) && strings.HasPrefix(toks[i+1].s, ".")
+		switch {
+		case len(rs) == 1 && dotted && initials[rs[0]]:
+			return true // "A. O.", "Ada O.", "M.J."
+		case len(rs) >= 2 && allInitials && len(rs) <= len(oldWords)+1:
+			return true // "AO", "MJ", "LvB"
+		}
+	}
+	return false
+}
+
+// spellings returns a name word as hasTrace compares it: without case and
+// accents, and in transliteration ("müller" also as "mueller").
+func spellings(w string) []string {
+	plain := plainLetters(w)
+	translit := strings.NewReplacer("ü", "ue", "ö", "oe", "ä", "ae", "ß", "ss", "ø", "oe", "å", "aa", "æ", "ae", "œ", "oe", "þ", "th").Replace(strings.ToLower(w))
+	if t := plainLetters(translit); t != plain {
+		return []string{plain, t}
+	}
+	return []string{plain}
+}
+
+// plainLetters returns w in lower case without accents (combining marks
+// after NFD) and with ł, đ, ı, ø as l, d, i, o.
+func plainLetters(w string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(w)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'ł':
+			b.WriteRune('l')
+		case r == 'đ' || r == 'ð':
+			b.WriteRune('d')
+		case r == 'ı':
+			b.WriteRune('i')
+		case r == 'ø':
+			b.WriteRune('o')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // pronounsFit reports whether a text (its folded tokens) written for a
@@ -173,30 +289,6 @@ func pronounsFit(folded []token, from, to string) bool {
 		}
 	}
 	return true
-}
-
-// hasInitials reports whether a text names the person by initials: "A.
-// Okafor", "A.O.", "AO" (for two or more words; folded is text's tokens).
-func hasInitials(text string, folded []token, words []string) bool {
-	if len(words) < 2 {
-		return false
-	}
-	var initials, dotted strings.Builder
-	for _, w := range words {
-		r, _ := utf8.DecodeRuneInString(w)
-		initials.WriteRune(unicode.ToUpper(r))
-		dotted.WriteRune(unicode.ToUpper(r))
-		dotted.WriteByte('.')
-	}
-	first, _ := utf8.DecodeRuneInString(words[0])
-	for _, t := range folded {
-		if t.word && t.s == initials.String() {
-			return true
-		}
-	}
-	return strings.Contains(text, dotted.String()) ||
-		strings.Contains(text, string(unicode.ToUpper(first))+". "+words[len(words)-1]) ||
-		strings.Contains(text, string(unicode.ToUpper(first))+"."+words[len(words)-1])
 }
 
 // matchName reports how many tokens at the start of toks spell the whole

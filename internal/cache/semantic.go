@@ -159,8 +159,8 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 	if err := json.Unmarshal([]byte(doc.Content), &e); err != nil {
 		return nil, nil
 	}
-	if e.Tenant != q.Tenant || q.Now.After(e.Expires) {
-		return nil, nil
+	if e.Tenant != q.Tenant || q.Now.After(e.Expires) || e.FactsVersion != factsVersion {
+		return nil, nil // another tenant's, expired, or normalised another way
 	}
 	if !SameButPerson(&e.Facts, q.Facts) {
 		// A collision of classes, or an entry of an older normalisation.

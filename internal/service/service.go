@@ -165,8 +165,9 @@ func (s *Service) Cached(ctx context.Context, t *tenant.Tenant, requestID string
 // semantic hit (the same facts, or another person's bio re-personalised)
 // is served only if it passes the output checks against q's request, as a
 // fresh answer must, without a flag it did not have when it was stored
-// (needs_review is never stored). An exact hit was checked when it was
-// stored, for the identical request.
+// (needs_review is never stored), and a re-personalised one without any
+// flag but sparse_profile. An exact hit was checked when it was stored,
+// for the identical request.
 func (s *Service) lookup(ctx context.Context, c *chain.Chain, q *cache.Query) (*cache.Entry, string) {
 	e, kind, err := s.cache.Lookup(ctx, q)
 	if err != nil || e == nil {
@@ -183,8 +184,14 @@ func (s *Service) lookup(ctx context.Context, c *chain.Chain, q *cache.Query) (*
 		telemetry.CacheRejected("recheck")
 		return nil, ""
 	}
+	allowed := e.Flags
+	if e.Repersonalised {
+		// Text rewritten for another person: a flag would say what was
+		// rewritten wrong, and the stored one would hide it.
+		allowed = []string{bio.FlagSparseProfile}
+	}
 	flags, err := c.Check(clean, e.Bio)
-	if err != nil || !subset(flags, e.Flags) {
+	if err != nil || !subset(flags, allowed) {
 		// Rejected, or a flag the text did not earn when it was written
 		// (an unverified claim, a person to review): the request differs
 		// from the cached one in a way the facts do not show.
