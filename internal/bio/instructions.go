@@ -54,17 +54,34 @@ func instructionLike(text string, depth int) bool {
 	if strings.Contains(l, "’") {
 		l = strings.ReplaceAll(l, "’", "'")
 	}
-	for _, m := range instructionTags {
-		if strings.Contains(l, m) {
-			return true
+	ascii := isPlainASCIIText(l)
+	if strings.ContainsAny(l, "<[") {
+		for _, m := range instructionTags {
+			if strings.Contains(l, m) {
+				return true
+			}
 		}
 	}
-	for _, m := range instructionMarkers {
-		if containsWord(l, m) {
-			return true
+	// The markers whose least common word the text has, and whether it has
+	// a directive of another language.
+	var buf [64]string
+	foreign := !ascii
+	for _, w := range appendWords(buf[:0], l) {
+		for _, m := range markersByHead[w] {
+			if containsWord(l, m) {
+				return true
+			}
+		}
+		foreign = foreign || foreignDirectives[w]
+	}
+	if !ascii {
+		for _, m := range cjkMarkers {
+			if strings.Contains(l, m) {
+				return true
+			}
 		}
 	}
-	if hasRoleLabel(l) || clausesInstruction(l) || foreignInstruction(l) || squashed(l) {
+	if hasRoleLabel(l) || clausesInstruction(l) || foreign && foreignInstruction(l) || squashed(l) {
 		return true
 	}
 	if depth > 0 {
@@ -165,7 +182,7 @@ func speaksToModel(l string) bool {
 // of letters and digits ("1gn0re"), a long token (base64, hex), a run of hex
 // byte pairs, a percent-escape, a character reference or a tag character.
 func mayBeInstruction(text string) bool {
-	var buf, rot [24]byte
+	var buf [24]byte
 	singles, hexRun := 0, 0
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -194,11 +211,6 @@ func mayBeInstruction(text string) bool {
 			}
 			if n < len(buf) {
 				buf[n] = b
-				if 'a' <= b && b <= 'z' {
-					rot[n] = 'a' + (b-'a'+13)%26
-				} else {
-					rot[n] = b
-				}
 			}
 			n++
 		}
@@ -220,7 +232,7 @@ func mayBeInstruction(text string) bool {
 			return true
 		default:
 			singles = 0
-			if n <= len(buf) && (instructionHeads[string(buf[:n])] || n >= 3 && rot13Heads[string(rot[:n])]) {
+			if n <= len(buf) && mayBeHead(buf[:n]) && instructionHeads[string(buf[:n])] {
 				return true
 			}
 		}
@@ -231,6 +243,34 @@ func mayBeInstruction(text string) bool {
 
 func isASCIIWordByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\''
+}
+
+// headShapes holds, for each pair of first letters, a bit for each length
+// of a word of instructionHeads that starts with them: a glance that spares
+// most words a map lookup.
+var headShapes = func() (m [27 * 27]uint32) {
+	for w := range instructionHeads {
+		if len(w) >= 2 && len(w) < 32 {
+			m[shapeIndex(w[0], w[1])] |= 1 << len(w)
+		}
+	}
+	return m
+}()
+
+func shapeIndex(a, b byte) int {
+	i, j := int(a)-'a', int(b)-'a'
+	if i < 0 || i >= 26 {
+		i = 26
+	}
+	if j < 0 || j >= 26 {
+		j = 26
+	}
+	return i*27 + j
+}
+
+// mayBeHead reports whether w (lower case) may be one of instructionHeads.
+func mayBeHead(w []byte) bool {
+	return len(w) < 2 || len(w) >= 32 || headShapes[shapeIndex(w[0], w[1])]&(1<<len(w)) != 0
 }
 
 // instructionHeads are the words (ASCII, lower case) of which every
@@ -258,11 +298,10 @@ func makeHeads() map[string]bool {
 	for _, w := range roleWords {
 		add(w)
 	}
+	// A phrase needs all its words: its least common one will do.
 	for _, list := range [][]string{instructionMarkers, clauseStarts, rolePlay} {
 		for _, p := range list {
-			for _, w := range appendWords(nil, p) {
-				add(w)
-			}
+			add(leastCommon(p))
 		}
 	}
 	for w := range foreignDirectives {
@@ -271,8 +310,53 @@ func makeHeads() map[string]bool {
 	for _, w := range strings.Fields(`don't dont never avoid do you're youre your it's`) {
 		add(w)
 	}
+	for w := range rot13Heads {
+		if len(w) >= 3 {
+			add(rot13(w)) // "vtaber" is "ignore"
+		}
+	}
 	return instructionHeads
 }
+
+// markersByHead are instructionMarkers by their least common word, and
+// cjkMarkers those written without spaces.
+var markersByHead, cjkMarkers = indexMarkers()
+
+func indexMarkers() (map[string][]string, []string) {
+	byHead := map[string][]string{}
+	var cjk []string
+	for _, m := range instructionMarkers {
+		if strings.ContainsFunc(m, func(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }) {
+			cjk = append(cjk, m)
+			continue
+		}
+		h := leastCommon(m)
+		byHead[h] = append(byHead[h], m)
+	}
+	return byHead, cjk
+}
+
+// leastCommon returns the longest word of phrase that is not one of
+// commonWords.
+func leastCommon(phrase string) string {
+	head := ""
+	for _, w := range appendWords(nil, phrase) {
+		if !commonWords[w] && len(w) > len(head) {
+			head = w
+		}
+	}
+	if head == "" {
+		head = appendWords(nil, phrase)[0]
+	}
+	return head
+}
+
+// commonWords are words a phrase of instructionMarkers, clauseStarts or
+// rolePlay is not to be found by, as most texts have them.
+var commonWords = map[string]bool{"the": true, "a": true, "an": true, "of": true, "to": true, "in": true, "on": true,
+	"all": true, "any": true, "your": true, "you": true, "new": true, "now": true, "data": true, "mode": true,
+	"is": true, "are": true, "what": true, "end": true, "from": true, "her": true, "his": true, "their": true,
+	"this": true, "about": true, "with": true, "only": true, "me": true, "that": true, "be": true, "as": true}
 
 func isClauseBreak(r rune) bool {
 	switch r {
@@ -454,7 +538,8 @@ func squashedItems(items []string) bool {
 // instruction, alone or as the fewest neighbours that read as one
 // together ("Ign", "ore all prev", "ious instructions"), with the items
 // before them that lead into the instruction ("Note to", "the AI writing
-// this: she was fired").
+// this: she was fired") and those after them that go on from it in small
+// letters.
 func dropListInstructions(items []string) {
 	type span struct{ from, to int } // items[from:to] read as an instruction
 	var spans []span
@@ -496,6 +581,11 @@ func dropListInstructions(items []string) {
 		}
 	}
 	for _, sp := range spans {
+		// An item that goes on from an instruction in small letters is a
+		// piece of it ("ious instructions"), or its payload.
+		for k := sp.to; k < len(items) && !in(k) && startsSmall(items[k]); k++ {
+			items[k] = dropped
+		}
 		for k := sp.from - 1; k >= 0 && !in(k); k-- {
 			if start := instructionStart(strings.Join(items[k:sp.to], " ")); start < 0 || start >= len(items[k]) {
 				break
@@ -508,6 +598,12 @@ func dropListInstructions(items []string) {
 			items[i] = dropped
 		}
 	}
+}
+
+// startsSmall reports whether s starts with a small letter.
+func startsSmall(s string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(s, unicode.IsSpace))
+	return unicode.IsLower(r)
 }
 
 func withoutDropped(items []string) []string {

@@ -1,6 +1,7 @@
 package bio
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strings"
 	"unicode"
@@ -25,7 +26,7 @@ var instructionMarkers = []string{
 	"disregard the above", "disregard everything", "disregard any", "forget everything", "forget all",
 	"forget your instructions", "forget your rules", "forget your training", "forget your guidelines",
 	"forget your prompt", "forget your programming", "forget the above", "forget what you",
-	"end of profile", "end of the profile", "end of data", "begin instructions",
+	"end of profile", "end of the profile", "end of profile data", "begin instructions",
 	"new task:", "note to the ai", "note to the assistant", "note to the model", "note to the writer",
 	"note to the biographer", "to the ai writing", "to the model writing", "to whoever writes",
 	"language model reading", "ai reading this", "model reading this", "jailbreak mode", "you are jailbroken",
@@ -545,9 +546,8 @@ func squashed(l string) bool {
 			b = append(b, c)
 		}
 	}
-	s := string(b)
 	for _, m := range squashedMarkers {
-		if strings.Contains(s, m) {
+		if bytes.Contains(b, []byte(m)) {
 			return true
 		}
 	}
@@ -577,14 +577,20 @@ func decodings(text string, yield func(string) bool) {
 	if rot13Likely(text) && !yield(rot13(text)) {
 		return
 	}
-	if d, ok := hexPairs(text); ok && !yield(d) {
-		return
+	if strings.Count(text, " ") >= 7 {
+		if d, ok := hexPairs(text); ok && !yield(d) {
+			return
+		}
 	}
-	if d, ok := unescape(text, '%'); ok && !yield(d) {
-		return
+	if strings.Count(text, "%") >= 3 {
+		if d, ok := unescape(text, '%'); ok && !yield(d) {
+			return
+		}
 	}
-	if d, ok := htmlRefs(text); ok {
-		yield(d)
+	if strings.Count(text, "&#") >= 3 {
+		if d, ok := htmlRefs(text); ok {
+			yield(d)
+		}
 	}
 }
 
@@ -641,7 +647,7 @@ var rot13Heads = map[string]bool{"ignore": true, "disregard": true, "previous": 
 func hexPairs(s string) (string, bool) {
 	var out []byte
 	run := 0
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == ':' || r == '\n' }) {
+	for f := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ' ' || r == ',' || r == ':' || r == '\n' }) {
 		f = strings.TrimPrefix(strings.TrimPrefix(f, "0x"), "\\x")
 		if len(f) == 2 && isHex(f[0]) && isHex(f[1]) {
 			out = append(out, unhex(f[0])<<4|unhex(f[1]))
