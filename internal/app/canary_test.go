@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,7 +22,8 @@ import (
 // allow_external tenant whose chain is the external provider alone, whole
 // and streamed, to a recording OpenAI-compatible fake. Nothing the fake
 // received may hold an identifier of the profile; the control facts must
-// have reached it; the client must get the real name back. Every third
+// have reached it; the client must get the real name back, and the facts
+// sent as placeholders restored. Every third
 // request is answered with a copy of the profile too short for a bio, so
 // the corrective retry - the earlier answer, restored to the real name,
 // sent back with the correction - is in the corpus too.
@@ -66,6 +68,15 @@ func TestCanary(t *testing.T) {
 				t.Errorf("%s: want the external answer with the name %q restored; got source %q, provider %q, reasons %v:\n%s",
 					what, c.FullName, got.Source, got.Provider, got.FallbackReasons, got.Bio)
 			}
+			// Facts sent as placeholders come back in the bio, restored.
+			if placeholderRE.MatchString(got.Bio) {
+				t.Errorf("%s: a placeholder reached the client:\n%s", what, got.Bio)
+			}
+			for _, f := range c.Facts {
+				if !strings.Contains(got.Bio, f) {
+					t.Errorf("%s: the fact %q is not in the bio:\n%s", what, f, got.Bio)
+				}
+			}
 		}
 	}
 	if retried == 0 {
@@ -73,6 +84,9 @@ func TestCanary(t *testing.T) {
 	}
 	t.Logf("%d requests, %d corrective retries, %d bodies checked", 2*len(cases), retried, len(cloud.Bodies()))
 }
+
+// placeholderRE finds a placeholder of internal/pii ("Term7").
+var placeholderRE = regexp.MustCompile(`\bTerm\d+\b`)
 
 // canaryStream posts body asking for server-sent events and returns the
 // done event's answer, after checking that the deltas since the last reset

@@ -41,12 +41,31 @@ func TestCanaryCorpus(t *testing.T) {
 			t.Errorf("no case uses the trick %q", tr)
 		}
 	}
+	// The prompt's own words hold no identifier: the oracle could not tell
+	// them from a leak (add an English word that holds one by chance to
+	// the oracle's commonWords).
+	tmpl, err := prompt.Load("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []bio.Options{bio.DefaultOptions,
+		{Tone: bio.ToneCasual, Length: bio.LengthLong, Format: bio.FormatBullets, Perspective: bio.PerspectiveFirst, Language: "fr"}} {
+		msgs, err := tmpl.Render(&bio.Request{Options: o, Profile: bio.Profile{Name: "X", Pronouns: "she/her", Company: "Y"}}, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range cases {
+			if leaks := c.Leaks(msgs.System + "\n" + msgs.User); len(leaks) > 0 {
+				t.Errorf("case %d: the prompt alone holds %q", i, leaks)
+			}
+		}
+	}
 }
 
 // TestCanaryPseudonymise sends the corpus through Pseudonymise and the
 // prompt, as the external provider does, and checks that no identifier is
-// in the messages, that the controls are, and that restoring the stand-in
-// name gives the name.
+// in the messages, that the controls are, that restoring the stand-in
+// name gives the name and restoring the current role gives its facts.
 func TestCanaryPseudonymise(t *testing.T) {
 	tmpl, err := prompt.Load("", "")
 	if err != nil {
@@ -72,6 +91,16 @@ func TestCanaryPseudonymise(t *testing.T) {
 		}
 		if got := m.Restore(out.Profile.Name); got != req.Profile.Name {
 			t.Errorf("case %d: Restore(%q) = %q; want %q", i, out.Profile.Name, got, req.Profile.Name)
+		}
+		// The facts sent as placeholders come back.
+		role, err := m.RestoreChecked(out.Profile.CurrentRole)
+		if err != nil {
+			t.Errorf("case %d: %v", i, err)
+		}
+		for _, f := range c.Facts {
+			if !strings.Contains(role, f) {
+				t.Errorf("case %d: the fact %q does not come back: %q sent as %q, restored %q", i, f, req.Profile.CurrentRole, out.Profile.CurrentRole, role)
+			}
 		}
 	}
 }

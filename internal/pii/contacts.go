@@ -71,7 +71,14 @@ var (
 // person's address.
 var techNames = map[string]bool{
 	"asp.net": true, "vb.net": true, "ado.net": true, "microsoft.net": true, "socket.io": true,
-	"ml.net": true, "f#.net": true, "c#.net": true, "node.js": true, "vue.js": true,
+	"ml.net": true, "f#.net": true, "c#.net": true, "node.js": true, "vue.js": true, "akka.net": true,
+	"math.net": true, "rx.net": true, "fly.io": true, "draw.io": true, "dev.to": true, "monday.com": true,
+	"booking.com": true,
+	// Degrees and company forms: "B.Com", "M.Sc", "Infosys Pvt.Ltd".
+	"b.com": true, "m.com": true, "b.sc": true, "m.sc": true, "b.tech": true, "m.tech": true, "b.ed": true,
+	"m.ed": true, "b.pharm": true, "m.pharm": true, "b.arch": true, "m.arch": true, "m.phil": true,
+	"ph.d": true, "d.phil": true, "ll.b": true, "ll.m": true, "b.eng": true, "m.eng": true, "b.bus": true,
+	"pvt.ltd": true, "co.ltd": true, "pty.ltd": true, "pte.ltd": true, "sdn.bhd": true,
 }
 
 // phoneRegions are the regions a number written without a country code is
@@ -315,6 +322,9 @@ const maxPhoneGroups = 6
 func appendPhones(out []Contact, text string, start int, s string, budget *int) []Contact {
 	if key, cc, ok := phoneKey(text, start, s, budget); ok {
 		return append(out, Contact{Kind: ContactPhone, Start: start, End: start + len(s), Key: key, Country: cc})
+	}
+	if dateLike(s) || thousands(s) || roundRange(s) || isbnLike(text, start, s) {
+		return out // a date, a count or an ISBN: no number inside it either
 	}
 	var groups [][2]int // start and end of each run of digits in s
 	for i := 0; i < len(s); {

@@ -105,7 +105,7 @@ func (m *Mapping) deny(s string, pronouns bool) string {
 			b.Grow(len(s) + 16)
 		}
 		b.WriteString(s[last:start])
-		b.WriteString(m.ph.of(s[start:end], m.restoreNames(s[start:end])))
+		b.WriteString(m.ph.of(s[start:end], m.restoreInside(s[start:end])))
 		last = end
 	}
 	for i := 0; i < len(s); {
@@ -115,7 +115,19 @@ func (m *Mapping) deny(s string, pronouns bool) string {
 			continue
 		}
 		if end := runEnd(s, i); end > 0 {
-			replace(i, end) // single letters or numbers in a row
+			// Single letters or numbers in a row: a part of the name
+			// spelled out ("O K A F O R") is its stand-in, anything else a
+			// placeholder.
+			if to, ok := m.spelledPart(s[i:end]); ok {
+				if b.Len() == 0 {
+					b.Grow(len(s) + 16)
+				}
+				b.WriteString(s[last:i])
+				b.WriteString(to)
+				last = end
+			} else {
+				replace(i, end)
+			}
 			i = end
 			continue
 		}
@@ -128,6 +140,24 @@ func (m *Mapping) deny(s string, pronouns bool) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// spelledPart returns the stand-in of the part of the name that the run
+// of single letters run spells ("O K A F O R", "o.k.a.f.o.r"), in its
+// case.
+func (m *Mapping) spelledPart(run string) (string, bool) {
+	var joined strings.Builder
+	for _, r := range run {
+		if isWordRune(r) {
+			joined.WriteRune(r)
+		}
+	}
+	w := joined.String()
+	p, end := matchWord(keyOf(w), 0, m.forward, false)
+	if end != len(keyOf(w)) || p.pronoun || p.capitalised {
+		return "", false
+	}
+	return withCaseOf(w, p.to), true
 }
 
 // tokenEnd returns the end of the word starting at s[i].
@@ -246,7 +276,7 @@ func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
 		return true // "of", "Go", "AI", an initial
 	case digits > 0 && letters > 0 && letters+digits <= 3:
 		return true // "Q1", "5G", "3D", "EC2", "B2B"
-	case knownTerms[strings.TrimRight(low, "+#")]:
+	case knownTerms[strings.TrimRight(low, "+#")] || currencyCodes[key]:
 		return true
 	case digits == 0 && strings.ContainsAny(low, "._'+#"):
 		// "Node.js", "e.g.", "ASP.NET": each piece a word.
@@ -325,13 +355,21 @@ func (m *Mapping) holdsNamePart(w string) bool {
 	}
 	var buf [64]byte
 	k := buf[:0]
+	letters, digits := false, false
 	for _, r := range w {
 		if isWordRune(r) {
 			k = appendKey(k, r)
+			letters = letters || unicode.IsLetter(r)
+			digits = digits || unicode.IsDigit(r)
 		}
 	}
+	key := string(k)
+	if letters && digits {
+		// Digits for letters: "0kaf0r", "4nh".
+		key += " " + leetRE.Replace(key)
+	}
 	for _, part := range m.subKeys {
-		if !strings.Contains(string(k), part) {
+		if !strings.Contains(key, part) {
 			continue
 		}
 		// English words in every piece: the part is there by chance.
@@ -347,6 +385,9 @@ func (m *Mapping) holdsNamePart(w string) bool {
 	}
 	return false
 }
+
+// leetRE reads digits written for letters as the letters.
+var leetRE = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "8", "b", "9", "g")
 
 // numeric reports whether w is a number: digits, with dots, commas,
 // dashes, slashes or apostrophes between them, and perhaps a unit or an
@@ -459,7 +500,7 @@ func amountAround(s string, start, end int) bool {
 	if r, _ := utf8.DecodeLastRuneInString(before); unicode.Is(unicode.Sc, r) {
 		return true
 	}
-	if i := strings.LastIndexByte(before, ' '); currencyCodes[before[i+1:]] {
+	if currencyCodes[lastWord(before)] {
 		return true
 	}
 	rest := strings.TrimLeft(s[end:], " ")
@@ -496,7 +537,7 @@ func runEnd(s string, i int) int {
 		}
 		break
 	}
-	if n >= 4 || n == 3 && strings.ContainsFunc(s[i:end], unicode.IsDigit) {
+	if n >= 3 {
 		return end
 	}
 	// Numbers in a row.

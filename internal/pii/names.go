@@ -212,6 +212,10 @@ func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bo
 	}
 	m.forward = uniqueLongestFirst(m.forward)
 	m.back = uniqueLongestFirst(m.back)
+	m.backInside = make([]pair, len(m.back))
+	for i, p := range m.back {
+		m.backInside[i] = pair{from: strings.ToLower(p.from), to: p.to, anywhere: true}
+	}
 	m.replaced = true
 }
 
@@ -283,7 +287,8 @@ func pickStandIns(n int, words map[string]bool, parts []string) []string {
 	out := make([]string, 0, n)
 	ok := func(s string) bool {
 		l := strings.ToLower(s)
-		return free(s, words) && !slices.ContainsFunc(parts, func(p string) bool { return strings.Contains(l, p) })
+		return free(s, words) && !slices.ContainsFunc(parts, func(p string) bool { return strings.Contains(l, p) }) &&
+			!inAnyWord(l, words)
 	}
 	for _, s := range standIns {
 		if len(out) == n {
@@ -305,6 +310,19 @@ func pickStandIns(n int, words map[string]bool, parts []string) []string {
 		}
 	}
 	return out
+}
+
+// inAnyWord reports whether s is inside a word of words ("avery" in
+// "averyville"): a stand-in must not be, so that a stand-in inside a word
+// sent as a placeholder can only have been put there by the stand-in
+// replacement.
+func inAnyWord(s string, words map[string]bool) bool {
+	for w := range words {
+		if len(w) > len(s) && strings.Contains(w, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // free reports whether neither s nor its plural is in words.

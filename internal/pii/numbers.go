@@ -15,6 +15,11 @@ func notPhone(text string, start int, s string) bool {
 	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, "(+") || strings.HasPrefix(s, "00") {
 		return false
 	}
+	if (s[0] == '(' || s[0] == '[') && !strings.ContainsAny(s, ")]") {
+		// "(5000-10000 users": the bracket opens the text around it.
+		start++
+		s = s[1:]
+	}
 	if dateLike(s) || thousands(s) || roundRange(s) || isbnLike(text, start, s) {
 		return true
 	}
@@ -29,7 +34,7 @@ func notPhone(text string, start int, s string) bool {
 	if r, _ := utf8.DecodeLastRuneInString(before); unicode.Is(unicode.Sc, r) {
 		return true
 	}
-	if i := strings.LastIndexByte(before, ' '); currencyCodes[before[i+1:]] {
+	if currencyCodes[lastWord(before)] {
 		return true
 	}
 	rest := strings.TrimLeft(text[start+len(s):], " ")
@@ -148,4 +153,13 @@ func isbnLike(text string, start int, s string) bool {
 	}
 	before := strings.ToUpper(strings.TrimRight(text[:start], " :-#"))
 	return (len(d) == 10 || len(d) == 9) && strings.HasSuffix(before, "ISBN")
+}
+
+// lastWord returns the letters at the end of s: "(USD" gives "USD".
+func lastWord(s string) string {
+	i := len(s)
+	for i > 0 && ('a' <= s[i-1]|0x20 && s[i-1]|0x20 <= 'z') {
+		i--
+	}
+	return s[i:]
 }

@@ -54,11 +54,14 @@ type Record struct {
 // safe for concurrent use: Forward may add placeholders while Restore or
 // a Restorer reads them.
 type Mapping struct {
-	standIn  string
-	forward  []pair // each spelling of each name part -> its stand-in
-	back     []pair // each stand-in -> the part as the name field writes it
-	userID   *userIDPattern
-	replaced bool
+	standIn string
+	forward []pair // each spelling of each name part -> its stand-in
+	back    []pair // each stand-in -> the part as the name field writes it
+	// backInside is back for stand-ins inside words, in a word sent as a
+	// placeholder ("Avery83" for "伟83").
+	backInside []pair
+	userID     *userIDPattern
+	replaced   bool
 	// standInKeys are the stand-in's parts and forms in lower case;
 	// partKeys the name's parts in key form (false for a part spelled as a
 	// pronoun); subKeys those of three letters or more, looked for inside

@@ -35,6 +35,14 @@ func (m *Mapping) restore(text string) (string, []string) {
 	return m.ph.restore(s)
 }
 
+// restoreInside maps the stand-in's parts in a word sent as a placeholder
+// back to the name's, inside the word too: the stand-in replacement put
+// them there, as no word of the profile holds a stand-in.
+func (m *Mapping) restoreInside(s string) string {
+	s, _ = replaceKeyed(s, m.backInside)
+	return s
+}
+
 // restoreNames maps the stand-in's parts in s back to the name's.
 func (m *Mapping) restoreNames(s string) string {
 	s, _ = replaceKeyed(s, m.back)

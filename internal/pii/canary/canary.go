@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -37,6 +38,11 @@ type Case struct {
 	// Controls are facts that look like identifiers but are not (date
 	// ranges, amounts, percentages, ASP.NET): they must be sent.
 	Controls []string
+	// Facts are facts that are no English words or short numbers
+	// ("Akka.NET", "01.03.2019 - 30.04.2021", "USD 1500000"): they may
+	// leave as placeholders, but must come back in the answer restored.
+	// The current role holds them, which every bio names.
+	Facts []string
 }
 
 // person is a name and how it is written.
@@ -88,6 +94,15 @@ var people = []person{
 	{"王秀英", []string{"王秀英"}, "Ms.", "she/her", "wxiuying"},
 	{"김민수", []string{"김민수"}, "Mr.", "he/him", "kimminsu"},
 	{"สมชาย ใจดี", []string{"สมชาย", "ใจดี"}, "Mr.", "he/him", "somchai"},
+	// A Chinese and a Korean name written with a space: parts of one
+	// character (A3).
+	{"王 伟", []string{"王", "伟"}, "Mr.", "he/him", "wangw"},
+	{"김 민수", []string{"김", "민수"}, "Ms.", "she/her", "kimms"},
+	// Particles and titles that are parts of the name (A7).
+	{"Rahul Das Sharma", []string{"Rahul", "Das", "Sharma"}, "Mr.", "he/him", "rdsharma"},
+	{"Nguyen Van Anh", []string{"Nguyen", "Van", "Anh"}, "Mr.", "he/him", "nvanh"},
+	{"Dame Folake Adeyemi", []string{"Dame", "Folake", "Adeyemi"}, "Ms.", "she/her", "fadeyemi"},
+	{"Mikko Virtanen", []string{"Mikko", "Virtanen"}, "Mr.", "he/him", "mvirta"},
 }
 
 // phone is a phone number (or two) as written and national digits.
@@ -120,10 +135,31 @@ var phones = []phone{
 	{"0161 496 0000 / 0161 496 0001", []string{"1614960000", "1614960001"}},
 	{"(415) 555-2671 %", []string{"4155552671"}},
 	{"+44 20 7946 0958 2019", []string{"2079460958"}},
+	// Separators and digits that folding leaves (A4).
+	{"415–555–2671", []string{"4155552671"}},
+	{"+44 20\u20117946\u20110958", []string{"2079460958"}},
+	{"415\u2010555\u20102671", []string{"4155552671"}},
+	{"415·555·2671", []string{"4155552671"}},
+	{"415_555_2671", []string{"4155552671"}},
+	{"415,555,2671", []string{"4155552671"}},
+	{"[415] [555] [2671]", []string{"4155552671"}},
+	{"٠٧٩٤٦٠٩٥٨٠", []string{"794609580"}},
+	{"٤١٥٥٥٥٢٦٧١", []string{"4155552671"}},
+	{"४१५५५५२६७१", []string{"4155552671"}},
+	{"+44 2O 7946 O958", []string{"2079460958"}},
+	{"four one five five five five two six seven one", []string{"4155552671"}},
+	{"4 1 5 5 5 5 2 6 7 1", []string{"4155552671"}},
 }
 
 // controls look like contact details or names but are facts the bio needs.
 var controls = []string{"2015-2020", "40%", "$1,200,000", "ASP.NET", "Node.js", "2019-2023", "€4.5M", "10-15"}
+
+// facts are facts that are no English words or short numbers, which the
+// detectors used to remove (A10): each case holds two in its current role.
+var facts = []string{"B.Com", "M.Sc", "Akka.NET", "Infosys Pvt.Ltd", "ISBN 978-3-16-148410-0",
+	"01.03.2019 - 30.04.2021", "2019.03.01-2020.04.30", "1000-2000 customers", "5000-10000 users",
+	"2500000-3000000", "USD 1500000", "INR 25000000", "12500000 EUR", "1 200 000", "3400000 devices",
+	"2019 2020 2021", "Math.NET", "Rx.NET", "Fly.io", "draw.io"}
 
 // A snippet is a piece of text holding tricks.
 type snippet struct {
@@ -182,6 +218,7 @@ func one(r *rand.Rand, i int) Case {
 	g.c.FullName = g.p.name
 	g.c.Identifiers = append([]string{g.userID}, g.p.parts...)
 	g.c.Controls = append([]string(nil), controls...)
+	g.c.Facts = []string{facts[(2*i)%len(facts)], facts[(2*i+1)%len(facts)]}
 	body := g.profile()
 	g.c.Identifiers = unique(g.c.Identifiers)
 	g.c.Phones = unique(g.c.Phones)
@@ -230,9 +267,9 @@ func (g *gen) profile() map[string]any {
 		"profile": map[string]any{
 			"name":             p.name,
 			"pronouns":         p.pronouns + " (" + g.name(0) + ")",
-			"current_role":     "Staff Engineer, " + g.name(1) + " Lab",
+			"current_role":     "Staff Engineer, " + g.name(1) + " Lab (" + g.c.Facts[0] + "; " + g.c.Facts[1] + ")",
 			"company":          g.name(2) + " " + []string{"Consulting", "Holdings", "& Partners"}[i%3],
-			"location":         "Lagos, Nigeria (" + g.contact(0) + ")",
+			"location":         "Lagos, Nigeria (" + g.contact(0) + "; mobile " + g.phoneAt(i) + ")",
 			"years_experience": 12,
 			"experience": []map[string]any{
 				{"title": "Engineer to " + g.name(3), "company": g.name(4) + " Labs", "start": fmt.Sprint(y), "end": fmt.Sprint(y + 4),
@@ -248,7 +285,7 @@ func (g *gen) profile() map[string]any {
 			"certifications": []string{"AWS SA, holder " + g.name(13), "PMP, verify " + g.contact(10)},
 			"languages":      []string{"English", "Yoruba (taught by " + g.name(14) + ")"},
 		},
-		"options": map[string]any{"length": "short", "language": lang},
+		"options": map[string]any{"length": []string{"short", "long"}[i%2], "language": lang},
 	}
 }
 
@@ -315,6 +352,54 @@ var nameTricks = []func(p person) snippet{
 	func(p person) snippet {
 		return snippet{text: strings.ToUpper(p.first()) + " " + strings.ToUpper(p.last()), tricks: []string{"all caps name"}}
 	},
+	// Parts inside longer words and handles (A6).
+	func(p person) snippet {
+		return snippet{text: latin(p.last()) + "Tech", tricks: []string{"name in a compound word"}}
+	},
+	func(p person) snippet {
+		return snippet{text: strings.ToLower(latin(p.last())) + "83", tricks: []string{"name with digits"}}
+	},
+	func(p person) snippet {
+		h := strings.ToLower(latin(p.middle()) + latin(p.last()))
+		return snippet{text: "Twitter @" + h, tricks: []string{"handle of two parts"}, ids: []string{h}}
+	},
+	func(p person) snippet {
+		r, _ := utf8.DecodeRuneInString(p.last())
+		return snippet{text: p.first() + string(r), tricks: []string{"first name and initial joined"}}
+	},
+	func(p person) snippet {
+		return snippet{text: latin(p.middle()) + latin(p.last()) + " Ltd", tricks: []string{"middle and last joined"}}
+	},
+	// Inflected, in other scripts, with look-alikes (A7).
+	func(p person) snippet {
+		return snippet{text: "Nagroda im. " + p.last() + "a", tricks: []string{"inflected name"}}
+	},
+	func(p person) snippet {
+		c := cyrillic(p.first()) + " " + cyrillic(p.last())
+		return snippet{text: "known as " + c, tricks: []string{"name in Cyrillic letters"}, ids: strings.Fields(c)}
+	},
+	func(p person) snippet {
+		return snippet{text: lookAlike(p.last()), tricks: []string{"Cyrillic look-alike letters"}}
+	},
+	func(p person) snippet {
+		return snippet{text: greek(strings.ToUpper(latin(p.last()))), tricks: []string{"Greek capitals"}}
+	},
+	func(p person) snippet {
+		return snippet{text: smallCaps(strings.ToLower(latin(p.last()))), tricks: []string{"small capitals"}}
+	},
+	func(p person) snippet {
+		return snippet{text: insertAfter(p.last(), 2, "\u20DD"), tricks: []string{"enclosing mark"}}
+	},
+	func(p person) snippet {
+		return snippet{text: insertAfter(p.last(), 2, "-\n"), tricks: []string{"hyphen and line break"}}
+	},
+	func(p person) snippet {
+		return snippet{text: spaced(strings.ToUpper(latin(p.last()))), tricks: []string{"spaced letters"}}
+	},
+	func(p person) snippet {
+		l := leet(strings.ToLower(latin(p.last())))
+		return snippet{text: l, tricks: []string{"digits for letters"}, ids: []string{l}}
+	},
 }
 
 // contactTricks write contact details and the user id.
@@ -349,6 +434,43 @@ var contactTricks = []func(g *gen) snippet{
 	func(g *gen) snippet {
 		return snippet{text: "(" + strings.ToUpper(g.userID) + ")", tricks: []string{"user id in brackets"}}
 	},
+	// E-mail addresses spelled (A5).
+	func(g *gen) snippet { return g.email(g.p.handle+" at gmail dot com", "e-mail at and dot in words") },
+	func(g *gen) snippet { return g.email(g.p.handle+" AT contoso DOT com", "e-mail AT DOT") },
+	func(g *gen) snippet { return g.email(g.p.handle+"88 at contoso.com", "e-mail at in words") },
+	func(g *gen) snippet { return g.email(g.p.handle+"<at>contoso<dot>com", "e-mail <at> <dot>") },
+	func(g *gen) snippet { return g.email(g.p.handle+" @ contoso . com", "e-mail spaced") },
+	func(g *gen) snippet { return g.email("mail "+g.p.handle+"@contoso", "e-mail without a top-level domain") },
+	func(g *gen) snippet { return g.email(g.p.handle+"@[10.0.0.7]", "e-mail to an address literal") },
+	func(g *gen) snippet { return g.email(`"`+g.p.handle+`"@contoso.com`, "e-mail quoted") },
+	func(g *gen) snippet { return g.email(g.p.handle+"%40contoso.com", "e-mail percent-encoded") },
+	func(g *gen) snippet { return g.email(g.p.handle+"&#64;contoso.com", "e-mail HTML reference") },
+	func(g *gen) snippet { return g.email(g.p.handle+"(work)@contoso.com", "e-mail with a comment") },
+	func(g *gen) snippet { return g.email(g.p.handle+" arobase contoso point com", "e-mail arobase") },
+	func(g *gen) snippet { return g.email("Slack @"+g.p.handle, "handle") },
+	// URLs obfuscated (A8).
+	func(g *gen) snippet { return g.url(strings.Replace(g.host, ".", "[.]", 1), "host with [.]", g.host) },
+	func(g *gen) snippet { return g.url("linkedin[.]com/in/"+g.p.handle, "linkedin with [.]") },
+	func(g *gen) snippet { return g.url("linkedin.com/in/ "+g.p.handle, "linkedin path with a space") },
+	func(g *gen) snippet { return g.url(g.p.handle+" . dev", "host with a spaced dot") },
+	func(g *gen) snippet { return g.url(g.p.handle+" dot dev", "host with dot in words") },
+	func(g *gen) snippet { return g.url(g.p.handle+".internal/cv", "intranet host") },
+	func(g *gen) snippet { return g.url(g.p.handle+".dеv", "host with a Cyrillic letter") },
+	func(g *gen) snippet { return g.url(`linkedin.com\in\`+g.p.handle, "URL with backslashes") },
+	func(g *gen) snippet { return g.url("LinkedIn: /in/"+g.p.handle, "profile path alone") },
+	func(g *gen) snippet {
+		return g.url("https%3A%2F%2Fwww.linkedin.com%2Fin%2F"+g.p.handle+"-4821", "percent-encoded URL", g.p.handle+"-4821")
+	},
+	// The user id in other spellings (A9).
+	func(g *gen) snippet {
+		return snippet{text: "HR number " + respell(g.userID, "-"), tricks: []string{"user id with other separators"}}
+	},
+	func(g *gen) snippet {
+		return snippet{text: "staff no. " + respell(g.userID, " "), tricks: []string{"user id with spaces"}}
+	},
+	func(g *gen) snippet {
+		return snippet{text: "number " + idNumber(g.userID), tricks: []string{"user id's number alone"}, ids: []string{idNumber(g.userID)}}
+	},
 }
 
 func (g *gen) email(text, trick string) snippet {
@@ -357,6 +479,13 @@ func (g *gen) email(text, trick string) snippet {
 
 func (g *gen) url(text, trick string, ids ...string) snippet {
 	return snippet{text: text, tricks: []string{trick}, ids: append(ids, g.p.handle)}
+}
+
+// phoneAt returns the i-th phone number of phones, in turn, so that every
+// one is in a corpus of len(phones) cases or more.
+func (g *gen) phoneAt(i int) string {
+	ph := phones[i%len(phones)]
+	return g.use(snippet{text: ph.written, tricks: []string{"phone " + ph.written}, phones: ph.digits})
 }
 
 func (g *gen) phone() snippet {
@@ -419,4 +548,126 @@ func mixedCase(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// latin returns s without diacritics, its strokes as letters: the ASCII
+// form a user name is written in ("Łukasz" gives "Lukasz").
+func latin(s string) string {
+	s = norm.NFD.String(s)
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) || r == '\'' {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.NewReplacer("ł", "l", "Ł", "L", "ø", "o", "Ø", "O", "ß", "ss", "þ", "th", "Þ", "Th", "ð", "d", "æ", "ae").Replace(norm.NFC.String(s))
+}
+
+// cyrillic transliterates the Latin letters of s into Cyrillic ones, as
+// a name is written in Russian ("Okafor" gives "Окафор").
+func cyrillic(s string) string {
+	tr := map[rune]string{'a': "а", 'b': "б", 'c': "к", 'd': "д", 'e': "е", 'f': "ф", 'g': "г", 'h': "х", 'i': "и",
+		'j': "дж", 'k': "к", 'l': "л", 'm': "м", 'n': "н", 'o': "о", 'p': "п", 'q': "к", 'r': "р", 's': "с",
+		't': "т", 'u': "у", 'v': "в", 'w': "в", 'x': "кс", 'y': "й", 'z': "з"}
+	var b strings.Builder
+	for i, r := range strings.ToLower(latin(s)) {
+		c, ok := tr[r]
+		if !ok {
+			b.WriteRune(r)
+			continue
+		}
+		if i == 0 {
+			c = strings.ToUpper(c)
+		}
+		b.WriteString(c)
+	}
+	return b.String()
+}
+
+// lookAlike writes the letters of s that have a Cyrillic look-alike with
+// it: "Okafor" gives "Оkаfоr", which prints the same.
+func lookAlike(s string) string {
+	return strings.NewReplacer("a", "а", "e", "е", "o", "о", "c", "с", "p", "р", "x", "х", "y", "у", "O", "О", "A", "А",
+		"E", "Е", "C", "С", "P", "Р", "K", "К", "M", "М", "T", "Т", "H", "Н").Replace(s)
+}
+
+// greek writes the capitals of s that have a Greek look-alike with it.
+func greek(s string) string {
+	return strings.NewReplacer("A", "Α", "B", "Β", "E", "Ε", "Z", "Ζ", "H", "Η", "I", "Ι", "K", "Κ", "M", "Μ", "N", "Ν",
+		"O", "Ο", "P", "Ρ", "T", "Τ", "Y", "Υ", "X", "Χ").Replace(s)
+}
+
+// smallCaps writes the lower-case letters of s as small capitals.
+func smallCaps(s string) string {
+	return strings.NewReplacer("a", "ᴀ", "b", "ʙ", "c", "ᴄ", "d", "ᴅ", "e", "ᴇ", "f", "ꜰ", "g", "ɢ", "h", "ʜ", "i", "ɪ",
+		"j", "ᴊ", "k", "ᴋ", "l", "ʟ", "m", "ᴍ", "n", "ɴ", "o", "ᴏ", "p", "ᴘ", "r", "ʀ", "s", "ꜱ", "t", "ᴛ", "u", "ᴜ",
+		"v", "ᴠ", "w", "ᴡ", "y", "ʏ", "z", "ᴢ").Replace(s)
+}
+
+// insertAfter puts ins after the n-th rune of s.
+func insertAfter(s string, n int, ins string) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i] + ins + s[i:]
+}
+
+// spaced writes the letters of s apart: "OKAFOR" gives "O K A F O R".
+func spaced(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// leet writes o, i, e, a of s as 0, 1, 3, 4.
+func leet(s string) string {
+	return strings.NewReplacer("o", "0", "i", "1", "e", "3", "a", "4").Replace(s)
+}
+
+// respell writes a user id's letters and digits with sep between each run
+// of letters and of digits: "w-10423" gives "w 10423", "u12345.okta"
+// "u 12345 okta".
+func respell(id, sep string) string {
+	var runs []string
+	cur := ""
+	kind := 0
+	for _, r := range id {
+		k := 0
+		switch {
+		case unicode.IsDigit(r):
+			k = 1
+		case unicode.IsLetter(r):
+			k = 2
+		}
+		if k != kind && cur != "" {
+			runs = append(runs, cur)
+			cur = ""
+		}
+		kind = k
+		if k != 0 {
+			cur += string(r)
+		}
+	}
+	if cur != "" {
+		runs = append(runs, cur)
+	}
+	return strings.ToUpper(strings.Join(runs, sep))
+}
+
+// idNumber returns the longest run of digits of a user id.
+func idNumber(id string) string {
+	best := ""
+	for _, f := range strings.FieldsFunc(id, func(r rune) bool { return !unicode.IsDigit(r) }) {
+		if len(f) > len(best) {
+			best = f
+		}
+	}
+	return best
 }

@@ -104,9 +104,26 @@ func decodedTexts(sent string) []string {
 		if strings.Contains(texts[i], "&") {
 			texts = append(texts, html.UnescapeString(texts[i]))
 		}
+		if bracketedRE.MatchString(texts[i]) || strings.Contains(texts[i], "\\") {
+			t := bracketedRE.ReplaceAllStringFunc(texts[i], func(e string) string {
+				if strings.ContainsAny(e, "@aA") {
+					return "@"
+				}
+				return "."
+			})
+			texts = append(texts, backslashRE.ReplaceAllString(t, "/$1"))
+		}
 	}
 	return texts
 }
+
+// bracketedRE finds a dot or an "@" written in brackets: "[.]", "(dot)",
+// "<at>".
+// backslashRE finds a backslash written for a slash ("linkedin.com\\in\\"),
+// not one of a JSON escape.
+var backslashRE = regexp.MustCompile(`\\([^nrtbfu"\\/])`)
+
+var bracketedRE = regexp.MustCompile(`(?i)\s*[\[({<]\s*(?:\.|@|dot|at)\s*[\])}>]\s*`)
 
 var jsonEscapeRE = regexp.MustCompile(`\\[nrtbf"\\/]`)
 
