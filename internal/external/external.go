@@ -168,7 +168,7 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 	restorer.Close()
 	if err := restorer.Err(); err != nil {
 		// A placeholder the model made up stands for nothing true.
-		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: %v", p.cfg.Name, err)
+		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: %w", p.cfg.Name, err)
 	}
 	return &provider.Result{
 		Text:         text.String(),

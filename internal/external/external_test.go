@@ -2,14 +2,21 @@ package external
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/leaktest"
+	"github.com/biogen/biogen/internal/pii"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
 )
@@ -115,4 +122,65 @@ func TestFaults(t *testing.T) {
 	f(fakellm.FaultMalformed, time.Second, provider.ReasonError)
 	f(fakellm.FaultHang, 100*time.Millisecond, provider.ReasonTimeout)
 	f(fakellm.FaultSlowTokens, 100*time.Millisecond, provider.ReasonTimeout)
+}
+
+// answering starts an OpenAI-compatible server that streams text, cut
+// into words, whatever it is asked, and records each body.
+func answering(t *testing.T, text string) (*Provider, *[]string) {
+	t.Helper()
+	var bodies []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, tok := range strings.SplitAfter(text, " ") {
+			chunk, _ := json.Marshal(map[string]any{"id": "x", "object": "chat.completion.chunk", "model": "gpt-test",
+				"choices": []any{map[string]any{"index": 0, "delta": map[string]string{"content": tok}}}})
+			fmt.Fprintf(w, "data: %s\n\n", chunk)
+		}
+		done, _ := json.Marshal(map[string]any{"id": "x", "object": "chat.completion.chunk", "model": "gpt-test",
+			"choices": []any{map[string]any{"index": 0, "delta": map[string]string{}, "finish_reason": "stop"}}})
+		fmt.Fprintf(w, "data: %s\n\ndata: [DONE]\n\n", done)
+	}))
+	t.Cleanup(srv.Close)
+	tmpl, err := prompt.Load("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Config{Name: "cloud", BaseURL: srv.URL + "/v1", Model: "gpt-test", APIKey: "sk-test", Prompt: tmpl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, &bodies
+}
+
+// TestPlaceholders checks that words sent as placeholders come back in the
+// answer, streamed and whole, and that an answer with a placeholder that
+// was never sent is invalid output.
+func TestPlaceholders(t *testing.T) {
+	p, bodies := answering(t, "Jordan Avery is an Engineer at Term1, skilled in Go and Term2.")
+	req := request(t)
+	req.Bio.Profile.Skills = append(req.Bio.Profile.Skills, "Akka.NET")
+	var deltas strings.Builder
+	req.OnDelta = func(s string) { deltas.WriteString(s) }
+	res, err := p.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Ada Okafor is an Engineer at Contoso, skilled in Go and Akka.NET."
+	if res.Text != want || deltas.String() != want {
+		t.Fatalf("text %q, deltas %q; want %q", res.Text, deltas.String(), want)
+	}
+	if body := (*bodies)[0]; strings.Contains(body, "Contoso") || strings.Contains(body, "Akka") || !strings.Contains(body, "Term1") {
+		t.Fatalf("body: %s", body)
+	}
+
+	p, _ = answering(t, "Jordan Avery is an Engineer at Term1 and Term9.")
+	_, err = p.Generate(context.Background(), request(t))
+	if provider.ReasonOf(err) != provider.ReasonInvalidOutput || !errors.Is(err, pii.ErrInventedPlaceholder) {
+		t.Fatalf("an invented placeholder gave %v; want invalid output", err)
+	}
 }

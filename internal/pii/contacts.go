@@ -133,7 +133,7 @@ func findContacts(text string, overlapping bool) []Contact {
 			add(ContactHandle, m[2], m[3], strings.ToLower(t[m[2]:m[3]]), "")
 		}
 	}
-	spelledAddresses(t, func(start, end int, key string) { add(ContactEmail, start, end, key, "") })
+	spelledAddresses(t, overlapping, func(start, end int, key string) { add(ContactEmail, start, end, key, "") })
 	eachURL(t, func(start, end int) {
 		s := strings.TrimRight(t[start:end], ".,;:!?)]}'\"")
 		if techNames[strings.ToLower(s)] {

@@ -72,7 +72,7 @@ func init() {
 		ios android macos windows azure ml ai ci cd cicd kpi kpis okr okrs roi b2b b2c p2p erp crm sap
 		ngo ngos eu uk usa us un nhs gdpr hipaa sox pci iso ieee acm fintech healthtech edtech
 		st nd rd th jr sr dr mr mrs ms mx prof inc ltd llc plc gmbh corp co
-		e.g i.e etc vs approx dept univ intl`) {
+		e.g i.e etc vs approx dept univ intl isbn doi orcid`) {
 		knownTerms[t] = true
 	}
 }
@@ -226,7 +226,8 @@ func (c *denyCtx) judge(s string, start, end int, replace func(start, end int)) 
 			q += size
 		}
 		if q > p && !c.partOK(s, p, q, initial && p == start) {
-			replace(p, q)
+			// "Contoso's" sends "Term1's".
+			replace(p, p+len(trimSuffix(s[p:q])))
 		}
 		p = q
 		for p < end {
@@ -374,9 +375,9 @@ func (m *Mapping) holdsNamePart(w string) bool {
 		}
 		// English words in every piece: the part is there by chance.
 		english := true
-		for _, piece := range strings.FieldsFunc(w, func(r rune) bool { return !isWordRune(r) }) {
+		for _, piece := range strings.FieldsFunc(trimSuffix(w), func(r rune) bool { return !isWordRune(r) }) {
 			low := strings.ToLower(lexicon.FoldAccents(piece))
-			if !isASCII(low) || !isDictWord(low) {
+			if !isASCII(low) || len(low) > 2 && !isDictWord(low) {
 				english = false
 				break
 			}
@@ -557,7 +558,7 @@ func runEnd(s string, i int) int {
 		groups++
 		end = k
 		m := k
-		for m < len(s) && m-k < 3 && strings.IndexByte(" .-/()+,", s[m]) >= 0 {
+		for m < len(s) && m-k < 3 && strings.IndexByte(" .-/()+", s[m]) >= 0 {
 			m++
 		}
 		if m == k || m >= len(s) || s[m] < '0' || s[m] > '9' {

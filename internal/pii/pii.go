@@ -144,7 +144,10 @@ func (m *Mapping) language(tag string) string {
 			if err != nil {
 				return "und"
 			}
-			return display.English.Tags().Name(t)
+			if name := display.English.Tags().Name(t); name != "" {
+				return name
+			}
+			return "und" // a language without an English name
 		}
 	}
 	return tag

@@ -13,11 +13,14 @@ import (
 // spelledAddresses calls fn with each address written with a word for its
 // "@" (" at ", " arobase ") in the view t, and its key. Prose has " at "
 // everywhere ("worked at contoso.com"), so the words around it must make
-// an address: a local part with a character no word has (a digit, ".",
-// "_", "+", "%", a quote or a dash) or an "@" or a dot spelled as a word
-// too ("AT", "arobase", " dot ", " . "), and a domain ending in a
-// top-level domain.
-func spelledAddresses(t string, fn func(start, end int, key string)) {
+// an address: a domain ending in a top-level domain, and, unless loose, a
+// local part with a character no word has (a digit, ".", "_", "+", "%", a
+// quote or a dash) or an "@" or a dot spelled as a word too ("AT",
+// "arobase", " dot ", " . "). Removal is loose: a local part of letters
+// that is no English word will do ("bluefox at gmail.com"; not "worked at
+// contoso.com"); the output checks are not, so that "Ada Okafor at
+// contoso.com" in a bio is no invented address.
+func spelledAddresses(t string, loose bool, fn func(start, end int, key string)) {
 	for i := 0; i+4 <= len(t); i++ {
 		if t[i] != ' ' || t[i+1]|0x20 != 'a' {
 			continue
@@ -47,8 +50,11 @@ func spelledAddresses(t string, fn func(start, end int, key string)) {
 		if host == "" {
 			continue
 		}
-		if !spelled && word != "AT" && !strings.ContainsFunc(local, func(r rune) bool { return !unicode.IsLetter(r) }) {
-			continue
+		shaped := strings.ContainsFunc(local, func(r rune) bool { return !unicode.IsLetter(r) }) || word == "AT" ||
+			word != "at" && word != "At" || spelled && !prose(host[:strings.IndexByte(host, '.')]) ||
+			loose && !isDictWord(strings.ToLower(local)) && !techNames[host]
+		if !shaped {
+			continue // "years at a dot com company"
 		}
 		fn(ls, end, strings.ToLower(strings.Trim(local, `"`)+"@"+host))
 		i = end - 1
@@ -120,7 +126,8 @@ func hostDot(t string, i int, point bool) (int, bool) {
 
 // spelledHosts calls fn with each host name in the view t written with a
 // dot spelled or spaced ("zbk88 dot dev", "zbk88 . dev/cv"), ending in a
-// top-level domain, with the path after it; and its key.
+// top-level domain, with the path after it; and its key. A first label
+// that is an English word or a letter ("a dot com company") is prose.
 func spelledHosts(t string, fn func(start, end int, key string)) {
 	for i := 0; i+3 <= len(t); i++ {
 		if t[i] != ' ' || !(t[i+1] == '.' || t[i+1]|0x20 == 'd') {
@@ -136,18 +143,30 @@ func spelledHosts(t string, fn func(start, end int, key string)) {
 		if ls == i || !wordAt(t, ls) {
 			continue
 		}
+		if prose(t[ls:i]) {
+			continue // "a dot com", "pets dot com"
+		}
 		host, end, _ := hostAt(t, ls, false)
 		if host == "" || end <= i {
 			continue
 		}
+		hostEnd := end
 		for end < len(t) && t[end] == '/' {
 			for end < len(t) && t[end] != ' ' && t[end] != ',' && t[end] != ')' {
 				end++
 			}
 		}
-		fn(ls, end, URLKey(strings.ReplaceAll(t[ls:end], " ", "")))
+		fn(ls, end, strings.TrimRight(host+strings.ToLower(t[hostEnd:end]), "/"))
 		i = end - 1
 	}
+}
+
+// prose reports whether the first label of a host written with a spelled
+// dot reads as a word of prose rather than a name: an English word or a
+// letter ("a dot com company").
+func prose(label string) bool {
+	label = strings.ToLower(label)
+	return len(label) < 2 || isDictWord(label)
 }
 
 // digitWords are the words a digit is spelled with.

@@ -440,7 +440,9 @@ var contactTricks = []func(g *gen) snippet{
 	func(g *gen) snippet { return g.email(g.p.handle+"88 at contoso.com", "e-mail at in words") },
 	func(g *gen) snippet { return g.email(g.p.handle+"<at>contoso<dot>com", "e-mail <at> <dot>") },
 	func(g *gen) snippet { return g.email(g.p.handle+" @ contoso . com", "e-mail spaced") },
-	func(g *gen) snippet { return g.email("mail "+g.p.handle+"@contoso", "e-mail without a top-level domain") },
+	func(g *gen) snippet {
+		return g.email("mail "+g.p.handle+"@contoso", "e-mail without a top-level domain")
+	},
 	func(g *gen) snippet { return g.email(g.p.handle+"@[10.0.0.7]", "e-mail to an address literal") },
 	func(g *gen) snippet { return g.email(`"`+g.p.handle+`"@contoso.com`, "e-mail quoted") },
 	func(g *gen) snippet { return g.email(g.p.handle+"%40contoso.com", "e-mail percent-encoded") },
