@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/pii"
 )
 
 // goodShort is a short bio of Ada Okafor that passes every check; the
@@ -75,10 +76,49 @@ func TestInventedContact(t *testing.T) {
 	// Another detail than the profile's.
 	f(`,"experience_summary":"Code at github.com/adaok"`, goodShort+" Her code is at github.com/someone-else.", ProblemContact)
 	f(`,"experience_summary":"Phone +1 415 555 2671"`, goodShort+" Call (415) 555-2672 to book her.", ProblemContact)
+	f(`,"experience_summary":"Phone +44 20 7946 0958"`, goodShort+" Call her on +1 (207) 946-0958.", ProblemContact)
+	f(`,"experience_summary":"Phone +44 20 7946 0958"`, goodShort+" Call her on +44 20 7946 0958.", "")
 	// Not contact details: dates, ranges, amounts, abbreviations, skills.
 	f(none, strings.Replace(goodShort, "every day.", "every day, e.g. Node.js and ASP.NET services.", 1), "")
 	f(`,"achievements":["Saved $1,200,000 from 2015-2020"]`, strings.Replace(goodShort, "every day.", "every day, saving $1,200,000 from 2015-2020.", 1), "")
 	f(none, strings.Replace(goodShort, "every day.", "every day in the U.S. and Canada.", 1), "")
+}
+
+// TestKnownContact checks what makes a detail of a bio the profile's
+// beyond an equal key (round 2, B11 and false positives 1): a phone number
+// of another country is not; a word of the profile written with other dots
+// and spaces, and a number of it written in another format, are.
+func TestKnownContact(t *testing.T) {
+	f := func(profile string, c pii.Contact, written string, want bool) {
+		t.Helper()
+		p := request(t, `{"user_id":"u","profile":{"name":"Ada Okafor","current_role":"Engineer",`+profile+`}}`).Profile
+		fs := &facts{p: &p}
+		var known []pii.Contact
+		p.EachText(func(_ bio.TextField, s *string) { known = append(known, pii.FindContacts(bio.Fold(*s))...) })
+		if got := knownContact(c, written, known, fs); got != want {
+			t.Errorf("%s, %q in a bio: got %v; want %v", profile, written, got, want)
+		}
+	}
+	phone := func(country, key string) pii.Contact { return pii.Contact{Kind: pii.ContactPhone, Key: key, Country: country} }
+	url := func(key string) pii.Contact { return pii.Contact{Kind: pii.ContactURL, Key: key} }
+	uk := `"experience_summary":"Phone +44 20 7946 0958"`
+	f(uk, phone("1", "2079460958"), "+1 (207) 946-0958", false)
+	f(uk, phone("44", "2079460958"), "+44 20 7946 0958", true)
+	f(uk, phone("", "2079460958"), "020 7946 0958", true)
+	f(`"experience_summary":"Phone 020 7946 0958"`, phone("44", "2079460958"), "+44 20 7946 0958", true)
+	f(`"experience_summary":"Serves 5,000–10,000 users a day"`, phone("", "500010000"), "5000-10000", true)
+	f(`"experience_summary":"Manages a 2,500,000 dollar budget"`, phone("", "2500000"), "2500000", true)
+	f(`"experience_summary":"Manages a 2,500,000 dollar budget"`, phone("", "4155552671"), "415-555-2671", false)
+	f(`"experience_summary":"Manages a 12,500,000 dollar budget"`, phone("", "2500000"), "2500000", false)
+	f(`"education":[{"school":"University of Lagos","degree":"BCom"}]`, url("b.com"), "B.Com", true)
+	f(`"education":[{"school":"University of Lagos","degree":"MSc"}]`, url("m.sc"), "M.Sc", true)
+	f(`"skills":["Akka .NET"]`, url("akka.net"), "Akka.NET", true)
+	f(`"company":"Infosys Pvt. Ltd."`, url("pvt.ltd"), "Pvt.Ltd", true)
+	f(`"company":"Infosys Pvt. Ltd."`, url("infosys.pvt.ltd"), "Infosys.Pvt.Ltd", true)
+	f(`"skills":["Go"]`, url("ada.okafor"), "ada.okafor", false)
+	f(`"experience_summary":"Ada Dev Okafor"`, url("ada.dev"), "ada.dev", false)
+	f(`"education":[{"school":"University of Lagos","degree":"BCom"}]`, url("bcom.io"), "bcom.io", false)
+	f(`"skills":["Akka .NET"]`, url("akka.net/docs"), "akka.net/docs", false)
 }
 
 func TestOtherPerson(t *testing.T) {
