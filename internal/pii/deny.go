@@ -91,23 +91,38 @@ type denyCtx struct {
 }
 
 // deny returns s with every word that may not leave replaced by its
-// placeholder (see the package's second layer above), and the number of
-// words replaced.
+// placeholder, or by its stand-in if it spells a part of the name (see the
+// package's second layer above).
 func (m *Mapping) deny(s string, pronouns bool) string {
 	if s == "" {
 		return s
 	}
-	c := denyCtx{m: m, pronouns: pronouns}
 	var b strings.Builder
 	last := 0
-	replace := func(start, end int) {
+	m.denied(s, pronouns, func(start, end int, to string) {
 		if b.Len() == 0 {
 			b.Grow(len(s) + 16)
 		}
+		if to == "" {
+			to = m.ph.of(s[start:end], m.restoreInside(s[start:end]))
+		}
 		b.WriteString(s[last:start])
-		b.WriteString(m.ph.of(s[start:end], m.restoreInside(s[start:end])))
+		b.WriteString(to)
 		last = end
+	})
+	if b.Len() == 0 {
+		return s
 	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// denied calls fn, left to right, with each span of s that may not leave
+// and its stand-in if it spells a part of the name ("O K A F O R"), else
+// "" for a placeholder.
+func (m *Mapping) denied(s string, pronouns bool, fn func(start, end int, to string)) {
+	c := denyCtx{m: m, pronouns: pronouns}
+	replace := func(start, end int) { fn(start, end, "") }
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !isWordRune(r) {
@@ -116,18 +131,9 @@ func (m *Mapping) deny(s string, pronouns bool) string {
 		}
 		if end := runEnd(s, i); end > 0 {
 			// Single letters or numbers in a row: a part of the name
-			// spelled out ("O K A F O R") is its stand-in, anything else a
-			// placeholder.
-			if to, ok := m.spelledPart(s[i:end]); ok {
-				if b.Len() == 0 {
-					b.Grow(len(s) + 16)
-				}
-				b.WriteString(s[last:i])
-				b.WriteString(to)
-				last = end
-			} else {
-				replace(i, end)
-			}
+			// spelled out is its stand-in, anything else a placeholder.
+			to, _ := m.spelledPart(s[i:end])
+			fn(i, end, to)
 			i = end
 			continue
 		}
@@ -135,11 +141,6 @@ func (m *Mapping) deny(s string, pronouns bool) string {
 		c.judge(s, i, end, replace)
 		i = end
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
 }
 
 // spelledPart returns the stand-in of the part of the name that the run
@@ -162,14 +163,21 @@ func (m *Mapping) spelledPart(run string) (string, bool) {
 
 // tokenEnd returns the end of the word starting at s[i].
 func tokenEnd(s string, i int) int {
+	digits := true // the piece since the last connector is all digits
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if isWordRune(r) {
+			digits = digits && '0' <= r && r <= '9'
 			i += size
 			continue
 		}
-		if isConnector(r) && wordAt(s, i+size) || r == ',' && digitBefore(s, i) && digitAt(s, i+size) {
-			i += size // "Akka.NET", "2015-2020", "1,200,000"
+		if r == ',' && digits && digitAt(s, i+size) {
+			i += size // "1,200,000"
+			continue
+		}
+		if isConnector(r) && wordAt(s, i+size) {
+			digits = true
+			i += size // "Akka.NET", "2015-2020"
 			continue
 		}
 		if (r == '+' || r == '#') && wordBefore(s, i) {
@@ -509,6 +517,9 @@ func amountAround(s string, start, end int) bool {
 		return true
 	}
 	if i := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+		if isWordRune(rune(rest[i])) {
+			return false // "B000" is no unit
+		}
 		rest = rest[:i]
 	}
 	return currencyCodes[rest] || amountUnits[strings.ToLower(rest)]
@@ -527,8 +538,8 @@ func runEnd(s string, i int) int {
 	n, j, end := 0, i, 0
 	for j < len(s) {
 		r, size := utf8.DecodeRuneInString(s[j:])
-		if !isWordRune(r) || joinedAfter(s, j+size) {
-			break
+		if !isWordRune(r) || tokenEnd(s, j) != j+size {
+			break // not a word of one character
 		}
 		n++
 		end = j + size
@@ -551,8 +562,8 @@ func runEnd(s string, i int) int {
 		for k < len(s) && '0' <= s[k] && s[k] <= '9' {
 			k++
 		}
-		if k == j || k < len(s) && unicode.IsLetter(rune(s[k])) {
-			break
+		if k == j || tokenEnd(s, j) != k {
+			break // not a number of its own: "2nd", "0#0", "1,200"
 		}
 		d += k - j
 		groups++

@@ -44,6 +44,9 @@ func notPhone(text string, start int, s string) bool {
 	next := rest
 	if i := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
 		next = rest[:i]
+		if r, _ := utf8.DecodeRuneInString(rest[i:]); isWordRune(r) {
+			next = "" // "12345678 B000": no unit
+		}
 	}
 	if currencyCodes[next] || amountUnits[strings.ToLower(next)] {
 		return true
