@@ -70,7 +70,12 @@ func mayBeHost(w string) bool {
 			}
 			j++
 		}
-		if label := w[i+1 : j]; len(label) >= 2 && isTLD(label) {
+		label := w[i+1 : j]
+		if len(label) >= 2 && isTLD(label) {
+			return true
+		}
+		// xurls ends a top-level domain at a dash: "0.AC-0" holds "0.AC".
+		if k := strings.IndexByte(label, '-'); k >= 2 && isTLD(label[:k]) {
 			return true
 		}
 	}
