@@ -6,6 +6,7 @@ Usage (see README.md for where each input comes from):
     python3 generate.py \
         --moby  FEMALE_NAMES_TXT MALE_NAMES_TXT \
         --ssa   US_NAME_DATA_SQLITE \
+        --faker FAKER_FIRST_NAMES_JSON \
         --words /usr/share/dict/american-english \
         --common-words /usr/share/dict/american-english-small \
         --zones /usr/share/zoneinfo \
@@ -13,8 +14,14 @@ Usage (see README.md for where each input comes from):
 
 Only the Python standard library is used. The output is sorted and stable,
 so running it again on the same inputs gives the same file.
+
+With --keep GIVEN_TXT instead of --moby and --ssa, the names and classes
+of an existing given.txt stand for those two (136 MB of downloads): the
+faker and EXTRA_NAMES names are added to them as a full run would add them.
 """
 import argparse
+import json
+import unicodedata
 import os
 import sqlite3
 import sys
@@ -73,12 +80,57 @@ Apollo Athena Artemis Jupiter Juno Orion Luna Minerva Gaia Zeus Thor Odin Loki F
 Emmy Oscar Tony Grammy Rhodes Fulbright Tesla Edison Morgan Ernst Porsche Lexus Kia Mercedes Wendy Denny
 Yankee Harvey Charlie Romeo Victor Sierra Delta Echo Ford Dell Disney Marshall Gates Chase Wells Fargo
 Sage Ember Jasmine Unity Genesis Azure Meta Shell Canon Navy Sterling Legacy Quest Titan Summit
-McKinsey Forbes Kaiser Nike Zara Hilton Hyatt Ola Pandora Warner Macy Lowe Erasmus Effie Clio Marriott
+McKinsey Forbes Kaiser Nike Zara Miro Canva Notion Asana Figma Loom Okta Twilio Zendesk Datadog Audi Itil Hilton Hyatt Ola Pandora Warner Macy Lowe Erasmus Effie Clio Marriott
 Chanel Cartier Kellogg Heinz Hershey Wrigley Carnegie Rockefeller Kellogg Wharton Emory Duke Rice Tufts
 """.split()
 
-# Names the list must not hold at all: none so far. Keep each with a reason.
+# Names the list must not hold at all. Keep each with a reason.
 NOT_NAMES = set()
+
+# Given names of cultures that neither the US lists nor faker's locales
+# write in the Latin script: Igbo, Yoruba and Hausa, Hindi and Tamil,
+# Chinese in pinyin, Korean and Japanese in romanisation, Arabic and
+# Turkish. Chosen by hand from common names; this repository's.
+EXTRA_NAMES = """
+Chidinma Chidi Chiamaka Chioma Chinonso Chukwuemeka Emeka Ngozi Nkechi Obinna Uchenna Ifeoma Ikenna Kelechi
+Nnamdi Adaeze Amaka Chiugo Ebuka Ugochi Oluwaseun Seun Tunde Babatunde Kehinde Taiwo Yetunde Funmilayo Folake
+Adebayo Ayodele Temitope Damilola Olamide Abubakar Aminu Hauwa Zainab Musa Usman Ibrahim Halima
+Sunil Anil Rajesh Ramesh Suresh Mahesh Ganesh Dinesh Rakesh Mukesh Naresh Sanjay Vijay Ajay Amit Sumit Rohit
+Mohit Ankit Vikram Vivek Deepak Pradeep Sandeep Kuldeep Manoj Pankaj Neeraj Anupam Gaurav Saurabh Sachin Rahul
+Priyanka Deepika Anjali Pooja Sneha Kavya Lakshmi Meenakshi Shalini Sunita Anita Kavita Savita Geeta Seema
+Karthik Arjun Senthil Murugan Lakshman Venkat Srinivas Subramanian Balaji Saravanan Divya Revathi Kamala
+Wei Jing Ming Hui Yan Jun Ying Xin Lei Hao Fang Tao Jie Qiang Hong Xiaoming Xiuying Xiaoyan Yifan Zihan Yuxuan
+Haoran Zhiwei Jianhua Guoqiang Weiwei Lili Jingjing Xiaohong Xiaoli Yang Bo Chao Peng Bin Gang Kai Long Rui
+Minjun Seojun Jiho Jiwoo Seoyeon Jiyeon Minseo Hyunwoo Dongyun Sungmin Eunji Soyeon Jisoo Hyejin Youngho
+Hiroshi Takeshi Kenji Haruto Yuto Sota Riku Daiki Yuki Sakura Yui Aoi Haruka Misaki Naoko Keiko Yoko Akiko
+Mohammed Muhammad Ahmed Mahmoud Mustafa Khalid Tariq Omar Youssef Yousef Fatima Aisha Layla Noor Mariam Salma
+Ayşe Fatma Emine Hatice Zeynep Elif Mehmet Ahmet Mustafa Hüseyin Hasan Murat Emre Burak Cem Can Oğuz
+""".split()
+
+
+def faker_names(path):
+    """Yields the first names of the faker locales written in the Latin
+    script (faker_names.mjs writes the JSON)."""
+    with open(path, encoding="utf-8") as f:
+        locales = json.load(f)
+    for names in locales.values():
+        for n in names:
+            if len(n) >= 2 and all(c.isalpha() and "LATIN" in unicodedata.name(c, "") for c in n):
+                yield n
+
+
+def kept(path):
+    """Returns the names and classes of an existing given.txt."""
+    names, classes = {}, {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            name, _, cls = line.partition("\t")
+            names[name.lower()] = name
+            classes[name.lower()] = cls
+    return names, classes
 
 
 def moby(path):
@@ -160,28 +212,42 @@ def common_words(path, extra):
     return sorted(w for w in words if not any(b in words for b in bases(w)))
 
 
+def fold(s):
+    """Returns s without diacritics, as internal/lexicon reads names."""
+    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
+
+
 def title(name):
     return name[:1].upper() + name[1:].lower()
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--moby", nargs=2, required=True)
-    ap.add_argument("--ssa", required=True)
+    ap.add_argument("--moby", nargs=2)
+    ap.add_argument("--ssa")
+    ap.add_argument("--keep")
+    ap.add_argument("--faker", required=True)
     ap.add_argument("--words", required=True)
     ap.add_argument("--common-words", required=True)
     ap.add_argument("--zones", required=True)
     ap.add_argument("--out", default=".")
     args = ap.parse_args()
 
-    births = ssa(args.ssa)
-    names = {}
-    for path in args.moby:
-        for n in moby(path):
-            names[n.lower()] = title(n)
-    for n, b in births.items():
-        if b >= SSA_MIN_BIRTHS:
-            names.setdefault(n, title(n))
+    names, classes, births = {}, {}, {}
+    if args.keep:
+        names, classes = kept(args.keep)
+    else:
+        if not args.moby or not args.ssa:
+            ap.error("--moby and --ssa, or --keep, are required")
+        births = ssa(args.ssa)
+        for path in args.moby:
+            for n in moby(path):
+                names[n.lower()] = title(n)
+        for n, b in births.items():
+            if b >= SSA_MIN_BIRTHS:
+                names.setdefault(n, title(n))
+    for n in list(faker_names(args.faker)) + EXTRA_NAMES:
+        names.setdefault(n.lower(), title(n))
     words = english_words(args.words)
     terms = {t.lower() for t in TERMS}
     where = places(args.zones)
@@ -192,18 +258,22 @@ def main():
         out.write("# p: also a place (Austin, Victoria);\n")
         out.write("# c: also an English word, and a common name (Will, Grant, Rose);\n")
         out.write("# w: also an English word, and a rare name (Shell, Baker).\n")
-        out.write("# Generated by generate.py from public-domain lists; see README.md. Do not edit.\n")
+        out.write("# Generated by generate.py from public-domain and MIT-licensed lists; see README.md. Do not edit.\n")
         for key in sorted(names):
             if len(key) < 2 or key in NOT_NAMES:
                 continue
-            cls = ""
-            if key in terms:
+            # internal/lexicon reads names without diacritics: "Fortuné"
+            # is the word "fortune" as much as "Fortune" would be.
+            cls, bare = "", fold(key)
+            if bare in terms:
                 cls = "\tt"
-            elif key in where:
+            elif bare in where:
                 cls = "\tp"
-            elif key in words and births.get(key, 0) >= COMMON_NAME_BIRTHS:
+            elif key in classes and classes[key] in ("", "c", "w"):
+                cls = "\t" + classes[key] if classes[key] else ""
+            elif bare in words and births.get(key, 0) >= COMMON_NAME_BIRTHS:
                 cls = "\tc"
-            elif key in words:
+            elif bare in words:
                 cls = "\tw"
             out.write(names[key] + cls + "\n")
 

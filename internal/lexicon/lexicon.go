@@ -4,9 +4,10 @@
 // names. README.md says where the lists come from, under which licences,
 // and how to make them again.
 //
-// The lists are embedded in the binary and read on first use (a few
-// milliseconds and about 2 MiB); every function is safe for concurrent
-// use. The package has no state a caller makes or sets up.
+// The lists are embedded in the binary (about 340 KiB) and read on first
+// use (a few milliseconds and about 1.4 MiB of heap); every function is
+// safe for concurrent use. The package has no state a caller makes or sets
+// up.
 package lexicon
 
 import (
