@@ -99,7 +99,9 @@ func TestKnownContact(t *testing.T) {
 			t.Errorf("%s, %q in a bio: got %v; want %v", profile, written, got, want)
 		}
 	}
-	phone := func(country, key string) pii.Contact { return pii.Contact{Kind: pii.ContactPhone, Key: key, Country: country} }
+	phone := func(country, key string) pii.Contact {
+		return pii.Contact{Kind: pii.ContactPhone, Key: key, Country: country}
+	}
 	url := func(key string) pii.Contact { return pii.Contact{Kind: pii.ContactURL, Key: key} }
 	uk := `"experience_summary":"Phone +44 20 7946 0958"`
 	f(uk, phone("1", "2079460958"), "+1 (207) 946-0958", false)
@@ -147,6 +149,29 @@ func TestOtherPerson(t *testing.T) {
 	f("Ada and her colleague Mohammed shipped it.", true)
 	f("She reports to Ms. June Okoye.", true)
 	f("Ada Okafor, like Hiroshi, builds platforms.", true)
+	// Round 2, B12: surnames after a title, initials, capitals, names of
+	// other cultures, common words at a sentence's start.
+	f("Dr. Nakamura mentored her at Contoso.", true)
+	f("She studied under Professor Hinton.", true)
+	f("Ms. Patel hired her in 2019.", true)
+	f("Her thesis was supervised by Prof. Zhang.", true)
+	f("She worked with J. Smith on the rollout.", true)
+	f("KEVIN BROWN mentored her.", true)
+	f("She co-wrote the paper with KEVIN.", true)
+	f("She worked with Chinedu Eze.", true)
+	f("She reported to Satya Nadella.", true)
+	f("Oluwaseun and she built the pipeline.", true)
+	f("She worked with Chidinma, Ngozi and Wei.", true)
+	f("Sunil mentored her.", true)
+	f("Mehmet and Ayşe joined her team.", true)
+	f("Björn reviewed the design; Søren approved it.", true)
+	f("She partnered with Joost van der Berg.", true)
+	f("She partnered with van der Berg on the audit.", true)
+	f("Mark joined her team in 2019.", true)
+	f("Rose praised her leadership.", true)
+	f("Bill thanked her for the migration.", true)
+	f("Will recommended her for the role.", true)
+	f("Daniel mentored her.", true) // the subject is Ada Okafor; see TestSubjectNameWholeWords
 	// Not another person.
 	f("Ada Okafor leads the data team.", false)
 	f("Will lead the data team.", false)
@@ -173,6 +198,39 @@ func TestOtherPerson(t *testing.T) {
 	f("Sierra Nevada and Victoria Falls are her favourite places.", false)
 	f("She spoke at the Grace Hopper Celebration.", false)
 	f("She is on the Dean's List.", false)
+	f("She studied at Notre Dame.", false)
+	f("She drinks Dr. Pepper and wears Dr. Martens.", false)
+	f("She is ITIL certified and drives an AUDI.", false)
+	f("She gave a TED talk on LAN design.", false)
+	f("She wrote the SAM tooling for AWS.", false)
+	f("Mark the date: she joined in 2019.", false)
+	f("Grant funding doubled under her.", false)
+	f("Will lead the data team.", false)
+	f("She holds a B. Sc. in Physics.", false)
+	f("She leads Plan B. Then she moved on.", false)
+	f("Dr. Okafor leads the team.", false) // the subject
+	f("THE TEAM SHIPPED KEVIN ON TIME AND UNDER BUDGET", false)
+}
+
+// TestSubjectNameWholeWords checks that the subject's name is compared by
+// whole words: "Daniel" is another person than Danielle Okafor.
+func TestSubjectNameWholeWords(t *testing.T) {
+	f := func(name, text string, want bool) {
+		t.Helper()
+		req := request(t, `{"user_id":"u","profile":{"name":"`+name+`","pronouns":"she/her","current_role":"Principal Data Engineer",
+			"company":"Northwind Health","years_experience":12,"skills":["Go","Kafka"]},"options":{"length":"short"}}`)
+		_, flags := verdict(t, req, strings.ReplaceAll(goodShort, "Ada Okafor", name)+" "+text)
+		if got := slices.Contains(flags, bio.FlagNeedsReview); got != want {
+			t.Errorf("%s: %q: got flags %v; want needs_review %v", name, text, flags, want)
+		}
+	}
+	f("Danielle Okafor", "Daniel mentored her.", true)
+	f("Emmanuel Okafor", "Emma mentored her.", true)
+	f("Paula Okafor", "Paul mentored her.", true)
+	f("Danielle Okafor", "Danielle mentors others.", false)
+	f("Wang Wei", "王伟 leads the data team.", true)
+	f("Ada Okafor", "She studied with 王秀英 in Beijing.", true)
+	f("Ada Okafor", "Ms. Okafor leads the data team.", false)
 }
 
 func TestPronounChecks(t *testing.T) {

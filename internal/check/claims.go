@@ -24,22 +24,9 @@ func (f *facts) text() string {
 	return f.lower
 }
 
-// hasWord reports whether the profile has w (lower case) as a whole word,
-// or a name that starts with it ("Alex" for "Alexander").
-func (f *facts) hasWord(w string) bool {
-	if hasWordAt(f.text(), w, true) {
-		return true
-	}
-	if len(w) < 3 {
-		return false
-	}
-	for part := range strings.FieldsFuncSeq(foldAccents(strings.ToLower(f.p.Name)), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if strings.HasPrefix(part, w) {
-			return true
-		}
-	}
-	return false
-}
+// hasWord reports whether the profile has w (lower case) as a whole word:
+// "Daniel" is not "Danielle", nor "Paul" "Paula".
+func (f *facts) hasWord(w string) bool { return hasWordAt(f.text(), w, true) }
 
 // hasWordAt reports whether l holds w at the start of a word and, when
 // whole, at its end too.

@@ -227,6 +227,7 @@ func foldAccents(s string) string { return lexicon.FoldAccents(s) }
 // self are the parts of the person's name, passed over at once.
 func otherPerson(text string, self []string, known func(string) bool) bool {
 	start := true
+	shouting := -1 // whether the text is mostly capitals, read when first needed
 	var prev, prev2 word
 	for i := 0; i < len(text); {
 		w, next, nl := readWord(text, i)
@@ -237,9 +238,24 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 			start, prev, prev2 = true, word{}, word{}
 		}
 		w.first = start
-		if capitalised(w.core) && !equalFoldAny(self, w.core) {
-			if c := classOf(w.core); c != notAName && isPerson(c, w, prev, prev2, text[next:]) &&
-				!known(foldAccents(strings.ToLower(w.core))) {
+		caps := false
+		if !capitalised(w.core) && len(w.core) >= 3 && allCaps(w.core) {
+			// "KEVIN BROWN" in a bio that does not shout throughout.
+			if shouting < 0 {
+				shouting = boolInt(isShouting(text))
+			}
+			caps = shouting == 0
+		}
+		if (caps || capitalised(w.core)) && !equalFoldAny(self, w.core) && !titledThing(prev, w) {
+			isKnown := func() bool { return known(foldAccents(strings.ToLower(w.core))) }
+			if namedAfter(w, prev, prev2, caps) && !isKnown() {
+				return true // "Dr. Nakamura", "J. Smith", "van der Berg"
+			}
+			c := classOf(w.core)
+			if caps && (c != onlyName || len(w.core) < 4) {
+				c = notAName // "TED", "LAN": an acronym
+			}
+			if c != notAName && isPerson(c, w, prev, prev2, text[next:]) && !isKnown() {
 				return true
 			}
 		}
@@ -247,6 +263,104 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 		prev2, prev, i = prev, w, next
 	}
 	return false
+}
+
+// strictTitles are the titles after which any capitalised word is a
+// surname: "Dr. Nakamura", "Professor Hinton", "Ms. Patel".
+var strictTitles = map[string]bool{"mr": true, "mrs": true, "ms": true, "mx": true, "miss": true, "mister": true,
+	"dr": true, "doctor": true, "prof": true, "professor": true, "sir": true, "dame": true}
+
+// titledNotNames are the capitalised words after a title that make the
+// name of a thing: "Dr. Pepper", "Dr. Martens", "Doctor Who".
+var titledNotNames = map[string]bool{"pepper": true, "martens": true, "who": true, "seuss": true, "oetker": true,
+	"dre": true, "strange": true, "evil": true, "no": true}
+
+// titledThing reports whether w after prev is the name of a thing that
+// starts with a title: "Dr. Pepper", "Doctor Who".
+func titledThing(prev, w word) bool {
+	var b1, b2 [24]byte
+	return personalTitles[string(lowerKey(b1[:0], prev.core))] && titledNotNames[string(lowerKey(b2[:0], w.core))]
+}
+
+// sentenceStarters are capitalised words that start a sentence after an
+// initial ends one: "Plan B. Then she…".
+var sentenceStarters = map[string]bool{"then": true, "it": true, "its": true, "there": true, "this": true, "that": true,
+	"so": true, "but": true, "and": true, "now": true, "here": true, "we": true, "our": true, "after": true, "before": true}
+
+// surnameParticles come before a surname in small letters: "van der
+// Berg", "von Braun", "bin Salman".
+var surnameParticles = map[string]bool{"van": true, "von": true, "bin": true, "ibn": true, "bint": true}
+
+// namedAfter reports whether w, capitalised (or in capitals, caps), is a
+// surname by what comes before it: a title ("Dr. Nakamura", not "Notre
+// Dame" or "Dr. Pepper"), an initial ("J. Smith", when Smith is not an
+// English word), or a particle ("van der Berg").
+func namedAfter(w, prev, prev2 word, caps bool) bool {
+	var b1, b2 [24]byte
+	p := string(lowerKey(b1[:0], prev.core))
+	lw := string(lowerKey(b2[:0], w.core))
+	switch {
+	case strictTitles[p] && capitalised(prev.core) || caps && strictTitles[p]:
+		return !titledNotNames[lw] && !strings.EqualFold(prev2.core, "notre") && !commonCapitalised[w.core]
+	case len(prev.core) == 1 && unicode.IsUpper(rune(prev.core[0])) && strings.HasSuffix(prev.raw, "."):
+		// "J. Smith", "John F. Kennedy"; not "Plan B. Then", "B. Sc.".
+		return !commonCapitalised[w.core] && !sentenceStarters[lw] && !(len(w.core) < 3 && strings.HasSuffix(w.raw, ".")) &&
+			(prev2.core == "" || !capitalised(prev2.core) || classOf(prev2.core) != notAName)
+	case surnameParticles[prev.core]:
+		return true
+	case (prev.core == "der" || prev.core == "den" || prev.core == "de" || prev.core == "ter") && (prev2.core == "van" || prev2.core == "von"):
+		return true
+	}
+	return false
+}
+
+// allCaps reports whether s has letters and no small ones.
+func allCaps(s string) bool {
+	letters := false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		letters = letters || unicode.IsLetter(r)
+	}
+	return letters
+}
+
+// isShouting reports whether most words of text are written in capitals,
+// so that capitals say nothing of a name.
+func isShouting(text string) bool {
+	caps, words := 0, 0
+	for f := range strings.FieldsSeq(text) {
+		if w := trimToWord(f); len(w) >= 2 {
+			words++
+			if allCaps(w) {
+				caps++
+			}
+		}
+	}
+	return caps*2 > words
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// personVerbs are what a person does at the start of a sentence that a
+// word does not: "Mark joined her team", "Grant praised her leadership".
+var personVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`joined praised mentored said says noted hired managed recruited coached supervised
+		recommended recommends thanked described calls called told asked wrote writes founded co-founded introduced
+		invited taught trained guided advised supported helped reported endorsed nominated promoted interviewed
+		approved commended credited recalls recalled remembers added explained mentors manages leads hires
+		praises thanks describes credits introduced encouraged convinced persuaded replaced succeeded fired
+		dismissed appointed named chose selected`) {
+		personVerbs[w] = true
+	}
 }
 
 func equalFoldAny(list []string, s string) bool {
@@ -306,7 +420,53 @@ func isPerson(c nameClass, w, prev, prev2 word, after string) bool {
 	if capitalised(f1.core) {
 		return surnameLike(f1)
 	}
+	if start && (c == commonWord || c == rareWord) && !w.possessive {
+		var b [24]byte
+		return personVerbs[string(lowerKey(b[:0], f1.core))] // "Mark joined her team", not "Will lead the team"
+	}
 	return c == commonWord && !start
+}
+
+// otherScriptName reports whether an English text holds a run of Chinese,
+// Japanese or Korean letters that the profile does not: a name written in
+// its script ("王伟"), which the person checks cannot read otherwise.
+func otherScriptName(text string, f *facts) bool {
+	if isASCII(text) {
+		return false
+	}
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !cjkLetter(r) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r, m := utf8.DecodeRuneInString(text[j:])
+			if !cjkLetter(r) && r != '・' && r != '·' {
+				break
+			}
+			j += m
+		}
+		if !strings.Contains(f.text(), text[i:j]) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+func cjkLetter(r rune) bool {
+	return r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hangul, unicode.Katakana, unicode.Hiragana)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // properNounPart reports whether w is a capitalised word that is not a

@@ -203,7 +203,7 @@ func (v *verification) person() error {
 // numbers and names of things as unverified.
 func (v *verification) claims(now time.Time) {
 	self := strings.FieldsFunc(v.p.Name, func(r rune) bool { return !unicode.IsLetter(r) })
-	if otherPerson(v.folded, self, v.facts.hasWord) {
+	if otherPerson(v.folded, self, v.facts.hasWord) || otherScriptName(v.folded, &v.facts) {
 		v.flag(bio.FlagNeedsReview)
 	}
 	if adverseClaim(v.folded, &v.facts) {
