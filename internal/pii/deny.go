@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/biogen/biogen/internal/lexicon"
 )
@@ -258,10 +259,15 @@ func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
 		return safeNumber(w, s, start, end)
 	}
 	key := lexicon.FoldAccents(w)
-	if !isASCII(key) {
-		return false // another script: no English word
+	var buf [48]byte
+	lowb, ok := lowerASCIIInto(buf[:0], key)
+	if !ok {
+		if !isASCII(key) {
+			return false // another script: no English word
+		}
+		lowb = []byte(strings.ToLower(key))
 	}
-	low := strings.ToLower(key)
+	low := unsafeString(lowb)
 	if c.pronouns && neopronouns[low] {
 		return true
 	}
@@ -350,7 +356,25 @@ func (m *Mapping) isStandIn(w string) bool {
 	if m == nil || len(m.standInKeys) == 0 {
 		return false
 	}
-	return m.standInKeys[strings.ToLower(trimSuffix(w))]
+	var buf [48]byte
+	low, ok := lowerASCIIInto(buf[:0], trimSuffix(w))
+	return ok && m.standInKeys[string(low)]
+}
+
+// lowerASCIIInto appends s in lower case to dst; false when s is not
+// ASCII or does not fit.
+func lowerASCIIInto(dst []byte, s string) ([]byte, bool) {
+	if len(s) > cap(dst)-len(dst) {
+		return dst, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return dst, false
+		}
+		dst = append(dst, lowerASCII(c))
+	}
+	return dst, true
 }
 
 // holdsNamePart reports whether the word w holds a part of the name of
@@ -372,10 +396,10 @@ func (m *Mapping) holdsNamePart(w string) bool {
 			digits = digits || unicode.IsDigit(r)
 		}
 	}
-	key := string(k)
+	key := unsafeString(k)
 	if letters && digits {
 		// Digits for letters: "0kaf0r", "4nh".
-		key += " " + leetRE.Replace(key)
+		key = key + " " + leetRE.Replace(key)
 	}
 	for _, part := range m.subKeys {
 		if !strings.Contains(key, part) {
@@ -588,4 +612,13 @@ func runEnd(s string, i int) int {
 		return 0 // one word: judged as such
 	}
 	return end
+}
+
+// unsafeString returns b as a string without a copy, for a look-up that
+// does not keep it: b must not change while the string is in use.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

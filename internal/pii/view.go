@@ -44,7 +44,13 @@ func newView(src string) view {
 			offs = append(offs, int32(at))
 		}
 	}
-	var buf [utf8.UTFMax]byte
+	emitRune := func(at int, r rune, end int) {
+		n := len(b)
+		b = foldRune(b, r, src, at, end)
+		for range len(b) - n {
+			offs = append(offs, int32(at))
+		}
+	}
 	for i := 0; i < len(src); {
 		if n, out := obfuscation(src, i); n > 0 {
 			emit(i, out)
@@ -55,13 +61,13 @@ func newView(src string) view {
 		if r == '%' || r == '&' {
 			if n, dec := decodeEscapes(src, i); n > 0 {
 				for _, dr := range dec {
-					emit(i, foldRune(buf[:0], dr, src, i, i+n))
+					emitRune(i, dr, i+n)
 				}
 				i += n
 				continue
 			}
 		}
-		emit(i, foldRune(buf[:0], r, src, i, i+size))
+		emitRune(i, r, i+size)
 		i += size
 	}
 	return view{src: src, s: string(b), offs: offs}
@@ -93,39 +99,39 @@ func needsView(src string) bool {
 }
 
 // foldRune appends what r, at src[start:end], reads as in a view.
-func foldRune(dst []byte, r rune, src string, start, end int) string {
+func foldRune(dst []byte, r rune, src string, start, end int) []byte {
 	switch {
 	case r == 'o' || r == 'O':
 		if digitNear(src, start) && !letterBeyond(src, start, end) {
-			return "0"
+			return append(dst, '0')
 		}
-		return string(r)
+		return append(dst, byte(r))
 	case r == ',' && digitBefore(src, start) && digitAt(src, end):
-		return "."
+		return append(dst, '.')
 	case r == '_' && digitBefore(src, start) && digitAt(src, end):
-		return "-"
+		return append(dst, '-')
 	case r == '\\':
-		return "/"
+		return append(dst, '/')
 	case r < utf8.RuneSelf:
-		return string(r)
+		return append(dst, byte(r))
 	}
 	if d := digitValue(r); d >= 0 {
-		return string(rune('0' + d))
+		return append(dst, byte('0'+d))
 	}
 	if c, ok := confusables[r]; ok {
-		return string(c)
+		return append(dst, c)
 	}
 	switch {
 	case isDash(r):
-		return "-"
+		return append(dst, '-')
 	case r == '·' || r == '•' || r == '∙' || r == '・' || r == '･' || r == '‧':
-		return "."
+		return append(dst, '.')
 	case unicode.IsSpace(r):
-		return " "
+		return append(dst, ' ')
 	case unicode.Is(unicode.Me, r):
-		return ""
+		return dst
 	}
-	return string(utf8.AppendRune(dst, r))
+	return utf8.AppendRune(dst, r)
 }
 
 // digitNear reports whether the rune before or after src[i] is a digit.
