@@ -182,12 +182,15 @@ func (v *verification) person() error {
 	if bio.HasPersonWord(text, bio.FirstPersonWords, nil) && bio.HasPersonWord(v.rest(), bio.FirstPersonWords, nil) {
 		return &Error{ProblemPerson, "it was written in the first person; write in the third person"}
 	}
-	if !strings.Contains(v.lower, strings.ToLower(v.p.Name)) {
+	if !namesPerson(v.lower, v.p.Name) {
 		return &Error{ProblemName, "it did not name the person by the full name in the profile"}
 	}
 	own := bio.ParsePronouns(v.p.Pronouns)
-	if otherPronouns(text, own) > 0 {
-		review, err := checkPronouns(v.rest(), own)
+	self := nameWords(v.p.Name)
+	if n := otherPronouns(text, own, self); n > 0 {
+		// The mask only removes words, but it may end a text's shouting
+		// ("ACME CORP LTD"): count no more than the text itself has.
+		review, err := checkPronouns(min(n, otherPronouns(v.rest(), own, self)), own)
 		if err != nil {
 			return err
 		}
@@ -202,7 +205,7 @@ func (v *verification) person() error {
 // another person and an adverse claim for review, and those and other
 // numbers and names of things as unverified.
 func (v *verification) claims(now time.Time) {
-	self := strings.FieldsFunc(v.p.Name, func(r rune) bool { return !unicode.IsLetter(r) })
+	self := nameWords(v.p.Name)
 	if otherPerson(v.folded, self, v.facts.hasWord) || otherScriptName(v.folded, &v.facts) {
 		v.flag(bio.FlagNeedsReview)
 	}
@@ -212,6 +215,25 @@ func (v *verification) claims(now time.Time) {
 	} else if unverified(v.text, v.p, &v.facts, now) {
 		v.flag(bio.FlagUnverifiedFacts)
 	}
+}
+
+// nameWords returns the words of a name.
+func nameWords(name string) []string {
+	return strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) })
+}
+
+// namesPerson reports whether lower, a text in lower case, names the
+// person by the full name, or by its two words in the other order ("He
+// Xiaoming" written "Xiaoming He").
+func namesPerson(lower, name string) bool {
+	n := strings.ToLower(name)
+	if strings.Contains(lower, n) {
+		return true
+	}
+	if w := strings.Fields(n); len(w) == 2 {
+		return strings.Contains(lower, w[1]+" "+w[0])
+	}
+	return false
 }
 
 // addFlag adds flag to flags once.
