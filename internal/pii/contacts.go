@@ -244,13 +244,22 @@ func mayHavePhone(text string) bool {
 			if n++; n >= 7 {
 				return true
 			}
-		case strings.IndexByte(" \t().-/+[]xXeEtT", c) >= 0:
+		case phoneByte[c]:
 		default:
 			n = 0
 		}
 	}
 	return false
 }
+
+// phoneByte holds the bytes other than digits that a phone number is
+// written with, for mayHavePhone.
+var phoneByte = func() (t [256]bool) {
+	for _, c := range []byte(" \t().-/+[]xXeEtT") {
+		t[c] = true
+	}
+	return t
+}()
 
 func digits(s string) int {
 	n := 0

@@ -110,10 +110,7 @@ func isAlnum(c byte) bool {
 func spaceAt(text string, i int) int {
 	c := text[i]
 	if c < utf8.RuneSelf {
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
-			return 1
-		}
-		return 0
+		return int(asciiSpace[c])
 	}
 	r, n := utf8.DecodeRuneInString(text[i:])
 	if unicode.IsSpace(r) {
@@ -121,6 +118,9 @@ func spaceAt(text string, i int) int {
 	}
 	return 0
 }
+
+// asciiSpace is 1 for the ASCII white-space bytes.
+var asciiSpace = [utf8.RuneSelf]uint8{' ': 1, '\t': 1, '\n': 1, '\r': 1, '\v': 1, '\f': 1}
 
 // hasWWW reports whether w holds "www." in any case.
 func hasWWW(w string) bool {

@@ -71,9 +71,22 @@ func isLocalRune(r rune) bool {
 // It returns the host in key form, its end, and whether a dot was spelled;
 // "" when there is no such host.
 func hostAt(t string, i int, point bool) (string, int, bool) {
-	var b strings.Builder
-	end, labels, spelled := i, 0, false
-	for {
+	var labels [8][2]int
+	n, end, spelled := 0, i, false
+	done := func() (string, int, bool) {
+		if n < 2 || !isTLD(t[labels[n-1][0]:labels[n-1][1]]) {
+			return "", 0, false
+		}
+		var b strings.Builder
+		for k := range n {
+			if k > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(strings.ToLower(t[labels[k][0]:labels[k][1]]))
+		}
+		return b.String(), end, spelled
+	}
+	for n < len(labels) {
 		j := end
 		for j < len(t) && (isWordByte(t[j]) || t[j] == '-') {
 			j++
@@ -81,28 +94,15 @@ func hostAt(t string, i int, point bool) (string, int, bool) {
 		if j == end {
 			break
 		}
-		if labels > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(strings.ToLower(t[end:j]))
-		labels++
-		last := t[end:j]
+		labels[n] = [2]int{end, j}
+		n++
 		end = j
-		n, sp := hostDot(t, end, point)
-		if n == 0 {
-			if labels < 2 || !isTLD(last) {
-				return "", 0, false
-			}
-			return b.String(), end, spelled
-		}
-		if !wordAt(t, end+n) {
-			if labels >= 2 && isTLD(last) {
-				return b.String(), end, spelled
-			}
-			return "", 0, false
+		k, sp := hostDot(t, end, point)
+		if k == 0 || !wordAt(t, end+k) {
+			return done()
 		}
 		spelled = spelled || sp
-		end += n
+		end += k
 	}
 	return "", 0, false
 }
@@ -169,10 +169,44 @@ func prose(label string) bool {
 	return len(label) < 2 || isDictWord(label)
 }
 
-// digitWords are the words a digit is spelled with.
-var digitWords = map[string]byte{
-	"zero": '0', "oh": '0', "nought": '0', "one": '1', "two": '2', "three": '3', "four": '4',
-	"five": '5', "six": '6', "seven": '7', "eight": '8', "nine": '9',
+// digitWord returns the digit the word w spells ("four", "Oh"), and
+// whether it spells one.
+func digitWord(w string) (byte, bool) {
+	if len(w) < 2 || len(w) > 6 {
+		return 0, false
+	}
+	switch w[0] | 0x20 {
+	case 'z', 'o', 'n', 't', 'f', 's', 'e':
+	default:
+		return 0, false
+	}
+	var low [6]byte
+	for k := range len(w) {
+		low[k] = w[k] | 0x20
+	}
+	switch string(low[:len(w)]) {
+	case "zero", "oh", "nought":
+		return '0', true
+	case "one":
+		return '1', true
+	case "two":
+		return '2', true
+	case "three":
+		return '3', true
+	case "four":
+		return '4', true
+	case "five":
+		return '5', true
+	case "six":
+		return '6', true
+	case "seven":
+		return '7', true
+	case "eight":
+		return '8', true
+	case "nine":
+		return '9', true
+	}
+	return 0, false
 }
 
 // minSpelledDigits is the fewest digits spelled in a row that make a
@@ -183,7 +217,8 @@ const minSpelledDigits = 7
 // words, apart only by spaces, commas, dots or dashes, and its digits:
 // "four one five, five five five, two six seven one".
 func spelledDigits(t string, fn func(start, end int, key string)) {
-	var key []byte
+	var buf [32]byte
+	key := buf[:0]
 	runStart, runEnd := -1, -1
 	flush := func() {
 		if len(key) >= minSpelledDigits {
@@ -204,16 +239,7 @@ func spelledDigits(t string, fn func(start, end int, key string)) {
 		for j < len(t) && 'a' <= t[j]|0x20 && t[j]|0x20 <= 'z' {
 			j++
 		}
-		w := t[i:j]
-		d, ok := byte(0), false
-		if len(w) <= 6 {
-			var low [6]byte
-			for k := range len(w) {
-				low[k] = w[k] | 0x20
-			}
-			d, ok = digitWords[string(low[:len(w)])]
-		}
-		if ok {
+		if d, ok := digitWord(t[i:j]); ok {
 			if runStart < 0 {
 				runStart = i
 			}

@@ -76,12 +76,11 @@ func newView(src string) view {
 // needsView reports whether src has anything newView rewrites.
 func needsView(src string) bool {
 	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case c >= utf8.RuneSelf:
+		switch viewByte[src[i]] {
+		case 0:
+		case viewAlways:
 			return true
-		case c == '%' || c == '&' || c == '\\':
-			return true
-		case c == '[' || c == '(' || c == '{' || c == '<':
+		case viewBracket:
 			j := i
 			for j > 0 && src[j-1] == ' ' {
 				j--
@@ -89,14 +88,37 @@ func needsView(src string) bool {
 			if n, _ := obfuscation(src, j); n > 0 {
 				return true
 			}
-		case c == 'o' || c == 'O' || c == ',' || c == '_':
-			if digitNear(src, i) {
+		case viewNearDigit:
+			if i > 0 && isDigitByte(src[i-1]) || i+1 < len(src) && isDigitByte(src[i+1]) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// What a byte of a text says about its view, for needsView.
+const (
+	viewAlways    = 1 + iota // a byte of a non-ASCII rune, '%', '&', '\\'
+	viewBracket              // an obfuscated "[.]" or "(at)" may start here
+	viewNearDigit            // 'o', 'O', ',' or '_': rewritten beside a digit
+)
+
+var viewByte = func() (t [256]uint8) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = viewAlways
+	}
+	for _, c := range []byte("%&\\") {
+		t[c] = viewAlways
+	}
+	for _, c := range []byte("[({<") {
+		t[c] = viewBracket
+	}
+	for _, c := range []byte("oO,_") {
+		t[c] = viewNearDigit
+	}
+	return t
+}()
 
 // foldRune appends what r, at src[start:end], reads as in a view.
 func foldRune(dst []byte, r rune, src string, start, end int) []byte {
