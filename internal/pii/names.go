@@ -137,7 +137,7 @@ func variants(part string) []string {
 // newMapping chooses a stand-in for each part of name that is a word of
 // none of texts (the profile's folded texts), and returns the Mapping.
 func newMapping(name string, texts []string, userID string) *Mapping {
-	m := &Mapping{ph: &placeholders{}}
+	m := &Mapping{}
 	parts := nameParts(name)
 	if len(parts) > 0 {
 		words := wordSet(texts)

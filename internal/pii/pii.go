@@ -50,9 +50,11 @@ type Record struct {
 // placeholders to theirs, and scrubs texts as Pseudonymise scrubbed the
 // profile.
 //
-// The zero value is not usable; Pseudonymise returns one. A Mapping is
-// safe for concurrent use: Forward may add placeholders while Restore or
-// a Restorer reads them.
+// The zero value replaces no name and removes no user id: Forward still
+// folds texts, removes contact details and denies words, Restore maps its
+// placeholders back. A Mapping is safe for concurrent use (Forward may add
+// placeholders while Restore or a Restorer reads them) and must not be
+// copied.
 type Mapping struct {
 	standIn string
 	forward []pair // each spelling of each name part -> its stand-in
@@ -70,7 +72,7 @@ type Mapping struct {
 	partKeys    map[string]bool
 	subKeys     []string
 	initials    map[string]bool
-	ph          *placeholders
+	ph          placeholders
 }
 
 // removal kinds, as Record.Removed names them.

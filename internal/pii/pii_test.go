@@ -208,7 +208,7 @@ func TestForwardScrubsLikeTheProfile(t *testing.T) {
 		t.Fatalf("Forward: %q", got)
 	}
 	var zero Mapping
-	if got := zero.Forward("Ada at ada@contoso.com"); got != "Ada at" {
+	if got := zero.Forward("Ada at ada@contoso.com, Contoso"); got != "Ada at, Term1" || zero.Restore(got) != "Ada at, Contoso" {
 		t.Fatalf("zero Forward: %q", got)
 	}
 	if got := zero.Restore("Jordan"); got != "Jordan" {

@@ -28,11 +28,7 @@ func (m *Mapping) restore(text string) (string, []string) {
 	if m == nil {
 		return text, nil
 	}
-	s := m.restoreNames(text)
-	if m.ph == nil {
-		return s, nil
-	}
-	return m.ph.restore(s)
+	return m.ph.restore(m.restoreNames(text))
 }
 
 // restoreInside maps the stand-in's parts in a word sent as a placeholder
