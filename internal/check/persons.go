@@ -246,10 +246,15 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 			}
 			caps = shouting == 0
 		}
-		if (caps || capitalised(w.core)) && !equalFoldAny(self, w.core) && !titledThing(prev, w) {
+		if (caps || capitalised(w.core)) && !equalFoldAny(self, w.core) {
 			isKnown := func() bool { return known(foldAccents(strings.ToLower(w.core))) }
-			if namedAfter(w, prev, prev2, caps) && !isKnown() {
-				return true // "Dr. Nakamura", "J. Smith", "van der Berg"
+			if mayNameBefore(prev) {
+				if titledThing(prev, w) {
+					goto next // "Dr. Pepper"
+				}
+				if namedAfter(w, prev, prev2, caps) && !isKnown() {
+					return true // "Dr. Nakamura", "J. Smith", "van der Berg"
+				}
 			}
 			c := classOf(w.core)
 			if caps && (c != onlyName || len(w.core) < 4) {
@@ -259,6 +264,7 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 				return true
 			}
 		}
+	next:
 		start = w.endsSentence()
 		prev2, prev, i = prev, w, next
 	}
@@ -274,6 +280,23 @@ var strictTitles = map[string]bool{"mr": true, "mrs": true, "ms": true, "mx": tr
 // name of a thing: "Dr. Pepper", "Dr. Martens", "Doctor Who".
 var titledNotNames = map[string]bool{"pepper": true, "martens": true, "who": true, "seuss": true, "oetker": true,
 	"dre": true, "strange": true, "evil": true, "no": true}
+
+// mayNameBefore is a glance at prev that spares most words the look-ups
+// of namedAfter and titledThing: a title, an initial or a particle is
+// short and starts with one of a few letters.
+func mayNameBefore(prev word) bool {
+	if len(prev.core) == 0 || len(prev.core) > 9 {
+		return false
+	}
+	if len(prev.core) == 1 {
+		return true
+	}
+	switch prev.core[0] | 0x20 {
+	case 'm', 'd', 'p', 's', 'v', 'b', 'i', 't': // Mr, Dr, Prof, Sir, van, bin, ibn, der, ter
+		return true
+	}
+	return false
+}
 
 // titledThing reports whether w after prev is the name of a thing that
 // starts with a title: "Dr. Pepper", "Doctor Who".

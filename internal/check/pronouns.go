@@ -55,14 +55,14 @@ func otherPronouns(text string, own bio.Pronouns, self []string) int {
 			n += taggedPronouns(core, own)
 			continue
 		}
-		if outer := strings.Trim(f, ".,;:!?\"'()[]“”‘’"); strings.ContainsFunc(outer, func(r rune) bool { return r == '-' || unicode.IsDigit(r) }) {
-			continue // "He-3"
-		}
 		if i := strings.IndexAny(core, "'’"); i > 0 {
 			core = core[:i]
 		}
 		if len(core) < 2 || len(core) > 10 || !isOtherPronoun(core, own) {
 			continue
+		}
+		if outer := strings.Trim(f, ".,;:!?\"'()[]“”‘’"); strings.ContainsFunc(outer, func(r rune) bool { return r == '-' || unicode.IsDigit(r) }) {
+			continue // "He-3"
 		}
 		if equalFoldAny(self, core) {
 			// The person's name: after a title or inside a sentence it is
