@@ -301,7 +301,9 @@ func makeHeads() map[string]bool {
 	// A phrase needs all its words: its least common one will do.
 	for _, list := range [][]string{instructionMarkers, clauseStarts, rolePlay} {
 		for _, p := range list {
-			add(leastCommon(p))
+			if h := leastCommon(p); !commonWords[h] {
+				add(h) // "from now on" has no word to find it by: other words of it must
+			}
 		}
 	}
 	for w := range foreignDirectives {
