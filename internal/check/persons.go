@@ -2,6 +2,7 @@ package check
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -200,11 +201,24 @@ func classOf(s string) nameClass {
 		}
 		return class
 	}
-	if len(s) < 3 || len(s) > 20 {
+	if len(s) < 3 || len(s) > 20 || capitalisedNotNames()[s] {
 		return notAName
 	}
 	return lexicon.Given(s)
 }
+
+// capitalisedNotNames are the words of commonCapitalised that are not
+// given names ("She", "The", "Currently"): most capitalised words of a bio,
+// spared a look-up in the large list of names.
+var capitalisedNotNames = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for w := range commonCapitalised {
+		if !lexicon.IsGivenName(w) {
+			m[w] = true
+		}
+	}
+	return m
+})
 
 // foldAccents removes diacritics: "zoë" gives "zoe", "josé" "jose".
 func foldAccents(s string) string { return lexicon.FoldAccents(s) }
