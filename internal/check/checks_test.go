@@ -300,6 +300,9 @@ func TestPronounForms(t *testing.T) {
 	f("He Xiaoming", "she/her", "He speaks at PyCon. He mentors.", ProblemPronouns, false)
 	f("Tou Her", "he/him", "Mr. Her leads the guild. Mr. Her mentors.", "", false)
 	f("He Xiaoming", "she/her", "Xiaoming He speaks at PyCon.", "", false)
+	// A two-word name in the other order is the name.
+	expect(t, reqOf("He Xiaoming", "she/her"), strings.ReplaceAll(goodShort, "Ada Okafor", "Xiaoming He"), "", false)
+	expect(t, reqOf("He Xiaoming", "she/her"), strings.ReplaceAll(goodShort, "Ada Okafor", "Xiaoming"), ProblemName, false)
 	// A text in capitals throughout says nothing by its capitals.
 	expect(t, reqOf("Ada Okafor", "she/her"), strings.ToUpper(bioOf("Ada Okafor", "she/her")+" HE LEADS THE TEAM. HE SHIPS."), "", false)
 }
