@@ -252,15 +252,15 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 			start, prev, prev2 = true, word{}, word{}
 		}
 		w.first = start
-		caps := false
-		if !capitalised(w.core) && len(w.core) >= 3 && allCaps(w.core) {
+		capital, caps := capitalised(w.core), false
+		if !capital && len(w.core) >= 3 && 'A' <= w.core[0] && w.core[0] <= 'Z' && allCaps(w.core) {
 			// "KEVIN BROWN" in a bio that does not shout throughout.
 			if shouting < 0 {
 				shouting = boolInt(isShouting(text))
 			}
 			caps = shouting == 0
 		}
-		if (caps || capitalised(w.core)) && !equalFoldAny(self, w.core) {
+		if (caps || capital) && !equalFoldAny(self, w.core) {
 			isKnown := func() bool { return known(foldAccents(strings.ToLower(w.core))) }
 			if mayNameBefore(prev) {
 				if titledThing(prev, w) {
@@ -296,8 +296,7 @@ var titledNotNames = map[string]bool{"pepper": true, "martens": true, "who": tru
 	"dre": true, "strange": true, "evil": true, "no": true}
 
 // mayNameBefore is a glance at prev that spares most words the look-ups
-// of namedAfter and titledThing: a title, an initial or a particle is
-// short and starts with one of a few letters.
+// of namedAfter and titledThing: a title, an initial or a particle.
 func mayNameBefore(prev word) bool {
 	if len(prev.core) == 0 || len(prev.core) > 9 {
 		return false
@@ -305,8 +304,10 @@ func mayNameBefore(prev word) bool {
 	if len(prev.core) == 1 {
 		return true
 	}
-	switch prev.core[0] | 0x20 {
-	case 'm', 'd', 'p', 's', 'v', 'b', 'i', 't': // Mr, Dr, Prof, Sir, van, bin, ibn, der, ter
+	var b [9]byte
+	switch string(lowerKey(b[:0], prev.core)) {
+	case "mr", "mrs", "ms", "mx", "miss", "mister", "dr", "doctor", "prof", "professor", "sir", "dame", "lady", "lord",
+		"rev", "reverend", "coach", "captain", "uncle", "aunt", "van", "von", "bin", "ibn", "bint", "der", "den", "de", "ter":
 		return true
 	}
 	return false
