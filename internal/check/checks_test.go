@@ -123,6 +123,27 @@ func TestKnownContact(t *testing.T) {
 	f(`"skills":["Akka .NET"]`, url("akka.net/docs"), "akka.net/docs", false)
 }
 
+// TestReformattedFactsAreFacts checks that a degree, a skill or a company
+// written with other dots, and a number written with other separators, are
+// the profile's (round 2, false positives 1): not invented contacts, not
+// unverified.
+func TestReformattedFactsAreFacts(t *testing.T) {
+	f := func(extra, sentence string) {
+		t.Helper()
+		req := request(t, `{"user_id":"u","profile":{`+adaProfile+`,"pronouns":"she/her"`+extra+`},"options":{"length":"short"}}`)
+		got, flags := verdict(t, req, goodShort+" "+sentence)
+		if got != "" || len(flags) != 0 {
+			t.Errorf("%s: got %q %v; want no problem and no flag", sentence, got, flags)
+		}
+	}
+	f(`,"education":[{"school":"University of Lagos","degree":"BCom","field":"Accounting"}]`, "She holds a B.Com from the University of Lagos.")
+	f(`,"education":[{"school":"University of Lagos","degree":"MSc","field":"Accounting"}]`, "She holds an M.Sc. from the University of Lagos.")
+	f(`,"skills":["Go","Kafka","Akka .NET"]`, "She also writes Akka.NET services.")
+	f(`,"experience":[{"title":"Engineer","company":"Infosys Pvt. Ltd."}]`, "She was an engineer at Infosys Pvt.Ltd before.")
+	f(`,"experience_summary":"Twelve years building data platforms serving 5,000–10,000 users a day."`, "Her platforms serve 5000-10000 users a day.")
+	f(`,"experience_summary":"Manages a 2,500,000 dollar budget."`, "She manages a budget of 2500000 dollars.")
+}
+
 func TestOtherPerson(t *testing.T) {
 	profile := "ada okafor principal data engineer northwind health grant thornton go kafka austin victoria"
 	known := func(w string) bool { return hasWordAt(profile, w, true) }

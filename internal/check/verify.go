@@ -308,16 +308,38 @@ func unverified(text string, p *bio.Profile, f *facts, now time.Time) bool {
 		if hasYears && num == yearsText {
 			continue
 		}
-		if !strings.Contains(facts, num) {
+		if !strings.Contains(facts, num) && !f.hasNumberAs(num) {
 			return true
 		}
 	}
 	for _, phrase := range capitalisedPhrases(text) {
-		if !strings.Contains(facts, foldAccents(strings.ToLower(phrase))) {
+		if l := foldAccents(strings.ToLower(phrase)); !strings.Contains(facts, l) && !f.hasDottedPhrase(l) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasNumberAs reports whether the profile has num written with other group
+// separators: "5000" for "5,000", "2500000" for "2,500,000".
+func (f *facts) hasNumberAs(num string) bool {
+	want := strings.ReplaceAll(num, ",", "")
+	for _, n := range numbers(f.text()) {
+		if strings.ReplaceAll(n, ",", "") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// hasDottedPhrase reports whether the profile has phrase (lower case) as
+// words written with other dots and spaces: "b.com" for "BCom", "akka.net"
+// for "Akka .NET", "pvt.ltd" for "Pvt. Ltd.".
+func (f *facts) hasDottedPhrase(phrase string) bool {
+	if !strings.Contains(phrase, ".") {
+		return false
+	}
+	return f.hasDotted(phrase)
 }
 
 // numbers returns the runs of digits in text, with the '.' and ',' between
