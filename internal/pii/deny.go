@@ -94,47 +94,81 @@ type denyCtx struct {
 // deny returns s with every word that may not leave replaced by its
 // placeholder, or by its stand-in if it spells a part of the name (see the
 // package's second layer above).
-func (m *Mapping) deny(s string, pronouns bool) string {
+func (m *Mapping) deny(s string, pronouns bool, c *counts) string {
 	if s == "" {
 		return s
 	}
 	var b strings.Builder
-	last := 0
+	last, removed := 0, false
 	m.denied(s, pronouns, func(start, end int, to string) {
 		if b.Len() == 0 {
 			b.Grow(len(s) + 16)
 		}
-		if to == "" {
+		switch to {
+		case "":
 			to = m.ph.of(s[start:end], m.restoreInside(s[start:end]))
+		case removeSpelled:
+			to, removed = "", true
+			c[kindSpelled]++
 		}
 		b.WriteString(s[last:start])
 		b.WriteString(to)
 		last = end
 	})
-	if b.Len() == 0 {
+	if b.Len() == 0 && !removed {
 		return s
 	}
 	b.WriteString(s[last:])
+	if removed {
+		return tidy(b.String())
+	}
 	return b.String()
 }
 
+// removeSpelled is what denied gives for an identifier spelled letter by
+// letter, or symbols, that are removed rather than sent as a placeholder:
+// a placeholder counts one word for the model and would restore to many
+// words, or to none; and a bio needs neither.
+const removeSpelled = "\x00"
+
 // denied calls fn, left to right, with each span of s that may not leave
-// and its stand-in if it spells a part of the name ("O K A F O R"), else
-// "" for a placeholder.
+// and its stand-in if it spells a part of the name ("O K A F O R"),
+// removeSpelled if it spells something else letter by letter ("z b k 8
+// 8", "zulu bravo kilo") or is symbols ("🇿🇧🇰", "🚀"), else "" for a
+// placeholder.
 func (m *Mapping) denied(s string, pronouns bool, fn func(start, end int, to string)) {
 	c := denyCtx{m: m, pronouns: pronouns}
 	replace := func(start, end int) { fn(start, end, "") }
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !isWordRune(r) {
+			if end := symbolsEnd(s, i); end > i {
+				fn(i, end, removeSpelled) // "🇿🇧🇰", "⠵⠃⠅": letters in symbols
+				i = end
+				continue
+			}
 			i += size
 			continue
 		}
-		if end := runEnd(s, i); end > 0 {
-			// Single letters or numbers in a row: a part of the name
-			// spelled out is its stand-in, anything else a placeholder.
-			to, _ := m.spelledPart(s[i:end])
+		if end := m.shortRunEnd(s, i); end > 0 {
+			// Short words in a row that spell something: a part of the
+			// name spelled out is its stand-in, anything else a
+			// placeholder.
+			to, ok := m.spelledPart(s[i:end])
+			if !ok {
+				to = removeSpelled
+			}
 			fn(i, end, to)
+			i = end
+			continue
+		}
+		if end := spelledRunEnd(s, i); end > 0 {
+			fn(i, end, removeSpelled) // "zulu bravo kilo eight eight"
+			i = end
+			continue
+		}
+		if end := numberRunEnd(s, i); end > 0 {
+			fn(i, end, "")
 			i = end
 			continue
 		}
@@ -161,6 +195,40 @@ func (m *Mapping) spelledPart(run string) (string, bool) {
 	}
 	return withCaseOf(w, p.to), true
 }
+
+// symbolsEnd returns the end of a run of symbols starting at s[i] that
+// may not leave, apart by single spaces, or i: every character that is no
+// letter, mark or digit leaves only if it is white space, punctuation, a
+// currency sign, ASCII, or one of a few signs prose writes (allowedSigns).
+// Regional indicators, Braille, emoji and the like can spell anything
+// ("🇿🇧🇰" reads "ZBK").
+func symbolsEnd(s string, i int) int {
+	j := i
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if r == ' ' && j > i {
+			if n, _ := utf8.DecodeRuneInString(s[j+1:]); j+1 < len(s) && !allowedSign(n) && !isWordRune(n) {
+				j += size
+				continue
+			}
+			break
+		}
+		if allowedSign(r) || isWordRune(r) {
+			break
+		}
+		j += size
+	}
+	return j
+}
+
+// allowedSign reports whether r, no letter, mark or digit, may leave.
+func allowedSign(r rune) bool {
+	return r < utf8.RuneSelf || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.Is(unicode.Sc, r) || allowedSigns[r]
+}
+
+// allowedSigns are signs other than punctuation that prose writes.
+var allowedSigns = map[rune]bool{'°': true, '©': true, '®': true, '™': true, '×': true, '÷': true, '±': true,
+	'≤': true, '≥': true, '≈': true, '→': true, '←': true, '↑': true, '↓': true, '№': true, '‰': true, '√': true}
 
 // tokenEnd returns the end of the word starting at s[i].
 func tokenEnd(s string, i int) int {
@@ -422,6 +490,19 @@ func (m *Mapping) holdsNamePart(w string) bool {
 // leetRE reads digits written for letters as the letters.
 var leetRE = strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "8", "b", "9", "g")
 
+// spellsNamePart reports whether w, short words joined, holds a part of
+// the name of three letters or more: English word or not, as it was not
+// written as one ("Ad a").
+func (m *Mapping) spellsNamePart(w string) bool {
+	k := keyOf(w)
+	for _, part := range m.subKeys {
+		if strings.Contains(k, part) {
+			return true
+		}
+	}
+	return false
+}
+
 // numeric reports whether w is a number: digits, with dots, commas,
 // dashes, slashes or apostrophes between them, and perhaps a unit or an
 // ordinal after ("4.5M", "1st", "1990s", "10x").
@@ -549,26 +630,92 @@ func amountAround(s string, start, end int) bool {
 	return currencyCodes[rest] || amountUnits[strings.ToLower(rest)]
 }
 
-// runEnd returns the end of a run starting at s[i] that is judged as one
-// word: three or more single letters or digits apart by one space, dot or
-// dash ("O K A F O R", "z.b.k.8.8"), or numbers apart by spaces and
-// punctuation that hold seven digits or more and are no dates, ranges or
-// counts ("415 555 2671", "+44 20 7946 0958"); 0 when none starts there.
-func runEnd(s string, i int) int {
+// shortRunEnd returns the end of a run of short words starting at s[i]
+// that is judged as one word, 0 when none starts there: words of one to
+// three letters or digits apart by one space, that hold a part of the name
+// once joined ("O K A F O R", "Ok af or", "Ad a"), or, three or more of
+// them starting with one that is no English word, abbreviation or short
+// number, hold two or more such ("z b k 8 8", "zb k8 8").
+func (m *Mapping) shortRunEnd(s string, i int) int {
 	if i > 0 && joinedBefore(s, i) {
 		return 0
 	}
-	// Single characters.
-	n, j, end := 0, i, 0
+	n, strange, j, end := 0, 0, i, 0
+	firstPlain := false
 	for j < len(s) {
-		r, size := utf8.DecodeRuneInString(s[j:])
-		if !isWordRune(r) || tokenEnd(s, j) != j+size {
-			break // not a word of one character
+		e := tokenEnd(s, j)
+		w := s[j:e]
+		if utf8.RuneCountInString(w) > 3 || strings.ContainsFunc(w, func(r rune) bool { return !isWordRune(r) }) ||
+			n > 0 && len(w) == 3 && plainShort(w) && !isDigitByte(w[0]) {
+			break // a word of prose ("and", "the") ends the run
 		}
 		n++
-		end = j + size
-		if end+1 < len(s) && (s[end] == ' ' || s[end] == '.' || s[end] == '-') && wordAt(s, end+1) {
-			j = end + 1
+		if !plainShort(w) {
+			strange++
+		} else if n == 1 {
+			firstPlain = true
+		}
+		end = e
+		if e+1 < len(s) && s[e] == ' ' && wordAt(s, e+1) {
+			j = e + 1
+			continue
+		}
+		break
+	}
+	switch {
+	case n >= 2 && strange >= 1 && m.spellsNamePart(strings.ReplaceAll(s[i:end], " ", "")):
+		return end
+	case n >= 3 && strange >= 2 && !firstPlain:
+		return end
+	}
+	return 0
+}
+
+// commonShort are English words of one or two letters, which the lexicon
+// does not list.
+var commonShort = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("a i am an as at be by do go he if in is it me my no of oh ok on or so to up us we") {
+		commonShort[w] = true
+	}
+}
+
+// plainShort reports whether the short word w reads as a word of prose: an
+// English word, an abbreviation of knownTerms or a short number.
+func plainShort(w string) bool {
+	var buf [16]byte
+	low, ok := lowerASCIIInto(buf[:0], w)
+	if !ok {
+		return false
+	}
+	l := unsafeString(low)
+	return commonShort[l] || knownTerms[l] || isDictWord(l) || strings.Trim(l, "0123456789") == ""
+}
+
+// spelledRunEnd returns the end of three or more words of the spelling
+// alphabet or digit words in a row starting at s[i] ("zulu bravo kilo
+// eight eight"), which spell an identifier letter by letter; 0 when none
+// starts there.
+func spelledRunEnd(s string, i int) int {
+	if c := s[i] | 0x20; c < 'a' || c > 'z' {
+		return 0
+	}
+	n, j, end := 0, i, 0
+	for j < len(s) {
+		e := tokenEnd(s, j)
+		var buf [16]byte
+		low, ok := lowerASCIIInto(buf[:0], s[j:e])
+		if !ok {
+			break
+		}
+		if _, digit := digitWord(s[j:e]); !digit && !spellingAlphabet[unsafeString(low)] {
+			break
+		}
+		n++
+		end = e
+		if e+1 < len(s) && (s[e] == ' ' || s[e] == '-') && wordAt(s, e+1) {
+			j = e + 1
 			continue
 		}
 		break
@@ -576,7 +723,27 @@ func runEnd(s string, i int) int {
 	if n >= 3 {
 		return end
 	}
-	// Numbers in a row.
+	return 0
+}
+
+// spellingAlphabet are the words of the NATO spelling alphabet.
+var spellingAlphabet = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`alfa alpha bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo
+		lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey whisky xray x-ray yankee zulu`) {
+		spellingAlphabet[w] = true
+	}
+}
+
+// numberRunEnd returns the end of numbers in a row starting at s[i],
+// apart by spaces and punctuation, that hold seven digits or more and are
+// no dates, ranges or counts ("415 555 2671", "+44 20 7946 0958"): judged
+// as one word. 0 when none starts there.
+func numberRunEnd(s string, i int) int {
+	if i > 0 && joinedBefore(s, i) {
+		return 0
+	}
 	if c := s[i]; c < '0' || c > '9' {
 		return 0
 	}

@@ -117,7 +117,8 @@ func TestSafeNumbers(t *testing.T) {
 	f("ISBN 978-3-16-148410-0.", "ISBN Term1.")
 	// Numbers in a row that a detector missed are one placeholder.
 	_, m, _ := sendSummary(t, "Ada Okafor", "w-1", "")
-	if got := m.deny("order 4821 3377 1234 9876, 1 200 000 and 2019 2020", false); got != "order Term1, 1 200 000 and 2019 2020" {
+	var c counts
+	if got := m.deny("order 4821 3377 1234 9876, 1 200 000 and 2019 2020", false, &c); got != "order Term1, 1 200 000 and 2019 2020" {
 		t.Errorf("numbers in a row sent as %q", got)
 	}
 	f("B.Com from Infosys Pvt.Ltd, skilled in Akka.NET and ASP.NET.", "Term1 from Term2 Term3, skilled in Term4 and ASP.NET.")
@@ -213,6 +214,10 @@ func TestDenyWords(t *testing.T) {
 	f("Mentored by Bob and Grant; Will joined. Bob left.", "Mentored by Term1 and Term2; Will joined. Bob left.")
 	f("Worked with June in June 2020 at Canada's Kraków-based lab.", "Worked with June in June 2020 at Canada's Term1-based lab.")
 	f("She doesn't; it's Jordan's.", "She doesn't; it's Term1's.")
-	f("Initials AO, A.O. and Q1 5G.", "Initials Term1, A.O. and Q1 5G.")
+	f("Initials AO, A.O. and Q1, 5G.", "Initials Term1, A.O. and Q1, 5G.")
+	// Short words in a row that spell something.
+	f("Handle zb k8 8 and z b k 8 8; Ok af or; Ad a.", "Handle and; Avery; Jordan.")
+	f("Call sign zulu bravo kilo eight eight, Echo Delta; one of two.", "Call sign, Echo Delta; one of two.")
+	f("Spelled 🇿🇧🇰 and ⠵⠃⠅ 🚀, 40°, ©, → and ≤ 5.", "Spelled and, 40°, ©, → and ≤ 5.")
 	f("Привет, мир", "Term1, Term2")
 }

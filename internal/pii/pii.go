@@ -38,7 +38,9 @@ type Record struct {
 	// not listed.
 	Fields []string
 	// Removed counts what was taken out of the texts, by kind ("email",
-	// "phone", "url", "handle", "user_id"); nil when nothing was.
+	// "phone", "url", "handle", "user_id", and "spelled" for something
+	// spelled letter by letter or in symbols: "z b k 8 8", "zulu bravo
+	// kilo", "🇿🇧🇰"); nil when nothing was.
 	Removed map[string]int
 	// NameReplaced is true when the name was replaced by a stand-in.
 	NameReplaced bool
@@ -82,10 +84,11 @@ const (
 	kindPhone
 	kindHandle
 	kindUserID
+	kindSpelled
 	nKinds
 )
 
-var kindNames = [nKinds]string{"email", "url", "phone", "handle", "user_id"}
+var kindNames = [nKinds]string{"email", "url", "phone", "handle", "user_id", "spelled"}
 
 type counts [nKinds]int
 
@@ -239,7 +242,7 @@ func (m *Mapping) scrub(s string, c *counts, kind bio.TextKind) string {
 		}
 	}
 	s, _ = replaceKeyedFunc(s, m.forward, m.acceptName(kind))
-	return m.deny(s, kind == bio.TextPronouns)
+	return m.deny(s, kind == bio.TextPronouns, c)
 }
 
 // brokenWordRE finds a word broken at the end of a line with a hyphen:

@@ -400,6 +400,10 @@ var nameTricks = []func(p person) snippet{
 		l := leet(strings.ToLower(latin(p.last())))
 		return snippet{text: l, tricks: []string{"digits for letters"}, ids: []string{l}}
 	},
+	// Our own: the name in pieces of two letters.
+	func(p person) snippet {
+		return snippet{text: pieces(latin(p.last()), 2), tricks: []string{"name in pieces of two letters"}}
+	},
 }
 
 // contactTricks write contact details and the user id.
@@ -462,6 +466,17 @@ var contactTricks = []func(g *gen) snippet{
 	func(g *gen) snippet { return g.url("LinkedIn: /in/"+g.p.handle, "profile path alone") },
 	func(g *gen) snippet {
 		return g.url("https%3A%2F%2Fwww.linkedin.com%2Fin%2F"+g.p.handle+"-4821", "percent-encoded URL", g.p.handle+"-4821")
+	},
+	// Our own: a handle in the spelling alphabet, regional indicators and
+	// Braille.
+	func(g *gen) snippet {
+		return snippet{text: "call sign " + nato(g.p.handle), tricks: []string{"handle in the spelling alphabet"}, ids: []string{g.p.handle}}
+	},
+	func(g *gen) snippet {
+		return snippet{text: "flag " + regional(g.p.handle), tricks: []string{"handle in regional indicators"}, ids: []string{g.p.handle}}
+	},
+	func(g *gen) snippet {
+		return snippet{text: "tag " + brailleOf(g.p.handle), tricks: []string{"handle in Braille"}, ids: []string{lettersOf(g.p.handle)}}
 	},
 	// The user id in other spellings (A9).
 	func(g *gen) snippet {
@@ -672,4 +687,65 @@ func idNumber(id string) string {
 		}
 	}
 	return best
+}
+
+// pieces writes s in pieces of n runes apart by spaces: "Okafor" gives
+// "Ok af or".
+func pieces(s string, n int) string {
+	rs := []rune(s)
+	var out []string
+	for i := 0; i < len(rs); i += n {
+		out = append(out, string(rs[i:min(i+n, len(rs))]))
+	}
+	return strings.Join(out, " ")
+}
+
+// nato spells s in the spelling alphabet, digits as words.
+func nato(s string) string {
+	words := strings.Fields(`alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike
+		november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu`)
+	digits := strings.Fields("zero one two three four five six seven eight nine")
+	var out []string
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case 'a' <= r && r <= 'z':
+			out = append(out, words[r-'a'])
+		case '0' <= r && r <= '9':
+			out = append(out, digits[r-'0'])
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// regional writes the letters of s as regional indicators.
+func regional(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if 'a' <= r && r <= 'z' {
+			b.WriteRune(0x1F1E6 + r - 'a')
+		}
+	}
+	return b.String()
+}
+
+// brailleOf writes the letters of s in Braille.
+func brailleOf(s string) string {
+	cells := []rune("⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵")
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if 'a' <= r && r <= 'z' {
+			b.WriteRune(cells[r-'a'])
+		}
+	}
+	return b.String()
+}
+
+// lettersOf returns the letters of s.
+func lettersOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return r
+		}
+		return -1
+	}, s)
 }

@@ -20,10 +20,11 @@ import (
 // character references. Both sent and each identifier are normalised:
 // NFKC, invisible characters and enclosing marks removed, every dash a
 // hyphen and every apostrophe "'", in lower case, look-alike letters of
-// other scripts read as Latin ones (lookAlikes), digits of any script as
-// ASCII ones; and again with diacritics removed. Runs of single letters or
-// digits apart by spaces, dots or dashes ("O K A F O R") are read joined
-// too.
+// other scripts read as Latin ones (lookAlikes), regional indicators and
+// Braille as the letters they stand for, digits of any script as ASCII
+// ones; and again with diacritics removed. An identifier written in short
+// pieces ("O K A F O R", "Ok af or") or in the spelling alphabet ("zulu
+// bravo kilo") is found too.
 //
 // An identifier of three letters or digits or more leaks when it is
 // inside any word of sent ("OkaforTech", "okafor83", "Kowalczyka"), but
@@ -43,18 +44,20 @@ func (c *Case) Leaks(sent string) []string {
 	}
 	// A JSON escape ("\\nThis") is no part of the word after it.
 	text := normalise(jsonEscapeRE.ReplaceAllString(all.String(), " "))
-	variants := []string{text, stripMarks(text), joinSingles(text), joinSingles(stripMarks(text))}
+	variants := []string{text, stripMarks(text), spellOut(text)}
+	runs := append(shortRuns(text), shortRuns(stripMarks(text))...)
 	var out []string
 	for _, id := range c.Identifiers {
 		n := normalise(id)
 		if n == "" {
 			continue
 		}
+		found := spelledIn(runs, n) || spelledIn(runs, stripMarks(n))
 		for _, v := range variants {
-			if hasIdentifier(v, n) || hasIdentifier(v, stripMarks(n)) {
-				out = append(out, id)
-				break
-			}
+			found = found || hasIdentifier(v, n) || hasIdentifier(v, stripMarks(n))
+		}
+		if found {
+			out = append(out, id)
 		}
 	}
 	if strs := jsonTexts(sent); strs != nil {
@@ -194,6 +197,12 @@ func normalise(s string) string {
 		if l, ok := lookAlikes[r]; ok {
 			return l
 		}
+		if r >= 0x1F1E6 && r <= 0x1F1FF { // regional indicators: "🇿🇧🇰"
+			return 'a' + r - 0x1F1E6
+		}
+		if l, ok := braille[r]; ok {
+			return l
+		}
 		if d := digit(r); d >= 0 {
 			return '0' + rune(d)
 		}
@@ -256,35 +265,113 @@ func unspaced(r rune) bool {
 		unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan)
 }
 
-// joinSingles returns text with each run of three or more single letters
-// or digits apart by one space, dot or dash written as one word: "o k a f
-// o r" gives "okafor".
-func joinSingles(text string) string {
+// shortRuns returns the runs of two or more short words (of one to three
+// letters or digits) apart by one space, dot or dash in text: "o k a f o
+// r", "ok af or", "ad a".
+func shortRuns(text string) [][]string {
 	rs := []rune(text)
-	single := func(i int) bool {
-		return i >= 0 && i < len(rs) && isWordRune(rs[i]) && !unspaced(rs[i]) &&
-			(i == 0 || !isWordRune(rs[i-1])) && (i+1 == len(rs) || !isWordRune(rs[i+1]))
-	}
-	var b strings.Builder
-	for i := 0; i < len(rs); i++ {
-		if !single(i) {
-			b.WriteRune(rs[i])
-			continue
+	// wordEnd returns the end of the short word starting at i, or -1.
+	wordEnd := func(i int) int {
+		if i >= len(rs) || !isWordRune(rs[i]) || unspaced(rs[i]) || i > 0 && isWordRune(rs[i-1]) {
+			return -1
 		}
 		j := i
-		for j+2 < len(rs) && strings.ContainsRune(" .-", rs[j+1]) && single(j+2) {
-			j += 2
+		for j < len(rs) && isWordRune(rs[j]) && !unspaced(rs[j]) {
+			j++
 		}
-		if j-i < 4 {
-			b.WriteRune(rs[i])
+		if j-i > 3 {
+			return -1
+		}
+		return j
+	}
+	var runs [][]string
+	for i := 0; i < len(rs); i++ {
+		end := wordEnd(i)
+		if end < 0 {
 			continue
 		}
-		for k := i; k <= j; k += 2 {
-			b.WriteRune(rs[k])
+		run := []string{string(rs[i:end])}
+		for end+1 < len(rs) && strings.ContainsRune(" .-", rs[end]) {
+			next := wordEnd(end + 1)
+			if next < 0 {
+				break
+			}
+			run = append(run, string(rs[end+1:next]))
+			end = next
 		}
-		i = j
+		if len(run) >= 2 {
+			runs = append(runs, run)
+		}
+		i = end
 	}
+	return runs
+}
+
+// spelledIn reports whether consecutive words of one of runs, joined, are
+// id: the identifier spelled in pieces ("ok af or").
+func spelledIn(runs [][]string, id string) bool {
+	for _, run := range runs {
+		for i := range run {
+			joined := ""
+			for j := i; j < len(run) && len(joined) < len(id); j++ {
+				joined += run[j]
+				if j > i && joined == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// spellOut returns text with each run of three or more words of the
+// spelling alphabet or digit words written as the letters and digits they
+// spell: "zulu bravo kilo eight eight" gives "zbk88".
+func spellOut(text string) string {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) })
+	var b strings.Builder
+	run := []string{}
+	flush := func() {
+		if len(run) >= 3 {
+			for _, w := range run {
+				if d, ok := digitWords[w]; ok {
+					b.WriteRune(d)
+				} else {
+					b.WriteByte(w[0])
+				}
+			}
+		} else {
+			b.WriteString(strings.Join(run, " "))
+		}
+		b.WriteByte(' ')
+		run = run[:0]
+	}
+	for _, f := range fields {
+		if _, ok := digitWords[f]; ok || spelling[f] {
+			run = append(run, f)
+			continue
+		}
+		flush()
+		b.WriteString(f + " ")
+	}
+	flush()
 	return b.String()
+}
+
+// spelling are the words of the NATO spelling alphabet.
+var spelling = map[string]bool{}
+
+// braille are the Braille letters a to z.
+var braille = map[rune]rune{}
+
+func init() {
+	for _, w := range strings.Fields(`alfa alpha bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo
+		lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey whisky xray yankee zulu`) {
+		spelling[w] = true
+	}
+	for i, r := range "⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵" {
+		braille[r] = 'a' + rune(i/3)
+	}
 }
 
 // hasIdentifier reports whether id is in text: inside any word not in
