@@ -546,6 +546,10 @@ func squashed(l string) bool {
 			b = append(b, c)
 		}
 	}
+	if !bytes.Contains(b, []byte("instruction")) && !bytes.Contains(b, []byte("previous")) && !bytes.Contains(b, []byte("prompt")) &&
+		!bytes.Contains(b, []byte("mode")) && !bytes.Contains(b, []byte("rules")) {
+		return false // every squashed marker has one of these
+	}
 	for _, m := range squashedMarkers {
 		if bytes.Contains(b, []byte(m)) {
 			return true

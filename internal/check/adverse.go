@@ -199,7 +199,8 @@ var passiveAdverbs = map[string]bool{"later": true, "eventually": true, "reporte
 // adverseClaim reports whether text (folded) makes an adverse claim that
 // the profile's facts do not.
 func adverseClaim(text string, f *facts) bool {
-	var prev [4]aword // the words before, prev[3] the last
+	var ring [4]aword // the last four words, word n at ring[n%4]
+	n := 0
 	for i := 0; i < len(text); {
 		w, j := nextWord(text, i)
 		if w.s == "" {
@@ -208,22 +209,28 @@ func adverseClaim(text string, f *facts) bool {
 		if len(w.s) >= 3 && len(w.s) <= 24 && adverseFirst[pairIndex(w.s[0], w.s[1])]&(1<<min(len(w.s), 31)) != 0 {
 			var lb [24]byte
 			if rules := adverseRules[string(lowerKey(lb[:0], w.s))]; rules != nil {
+				var prev [4]aword // the words before, the last one last
+				for k := range prev {
+					if m := n - len(prev) + k; m >= 0 {
+						prev[k] = ring[m%len(ring)]
+					}
+				}
 				var after [8]aword
-				n := 0
-				for k := j; n < len(after); n++ {
-					if after[n], k = nextWord(text, k); after[n].s == "" {
+				a := 0
+				for k := j; a < len(after); a++ {
+					if after[a], k = nextWord(text, k); after[a].s == "" {
 						break
 					}
 				}
 				for _, r := range rules {
-					if r.matches(prev[:], w, after[:n]) && !f.hasClaim(r.key) {
+					if r.matches(prev[:], w, after[:a]) && !f.hasClaim(r.key) {
 						return true
 					}
 				}
 			}
 		}
-		copy(prev[:], prev[1:])
-		prev[3] = w
+		ring[n%len(ring)] = w
+		n++
 		i = j
 	}
 	return false

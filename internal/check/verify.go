@@ -113,6 +113,8 @@ type verification struct {
 	folded string
 	flags  []string
 	facts  facts
+	// self are the words of the person's name.
+	self []string
 	// masked is the text with the profile's name-like values masked,
 	// made by rest when first needed.
 	masked   string
@@ -186,7 +188,7 @@ func (v *verification) person() error {
 		return &Error{ProblemName, "it did not name the person by the full name in the profile"}
 	}
 	own := bio.ParsePronouns(v.p.Pronouns)
-	self := nameWords(v.p.Name)
+	self := v.nameWords()
 	if n := otherPronouns(text, own, self); n > 0 {
 		// The mask only removes words, but it may end a text's shouting
 		// ("ACME CORP LTD"): count no more than the text itself has.
@@ -205,7 +207,7 @@ func (v *verification) person() error {
 // another person and an adverse claim for review, and those and other
 // numbers and names of things as unverified.
 func (v *verification) claims(now time.Time) {
-	self := nameWords(v.p.Name)
+	self := v.nameWords()
 	if otherPerson(v.folded, self, v.facts.hasWord) || otherScriptName(v.folded, &v.facts) {
 		v.flag(bio.FlagNeedsReview)
 	}
@@ -217,9 +219,12 @@ func (v *verification) claims(now time.Time) {
 	}
 }
 
-// nameWords returns the words of a name.
-func nameWords(name string) []string {
-	return strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) })
+// nameWords returns the words of the person's name, read once.
+func (v *verification) nameWords() []string {
+	if v.self == nil {
+		v.self = strings.FieldsFunc(v.p.Name, func(r rune) bool { return !unicode.IsLetter(r) })
+	}
+	return v.self
 }
 
 // namesPerson reports whether lower, a text in lower case, names the
