@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -110,6 +111,9 @@ func (m *Mapping) deny(s string, pronouns bool, c *counts) string {
 		case removeSpelled:
 			to, removed = "", true
 			c[kindSpelled]++
+			if start > 0 && end < len(s) && s[start-1] != ' ' && s[end] != ' ' {
+				to = " " // keep what is around apart
+			}
 		}
 		b.WriteString(s[last:start])
 		b.WriteString(to)
@@ -120,10 +124,17 @@ func (m *Mapping) deny(s string, pronouns bool, c *counts) string {
 	}
 	b.WriteString(s[last:])
 	if removed {
-		return tidy(b.String())
+		// Only the spaces: tidy would join what was judged apart ("Avery's
+		// .00" is not "Avery's.00").
+		out := spaceBeforePunctRE.ReplaceAllString(b.String(), "$1$2")
+		return strings.TrimSpace(spacesRE.ReplaceAllString(out, " "))
 	}
 	return b.String()
 }
+
+// spaceBeforePunctRE finds a space before punctuation that ends a word
+// ("and ;"), not before one inside it (" .00").
+var spaceBeforePunctRE = regexp.MustCompile(`\s+([,.;:)\]!?])(\s|$)`)
 
 // removeSpelled is what denied gives for an identifier spelled letter by
 // letter, or symbols, that are removed rather than sent as a placeholder:

@@ -25,23 +25,27 @@ var ErrInventedPlaceholder = errors.New("the answer holds a placeholder that was
 // concurrent use: Forward may add to it while a Restorer reads it.
 type placeholders struct {
 	mu     sync.RWMutex
-	index  map[string]int // the word as sent -> its number
+	index  map[string]int // the word as sent, in lower case -> its number
 	values []string       // by number-1: the word as the profile writes it
 }
 
 // of returns the placeholder of sent, the word as it would be sent, whose
-// restored form is value, adding it if it is new.
+// restored form is value, adding it if it is new. A word in another case
+// is the same word ("CONTOSO" is "Contoso"'s placeholder, restored as the
+// profile first wrote it): an answer restored and sent back keeps its
+// placeholders whatever case the restoring gave.
 func (p *placeholders) of(sent, value string) string {
+	key := strings.ToLower(sent)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	n, ok := p.index[sent]
+	n, ok := p.index[key]
 	if !ok {
 		if p.index == nil {
 			p.index = make(map[string]int, 16)
 		}
 		p.values = append(p.values, value)
 		n = len(p.values)
-		p.index[sent] = n
+		p.index[key] = n
 	}
 	return placeholderPrefix + strconv.Itoa(n)
 }
