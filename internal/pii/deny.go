@@ -484,16 +484,20 @@ func (m *Mapping) holdsNamePart(w string) bool {
 		if !strings.Contains(key, part) {
 			continue
 		}
-		// English words in every piece: the part is there by chance.
-		english := true
+		// Inside one English word of w, the part is there by chance
+		// ("Canada's" for Ada); across pieces it is spelled ("O.K.A.F.O.R").
+		chance := false
 		for _, piece := range strings.FieldsFunc(trimSuffix(w), func(r rune) bool { return !isWordRune(r) }) {
-			low := strings.ToLower(lexicon.FoldAccents(piece))
-			if !isASCII(low) || len(low) > 2 && !isDictWord(low) {
-				english = false
-				break
+			if !strings.Contains(keyOf(piece), part) {
+				continue
 			}
+			low := strings.ToLower(lexicon.FoldAccents(piece))
+			chance = isASCII(low) && isDictWord(low)
+			break
 		}
-		return !english
+		if !chance {
+			return true
+		}
 	}
 	return false
 }

@@ -61,7 +61,7 @@ func TestFindings(t *testing.T) {
 	f("A6", "Zofia Babatunde-Kowalczyk", "BabatundeKowalczyk Ltd", []string{"Babatunde", "Kowalczyk"})
 	// A7: other scripts, inflections, nicknames, particles, look-alikes.
 	for _, s := range []string{"Chinese name: 王秀英.", "Известна как Ада Окафор", "エイダ・オカフォー", "Nagroda im. Okafora", "Okaforową",
-		"Okаfor", "ΟΚΑFΟR", "ᴏᴋᴀꜰᴏʀ", "Oka\u20DDfor", "Oka-\nfor", "O K A F O R", "0kaf0r", "Ms. Okafor's"} {
+		"Okаfor", "ΟΚΑFΟR", "ᴏᴋᴀꜰᴏʀ", "Oka\u20DDfor", "Oka-\nfor", "O K A F O R", "O.K.A.F.O.R.", "Ok af or", "0kaf0r", "Ms. Okafor's"} {
 		f("A7", "Ada Okafor", s, append([]string{"Ада", "Окафор", "王秀英", "エイダ", "オカフォー", "0kaf0r"}, ada...))
 	}
 	f("A7", "Mikko Virtanen", "Virtasen palkinto", []string{"Virtasen"})

@@ -400,6 +400,9 @@ var nameTricks = []func(p person) snippet{
 		l := leet(strings.ToLower(latin(p.last())))
 		return snippet{text: l, tricks: []string{"digits for letters"}, ids: []string{l}}
 	},
+	func(p person) snippet {
+		return snippet{text: strings.ReplaceAll(spaced(strings.ToUpper(latin(p.last()))), " ", ".") + ".", tricks: []string{"dotted letters"}}
+	},
 	// Our own: the name in pieces of two letters.
 	func(p person) snippet {
 		return snippet{text: pieces(latin(p.last()), 2), tricks: []string{"name in pieces of two letters"}}
