@@ -99,6 +99,9 @@ func (m *Mapping) deny(s string, pronouns bool, c *counts) string {
 	if s == "" {
 		return s
 	}
+	// Symbols first, so that the words they stood between are read as
+	// they will be sent: "A0\x930\x93B" is the run "A0 0 B".
+	s = dropSymbols(s, c)
 	var b strings.Builder
 	last, removed := 0, false
 	m.denied(s, pronouns, func(start, end int, to string) {
@@ -135,6 +138,41 @@ func (m *Mapping) deny(s string, pronouns bool, c *counts) string {
 // spaceBeforePunctRE finds a space before punctuation that ends a word
 // ("and ;"), not before one inside it (" .00").
 var spaceBeforePunctRE = regexp.MustCompile(`\s+([,.;:)\]!?])(\s|$)`)
+
+// dropSymbols returns s without its runs of symbols that may not leave
+// (see symbolsEnd), each replaced by a space between two characters that
+// are not spaces, counting them as spelled.
+func dropSymbols(s string, c *counts) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r < utf8.RuneSelf || isWordRune(r) {
+			i += size
+			continue
+		}
+		end := symbolsEnd(s, i)
+		if end == i {
+			i += size
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[last:i])
+		if i > 0 && end < len(s) && s[i-1] != ' ' && s[end] != ' ' {
+			b.WriteByte(' ')
+		}
+		c[kindSpelled]++
+		last, i = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	out := spaceBeforePunctRE.ReplaceAllString(b.String(), "$1$2")
+	return strings.TrimSpace(spacesRE.ReplaceAllString(out, " "))
+}
 
 // removeSpelled is what denied gives for an identifier spelled letter by
 // letter, or symbols, that are removed rather than sent as a placeholder:

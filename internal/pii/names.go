@@ -65,10 +65,11 @@ type namePart struct {
 
 // nameParts returns the parts of name that identify the person: each word
 // (a hyphen or a space separates words; an apostrophe inside a word, as in
-// "O'Brien", does not) of two characters or more with a letter, or of one
+// "O'Brien", does not) of two letters or more and no digit, or of one
 // letter of a script written without spaces ("王 伟"), that is not a title
 // such as "Dr." or, between the first and the last word, a particle such
-// as "van" in lower case. Parts are unique by key (see keyOf).
+// as "van" in lower case. Parts are unique by key (see keyOf). The user id
+// and the second layer take care of words with digits.
 func nameParts(name string) []namePart {
 	var words []string
 	start := -1
@@ -94,7 +95,7 @@ func nameParts(name string) []namePart {
 		key := keyOf(f)
 		first, _ := utf8.DecodeRuneInString(f)
 		n := utf8.RuneCountInString(key)
-		if n == 0 || n == 1 && !unspaced(first) || nameTitles[key] || !strings.ContainsFunc(key, unicode.IsLetter) {
+		if n == 0 || n == 1 && !unspaced(first) || nameTitles[key] || strings.ContainsFunc(key, unicode.IsDigit) {
 			continue // no part, an initial, a title, or digits: no name
 		}
 		p := namePart{written: w, folded: f}
@@ -130,7 +131,7 @@ func variants(part string) []string {
 	return slices.DeleteFunc(out, func(k string) bool {
 		r, _ := utf8.DecodeRuneInString(k)
 		n := utf8.RuneCountInString(k)
-		return n == 0 || n == 1 && !unspaced(r) || !strings.ContainsFunc(k, unicode.IsLetter)
+		return n == 0 || n == 1 && !unspaced(r) || strings.ContainsFunc(k, unicode.IsDigit)
 	})
 }
 
