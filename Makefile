@@ -36,6 +36,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(FUZZTIME) ./internal/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzPseudonymise$$' -fuzztime $(FUZZTIME) ./internal/pii
 	$(GO) test -run '^$$' -fuzz '^FuzzEachURL$$' -fuzztime $(FUZZTIME) ./internal/pii
+	$(GO) test -run '^$$' -fuzz '^FuzzForward$$' -fuzztime $(FUZZTIME) ./internal/pii
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeKeepsEveryCharacter$$' -fuzztime $(FUZZTIME) ./internal/cache
 	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime $(FUZZTIME) ./internal/check
 	$(GO) test -run '^$$' -fuzz '^FuzzLooksLikeInstruction$$' -fuzztime $(FUZZTIME) ./internal/bio

@@ -89,6 +89,12 @@ func (p *Provider) Name() string { return p.cfg.Name }
 // Kind returns provider.KindExternal.
 func (p *Provider) Kind() provider.Kind { return provider.KindExternal }
 
+// placeholderRule tells the model what the pseudonymised profile's
+// placeholders are, so that it copies them for Restore to map back.
+const placeholderRule = "Some words of the profile are placeholders such as Term7 or Term12, standing for names of " +
+	"places, organisations, products and other terms. Copy each placeholder exactly as written, with its capital " +
+	"letter and number, wherever the bio mentions that term; never invent a placeholder."
+
 // Generate pseudonymises the request, streams the completion and restores
 // the name in the text it passes on and returns.
 func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
@@ -97,11 +103,15 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 	if err != nil {
 		return nil, err
 	}
+	system := msgs.System
+	if rec.Placeholders > 0 {
+		system += "\n" + placeholderRule
+	}
 	messages := []openai.ChatCompletionMessageParamUnion{
-		openai.SystemMessage(msgs.System),
+		openai.SystemMessage(system),
 		openai.UserMessage(msgs.User),
 	}
-	size := len(msgs.System) + len(msgs.User)
+	size := len(system) + len(msgs.User)
 	if req.Correction != "" {
 		// The earlier answer holds the real name (restored) and may hold
 		// anything the model copied or made up; the correction quotes

@@ -177,6 +177,9 @@ func TestPlaceholders(t *testing.T) {
 	if body := (*bodies)[0]; strings.Contains(body, "Contoso") || strings.Contains(body, "Akka") || !strings.Contains(body, "Term1") {
 		t.Fatalf("body: %s", body)
 	}
+	if body := (*bodies)[0]; !strings.Contains(body, "Copy each placeholder exactly") {
+		t.Fatalf("the model is not told what the placeholders are: %s", body)
+	}
 
 	p, _ = answering(t, "Jordan Avery is an Engineer at Term1 and Term9.")
 	_, err = p.Generate(context.Background(), request(t))
