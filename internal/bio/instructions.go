@@ -429,8 +429,14 @@ func isLetterBefore(s string, i int) bool {
 //
 // The copy is what a prompt should be built from and a model's answer
 // checked against, so that what an injected instruction asked for is a
-// claim the profile does not make. r is not changed.
+// claim the profile does not make. r's texts are not changed; r records
+// that it holds no instruction (and the copy that it is one without), so
+// that the next call, by the output checks of each answer, is free. Like
+// the rest of a Request, that record is not safe for concurrent use.
 func (r *Request) WithoutInstructions() (*Request, bool) {
+	if r.noInstructions {
+		return r, false
+	}
 	found := false
 	r.Profile.EachText(func(_ TextField, s *string) {
 		found = found || LooksLikeInstruction(*s)
@@ -441,6 +447,7 @@ func (r *Request) WithoutInstructions() (*Request, bool) {
 		})
 	}
 	if !found {
+		r.noInstructions = true
 		return r, false
 	}
 	c := *r
@@ -465,6 +472,7 @@ func (r *Request) WithoutInstructions() (*Request, bool) {
 	p.Achievements = withoutDropped(p.Achievements)
 	p.Certifications = withoutDropped(p.Certifications)
 	p.Languages = withoutDropped(p.Languages)
+	c.noInstructions = true
 	return &c, true
 }
 

@@ -21,6 +21,11 @@ type Request struct {
 	Options    Options `json:"options"`
 	Regenerate bool    `json:"regenerate,omitempty"`
 	Stream     bool    `json:"stream,omitempty"`
+
+	// noInstructions records that the profile holds no text that reads as
+	// an instruction to a model, once WithoutInstructions has looked (or
+	// made this copy without them).
+	noInstructions bool
 }
 
 // Profile is what is known about the person. Only Name and CurrentRole are
