@@ -221,3 +221,27 @@ func TestDenyWords(t *testing.T) {
 	f("Spelled 🇿🇧🇰 and ⠵⠃⠅ 🚀, 40°, ©, → and ≤ 5.", "Spelled and, 40°, ©, → and ≤ 5.")
 	f("Привет, мир", "Term1, Term2")
 }
+
+// TestCaseApart checks the first finding of the third adversarial review:
+// words that differ only in case are different facts ("100 Mbps", "400
+// MBps"), each with its own placeholder, restored as written; a
+// placeholder itself is restored in any case.
+func TestCaseApart(t *testing.T) {
+	text := "Links from 100 Mbps to 400 MBps; stored 40 MWh, standby 3 mWh; dose 3 mSv, not 3 MSv; Zqx, ZQX and zqx."
+	sent, m, _ := sendSummary(t, "Rose Baker", "w-10423", text)
+	if back := m.Restore(sent); back != text {
+		t.Fatalf("%q sent as %q, restored %q", text, sent, back)
+	}
+	for _, pair := range [][2]string{{"mSv", "MSv"}, {"Zqx", "ZQX"}, {"ZQX", "zqx"}} {
+		a, ok := m.ph.existing(pair[0])
+		b, ok2 := m.ph.existing(pair[1])
+		if !ok || !ok2 || a == b {
+			t.Errorf("%q and %q share a placeholder (%q, %q) in %q", pair[0], pair[1], a, b, sent)
+		}
+	}
+	ph, _ := m.ph.existing("mSv")
+	upper := strings.ToUpper(ph)
+	if got := m.Restore("3 " + strings.ToLower(ph) + "'s and " + upper); got != "3 mSv's and MSV" {
+		t.Errorf("the placeholder in other cases restored as %q", got)
+	}
+}

@@ -25,29 +25,50 @@ var ErrInventedPlaceholder = errors.New("the answer holds a placeholder that was
 // concurrent use: Forward may add to it while a Restorer reads it.
 type placeholders struct {
 	mu     sync.RWMutex
-	index  map[string]int // the word as sent, in lower case -> its number
+	index  map[string]int // the word as sent, exactly -> its number
+	folded map[string]int // the word as sent, in lower case -> its first number
 	values []string       // by number-1: the word as the profile writes it
 }
 
 // of returns the placeholder of sent, the word as it would be sent, whose
-// restored form is value, adding it if it is new. A word in another case
-// is the same word ("CONTOSO" is "Contoso"'s placeholder, restored as the
-// profile first wrote it): an answer restored and sent back keeps its
-// placeholders whatever case the restoring gave.
+// restored form is value, adding it if it is new. Words that differ only
+// in case are different words ("100 Mbps" and "400 MBps", "40 MWh" and
+// "3 mWh" are not the same facts), each with its own placeholder and
+// restored as it was written; an answer restored and sent back gets a
+// placeholder of its own for a word the restoring wrote in capitals
+// ("TERM7" restored as "CONTOSO").
 func (p *placeholders) of(sent, value string) string {
-	key := strings.ToLower(sent)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	n, ok := p.index[key]
+	n, ok := p.index[sent]
 	if !ok {
 		if p.index == nil {
 			p.index = make(map[string]int, 16)
+			p.folded = make(map[string]int, 16)
 		}
 		p.values = append(p.values, value)
 		n = len(p.values)
-		p.index[key] = n
+		p.index[sent] = n
+		if low := strings.ToLower(sent); p.folded[low] == 0 {
+			p.folded[low] = n
+		}
 	}
 	return placeholderPrefix + strconv.Itoa(n)
+}
+
+// existing returns the placeholder already sent for word in any case ("zbk"
+// for "Zbk"), and whether there is one; it adds none.
+func (p *placeholders) existing(word string) (string, bool) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	n := p.index[word]
+	if n == 0 {
+		n = p.folded[strings.ToLower(word)]
+	}
+	if n == 0 {
+		return "", false
+	}
+	return placeholderPrefix + strconv.Itoa(n), true
 }
 
 func (p *placeholders) len() int {

@@ -159,7 +159,9 @@ var controls = []string{"2015-2020", "40%", "$1,200,000", "ASP.NET", "Node.js", 
 var facts = []string{"B.Com", "M.Sc", "Akka.NET", "Infosys Pvt.Ltd", "ISBN 978-3-16-148410-0",
 	"01.03.2019 - 30.04.2021", "2019.03.01-2020.04.30", "1000-2000 customers", "5000-10000 users",
 	"2500000-3000000", "USD 1500000", "INR 25000000", "12500000 EUR", "1 200 000", "3400000 devices",
-	"2019 2020 2021", "Math.NET", "Rx.NET", "Fly.io", "draw.io"}
+	"2019 2020 2021", "Math.NET", "Rx.NET", "Fly.io", "draw.io",
+	// Words apart only by their case are two facts (third review).
+	"40 MWh and 3 mWh", "Zqx and ZQX"}
 
 // A snippet is a piece of text holding tricks.
 type snippet struct {
