@@ -5,10 +5,11 @@
 // otherwise), and nothing identifying leaves: the request is pseudonymised
 // here (pii.Pseudonymise), the prompt rendered from the pseudonymised
 // request alone (never from provider.Request.Messages, rendered from the
-// real one), an earlier answer and its correction scrubbed the same way,
-// and the stand-in name and the placeholders mapped back in the answer (an
-// answer with a placeholder that was never sent is invalid output). No
-// user id, user field or metadata is sent; the seed is the random variant.
+// real one), an earlier answer scrubbed the same way and the correction,
+// biogen's own text, with the name and the user id replaced, and the
+// stand-in name and the placeholders mapped back in the answer (an answer
+// with a placeholder that was never sent is invalid output). No user id,
+// user field or metadata is sent; the seed is the random variant.
 package external
 
 import (
@@ -114,9 +115,13 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 	size := len(system) + len(msgs.User)
 	if req.Correction != "" {
 		// The earlier answer holds the real name (restored) and may hold
-		// anything the model copied or made up; the correction quotes
-		// the profile's pronouns. Both are scrubbed as the profile was.
-		prev, correction := m.Forward(req.Previous), m.Forward(req.Correction)
+		// anything the model copied or made up: it is scrubbed as the
+		// profile was. The correction is biogen's own text, quoting the
+		// profile's pronouns: its name parts and user id are replaced and
+		// the pronouns get the placeholders they were sent as, but its
+		// words are not denied ("Write the bio again", not "Write the
+		// Term4 again").
+		prev, correction := m.Forward(req.Previous), m.ForwardInstruction(req.Correction)
 		messages = append(messages, openai.AssistantMessage(prev), openai.UserMessage(correction))
 		size += len(prev) + len(correction)
 	}

@@ -187,3 +187,27 @@ func TestPlaceholders(t *testing.T) {
 		t.Fatalf("an invented placeholder gave %v; want invalid output", err)
 	}
 }
+
+// TestCorrectionIsOurs checks that the correction reaches the model as
+// biogen wrote it, but for the name, the user id and the profile's own
+// words (its pronouns) sent as placeholders, while the earlier answer is
+// scrubbed whole.
+func TestCorrectionIsOurs(t *testing.T) {
+	fake, p, _ := start(t, fakellm.Config{})
+	req := request(t)
+	req.Bio.Profile.Pronouns = "zbk/zbkk"
+	req.Correction = "Your previous answer was rejected (it used pronouns other than zbk/zbkk). Write the bio again, following every instruction, and answer with the bio text only, in Markdownish."
+	req.Previous = "Ada Okafor (zbk) built the bio app at Contoso."
+	if _, err := p.Generate(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	body := fake.Bodies()[0]
+	for _, secret := range []string{"zbk", "Okafor", "Contoso", "w-10423"} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("%q left the premises: %s", secret, body)
+		}
+	}
+	if !strings.Contains(body, "Write the bio again, following every instruction, and answer with the bio text only, in Markdownish.") {
+		t.Fatalf("the correction did not reach the model as written: %s", body)
+	}
+}

@@ -77,6 +77,23 @@ func init() {
 		e.g i.e etc vs approx dept univ intl isbn doi orcid`) {
 		knownTerms[t] = true
 	}
+	for _, t := range strings.Fields(everydayTerms) {
+		knownTerms[t] = true
+	}
+}
+
+// knownTerm reports whether w, in lower case, is a word of knownTerms, also
+// with a usual ending ("startups", "onboarded", "benchmarking").
+func knownTerm(w string) bool {
+	if knownTerms[w] {
+		return true
+	}
+	for _, e := range [...]string{"s", "es", "ed", "d", "ing", "er", "ers"} {
+		if len(w) >= len(e)+3 && strings.HasSuffix(w, e) && knownTerms[w[:len(w)-len(e)]] {
+			return true
+		}
+	}
+	return false
 }
 
 // neopronouns may stand in the pronouns field besides the English ones.
@@ -408,12 +425,12 @@ func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
 		return true // "of", "Go", "AI", an initial
 	case digits > 0 && letters > 0 && letters+digits <= 3:
 		return true // "Q1", "5G", "3D", "EC2", "B2B"
-	case knownTerms[strings.TrimRight(low, "+#")] || currencyCodes[key]:
+	case knownTerm(strings.TrimRight(low, "+#")) || currencyCodes[key]:
 		return true
 	case digits == 0 && strings.ContainsAny(low, "._'+#"):
 		// "Node.js", "e.g.", "ASP.NET": each piece a word.
 		for _, piece := range strings.FieldsFunc(low, func(r rune) bool { return strings.ContainsRune("._'+#", r) }) {
-			if len(piece) > 2 && !isDictWord(piece) && !knownTerms[piece] {
+			if len(piece) > 2 && !isDictWord(piece) && !knownTerm(piece) {
 				return false
 			}
 		}
@@ -421,7 +438,7 @@ func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
 	case digits > 0:
 		return false
 	}
-	return isDictWord(low)
+	return isDictWord(low) || britishWord(low)
 }
 
 // givenName reports whether w, a word as written, is a given name
@@ -530,7 +547,7 @@ func (m *Mapping) holdsNamePart(w string) bool {
 				continue
 			}
 			low := strings.ToLower(lexicon.FoldAccents(piece))
-			chance = isASCII(low) && isDictWord(low)
+			chance = isASCII(low) && (isDictWord(low) || knownTerm(low) || britishWord(low))
 			break
 		}
 		if !chance {

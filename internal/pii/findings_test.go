@@ -245,3 +245,31 @@ func TestCaseApart(t *testing.T) {
 		t.Errorf("the placeholder in other cases restored as %q", got)
 	}
 }
+
+// TestCorrectionIsOurs checks the third finding of the third review: the
+// correction is biogen's own text, sent with the name and the user id
+// replaced and the profile's pronouns as the placeholders they were sent
+// as, its other words as written; and everyday words the lexicon lacks
+// leave as they are.
+func TestCorrectionIsOurs(t *testing.T) {
+	req := &bio.Request{UserID: "w-10423", Options: bio.DefaultOptions, Profile: bio.Profile{Name: "Ada Okafor",
+		Pronouns: "Zbk/Zbkk", CurrentRole: "Engineer", ExperienceSummary: "Builds the bio app for alumni, an alum, behind a firewall with a placeholder; the organisation's metadata."}}
+	out, m, _ := Pseudonymise(req)
+	if got := out.Profile.ExperienceSummary; got != req.Profile.ExperienceSummary {
+		t.Errorf("everyday words sent as %q", got)
+	}
+	if strings.Contains(out.Profile.Pronouns, "bk") {
+		t.Fatalf("pronouns sent as %q", out.Profile.Pronouns)
+	}
+	correction := "Your previous answer was rejected (it used pronouns other than zbk/zbkk). Write the bio again for Ada Okafor (w-10423), following every instruction, and answer with the bio text only, in Markdownish."
+	got := m.ForwardInstruction(correction)
+	want := "Your previous answer was rejected (it used pronouns other than " + out.Profile.Pronouns +
+		"). Write the bio again for Jordan Avery, following every instruction, and answer with the bio text only, in Markdownish."
+	if got != want {
+		t.Errorf("the correction sent as\n%q; want\n%q", got, want)
+	}
+	// The earlier answer is the model's: it is scrubbed whole.
+	if got := m.Forward("Zbk Okafor leads Fabrikam."); strings.Contains(got, "Zbk") || strings.Contains(got, "Okafor") || strings.Contains(got, "Fabrikam") {
+		t.Errorf("the earlier answer sent as %q", got)
+	}
+}

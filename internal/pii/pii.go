@@ -218,6 +218,95 @@ func (m *Mapping) Forward(text string) string {
 	return m.scrub(text, &c, bio.TextFree)
 }
 
+// ForwardInstruction scrubs text of biogen's own that is to leave beside
+// the request: the correction asking the model for a second try. It is
+// folded, the user id is removed and the name's parts are replaced by the
+// stand-in's, as Forward does; but its words are not denied, as they are
+// ours ("Write the bio again" must reach the model as written), but for a
+// word that may not leave that the request already sent as a placeholder,
+// in any case: the correction quotes the profile's pronouns, in lower case
+// ("pronouns other than zbk/zbkk"), and gets their placeholders. The
+// earlier answer sent with it is the model's and the person's text: it
+// goes through Forward.
+func (m *Mapping) ForwardInstruction(text string) string {
+	s := bio.Fold(text)
+	if m == nil || s == "" {
+		return s
+	}
+	s = m.removeUserID(s)
+	s, _ = replaceKeyedFunc(s, m.forward, m.acceptName(bio.TextFree))
+	if m.ph.len() == 0 {
+		return s
+	}
+	c := denyCtx{m: m, pronouns: true}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !wordAt(s, i) {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			continue
+		}
+		end := tokenEnd(s, i)
+		for p := i; p < end; {
+			q := p
+			for q < end {
+				r, size := utf8.DecodeRuneInString(s[q:])
+				if splitter(r) {
+					break
+				}
+				q += size
+			}
+			w := trimSuffix(s[p:q])
+			if w != "" && !numeric(w) && !m.isStandIn(w) {
+				if ph, ok := m.ph.existing(w); ok && !c.partOK(s, p, p+len(w), true) {
+					b.WriteString(s[last:p])
+					b.WriteString(ph)
+					last = p + len(w)
+				}
+			}
+			p = q
+			for p < end {
+				r, size := utf8.DecodeRuneInString(s[p:])
+				if !splitter(r) {
+					break
+				}
+				p += size
+			}
+		}
+		i = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// removeUserID returns s without the user id, wherever it stands.
+func (m *Mapping) removeUserID(s string) string {
+	if m.userID == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	m.userID.eachMatch(newKeyed(s), func(start, end int) {
+		if start < last {
+			return
+		}
+		b.WriteString(s[last:start])
+		if wordBefore(s, start) && wordAt(s, end) {
+			b.WriteByte(' ')
+		}
+		last = end
+	})
+	if last == 0 && b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return tidy(b.String())
+}
+
 // maxPasses bounds the passes of removal: removing one detail may join
 // the text around it into another, so detection runs again until a pass
 // removes nothing. A text still changing after maxPasses is dropped.
