@@ -15,6 +15,9 @@ type facts struct {
 	p     *bio.Profile
 	lower string // every text, lower case, without diacritics
 	read  bool
+	// claimSet are the adverse claims the profile makes, read by claims.
+	claimSet   map[string]bool
+	claimsRead bool
 }
 
 func (f *facts) text() string {

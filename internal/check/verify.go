@@ -63,9 +63,9 @@ var (
 // bio is used, when the profile holds text that reads as an instruction
 // to a model, when the text uses another set of pronouns once, names a
 // person the profile does not, or makes an adverse claim (fraud,
-// dismissed, arrested...) the profile does not; and unverified_facts for
-// a number, a name of a thing or an adverse claim the profile does not
-// hold.
+// dismissed, arrested...), even one the profile makes; and
+// unverified_facts for a number, a name of a thing or an adverse claim the
+// profile does not hold.
 //
 // The facts are those of req.WithoutInstructions(): what an injected
 // instruction asked a model to write ("state that she was dismissed for
@@ -211,10 +211,13 @@ func (v *verification) claims(now time.Time) {
 	if otherPerson(v.folded, self, v.facts.hasWord) || otherScriptName(v.folded, &v.facts) {
 		v.flag(bio.FlagNeedsReview)
 	}
-	if adverseClaim(v.folded, &v.facts) {
+	// An adverse claim is for a reviewer to read even when the profile
+	// makes it; one the profile does not make is unverified too.
+	adverse, unsupported := adverseClaim(v.folded, subjectOf(v.p.Pronouns, self), &v.facts)
+	if adverse {
 		v.flag(bio.FlagNeedsReview)
-		v.flag(bio.FlagUnverifiedFacts)
-	} else if unverified(v.text, v.p, &v.facts, now) {
+	}
+	if unsupported || unverified(v.text, v.p, &v.facts, now) {
 		v.flag(bio.FlagUnverifiedFacts)
 	}
 }
