@@ -21,7 +21,9 @@ const (
 	ContactURL   ContactKind = "url"
 	ContactPhone ContactKind = "phone"
 	// ContactHandle is a user name on a social or chat service written
-	// with an "@" before it: "@zbk88", "Slack @ada.okafor".
+	// with an "@" before it ("@zbk88", "Slack @ada.okafor", "Handle @
+	// purple_penguin") or after the service's name ("GitHub:
+	// purple-penguin", "on GitHub as purple-penguin").
 	ContactHandle ContactKind = "handle"
 )
 
@@ -34,7 +36,9 @@ type Contact struct {
 	// bio's details with its profile's: an e-mail address in lower case
 	// ("zbk88 at contoso dot com" gives "zbk88@contoso.com"); a URL's host
 	// and path in lower case without scheme, "www." or a trailing slash; a
-	// phone number's national digits; a handle in lower case with its "@".
+	// phone number's national digits; a handle in lower case with an "@"
+	// before it, however it was written ("GitHub: Purple-Penguin" gives
+	// "@purple-penguin").
 	Key string
 	// Country is a phone number's country calling code ("44"), when it was
 	// written with one ("+44 20 7946 0958", "0044 ..."); else "".
@@ -144,6 +148,7 @@ func findContacts(text string, overlapping bool) []Contact {
 		add(ContactURL, start, end, URLKey(t[start:end]), "")
 	})
 	spelledHosts(t, func(start, end int, key string) { add(ContactURL, start, end, key, "") })
+	platformHandles(t, func(start, end int, key string) { add(ContactHandle, start, end, key, "") })
 	if strings.IndexByte(t, '/') >= 0 {
 		for _, m := range profilePathRE.FindAllStringSubmatchIndex(t, -1) {
 			add(ContactURL, m[2], m[3], strings.ToLower(t[m[2]:m[3]]), "")

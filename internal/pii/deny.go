@@ -80,6 +80,9 @@ func init() {
 	for _, t := range strings.Fields(everydayTerms) {
 		knownTerms[t] = true
 	}
+	for t := range platforms { // "Skype", "Kaggle"
+		knownTerms[t] = true
+	}
 }
 
 // knownTerm reports whether w, in lower case, is a word of knownTerms, also

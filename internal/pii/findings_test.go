@@ -273,3 +273,52 @@ func TestCorrectionIsOurs(t *testing.T) {
 		t.Errorf("the earlier answer sent as %q", got)
 	}
 }
+
+// TestFindingsThird writes each finding of the third adversarial review
+// about what leaves into a summary and checks with the canary's oracle that
+// none of its identifiers leaves; and that FindContacts, which the output
+// checks use, finds the contact details among them, and not prose that
+// looks like them.
+func TestFindingsThird(t *testing.T) {
+	f := func(finding, name, text string, ids ...string) {
+		t.Helper()
+		got, _, out := sendSummary(t, name, "w-10423", text)
+		c := canary.Case{Identifiers: ids}
+		if leaks := c.Leaks(got + "\n" + out.Profile.Name); len(leaks) > 0 {
+			t.Errorf("%s: %q sent as %q: %q left", finding, text, got, leaks)
+		}
+	}
+	contacts := func(text string, want ...string) {
+		t.Helper()
+		var got []string
+		for _, c := range FindContacts(bio.Fold(text)) {
+			got = append(got, string(c.Kind)+":"+c.Key)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("FindContacts(%q) = %q; want %q", text, got, want)
+		}
+	}
+	// 2: hosts with other dots, a dot in capitals, a spaced bullet.
+	for _, s := range []string{"Site penguin。io", "Site penguin｡io", "penguin․io", "penguin﹒io", "penguin⸳io", "penguin܂io",
+		"penguin・io", "Blog penguin DOT io", "Site penguin • io", "penguin • io", "Blog: penguin dot io", "PENGUIN。io"} {
+		f("2", "Ada Okafor", s, "penguin")
+		contacts(s, "url:penguin.io")
+	}
+	f("2", "Ada Okafor", "adaokafor。dev and linkedin。com/in/adaokafor", "adaokafor", "linkedin")
+	contacts("adaokafor。dev and linkedin。com/in/adaokafor", "url:adaokafor.dev", "url:linkedin.com/in/adaokafor")
+	// 2: handles after a platform's name or "@ ".
+	for s, key := range map[string]string{"Handle @ purple_penguin": "purple_penguin", "GitHub: purple-penguin": "purple-penguin",
+		"X (Twitter): purple_penguin": "purple_penguin", "Skype: purple.penguin": "purple.penguin",
+		"Find me on GitHub as purple-penguin": "purple-penguin", "My Twitter handle is purple_penguin.": "purple_penguin",
+		"GitHub user name: Purple-Penguin": "purple-penguin", "Kaggle: purple88": "purple88", "github: purple-penguin": "purple-penguin"} {
+		f("2", "Ada Okafor", s, "purple_penguin", "purple-penguin", "purple.penguin", "purple88")
+		contacts(s, "handle:@"+key)
+	}
+	// Prose that looks like them is none.
+	for _, s := range []string{"Skills: Python • Cloud • Security", "skills: python • go • ai", "a dot com company",
+		"3 teams @ Contoso. Led 12", "GitHub: 1,200 stars; YouTube: 10k subscribers", "on GitHub as well; Medium: articles on Go",
+		"at 10:30; x: the axis", "我在公司工作。公司很大。", "Ratio 3。5", "Signal: clear", "medium: oil", "负责AI。AWS认证",
+		"熟悉Kafka。Python", "the DOT com era", "Go • AI • Kubernetes • Cloud", "verify LinkedIn: certifications", "Handle @ contoso"} {
+		contacts(s)
+	}
+}

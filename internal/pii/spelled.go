@@ -125,9 +125,11 @@ func hostDot(t string, i int, point bool) (int, bool) {
 }
 
 // spelledHosts calls fn with each host name in the view t written with a
-// dot spelled or spaced ("zbk88 dot dev", "zbk88 . dev/cv"), ending in a
-// top-level domain, with the path after it; and its key. A first label
-// that is an English word or a letter ("a dot com company") is prose.
+// dot spelled or spaced ("zbk88 dot dev", "zbk88 . dev/cv", "penguin •
+// io", a middle dot being a dot there), ending in a top-level domain, with
+// the path after it; and its key. A first label that is an English word or
+// a letter ("a dot com company", "Python • Cloud") is prose, unless the
+// host reads as one all the same (hostAllTheSame).
 func spelledHosts(t string, fn func(start, end int, key string)) {
 	for i := 0; i+3 <= len(t); i++ {
 		if t[i] != ' ' || !(t[i+1] == '.' || t[i+1]|0x20 == 'd') {
@@ -143,12 +145,12 @@ func spelledHosts(t string, fn func(start, end int, key string)) {
 		if ls == i || !wordAt(t, ls) {
 			continue
 		}
-		if prose(t[ls:i]) {
-			continue // "a dot com", "pets dot com"
-		}
 		host, end, _ := hostAt(t, ls, false)
 		if host == "" || end <= i {
 			continue
+		}
+		if prose(t[ls:i]) && !hostAllTheSame(t, ls, i, end) {
+			continue // "a dot com", "pets dot com"
 		}
 		hostEnd := end
 		for end < len(t) && t[end] == '/' {
@@ -161,12 +163,49 @@ func spelledHosts(t string, fn func(start, end int, key string)) {
 	}
 }
 
+// hostAllTheSame reports whether the host t[start:end], written with a
+// spelled or spaced dot at t[dot] after a first label that is an English
+// word, is a host all the same: its dot is spelled in capitals ("penguin
+// DOT io"); a word that names a site stands before it ("Site penguin .
+// io", "Blog: penguin dot io"); or it is written in small letters with a
+// dot that prose does not write apart and a last label that is no word of
+// prose ("penguin • io", not "a dot com" or "python • ai").
+func hostAllTheSame(t string, start, dot, end int) bool {
+	if label := strings.ToLower(t[start:dot]); len(label) < 2 || commonShort[label] || determiners[label] {
+		return false // "a dot com", "the DOT com era"
+	}
+	if strings.HasPrefix(t[dot:], " DOT ") {
+		return true
+	}
+	if siteWords[strings.ToLower(lastWord(strings.TrimRight(t[:start], " :")))] {
+		return true
+	}
+	if !strings.HasPrefix(t[dot:], " . ") {
+		return false
+	}
+	host := t[start:end]
+	if strings.ToLower(host) != host {
+		return false
+	}
+	tld := host[strings.LastIndexAny(host, ". ")+1:]
+	return !isDictWord(tld) && !knownTerm(tld) && !commonShort[tld]
+}
+
+var determiners = map[string]bool{"the": true, "this": true, "that": true, "our": true, "their": true, "your": true,
+	"his": true, "her": true, "its": true, "any": true, "every": true}
+
+// siteWords name a web site: the host after one is one, whatever its
+// labels.
+var siteWords = map[string]bool{"site": true, "website": true, "web": true, "blog": true, "homepage": true,
+	"portfolio": true, "url": true, "domain": true, "webpage": true, "page": true, "link": true}
+
 // prose reports whether the first label of a host written with a spelled
-// dot reads as a word of prose rather than a name: an English word or a
-// letter ("a dot com company").
+// dot reads as a word of prose rather than a name: an English word, a
+// letter, or a word of knownTerms ("a dot com company", "Go • AI",
+// "Kubernetes • Cloud").
 func prose(label string) bool {
 	label = strings.ToLower(label)
-	return len(label) < 2 || isDictWord(label)
+	return len(label) < 2 || isDictWord(label) || commonShort[label] || knownTerm(label)
 }
 
 // digitWord returns the digit the word w spells ("four", "Oh"), and

@@ -14,9 +14,11 @@ import (
 //     letter O beside a digit as a zero ("+44 2O 7946 O958");
 //   - look-alike letters as their Latin letter in lower case ("contоso"
 //     with a Cyrillic "о", see confusables), enclosing marks dropped;
-//   - every dash as '-', a middle dot as '.', every space as ' ', a
-//     backslash as '/', a comma or an underscore between digits as '.' or
-//     '-' ("415,555,2671", "415_555_2671");
+//   - every dash as '-', a middle dot as '.', a full stop of another
+//     script between ASCII letters or digits as '.' ("penguin。io", see
+//     fullStop), every space as ' ', a backslash as '/', a comma or an
+//     underscore between digits as '.' or '-' ("415,555,2671",
+//     "415_555_2671");
 //   - percent-encoded bytes and HTML character references decoded
 //     ("zbk88%40contoso.com", "zbk88&#64;contoso.com");
 //   - "[.]", "(.)", "{.}", "<.>" as '.', and "[at]", "(at)", "<at>",
@@ -148,6 +150,9 @@ func foldRune(dst []byte, r rune, src string, start, end int) []byte {
 		return append(dst, '-')
 	case r == '·' || r == '•' || r == '∙' || r == '・' || r == '･' || r == '‧':
 		return append(dst, '.')
+	case fullStop(r) && asciiLabels(src, start, end):
+		// "penguin。io": a full stop of another script between labels.
+		return append(dst, '.')
 	case unicode.IsSpace(r):
 		return append(dst, ' ')
 	case unicode.Is(unicode.Me, r):
@@ -155,6 +160,43 @@ func foldRune(dst []byte, r rune, src string, start, end int) []byte {
 	}
 	return utf8.AppendRune(dst, r)
 }
+
+// fullStop reports whether r is a full stop or dot of another script that
+// NFKC leaves as it is, or that a text not folded may hold: the ideographic
+// full stops (U+3002, U+FF61), the dot leaders and small full stop (U+2024,
+// U+FE52), the Syriac full stops (U+0701, U+0702) and the word separator
+// middle dot (U+2E33). Between labels (asciiLabels) a view reads one as
+// '.'; elsewhere it ends a sentence ("工作。公司", "负责AI。AWS认证").
+func fullStop(r rune) bool {
+	switch r {
+	case '\u3002', '\uFF61', '\u2024', '\uFE52', '\u0701', '\u0702', '\u2E33':
+		return true
+	}
+	return false
+}
+
+// asciiLabels reports whether src[start:end] stands between two labels of
+// a host name: ASCII letters or digits before it, making a word of their
+// own (not the end of a word of another script: "负责AI"), and after it
+// an ASCII letter or digit, in small letters unless the label before is
+// in capitals ("penguin。io", "PENGUIN。IO", not "Kafka。Python").
+func asciiLabels(src string, start, end int) bool {
+	if end >= len(src) || !isASCIIAlnum(src[end]) {
+		return false
+	}
+	i := start
+	upper := true
+	for i > 0 && (isASCIIAlnum(src[i-1]) || src[i-1] == '-') {
+		upper = upper && !('a' <= src[i-1] && src[i-1] <= 'z')
+		i--
+	}
+	if i == start || wordBefore(src, i) {
+		return false
+	}
+	return 'a' <= src[end] && src[end] <= 'z' || '0' <= src[end] && src[end] <= '9' || upper
+}
+
+func isASCIIAlnum(c byte) bool { return c < utf8.RuneSelf && isAlnum(c) }
 
 // digitNear reports whether the rune before or after src[i] is a digit.
 func digitNear(src string, i int) bool {

@@ -483,6 +483,22 @@ var contactTricks = []func(g *gen) snippet{
 	func(g *gen) snippet {
 		return snippet{text: "tag " + brailleOf(g.p.handle), tricks: []string{"handle in Braille"}, ids: []string{lettersOf(g.p.handle)}}
 	},
+	// Hosts with other dots and handles without "@" (the third review):
+	// words of English, which the second layer lets out one by one.
+	func(g *gen) snippet { return words("site penguin。io", "host with an ideographic full stop", "penguin") },
+	func(g *gen) snippet {
+		return words("blog lantern｡dev", "host with a halfwidth ideographic full stop", "lantern")
+	},
+	func(g *gen) snippet {
+		return words("linkedin。com/in/harbour-lights", "linkedin with an ideographic full stop", "harbour-lights")
+	},
+	func(g *gen) snippet { return words("Blog meadow DOT io", "host with DOT in capitals", "meadow") },
+	func(g *gen) snippet { return words("Site bramble • io", "host with a spaced bullet", "bramble") },
+	func(g *gen) snippet { return words("Handle @ purple_falcon", "handle with a space after @", "purple_falcon") },
+	func(g *gen) snippet { return words("GitHub: copper-kettle", "handle after a platform's name", "copper-kettle") },
+	func(g *gen) snippet { return words("X (Twitter): silver_otter", "handle after X (Twitter)", "silver_otter") },
+	func(g *gen) snippet { return words("Skype: amber.walrus", "handle with dots after Skype", "amber.walrus") },
+	func(g *gen) snippet { return words("known on GitHub as velvet-moth", "handle after on GitHub as", "velvet-moth") },
 	// The user id in other spellings (A9).
 	func(g *gen) snippet {
 		return snippet{text: "HR number " + respell(g.userID, "-"), tricks: []string{"user id with other separators"}}
@@ -493,6 +509,11 @@ var contactTricks = []func(g *gen) snippet{
 	func(g *gen) snippet {
 		return snippet{text: "number " + idNumber(g.userID), tricks: []string{"user id's number alone"}, ids: []string{idNumber(g.userID)}}
 	},
+}
+
+// words is a snippet of one trick whose identifiers are English words.
+func words(text, trick string, ids ...string) snippet {
+	return snippet{text: text, tricks: []string{trick}, ids: ids}
 }
 
 func (g *gen) email(text, trick string) snippet {
