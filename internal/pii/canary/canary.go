@@ -485,7 +485,9 @@ var contactTricks = []func(g *gen) snippet{
 	},
 	// Hosts with other dots and handles without "@" (the third review):
 	// words of English, which the second layer lets out one by one.
-	func(g *gen) snippet { return words("site penguin。io", "host with an ideographic full stop", "penguin") },
+	func(g *gen) snippet {
+		return words("site penguin。io", "host with an ideographic full stop", "penguin")
+	},
 	func(g *gen) snippet {
 		return words("blog lantern｡dev", "host with a halfwidth ideographic full stop", "lantern")
 	},
@@ -494,11 +496,21 @@ var contactTricks = []func(g *gen) snippet{
 	},
 	func(g *gen) snippet { return words("Blog meadow DOT io", "host with DOT in capitals", "meadow") },
 	func(g *gen) snippet { return words("Site bramble • io", "host with a spaced bullet", "bramble") },
-	func(g *gen) snippet { return words("Handle @ purple_falcon", "handle with a space after @", "purple_falcon") },
-	func(g *gen) snippet { return words("GitHub: copper-kettle", "handle after a platform's name", "copper-kettle") },
-	func(g *gen) snippet { return words("X (Twitter): silver_otter", "handle after X (Twitter)", "silver_otter") },
-	func(g *gen) snippet { return words("Skype: amber.walrus", "handle with dots after Skype", "amber.walrus") },
-	func(g *gen) snippet { return words("known on GitHub as velvet-moth", "handle after on GitHub as", "velvet-moth") },
+	func(g *gen) snippet {
+		return words("Handle @ purple_falcon", "handle with a space after @", "purple_falcon")
+	},
+	func(g *gen) snippet {
+		return words("GitHub: copper-kettle", "handle after a platform's name", "copper-kettle")
+	},
+	func(g *gen) snippet {
+		return words("X (Twitter): silver_otter", "handle after X (Twitter)", "silver_otter")
+	},
+	func(g *gen) snippet {
+		return words("Skype: amber.walrus", "handle with dots after Skype", "amber.walrus")
+	},
+	func(g *gen) snippet {
+		return words("known on GitHub as velvet-moth", "handle after on GitHub as", "velvet-moth")
+	},
 	// The user id in other spellings (A9).
 	func(g *gen) snippet {
 		return snippet{text: "HR number " + respell(g.userID, "-"), tricks: []string{"user id with other separators"}}
