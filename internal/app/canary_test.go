@@ -85,8 +85,9 @@ func TestCanary(t *testing.T) {
 	t.Logf("%d requests, %d corrective retries, %d bodies checked", 2*len(cases), retried, len(cloud.Bodies()))
 }
 
-// placeholderRE finds a placeholder of internal/pii ("Term7").
-var placeholderRE = regexp.MustCompile(`\bTerm\d+\b`)
+// placeholderRE finds a placeholder of internal/pii ("Term7"), or one
+// mangled ("Term 7", "xTerm7", "Term７").
+var placeholderRE = regexp.MustCompile(`(?i)term[ \x{00A0}_-]?\p{Nd}`)
 
 // canaryStream posts body asking for server-sent events and returns the
 // done event's answer, after checking that the deltas since the last reset

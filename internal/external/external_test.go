@@ -159,7 +159,7 @@ func answering(t *testing.T, text string) (*Provider, *[]string) {
 
 // TestPlaceholders checks that words sent as placeholders come back in the
 // answer, streamed and whole, and that an answer with a placeholder that
-// was never sent is invalid output.
+// was never sent, or one mangled ("Term 1", "xTerm1"), is invalid output.
 func TestPlaceholders(t *testing.T) {
 	p, bodies := answering(t, "Jordan Avery is an Engineer at Term1, skilled in Go and Term2.")
 	req := request(t)
@@ -181,10 +181,13 @@ func TestPlaceholders(t *testing.T) {
 		t.Fatalf("the model is not told what the placeholders are: %s", body)
 	}
 
-	p, _ = answering(t, "Jordan Avery is an Engineer at Term1 and Term9.")
-	_, err = p.Generate(context.Background(), request(t))
-	if provider.ReasonOf(err) != provider.ReasonInvalidOutput || !errors.Is(err, pii.ErrInventedPlaceholder) {
-		t.Fatalf("an invented placeholder gave %v; want invalid output", err)
+	for _, answer := range []string{"Jordan Avery is an Engineer at Term1 and Term9.", "Jordan Avery is an Engineer at Term 1.",
+		"Jordan Avery is an Engineer at xTerm1.", "Jordan Avery is an Engineer at Term１."} {
+		p, _ = answering(t, answer)
+		_, err = p.Generate(context.Background(), request(t))
+		if provider.ReasonOf(err) != provider.ReasonInvalidOutput || !errors.Is(err, pii.ErrInventedPlaceholder) {
+			t.Fatalf("%q gave %v; want invalid output", answer, err)
+		}
 	}
 }
 

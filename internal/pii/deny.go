@@ -241,6 +241,13 @@ func (m *Mapping) denied(s string, pronouns bool, fn func(start, end int, to str
 			i = end
 			continue
 		}
+		if end := mangledAt(s, i); end > 0 {
+			// "Term 1": the model is never given what would make its
+			// answer invalid were it copied (see placeholders.restore).
+			fn(i, end, "")
+			i = end
+			continue
+		}
 		end := tokenEnd(s, i)
 		c.judge(s, i, end, replace)
 		i = end

@@ -322,3 +322,52 @@ func TestFindingsThird(t *testing.T) {
 		contacts(s)
 	}
 }
+
+// TestStandInInitials checks the fourth finding of the third review: the
+// stand-in's initial before a stand-in part is restored as the person's
+// ("J. Avery" is "A. Okafor", not "J. Okafor") and the person's is sent
+// as the stand-in's; the parts joined in the other order restore too; and
+// an answer holding a placeholder the model mangled is invalid.
+func TestStandInInitials(t *testing.T) {
+	sent, m, _ := sendSummary(t, "Ada Okafor", "w-10423", "A. Okafor and A.Okafor; OkaforAda.")
+	if sent != "J. Avery and J.Avery; AveryJordan." {
+		t.Errorf("initials sent as %q", sent)
+	}
+	if got := m.Restore("J. Avery and Dr. J. Avery, J.Avery, J AVERY, AveryJordan; Jordan Avery."); got != "A. Okafor and Dr. A. Okafor, A.Okafor, A OKAFOR, OkaforAda; Ada Okafor." {
+		t.Errorf("initials restored as %q", got)
+	}
+	_, m3, _ := sendSummary(t, "Ada Ngozi Okafor", "w-10423", "")
+	if got := m3.Restore("J. Casey, J. A. Casey and Jordan A. Casey"); got != "A. Okafor, A. N. Okafor and Ada N. Okafor" {
+		t.Errorf("three parts: initials restored as %q", got)
+	}
+	_, mw, _ := sendSummary(t, "王 伟", "w-10423", "")
+	if got := mw.Restore("J. Avery"); got != "王 伟" {
+		t.Errorf("a name without initials: %q", got)
+	}
+	// Placeholders mangled: no word to restore them to.
+	sent, m, _ = sendSummary(t, "Ada Okafor", "w-10423", "Led Contoso's Term 2 launch; long-term 5-year plans.")
+	if strings.Contains(sent, "Term 2") || m.Restore(sent) != "Led Contoso's Term 2 launch; long-term 5-year plans." {
+		t.Errorf("a profile's own Term 2 sent as %q, restored %q", sent, m.Restore(sent))
+	}
+	for _, answer := range []string{"Jordan led xTerm1.", "Jordan led Term１.", "Jordan led Term٣.", "Jordan led Term 1.", "Jordan led TERM-1.",
+		"Jordan led Term_1.", "Jordan led Term\u00A01."} {
+		if _, err := m.RestoreChecked(answer); !errors.Is(err, ErrInventedPlaceholder) {
+			t.Errorf("%q restored without error (%v)", answer, err)
+		}
+		for size := 1; size < 8; size++ {
+			r := m.Restorer(func(string) {})
+			for i := 0; i < len(answer); i += size {
+				r.Write(answer[i:min(i+size, len(answer))])
+			}
+			r.Close()
+			if !errors.Is(r.Err(), ErrInventedPlaceholder) {
+				t.Errorf("%q in chunks of %d restored without error", answer, size)
+			}
+		}
+	}
+	for _, answer := range []string{"Jordan led long-term 5-year plans, Long-Term 5 and a term 2 course.", "Jordan led Term1's launch."} {
+		if _, err := m.RestoreChecked(answer); err != nil {
+			t.Errorf("%q: %v", answer, err)
+		}
+	}
+}

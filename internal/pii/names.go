@@ -191,7 +191,7 @@ func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bo
 		r0, _ := utf8.DecodeRuneInString(keyOf(parts[0].folded))
 		rn, _ := utf8.DecodeRuneInString(keyOf(parts[n-1].folded))
 		m.initials[string(r0)+string(rn)] = true
-		joins := [][]int{{0, n - 1}, {-1, n - 1}}
+		joins := [][]int{{0, n - 1}, {-1, n - 1}, {n - 1, 0}}
 		if n > 2 {
 			all := make([]int, n)
 			for i := range all {
@@ -211,13 +211,61 @@ func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bo
 			m.standInKeys[strings.ToLower(standIn)] = true
 		}
 	}
+	m.backInside = make([]pair, 0, len(m.back))
+	for _, p := range uniqueLongestFirst(slices.Clone(m.back)) {
+		m.backInside = append(m.backInside, pair{from: strings.ToLower(p.from), to: p.to, anywhere: true})
+	}
+	m.addInitials(parts, stand)
 	m.forward = uniqueLongestFirst(m.forward)
 	m.back = uniqueLongestFirst(m.back)
-	m.backInside = make([]pair, len(m.back))
-	for i, p := range m.back {
-		m.backInside[i] = pair{from: strings.ToLower(p.from), to: p.to, anywhere: true}
-	}
 	m.replaced = true
+}
+
+// addInitials maps the first part's initial before another part ("A.
+// Okafor", "A. N. Okafor", "Ada N. Okafor") to the stand-in's ("J.
+// Avery", "J. C. Avery", "Jordan C. Avery") and back: the model writes the
+// stand-in's initials, which restored as they are would give the wrong
+// person ("J. Okafor" for Ada Okafor). Without a dot ("J Avery") they are
+// mapped back only: "A Okafor" may be an article.
+func (m *Mapping) addInitials(parts []namePart, stand []string) {
+	n := len(parts)
+	if n < 2 {
+		return
+	}
+	initial := func(i int, s string) (string, bool) {
+		r, _ := utf8.DecodeRuneInString(s)
+		return string(unicode.ToUpper(r)), unicode.IsUpper(r) || unicode.IsLower(r)
+	}
+	// real writes the i-th part's initial, or the part itself when it has
+	// none (a part of a script without case: "王").
+	real := func(i int, dot string) string {
+		if r, ok := initial(i, parts[i].written); ok {
+			return r + dot
+		}
+		return parts[i].written
+	}
+	add := func(standIn, written string, forward bool) {
+		m.back = append(m.back, pair{from: standIn, to: written})
+		if forward {
+			k := keyOf(bio.Fold(written))
+			m.forward = append(m.forward, pair{from: k, to: standIn}, pair{from: strings.Map(dropApostrophe, k), to: standIn})
+		}
+	}
+	s0, _ := initial(0, stand[0])
+	_, cased := initial(0, parts[0].written) // else the name itself is the written form
+	for k := 1; k < n; k++ {
+		add(s0+". "+stand[k], real(0, ".")+" "+parts[k].written, cased)
+		add(s0+"."+stand[k], real(0, ".")+parts[k].written, cased)
+		m.standInKeys[strings.ToLower(s0+"."+stand[k])] = true
+		add(s0+" "+stand[k], real(0, "")+" "+parts[k].written, false)
+		if k < 2 {
+			continue
+		}
+		s1, _ := initial(1, stand[1])
+		_, cased1 := initial(1, parts[1].written)
+		add(s0+". "+s1+". "+stand[k], real(0, ".")+" "+real(1, ".")+" "+parts[k].written, cased && cased1)
+		add(stand[0]+" "+s1+". "+stand[k], parts[0].written+" "+real(1, ".")+" "+parts[k].written, cased1)
+	}
 }
 
 // joinParts joins the parts at idx, and their stand-ins; index -1 is the

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // A placeholder stands for a word that may not leave the premises as it is
@@ -97,7 +99,9 @@ func placeholderAt(s string, i int) (n, end int) {
 
 // restore replaces each placeholder in s with its word; an all-caps
 // placeholder ("TERM7") gives the word in capitals. It returns the
-// placeholders that are in no table, as written.
+// placeholders that are in no table, as written, and those the model
+// mangled (see mangledAt): no word can be restored for them, and the
+// answer must not be shown with them.
 func (p *placeholders) restore(s string) (string, []string) {
 	if !strings.Contains(s, "erm") && !strings.Contains(s, "ERM") {
 		return s, nil
@@ -113,6 +117,10 @@ func (p *placeholders) restore(s string) (string, []string) {
 		}
 		n, end := placeholderAt(s, i)
 		if end == 0 {
+			if end := mangledAt(s, i); end > 0 {
+				invented = append(invented, s[i:end])
+				i = end - 1
+			}
 			continue
 		}
 		if n < 1 || n > len(p.values) {
@@ -135,6 +143,47 @@ func (p *placeholders) restore(s string) (string, []string) {
 	}
 	b.WriteString(s[last:])
 	return b.String(), invented
+}
+
+// mangledAt returns the end of a placeholder the model mangled that
+// starts at s[i], or 0: the prefix inside a word before a number
+// ("xTerm1"), before a digit of another script ("Term１", "Term٣"), or
+// written with a capital and apart from its number by a space, a hyphen
+// or an underscore ("Term 1", "TERM-1"; not "long-term 5", "Long-Term 5").
+// A profile's own
+// "Term 1" is sent as a placeholder (see Mapping.denied), so that
+// the model is never given one to copy.
+func mangledAt(s string, i int) int {
+	if i+len(placeholderPrefix) >= len(s) || !strings.EqualFold(s[i:i+len(placeholderPrefix)], placeholderPrefix) {
+		return 0
+	}
+	j := i + len(placeholderPrefix)
+	r, size := utf8.DecodeRuneInString(s[j:])
+	switch {
+	case wordBefore(s, i):
+		if '0' <= r && r <= '9' || unicode.IsDigit(r) {
+			return digitsEnd(s, j)
+		}
+	case r >= utf8.RuneSelf && unicode.IsDigit(r):
+		return digitsEnd(s, j)
+	case s[i] == 'T' && (r == ' ' || r == '\u00A0' || r == '-' || r == '_') && (i == 0 || s[i-1] != '-'):
+		if k := j + size; digitAt(s, k) {
+			return digitsEnd(s, k)
+		}
+	}
+	return 0
+}
+
+// digitsEnd returns the end of the digits, of any script, at s[i].
+func digitsEnd(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsDigit(r) {
+			break
+		}
+		i += size
+	}
+	return i
 }
 
 func inventedError(invented []string) error {

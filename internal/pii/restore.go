@@ -1,6 +1,9 @@
 package pii
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Restore returns the answer with each stand-in part replaced by the part
 // of the person's name it stands for, in the case the answer writes it
@@ -67,7 +70,7 @@ func (m *Mapping) Restorer(emit func(string)) *Restorer {
 // Write adds a chunk of the answer.
 func (r *Restorer) Write(chunk string) {
 	s := r.held + chunk
-	cut := wordStart(s)
+	cut := heldFrom(s)
 	if cut == 0 {
 		r.held = s
 		return
@@ -97,6 +100,27 @@ func (r *Restorer) Err() error {
 		return inventedError(r.invented)
 	}
 	return nil
+}
+
+// heldFrom returns where the end of s that a Restorer holds back starts:
+// the last word (wordStart), with a placeholder's prefix and what may
+// part it from its number before it ("Term ", "TERM-1"), which may be
+// mangled ("Term 1").
+func heldFrom(s string) int {
+	cut := wordStart(s)
+	k := cut
+	if k < len(s) && !digitAt(s, k) {
+		return cut // a word, not a number
+	}
+	if strings.HasSuffix(s[:k], "\u00A0") {
+		k -= len("\u00A0")
+	} else if k > 0 && strings.IndexByte(" -_", s[k-1]) >= 0 {
+		k--
+	}
+	if n := len(placeholderPrefix); k < cut && k >= n && strings.EqualFold(s[k-n:k], placeholderPrefix) {
+		return k - n
+	}
+	return cut
 }
 
 // wordStart returns where the word at the end of s starts (len(s) when s

@@ -405,6 +405,12 @@ var nameTricks = []func(p person) snippet{
 	func(p person) snippet {
 		return snippet{text: strings.ReplaceAll(spaced(strings.ToUpper(latin(p.last()))), " ", ".") + ".", tricks: []string{"dotted letters"}}
 	},
+	// The initial before the surname (the third review): sent as the
+	// stand-in's, whose initial the model writes back.
+	func(p person) snippet {
+		r, _ := utf8.DecodeRuneInString(p.first())
+		return snippet{text: string(r) + ". " + p.last(), tricks: []string{"initial and surname"}}
+	},
 	// Our own: the name in pieces of two letters.
 	func(p person) snippet {
 		return snippet{text: pieces(latin(p.last()), 2), tricks: []string{"name in pieces of two letters"}}
