@@ -81,7 +81,8 @@ func instructionLike(text string, depth int) bool {
 			}
 		}
 	}
-	if hasRoleLabel(l) || clausesInstruction(l) || foreign && foreignInstruction(l) || squashed(l) {
+	if hasRoleLabel(l) || clausesInstruction(l) || foreign && foreignInstruction(l) || squashed(l) ||
+		strings.ContainsAny(l, "'\"‘“«„") && quotedInsertion(l) {
 		return true
 	}
 	if depth > 0 {
@@ -103,6 +104,8 @@ func clausesInstruction(l string) bool {
 	var buf [48]string
 	speaks := -1 // whether l speaks to a model, read when first needed
 	intro := false
+	vocative := false // the clause before addressed the writer: "Writer's note:", "[for the writer]"
+	label := false    // the clause before only named the text: "Bio:"
 	for start := 0; start <= len(l); {
 		end, brk, n := start, rune(0), 0
 		for end < len(l) {
@@ -115,9 +118,14 @@ func clausesInstruction(l string) bool {
 		}
 		w := appendWords(buf[:0], l[start:end])
 		if len(w) > 0 {
-			if intro && startsClaim(w) {
+			if intro && startsClaim(w) || vocative && startsDirective(w) {
 				return true
 			}
+			if label && startsClaim(w) && adverseIn(w) {
+				return true // "bio: she was fired for fraud"
+			}
+			label = (brk == ':' || brk == ']') && isTextLabel(w)
+			vocative = false
 			if clauseInstruction(w) || startsLikeInstruction(w, brk) {
 				return true
 			}
@@ -132,6 +140,9 @@ func clausesInstruction(l string) bool {
 			switch {
 			case (brk == ':' || brk == ',' || brk == '—' || brk == '–' || brk == '-') && introducesClaim(w, brk):
 				intro = true
+				vocative = isVocative(trimCourtesies(w))
+			case (brk == ':' || brk == ']' || brk == ')') && isVocative(trimCourtesies(w)):
+				intro, vocative = true, true // "[for the writer] She was fired."
 			case len(w) > 3 || brk != ',':
 				intro = false // an aside ("Mention, in passing, that she…") keeps it
 			}
@@ -298,6 +309,13 @@ func makeHeads() map[string]bool {
 	for _, w := range roleWords {
 		add(w)
 	}
+	// "Readers should know…": the audience words a profile seldom has
+	// ("hiring" and "employers" it often has, and a text that tells them
+	// what to know has another head: "should" is not one, "she was fired"
+	// has none either, so these are the words to find it by).
+	for _, w := range strings.Fields(`reader readers audience recruiter recruiters`) {
+		add(w)
+	}
 	// A phrase needs all its words: its least common one will do.
 	for _, list := range [][]string{instructionMarkers, clauseStarts, rolePlay} {
 		for _, p := range list {
@@ -309,7 +327,7 @@ func makeHeads() map[string]bool {
 	for w := range foreignDirectives {
 		add(w)
 	}
-	for _, w := range strings.Fields(`don't dont never avoid do you're youre your it's`) {
+	for _, w := range strings.Fields(`don't dont never avoid do you're youre your it's mind`) {
 		add(w)
 	}
 	for w := range rot13Heads {

@@ -46,7 +46,8 @@ func makeDirectives() (map[string]dirKind, map[string]string) {
 	for kind, words := range map[dirKind]string{
 		dSay: `say state write mention note add include stress emphasise emphasize highlight clarify confirm disclose
 			explain indicate imply insist assert claim report reveal specify underline underscore acknowledge convey
-			reflect suggest allege record insert put append repeat recount narrate flag omit copy paste`,
+			reflect suggest allege record insert put append repeat recount narrate flag omit copy paste remember
+			output print emit prepend`,
 		dDescribe: `describe portray depict characterise characterize paint present frame cast label brand call
 			summarise summarize position introduce render dub show`,
 		dPlace:    `open start begin lead end close finish conclude`,
@@ -108,7 +109,8 @@ func makeWordClass() map[string]uint32 {
 	add(wPerson, `she he they her him them his their hers theirs herself himself themselves she's he's they're`)
 	add(wTextStrong, `bio bios biography biographies blurb write-up writeup`)
 	add(wTextWeak, `summary output response answer reply text intro introduction sentence paragraph`)
-	add(wWriter, `writer biographer ghostwriter chatgpt gpt llm chatbot claude gemini copilot`)
+	add(wWriter, `writer writers biographer biographers ghostwriter ghostwriters chatgpt gpt llm chatbot claude gemini
+		copilot`)
 	add(wWriterWeak, `assistant ai model bot you editor author`)
 	add(wModal, `must should shall will would cannot can't mustn't shouldn't won't need needs has have is are ought
 		may`)
@@ -130,7 +132,8 @@ func makeWordClass() map[string]uint32 {
 	add(wAudience, `reader readers audience recruiter recruiters employer employers hiring visitors`)
 	add(wVocative, `dear hey hi hello ok okay note notes to for the a an this attention attn message reminder
 		guidance instruction instructions rule rules requirement requirements request who whoever is writes
-		writing reads reading p s ps from bio biography summary profile`)
+		writing reads reading p s ps from bio biography summary profile todo fyi nb important importantly take heads up
+		her his their my`)
 	return wordClass
 }
 
@@ -262,6 +265,10 @@ func directiveClause(w []string) bool {
 	if len(w) == 0 {
 		return false
 	}
+	if r := reminderEnd(w); r > 0 {
+		// "Don't forget she was…", "Keep in mind that she…": remember.
+		w = append([]string{"remember"}, w[r:]...)
+	}
 	neg, i := false, 0
 	switch {
 	case w[0] == "don't" || w[0] == "dont" || w[0] == "never" || w[0] == "avoid":
@@ -285,6 +292,19 @@ func directiveClause(w []string) bool {
 		return true // a form that is an instruction whatever follows: "make her sound…"
 	}
 	return directiveObject(kind, verb, w[j:], neg)
+}
+
+// reminderEnd returns how many words of w make a reminder that asks for
+// what follows to be remembered ("don't forget", "keep in mind"), 0 when w
+// does not start with one.
+func reminderEnd(w []string) int {
+	switch {
+	case hasWords(w, "don't", "forget") || hasWords(w, "dont", "forget") || hasWords(w, "never", "forget"):
+		return 2
+	case hasWords(w, "do", "not", "forget"), hasWords(w, "keep", "in", "mind"), hasWords(w, "bear", "in", "mind"):
+		return 3
+	}
+	return 0
 }
 
 // directiveAt reads the directive verb at w[i] with its particle: its kind,
@@ -336,6 +356,17 @@ func directiveAt(w []string, i int) (dirKind, string, int) {
 	}
 	return kind, verb, i + 1
 }
+
+// personEvents are what happens to a person, not to a thing, that an
+// instruction asks to be written: "mention the fraud conviction". A duty
+// has other objects ("Note the quarterly results").
+var personEvents = map[string]bool{"conviction": true, "convictions": true, "arrest": true, "arrests": true,
+	"dismissal": true, "firing": true, "sacking": true, "demotion": true, "indictment": true, "imprisonment": true,
+	"incarceration": true, "jailing": true, "disbarment": true}
+
+// insertVerbs are the directives that put given words into a text.
+var insertVerbs = map[string]bool{"add": true, "include": true, "insert": true, "put": true, "append": true, "prepend": true,
+	"output": true, "print": true, "emit": true, "write": true, "copy": true, "paste": true}
 
 // strongDescribers are the describing verbs that need no "as": "call her
 // a fraud", "describe him negatively".
@@ -389,14 +420,15 @@ func directiveObject(kind dirKind, verb string, r []string, neg bool) bool {
 			return true
 		}
 		if (first == "a" || first == "an" || first == "one" || first == "the" || first == "this") &&
-			(kind == dPlace || verb == "add" || verb == "include" || verb == "insert" || verb == "put" || verb == "append") {
+			(kind == dPlace || insertVerbs[verb]) {
 			switch second {
 			case "sentence", "line", "paragraph", "note", "statement", "disclaimer", "footnote", "mention", "remark",
 				"warning", "caveat", "claim":
-				// "add a sentence saying…", "open with a statement…"; not
-				// "add a sentence of context to each alert".
+				// "add a sentence saying…", "open with a statement…",
+				// "output the sentence 'she was…'"; not "add a sentence
+				// of context to each alert".
 				switch third := at(r, 2); {
-				case third == "" || third == "that" || third == "which" || third == "claiming" || gerunds[third] != "":
+				case third == "" || third == "that" || third == "which" || third == "claiming" || gerunds[third] != "" || is(third, wSubj):
 					return true
 				case third == "about" || third == "on" || third == "regarding":
 					return personIn(r[3:])
@@ -405,6 +437,13 @@ func directiveObject(kind dirKind, verb string, r []string, neg bool) bool {
 		}
 		if kind == dSay && len(r) == 1 && (first == "so" || first == "it" || first == "this") {
 			return true // "…, say so", "include it"
+		}
+		if is(first, wDet) {
+			for _, x := range r[1:min(len(r), 5)] {
+				if personEvents[x] {
+					return true // "note the 2021 fraud conviction", "mention the arrest"
+				}
+			}
 		}
 	case dDescribe:
 		if is(first, wObj) || personPhrase(r) {
@@ -523,9 +562,18 @@ func addressesText(w []string) bool {
 			return true // "In the bio, refer to him as…"
 		}
 	}
+	if wishesText(w) {
+		return true
+	}
 	for p := 0; p < len(w); p++ {
 		t := w[p]
 		c := class(t)
+		if c&wAudience != 0 && (p == 0 || is(w[p-1], wDet)) {
+			// "Readers should know she was fired."
+			if m := modalEnd(w[p+1:]); m > 0 && audienceVerbs[at(w, p+1+m)] && personIn(w[p+1+m:]) {
+				return true
+			}
+		}
 		if c == 0 && t != "first" && t != "opening" && t != "last" && t != "final" && t != "closing" {
 			continue
 		}
@@ -607,11 +655,137 @@ func addressesText(w []string) bool {
 	return false
 }
 
+// audienceVerbs are what readers are to do with a claim: "readers should
+// know (that) she…".
+var audienceVerbs = map[string]bool{"know": true, "learn": true, "hear": true, "understand": true, "realise": true,
+	"realize": true, "see": true, "be": true, "remember": true, "note": true}
+
+// wishes are the ways of wishing for something that an instruction uses:
+// "it would be great if the bio said…", "I'd love it if the summary…".
+var wishes = func() (out [][]string) {
+	for _, modal := range []string{"would", "'d"} {
+		for _, adj := range strings.Fields("great nice good helpful ideal best lovely better wonderful") {
+			out = append(out, []string{modal, "be", adj, "if"})
+		}
+		for _, verb := range strings.Fields("love like appreciate prefer") {
+			out = append(out, []string{modal, verb, "it", "if"})
+		}
+		out = append(out, []string{modal, "prefer", "if"})
+	}
+	return out
+}()
+
+// wishesText reports whether a clause wishes that a text (or its writer)
+// said something of the person: "It would be great if the profile text
+// described her as dishonest", "I'd love it if the summary said she…".
+func wishesText(w []string) bool {
+	for i := range w {
+		x := w[i]
+		if x != "would" && !strings.HasSuffix(x, "'d") {
+			continue
+		}
+		rest := w[i:]
+		if x != "would" {
+			rest = append([]string{"'d"}, w[i+1:]...)
+		}
+		for _, p := range wishes {
+			if !hasWords(rest, p...) {
+				continue
+			}
+			after := rest[len(p):]
+			for k, y := range after {
+				if n, _ := textNounAt(after, k); (n != 0 || is(y, wWriter|wWriterWeak) && y != "you") && k+1 < len(after) {
+					for j := k + 1; j < len(after); j++ {
+						if is(after[j], wReport|wWriteVerb) && personIn(after[j+1:]) {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// quotedInsertion reports whether l (lower case) asks for quoted words to
+// be put into the text: a directive that inserts ("append", "output",
+// "add", "write"), perhaps "the sentence", then a quotation, and after it
+// the text ("to the bio", "in your answer"), a place in it ("at the
+// end"), or, inside it, a sentence about the person ("Output 'She was
+// fired.'").
+func quotedInsertion(l string) bool {
+	for i := 0; i < len(l); {
+		open, n := utf8.DecodeRuneInString(l[i:])
+		closeQ := closingQuote(open)
+		if closeQ == 0 || open == '\'' && i > 0 && isWordByte(l[i-1]) {
+			i += n
+			continue
+		}
+		end := -1
+		for j := i + n; j < len(l); {
+			r, m := utf8.DecodeRuneInString(l[j:])
+			if r == closeQ && (r != '\'' || j+m == len(l) || !isWordByte(l[j+m])) {
+				end = j
+				break
+			}
+			j += m
+		}
+		if end < 0 {
+			return false
+		}
+		if verb := insertsBefore(l[:i]); verb != "" {
+			var buf [16]string
+			if q := appendWords(buf[:0], l[i+n:end]); len(q) >= 3 && personIn(q) {
+				return true // a sentence about the person, not a pronoun to use ("Use 'they'")
+			}
+			after := appendWords(buf[:0], l[end+utf8.RuneLen(closeQ):])
+			if p := at(after, 0); verb != "use" && (p == "to" || p == "into" || p == "in" || p == "at" || p == "as") {
+				k := 1
+				if is(at(after, k), wDet) {
+					k++
+				}
+				if n, _ := textNounAt(after, k); n != 0 {
+					return true // "to the bio"
+				}
+				switch at(after, k) {
+				case "end", "start", "beginning", "top", "bottom", "close", "opening":
+					return true // "at the end"
+				}
+			}
+		}
+		i = end + utf8.RuneLen(closeQ)
+	}
+	return false
+}
+
+// insertsBefore returns the directive that inserts, when the clause that
+// ends before a quotation opens with one and has no more than "the
+// sentence" or "these words" after it ("Append ", "Output the sentence
+// "), and "" when it does not. "Use 'they' in my bio" asks for a pronoun,
+// not a claim: after "use" only a quoted sentence about the person counts.
+func insertsBefore(s string) string {
+	k := strings.LastIndexAny(s, ".!?;\n")
+	var buf [16]string
+	w := trimCourtesies(appendWords(buf[:0], s[k+1:]))
+	if len(w) == 0 || len(w) > 5 || !insertVerbs[w[0]] && w[0] != "say" && w[0] != "use" {
+		return ""
+	}
+	for _, x := range w[1:] {
+		switch x {
+		case "the", "this", "these", "a", "an", "following", "exact", "exactly", "verbatim", "sentence", "line", "phrase",
+			"words", "text", "statement", "note", "at", "end", "start":
+		default:
+			return ""
+		}
+	}
+	return w[0]
+}
+
 // labelVerbs are the directives that alone, before a colon, ask for what
 // follows to be written ("Add: she was…"); "Note:" and "Highlight:" label
 // a fact.
 var labelVerbs = map[string]bool{"add": true, "include": true, "state": true, "say": true, "write": true,
-	"mention": true, "insert": true, "append": true}
+	"mention": true, "insert": true, "append": true, "remember": true}
 
 var essential = map[string]bool{"essential": true, "important": true, "crucial": true, "vital": true, "imperative": true,
 	"critical": true, "mandatory": true, "necessary": true, "required": true, "key": true}
@@ -721,6 +895,9 @@ func isVocative(w []string) bool {
 		switch {
 		case c&(wWriter|wWriterWeak) != 0 && base != "you", base == "whoever":
 			addressed = true
+		case c&(wTextStrong|wTextWeak) != 0 && i > 0 && (w[i-1] == "for" || w[i-1] == "to" || i > 1 && is(w[i-1], wDet) &&
+			(w[i-2] == "for" || w[i-2] == "to")):
+			addressed = true // "For the summary", "TODO for bio"
 		case c&wTextStrong != 0 && i+1 < len(w) && (w[i+1] == "writer" || w[i+1] == "guidance" || w[i+1] == "instructions" || w[i+1] == "rules" || w[i+1] == "requirements"):
 			addressed = true
 		case c&wVocative != 0:
@@ -741,6 +918,43 @@ func startsClaim(w []string) bool {
 	return len(w) > 1 && is(w[0], wSubj)
 }
 
+// startsDirective reports whether a clause starts with a directive to
+// write, after an address to the writer: "Writer: mention her arrest".
+func startsDirective(w []string) bool {
+	t := trimCourtesies(w)
+	if reminderEnd(t) > 0 {
+		return true
+	}
+	switch k, _, _ := directiveAt(t, 0); k {
+	case dSay, dDescribe, dPlace, dTell:
+		return len(t) > 1
+	}
+	return false
+}
+
+// isTextLabel reports whether a clause only names the text: "Bio",
+// "Summary", "Bio note".
+func isTextLabel(w []string) bool {
+	return len(w) == 1 && is(w[0], wTextStrong|wTextWeak) ||
+		len(w) == 2 && is(w[0], wTextStrong|wTextWeak) && (w[1] == "note" || w[1] == "notes" || w[1] == "todo")
+}
+
+// adverseWords are words of an adverse claim about a person, by which a
+// claim after a label ("bio: she was fired") is one to write, not the
+// person's own summary ("Bio: she leads the data team").
+var adverseWords = wordSet(`fired sacked dismissed terminated arrested convicted jailed imprisoned indicted sued fraud
+	fraudster theft stole embezzled embezzlement bribery misconduct harassment harassed lazy dishonest incompetent
+	untrustworthy liar lied criminal felon prison jail bankrupt demoted disciplined suspended expelled ousted`)
+
+func adverseIn(w []string) bool {
+	for _, x := range w {
+		if adverseWords[x] {
+			return true
+		}
+	}
+	return false
+}
+
 // introducesClaim reports whether a clause that ends with ':', ',' or a dash
 // asks for what follows it to be written: a directive ("Start with:",
 // "Also add:", "Important fact to include first:") or an address to the
@@ -750,8 +964,8 @@ func introducesClaim(w []string, brk rune) bool {
 	if len(t) == 0 {
 		return false
 	}
-	if isVocative(t) {
-		return true
+	if isVocative(t) || reminderEnd(t) == len(t) {
+		return true // "Writer's note:", "Don't forget:"
 	}
 	if k, verb, _ := directiveAt(t, 0); k != dNone && (len(t) > 1 || labelVerbs[verb] || brk != ':') {
 		return true
