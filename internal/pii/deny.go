@@ -241,6 +241,11 @@ func (m *Mapping) denied(s string, pronouns bool, fn func(start, end int, to str
 			i = end
 			continue
 		}
+		if end := m.initialsRunEnd(s, i); end > 0 {
+			fn(i, end, "") // "W. H. G."
+			i = end
+			continue
+		}
 		if end := mangledAt(s, i); end > 0 {
 			// "Term 1": the model is never given what would make its
 			// answer invalid were it copied (see placeholders.restore).
@@ -418,8 +423,11 @@ func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
 	if !initial && givenName(key) {
 		return false // "worked with Bob", "Kate's team"
 	}
-	if c.m.initials[low] {
-		return false
+	if c.nickname(s, start, end, key) {
+		return false // "Bill to friends", "BILL CASEY", "Will's team"
+	}
+	if c.m.initials[low] || strings.Contains(low, ".") && c.m.initials[strings.ReplaceAll(low, ".", "")] {
+		return false // "WHG", "W.H.G"
 	}
 	letters, digits := 0, 0
 	for i := 0; i < len(low); i++ {

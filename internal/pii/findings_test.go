@@ -214,7 +214,7 @@ func TestDenyWords(t *testing.T) {
 	f("Mentored by Bob and Grant; Will joined. Bob left.", "Mentored by Term1 and Term2; Will joined. Bob left.")
 	f("Worked with June in June 2020 at Canada's Kraków-based lab.", "Worked with June in June 2020 at Canada's Term1-based lab.")
 	f("She doesn't; it's Jordan's.", "She doesn't; it's Term1's.")
-	f("Initials AO, A.O. and Q1, 5G.", "Initials Term1, A.O. and Q1, 5G.")
+	f("Initials AO, A.O. and Q1, 5G.", "Initials Term1, Term2. and Q1, 5G.")
 	// Short words in a row that spell something.
 	f("Handle zb k8 8 and z b k 8 8; Ok af or; Ad a.", "Handle and; Avery; Jordan.")
 	f("Call sign zulu bravo kilo eight eight, Echo Delta; one of two.", "Call sign, Echo Delta; one of two.")
@@ -369,5 +369,31 @@ func TestStandInInitials(t *testing.T) {
 		if _, err := m.RestoreChecked(answer); err != nil {
 			t.Errorf("%q: %v", answer, err)
 		}
+	}
+}
+
+// TestNicknames checks the fifth finding of the third review: another
+// name of the person that is an English word, and the person's initials
+// however dotted, do not leave; a placeholder restores them.
+func TestNicknames(t *testing.T) {
+	f := func(text string, ids ...string) {
+		t.Helper()
+		got, m, out := sendSummary(t, "William Henry Gates", "w-10423", text)
+		c := canary.Case{Identifiers: append(ids, "William", "Henry", "Gates")}
+		if leaks := c.Leaks(got + "\n" + out.Profile.Name); len(leaks) > 0 {
+			t.Errorf("%q sent as %q: %q left", text, got, leaks)
+		}
+		if back := m.Restore(got); back != text {
+			t.Errorf("%q sent as %q, restored %q", text, got, back)
+		}
+	}
+	f("Bill to friends. Known as Bill; goes by Bill, call me Bill.", "Bill")
+	f("BILL GATES leads. Gates, Bill. William 'Bill' Gates.", "Bill")
+	f("Will's team ships. William \"Ace\" Gates; friends call him Ace.", "Will", "Ace")
+	f("Signed W.H.G.; W. H. G. and WHG; W.G. and WG.", "WHG", "W.H.G", "W. H. G", "W.G", "WG")
+	// Prose stays.
+	got, _, _ := sendSummary(t, "William Henry Gates", "w-10423", "Known as a leader, she goes by her middle name. Will lead the team.")
+	if got != "Known as a leader, she goes by her middle name. Will lead the team." {
+		t.Errorf("prose sent as %q", got)
 	}
 }

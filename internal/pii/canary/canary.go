@@ -103,6 +103,26 @@ var people = []person{
 	{"Nguyen Van Anh", []string{"Nguyen", "Van", "Anh"}, "Mr.", "he/him", "nvanh"},
 	{"Dame Folake Adeyemi", []string{"Dame", "Folake", "Adeyemi"}, "Ms.", "she/her", "fadeyemi"},
 	{"Mikko Virtanen", []string{"Mikko", "Virtanen"}, "Mr.", "he/him", "mvirta"},
+	// A name whose nickname is an English word (the third review).
+	{"William Henry Gates", []string{"William", "Henry", "Gates"}, "Mr.", "he/him", "whgates"},
+}
+
+// nicknames are the other names people go by that are English words; a
+// person without one goes by the first name.
+var nicknames = map[string]string{"William Henry Gates": "Bill"}
+
+func (p person) nick() string {
+	if n, ok := nicknames[p.name]; ok {
+		return n
+	}
+	return p.first()
+}
+
+// initials writes the first and last parts' initials with dots: "W. G.".
+func (p person) initials() string {
+	f, _ := utf8.DecodeRuneInString(p.first())
+	l, _ := utf8.DecodeRuneInString(p.last())
+	return string(f) + ". " + string(l) + "."
 }
 
 // phone is a phone number (or two) as written and national digits.
@@ -410,6 +430,24 @@ var nameTricks = []func(p person) snippet{
 	func(p person) snippet {
 		r, _ := utf8.DecodeRuneInString(p.first())
 		return snippet{text: string(r) + ". " + p.last(), tricks: []string{"initial and surname"}}
+	},
+	// Another name that is an English word, and the initials dotted
+	// (the third review).
+	func(p person) snippet {
+		return snippet{text: p.nick() + " to friends", tricks: []string{"nickname to friends"}, ids: []string{p.nick()}}
+	},
+	func(p person) snippet {
+		return snippet{text: strings.ToUpper(p.nick() + " " + p.last()), tricks: []string{"nickname in capitals beside the surname"},
+			ids: []string{p.nick()}}
+	},
+	func(p person) snippet {
+		return snippet{text: "known as " + p.nick(), tricks: []string{"known as a nickname"}, ids: []string{p.nick()}}
+	},
+	func(p person) snippet {
+		if len(p.parts) == 1 {
+			return snippet{text: p.first(), tricks: []string{"initials dotted"}}
+		}
+		return snippet{text: "signed " + p.initials(), tricks: []string{"initials dotted"}, ids: []string{p.initials()}}
 	},
 	// Our own: the name in pieces of two letters.
 	func(p person) snippet {

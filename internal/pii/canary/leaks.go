@@ -428,7 +428,8 @@ var commonWords = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`this within nothing something anything thing things think thinking
-		third everything wei weight weights weird willing willingness grants granted granting granite`) {
+		third everything wei weight weights weird willing willingness grants granted granting granite
+		billing billion billions bills billed`) {
 		commonWords[w] = true
 	}
 }
