@@ -193,6 +193,15 @@ func TestOtherPerson(t *testing.T) {
 	f("Bill thanked her for the migration.", true)
 	f("Will recommended her for the role.", true)
 	f("Daniel mentored her.", true) // the subject is Ada Okafor; see TestSubjectNameWholeWords
+	// Round 3, finding 4: a name and a surname that are both words, after
+	// words only a person follows.
+	f("- Mentored by Grant Hill and Will Smith.", true)
+	f("She was mentored by Will Smith.", true)
+	f("She reported to Will Stone at Contoso.", true)
+	f("She studied under Rose White.", true)
+	f("She was hired by Crystal Reports in 2019.", false)
+	f("She was mentored by Red Cross volunteers.", false)
+	f("She was supported by Austin Energy.", false)
 	// Not another person.
 	f("Ada Okafor leads the data team.", false)
 	f("Will lead the data team.", false)

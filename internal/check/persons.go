@@ -42,7 +42,7 @@ var notSurnames = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`bank banks group capital partners partner foundation college university school
-		institute institution center centre hospital clinic health healthcare energy labs lab systems technologies
+		institute institution center centre hospital clinic department health healthcare energy labs lab systems technologies
 		technology tech solutions consulting services media studios studio airlines airways insurance motors park
 		river falls valley street road avenue square bridge day days awards award prize fellowship fellow fellows
 		scholarship scholar scholars fund trust holdings inc ltd llc plc gmbh corp corporation co company associates
@@ -243,6 +243,9 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 	start := true
 	shouting := -1 // whether the text is mostly capitals, read when first needed
 	var prev, prev2 word
+	// listed: a list of names after words that make a person of them has
+	// gone on to this word: "Mentored by Grant Hill and Will Smith".
+	listed := false
 	for i := 0; i < len(text); {
 		w, next, nl := readWord(text, i)
 		if w.raw == "" {
@@ -260,6 +263,12 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 			}
 			caps = shouting == 0
 		}
+		ctx := false
+		if caps || capital {
+			ctx = !start && (personContext(prev, prev2) ||
+				listed && (prev.core == "and" || prev.core == "or" || strings.HasSuffix(prev.raw, ",")))
+		}
+		listed = ctx || listed && !start && (caps || capital || w.core == "and" || w.core == "or")
 		if (caps || capital) && !equalFoldAny(self, w.core) {
 			isKnown := func() bool { return known(foldAccents(strings.ToLower(w.core))) }
 			if mayNameBefore(prev) {
@@ -274,7 +283,7 @@ func otherPerson(text string, self []string, known func(string) bool) bool {
 			if caps && (c != onlyName || len(w.core) < 4) {
 				c = notAName // "TED", "LAN": an acronym
 			}
-			if c != notAName && isPerson(c, w, prev, prev2, text[next:]) && !isKnown() {
+			if c != notAName && isPerson(c, w, prev, prev2, text[next:], ctx) && !isKnown() {
 				return true
 			}
 		}
@@ -411,8 +420,10 @@ func equalFoldAny(list []string, s string) bool {
 }
 
 // isPerson decides, for a word w of class c, from the two words before it
-// and the text after it, whether it names a person.
-func isPerson(c nameClass, w, prev, prev2 word, after string) bool {
+// and the text after it, whether it names a person; ctx reports that the
+// words before make a person of a name and its surname though both are
+// words (personContext).
+func isPerson(c nameClass, w, prev, prev2 word, after string, ctx bool) bool {
 	start := w.first
 	var buf [24]byte
 	p := lowerKey(buf[:0], prev.core)
@@ -433,6 +444,10 @@ func isPerson(c nameClass, w, prev, prev2 word, after string) bool {
 		if !f1.endsPhrase {
 			f2, _, _ = readWord(after, n)
 		}
+	}
+	if capitalised(f1.core) && c == commonWord && !start && ctx && classOf(f1.core) != notAName &&
+		wordSurname(f1) {
+		return true // "Mentored by Grant Hill": a surname that is a name, though "hill" ends a place's name too
 	}
 	if capitalised(f1.core) {
 		var b1, b2 [24]byte
@@ -456,7 +471,10 @@ func isPerson(c nameClass, w, prev, prev2 word, after string) bool {
 		return !(w.possessive && (string(p) == "at" || string(p) == "joined")) // "at Macy's"
 	}
 	if capitalised(f1.core) {
-		return surnameLike(f1)
+		// "Mentored by Grant Hill and Will Smith": a name that is also a
+		// word, and a surname that is one too, after words that only a
+		// person follows.
+		return surnameLike(f1) || c == commonWord && !start && ctx && wordSurname(f1)
 	}
 	if start && (c == commonWord || c == rareWord) && !w.possessive {
 		var b [24]byte
@@ -464,6 +482,47 @@ func isPerson(c nameClass, w, prev, prev2 word, after string) bool {
 	}
 	return c == commonWord && !start
 }
+
+// personContext reports whether the two words before a name and its
+// surname make them a person's, though both are words: "mentored by",
+// "reported to", "studied under" ("Mentored by Grant Hill and Will
+// Smith"). A firm or a place after them ("Supported by Austin Energy",
+// "Grant Thornton") is read as one before this. "Worked with" is not such
+// a context: she works with tools ("Sage", "Crystal Reports").
+func personContext(prev, prev2 word) bool {
+	if prev2.endsPhrase || prev2.core == "" {
+		return false
+	}
+	var b1, b2 [24]byte
+	p, p2 := string(lowerKey(b1[:0], prev.core)), string(lowerKey(b2[:0], prev2.core))
+	switch p {
+	case "by":
+		return mentorVerbs[p2]
+	case "to":
+		return p2 == "reported" || p2 == "reports" || p2 == "reporting" || p2 == "married"
+	case "under":
+		return p2 == "studied" || p2 == "trained" || p2 == "worked" || p2 == "served" || p2 == "apprenticed"
+	}
+	return false
+}
+
+// wordSurname reports whether f, a capitalised word that is also an
+// English word, may be a surname after a name in a person's context: not
+// a word a bio capitalises, nor a plural ("Crystal Reports").
+func wordSurname(f word) bool {
+	if commonCapitalised[f.core] {
+		return false
+	}
+	l := foldAccents(strings.ToLower(f.core))
+	return !(strings.HasSuffix(l, "s") && englishWord(l[:len(l)-1]))
+}
+
+// mentorVerbs are what a person does to another that a thing does not:
+// "mentored by", "supervised by".
+var mentorVerbs = map[string]bool{"mentored": true, "supervised": true, "coached": true, "hired": true, "managed": true,
+	"trained": true, "taught": true, "advised": true, "guided": true, "recruited": true, "interviewed": true,
+	"recommended": true, "nominated": true, "promoted": true, "endorsed": true, "praised": true, "sponsored": true,
+	"championed": true, "mentoring": true, "coaching": true, "inspired": true, "tutored": true, "raised": true}
 
 // otherScriptName reports whether an English text holds a run of Chinese,
 // Japanese or Korean letters that the profile does not: a name written in

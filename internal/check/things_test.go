@@ -50,6 +50,11 @@ func TestThingsAreNotPersons(t *testing.T) {
 		"She joined %s as an engineer.",
 		"She is certified in %s, which she uses daily.",
 		"- %s migration lead",
+		// Round 3: after the words that make a person of a name and a
+		// surname that are words ("Mentored by Grant Hill").
+		"She was hired by %s in 2019.",
+		"- Sponsored by %s.",
+		"She reported to %s leadership.",
 	}
 	for _, term := range terms {
 		for _, sh := range shapes {
