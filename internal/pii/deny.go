@@ -443,7 +443,7 @@ func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
 		return true // "of", "Go", "AI", an initial
 	case digits > 0 && letters > 0 && letters+digits <= 3:
 		return true // "Q1", "5G", "3D", "EC2", "B2B"
-	case knownTerm(strings.TrimRight(low, "+#")) || currencyCodes[key]:
+	case knownTerms[strings.TrimRight(low, "+#")] || currencyCodes[key]:
 		return true
 	case digits == 0 && strings.ContainsAny(low, "._'+#"):
 		// "Node.js", "e.g.", "ASP.NET": each piece a word.
@@ -456,7 +456,7 @@ func (c *denyCtx) partOK(s string, start, end int, initial bool) bool {
 	case digits > 0:
 		return false
 	}
-	return isDictWord(low) || britishWord(low)
+	return isDictWord(low) || knownTerm(low) || britishWord(low)
 }
 
 // givenName reports whether w, a word as written, is a given name

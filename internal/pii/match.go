@@ -148,8 +148,15 @@ func unspacedWord(w string) bool {
 // is. inWord says that s[i] is inside a word (see joinedBefore): only pairs
 // marked anywhere may match there. An empty from matches nothing.
 func matchWord(s string, i int, pairs []pair, inWord bool) (pair, int) {
+	c := s[i]
 	for _, p := range pairs {
-		if inWord && !p.anywhere {
+		if inWord && !p.anywhere || p.from == "" {
+			continue
+		}
+		// An ASCII letter matches only itself in either case: most pairs
+		// are out at their first byte.
+		if f := p.from[0]; c < utf8.RuneSelf && f < utf8.RuneSelf && c != f && f != '\'' && f != '-' &&
+			(c|0x20 != f|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
 			continue
 		}
 		if end := matchAt(s, i, p.from); end > i && (p.anywhere || !joinedAfter(s, end)) {

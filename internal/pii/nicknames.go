@@ -108,7 +108,12 @@ func nicknameBefore(s string, i int) bool {
 		j--
 	}
 	last, k := asciiWordBefore(s, j)
-	lead, ok := nicknameLead[strings.ToLower(last)]
+	var buf [16]byte
+	low, ok := lowerASCIIInto(buf[:0], last)
+	if !ok {
+		return false
+	}
+	lead, ok := nicknameLead[unsafeString(low)]
 	if !ok {
 		return false
 	}
@@ -119,9 +124,8 @@ func nicknameBefore(s string, i int) bool {
 		k--
 	}
 	prev, _ := asciiWordBefore(s, k)
-	prev = strings.ToLower(prev)
 	for _, w := range lead {
-		if prev == w {
+		if strings.EqualFold(prev, w) {
 			return true
 		}
 	}
@@ -148,23 +152,29 @@ func nicknameAfter(s string, i int) bool {
 	if len(rest) < 8 || rest[0] != ' ' {
 		return false
 	}
-	rest = strings.ToLower(rest[1:min(len(rest), 40)])
-	if strings.HasPrefix(rest, "for short") {
+	rest = rest[1:]
+	if hasPrefixFold(rest, "for short") {
 		return true
 	}
-	rest, ok := strings.CutPrefix(rest, "to ")
-	if !ok {
+	if !hasPrefixFold(rest, "to ") {
 		return false
 	}
+	rest = rest[3:]
 	for _, p := range [...]string{"his ", "her ", "their ", "my ", "our ", "close "} {
-		rest = strings.TrimPrefix(rest, p)
+		if hasPrefixFold(rest, p) {
+			rest = rest[len(p):]
+		}
 	}
 	for _, w := range [...]string{"friends", "colleagues", "family", "everyone", "most", "all", "peers", "teammates", "coworkers", "the team"} {
-		if strings.HasPrefix(rest, w) && !wordAt(rest, len(w)) {
+		if hasPrefixFold(rest, w) && !wordAt(rest, len(w)) {
 			return true
 		}
 	}
 	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // functionWords are capitalised words that a nickname construction may

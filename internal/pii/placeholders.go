@@ -28,7 +28,6 @@ var ErrInventedPlaceholder = errors.New("the answer holds a placeholder that was
 type placeholders struct {
 	mu     sync.RWMutex
 	index  map[string]int // the word as sent, exactly -> its number
-	folded map[string]int // the word as sent, in lower case -> its first number
 	values []string       // by number-1: the word as the profile writes it
 }
 
@@ -46,14 +45,10 @@ func (p *placeholders) of(sent, value string) string {
 	if !ok {
 		if p.index == nil {
 			p.index = make(map[string]int, 16)
-			p.folded = make(map[string]int, 16)
 		}
 		p.values = append(p.values, value)
 		n = len(p.values)
 		p.index[sent] = n
-		if low := strings.ToLower(sent); p.folded[low] == 0 {
-			p.folded[low] = n
-		}
 	}
 	return placeholderPrefix + strconv.Itoa(n)
 }
@@ -65,7 +60,12 @@ func (p *placeholders) existing(word string) (string, bool) {
 	defer p.mu.RUnlock()
 	n := p.index[word]
 	if n == 0 {
-		n = p.folded[strings.ToLower(word)]
+		// In another case: the first sent, of the few a request has.
+		for sent, k := range p.index {
+			if (n == 0 || k < n) && strings.EqualFold(sent, word) {
+				n = k
+			}
+		}
 	}
 	if n == 0 {
 		return "", false
