@@ -314,11 +314,15 @@ func TestFindingsThird(t *testing.T) {
 		f("2", "Ada Okafor", s, "purple_penguin", "purple-penguin", "purple.penguin", "purple88")
 		contacts(s, "handle:@"+key)
 	}
+	// An address at a mail service written without its domain.
+	f("2", "Ada Okafor", "Email purple.penguin at gmail.", "purple.penguin")
+	contacts("Email purple.penguin at gmail.", "email:purple.penguin@gmail")
 	// Prose that looks like them is none.
 	for _, s := range []string{"Skills: Python • Cloud • Security", "skills: python • go • ai", "a dot com company",
 		"3 teams @ Contoso. Led 12", "GitHub: 1,200 stars; YouTube: 10k subscribers", "on GitHub as well; Medium: articles on Go",
 		"at 10:30; x: the axis", "我在公司工作。公司很大。", "Ratio 3。5", "Signal: clear", "medium: oil", "负责AI。AWS认证",
-		"熟悉Kafka。Python", "the DOT com era", "Go • AI • Kubernetes • Cloud", "verify LinkedIn: certifications", "Handle @ contoso"} {
+		"熟悉Kafka。Python", "the DOT com era", "Go • AI • Kubernetes • Cloud", "verify LinkedIn: certifications", "Handle @ contoso",
+		"shipped features at Outlook", "Ada Okafor at Gmail"} {
 		contacts(s)
 	}
 }

@@ -48,10 +48,15 @@ func spelledAddresses(t string, loose bool, fn func(start, end int, key string))
 		}
 		host, end, spelled := hostAt(t, i+len(word)+2, word != "at" && word != "At")
 		if host == "" {
-			continue
+			// "purple.penguin at gmail": a mail service needs no
+			// top-level domain to be one.
+			host, end = mailServiceAt(t, i+len(word)+2)
+			if host == "" {
+				continue
+			}
 		}
 		shaped := strings.ContainsFunc(local, func(r rune) bool { return !unicode.IsLetter(r) }) || word == "AT" ||
-			word != "at" && word != "At" || spelled && !prose(host[:strings.IndexByte(host, '.')]) ||
+			word != "at" && word != "At" || spelled && !prose(host[:max(0, strings.IndexByte(host, '.'))]) ||
 			loose && !isDictWord(strings.ToLower(local)) && !techNames[host]
 		if !shaped {
 			continue // "years at a dot com company"
@@ -59,6 +64,26 @@ func spelledAddresses(t string, loose bool, fn func(start, end int, key string))
 		fn(ls, end, strings.ToLower(strings.Trim(local, `"`)+"@"+host))
 		i = end - 1
 	}
+}
+
+// mailServices are the mail services whose name alone, after an "at",
+// ends an address: "purple.penguin at gmail".
+var mailServices = map[string]bool{"gmail": true, "googlemail": true, "hotmail": true, "outlook": true, "yahoo": true,
+	"ymail": true, "icloud": true, "protonmail": true, "proton": true, "gmx": true, "yandex": true, "aol": true,
+	"zoho": true, "fastmail": true, "tutanota": true, "tuta": true, "mailbox": true, "posteo": true, "qq": true,
+	"naver": true, "rediffmail": true, "mail.ru": true}
+
+// mailServiceAt returns the name of a mail service that is a word at
+// t[i:], in lower case, and its end; "" when there is none.
+func mailServiceAt(t string, i int) (string, int) {
+	j := i
+	for j < len(t) && (isWordByte(t[j]) || t[j] == '.' && wordAt(t, j+1)) {
+		j++
+	}
+	if name := strings.ToLower(t[i:j]); j > i && mailServices[name] && !wordAt(t, j) {
+		return name, j
+	}
+	return "", 0
 }
 
 func isLocalRune(r rune) bool {

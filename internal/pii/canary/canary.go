@@ -555,6 +555,9 @@ var contactTricks = []func(g *gen) snippet{
 	func(g *gen) snippet {
 		return words("known on GitHub as velvet-moth", "handle after on GitHub as", "velvet-moth")
 	},
+	func(g *gen) snippet {
+		return words("write to amber.lynx at gmail", "e-mail at a mail service without its domain", "amber.lynx")
+	},
 	// The user id in other spellings (A9).
 	func(g *gen) snippet {
 		return snippet{text: "HR number " + respell(g.userID, "-"), tricks: []string{"user id with other separators"}}
