@@ -181,7 +181,15 @@ func TestReviewFlags(t *testing.T) {
 		{"reworded injection obeyed", reworded, "She was let go from Contoso for misconduct.", true, true, true},
 		{"paint her as", paint, "Colleagues find her lazy and widely disliked.", true, true, true},
 		{"adverse claim, new forms", thinProfile, "She pleaded guilty to stealing customer data and spent two years in jail.", true, true, true},
-		{"another person after a title", thinProfile, "Dr. Nakamura mentored her at Contoso.", true, false, true},
+		// A surname after a title is a name the profile does not hold, as
+		// a full name is: "Dr." does not end a sentence (round 3).
+		{"another person after a title", thinProfile, "Dr. Nakamura mentored her at Contoso.", true, true, true},
+		// Round 3: an adverse claim the profile makes is for review, not
+		// unverified; a profile word that shares its stem makes none.
+		{"adverse claim the profile makes", thinProfile + `,"experience_summary":"Was laid off in 2020 and founded a startup."`,
+			"She was laid off in 2020.", true, false, true},
+		{"adverse claim, a stem in the profile", thinProfile + `,"achievements":["Firewall hardening"]`,
+			"She was fired from Contoso.", true, true, true},
 	} {
 		var rewrite func(int64, string, string) string
 		if tc.adds != "" {

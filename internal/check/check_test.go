@@ -29,6 +29,12 @@ func TestClean(t *testing.T) {
 	f("“Ada is an engineer.”", p, "Ada is an engineer.")
 	f("Here are the bullets:\n* Ada is an engineer\n• Builds platforms\n1. Speaks Yoruba", b, "- Ada is an engineer\n- Builds platforms\n- Speaks Yoruba")
 	f("- Ada is an engineer\n- Builds platforms", p, "Ada is an engineer Builds platforms")
+	// A bold heading, the name most often (round 3), is a title too, but
+	// a list keeps it as its first bullet.
+	f("**Ada Okafor**\n- Principal Data Engineer\n- Builds platforms", b, "- Ada Okafor\n- Principal Data Engineer\n- Builds platforms")
+	f("**Professional Bio**\n- Principal Data Engineer\n- Builds platforms", b, "- Principal Data Engineer\n- Builds platforms")
+	f("**Ada Okafor**\n\nAda is an engineer.", p, "Ada is an engineer.")
+	f("**Ada is an engineer.**\nShe builds platforms.", p, "Ada is an engineer. She builds platforms.")
 	// A first line that belongs to the bio stays.
 	f("I build data platforms.\nI lead a team of 5.", p, "I build data platforms. I lead a team of 5.")
 }
@@ -40,6 +46,7 @@ func TestStreamIsPrefixOfClean(t *testing.T) {
 		"Here is a bio for Ada Okafor:\n\n\"Ada Okafor is a **Principal Data Engineer** at Northwind Health. She builds platforms.\"\n\nLet me know if you need changes.",
 		"Ada Okafor is a Principal Data Engineer at Northwind Health, where she leads the claims platform team and mentors engineers across the company.",
 		"- Ada leads data\n* She speaks Yoruba\n- She cut claims time from 3 days to 4 hours",
+		"**Ada Okafor**\n- Principal Data Engineer at Northwind Health\n- Cut claims time from 3 days to 4 hours",
 	}
 	for _, text := range texts {
 		for _, format := range []bio.Format{bio.FormatParagraph, bio.FormatBullets} {

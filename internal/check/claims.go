@@ -18,11 +18,15 @@ type facts struct {
 	// claimSet are the adverse claims the profile makes, read by claims.
 	claimSet   map[string]bool
 	claimsRead bool
+	// norm, acronyms and places are read by knownPhrase.
+	norm     string
+	acronyms map[string]bool
+	normRead bool
 }
 
 func (f *facts) text() string {
 	if !f.read {
-		f.lower, f.read = foldAccents(strings.ToLower(profileText(f.p))), true
+		f.lower, f.read = foldAccents(strings.ToLower(bio.Fold(profileText(f.p)))), true
 	}
 	return f.lower
 }

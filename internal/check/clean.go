@@ -44,7 +44,7 @@ func Clean(text string, format bio.Format) string {
 		kept = append(kept, t)
 	}
 	lines = trimBlank(kept)
-	if len(lines) > 1 && isPreamble(lines[0]) {
+	if len(lines) > 1 && isPreamble(lines[0]) && !(format == bio.FormatBullets && isHeading(lines[0])) {
 		lines = trimBlank(lines[1:])
 	} else if len(lines) == 1 {
 		if strings.HasSuffix(lines[0], ":") && isPreamble(lines[0]) {
@@ -116,12 +116,33 @@ func isPreamble(line string) bool {
 		}
 	}
 	// A short title line without a full stop ("Professional Bio",
-	// "# Ada Okafor").
+	// "# Ada Okafor", "**Ada Okafor**": a heading, most often the name).
 	if strings.HasPrefix(line, "#") || (utf8.RuneCountInString(l) < 60 && !strings.ContainsAny(l, ".!?") &&
-		(strings.Contains(l, "bio") || strings.Contains(l, "profile") || strings.HasSuffix(l, ":"))) {
+		(strings.Contains(l, "bio") || strings.Contains(l, "profile") || strings.HasSuffix(l, ":") || isBoldLine(line))) {
 		return true
 	}
 	return strings.HasSuffix(l, ":") && (strings.Contains(l, "bio") || strings.Contains(l, "profile"))
+}
+
+// isHeading reports whether a first line is a bold heading and nothing
+// else a preamble is ("**Ada Okafor**", not "**Professional Bio**"): most
+// often the name, which a paragraph drops (it would run into the first
+// sentence) and a list keeps as its first bullet.
+func isHeading(line string) bool {
+	l := strings.ToLower(line)
+	return isBoldLine(line) && !strings.Contains(l, "bio") && !strings.Contains(l, "profile") &&
+		!strings.HasSuffix(strings.Trim(l, "*_ "), ":") && !isPreamble(strings.Trim(line, "*_"))
+}
+
+// isBoldLine reports whether line is bold throughout: "**Ada Okafor**",
+// "__Ada Okafor__".
+func isBoldLine(line string) bool {
+	for _, m := range []string{"**", "__"} {
+		if len(line) > 4 && strings.HasPrefix(line, m) && strings.HasSuffix(line, m) && !strings.Contains(line[2:len(line)-2], m) {
+			return true
+		}
+	}
+	return false
 }
 
 // stripInlinePreamble removes "Here is a bio for Ada: " from the start of a
@@ -232,6 +253,9 @@ func (s *Stream) Write(chunk string) {
 		}
 	} else if len(strings.TrimSpace(raw)) < 3 {
 		return
+	}
+	if t := strings.TrimSpace(raw); s.emitted.Len() == 0 && !strings.Contains(t, "\n") && isPreamble(t) {
+		return // a title ("**Ada Okafor**") that the next line will make Clean drop
 	}
 	s.cleaned = s.raw.Len()
 	c := Clean(raw, s.format)

@@ -30,11 +30,12 @@ func otherPronouns(text string, own bio.Pronouns, self []string) int {
 	n := 0
 	shouting := -1
 	capsSubject := false
-	prev := ""           // the field before
-	pendingCaps := false // an all-caps "HE"/"SHE" of another set, waiting for its verb
-	pendingSelf := false // a name word at a sentence's start that may be a pronoun, waiting for the next word
+	prev := ""            // the field before
+	pendingCaps := false  // an all-caps "HE"/"SHE" of another set, waiting for its verb
+	pendingSelf := false  // a name word at a sentence's start that may be a pronoun, waiting for the next word
+	pendingStyle := false // "Her" or "His", waiting for the next word: "Her Majesty's", "His Excellency" are a style, not a pronoun
 	for f := range strings.FieldsSeq(text) {
-		if pendingCaps || pendingSelf {
+		if pendingCaps || pendingSelf || pendingStyle {
 			core := strings.TrimFunc(f, notLetter)
 			switch {
 			case pendingCaps && verbLike(core):
@@ -42,8 +43,10 @@ func otherPronouns(text string, own bio.Pronouns, self []string) int {
 				capsSubject = true
 			case pendingSelf && !equalFoldAny(self, core):
 				n++
+			case pendingStyle && !styles[strings.ToLower(core)]:
+				n++
 			}
-			pendingCaps, pendingSelf = false, false
+			pendingCaps, pendingSelf, pendingStyle = false, false, false
 		}
 		p := prev
 		prev = f
@@ -91,10 +94,24 @@ func otherPronouns(text string, own bio.Pronouns, self []string) int {
 			}
 			continue
 		}
+		if (core == "Her" || core == "His") && !strings.HasSuffix(f, ",") && !strings.HasSuffix(f, ".") {
+			pendingStyle = true
+			continue
+		}
+		n++
+	}
+	if pendingStyle {
 		n++
 	}
 	return n
 }
+
+// styles are the words after "Her" or "His" in a style of address or the
+// name of an institution: "Her Majesty's Revenue and Customs", "His
+// Excellency".
+var styles = map[string]bool{"majesty": true, "majesty's": true, "majestys": true, "royal": true, "highness": true,
+	"excellency": true, "holiness": true, "grace": true, "lordship": true, "ladyship": true, "honour": true, "honor": true,
+	"worship": true, "eminence": true, "majesty’s": true}
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 

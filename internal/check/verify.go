@@ -217,7 +217,7 @@ func (v *verification) claims(now time.Time) {
 	if adverse {
 		v.flag(bio.FlagNeedsReview)
 	}
-	if unsupported || unverified(v.text, v.p, &v.facts, now) {
+	if unsupported || unverified(v.folded, v.p, &v.facts, now) {
 		v.flag(bio.FlagUnverifiedFacts)
 	}
 }
@@ -280,15 +280,76 @@ func startsSentenceWith(text string, words []string) bool {
 // maskProfile replaces the profile's name and its short, name-like values
 // (labels: roles, companies, skills...), which may hold words such as "I",
 // "US" or "He & She", so the person checks read only the bio's own words.
-// Free text (summaries, achievements) is not masked: a bio that repeats
-// "I" from it speaks in the wrong person all the same.
+// Free text (summaries, achievements) is not masked, but for the names in
+// it that hold a pronoun ("She Codes Nigeria"): a bio that repeats "I"
+// from it speaks in the wrong person all the same.
 func maskProfile(text string, p *bio.Profile) string {
 	p.EachText(func(f bio.TextField, v *string) {
-		if (f.Kind == bio.TextName || f.Kind == bio.TextLabel) && *v != "" {
-			text = strings.ReplaceAll(text, *v, "Q")
+		if *v == "" {
+			return
 		}
+		if f.Kind == bio.TextName || f.Kind == bio.TextLabel {
+			text = strings.ReplaceAll(text, *v, "Q")
+			return
+		}
+		// Free text is not masked, but the names in it that hold a
+		// pronoun are ("Mentor at She Codes Nigeria").
+		eachPronounName(*v, func(name string) { text = strings.ReplaceAll(text, name, "Q") })
 	})
 	return text
+}
+
+// eachPronounName calls fn with each name in s, a run of two or more
+// capitalised words, that holds a gendered pronoun ("She Codes Nigeria",
+// "Mentor At Her Side"), and with the run from the pronoun on when it is
+// not the run's first word ("Her Side").
+func eachPronounName(s string, fn func(string)) {
+	if !strings.Contains(s, "He") && !strings.Contains(s, "She") && !strings.Contains(s, "Her") && !strings.Contains(s, "His") &&
+		!strings.Contains(s, "Him") {
+		return
+	}
+	type span struct{ start, end int }
+	var run []span
+	pronoun := -1
+	end := func() {
+		if len(run) >= 2 && pronoun >= 0 {
+			fn(s[run[0].start:run[len(run)-1].end])
+			if pronoun > 0 && len(run)-pronoun >= 2 {
+				fn(s[run[pronoun].start:run[len(run)-1].end])
+			}
+		}
+		run, pronoun = run[:0], -1
+	}
+	for i := 0; i < len(s); {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		j := i
+		for j < len(s) && !isSpace(s[j]) {
+			j++
+		}
+		if i == j {
+			break
+		}
+		f := s[i:j]
+		core := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		k := strings.Index(f, core)
+		r, _ := utf8.DecodeRuneInString(core)
+		if !unicode.IsUpper(r) || k > 0 {
+			end() // a word in small letters, or a mark before the word: "(She"
+		}
+		if unicode.IsUpper(r) {
+			run = append(run, span{i + k, i + k + len(core)})
+			if pronoun < 0 && (equalFoldAny(gendered[0], core) || equalFoldAny(gendered[1], core)) {
+				pronoun = len(run) - 1
+			}
+			if k+len(core) < len(f) {
+				end() // a mark after the word: "Nigeria,"
+			}
+		}
+		i = j
+	}
+	end()
 }
 
 // commonCapitalised are capitalised words a bio may use that are not claims:
@@ -306,8 +367,9 @@ func init() {
 	}
 }
 
-// unverified reports whether text states a number, or a run of capitalised
-// words (an organisation, a title, an award), that the profile does not hold.
+// unverified reports whether text (folded) states a number, or a run of
+// capitalised words (an organisation, a title, an award), that the profile
+// does not hold, however either writes it (knownPhrase).
 func unverified(text string, p *bio.Profile, f *facts, now time.Time) bool {
 	facts := f.text()
 	years, hasYears := p.ExperienceYears(now)
@@ -320,12 +382,13 @@ func unverified(text string, p *bio.Profile, f *facts, now time.Time) bool {
 			return true
 		}
 	}
-	for _, phrase := range capitalisedPhrases(text) {
-		if l := foldAccents(strings.ToLower(phrase)); !strings.Contains(facts, l) && !f.hasDottedPhrase(l) {
-			return true
-		}
-	}
-	return false
+	found := false
+	eachCapitalisedPhrase(text, func(ph phrase) bool {
+		l := foldAccents(strings.ToLower(ph.s))
+		found = !strings.Contains(facts, l) && !f.hasDottedPhrase(l) && !f.knownPhrase(ph)
+		return !found
+	})
+	return found
 }
 
 // hasNumberAs reports whether the profile has num written with other group
@@ -369,16 +432,32 @@ func numbers(text string) []string {
 	return out
 }
 
-// capitalisedPhrases returns runs of capitalised words that do not start a
-// sentence: "Acme Corp", "Employee of the Year" is read as "Employee", "Year".
-func capitalisedPhrases(text string) []string {
-	var out []string
-	var run []string
+// phrase is a run of capitalised words, and the capitalised word before
+// it that starts its sentence, if any ("Certified" before "Kubernetes
+// Administrator"): a sentence's first word is capitalised anyway, so it
+// is no part of the run, but it may be of an expansion.
+type phrase struct {
+	s, lead string
+}
+
+// eachCapitalisedPhrase reads the runs of capitalised words that do not
+// start a sentence: "Acme Corp", "Employee of the Year" is read as "Employee",
+// "Year". A bracket ends a run ("Certified Kubernetes Administrator
+// (CKA)"); the full stop of an abbreviation ("Sr. Data Engineer", "Dr.")
+// does not end a sentence.
+//
+// It calls fn with each, until fn returns false.
+func eachCapitalisedPhrase(text string, fn func(phrase) bool) {
+	var buf [8]string
+	run := buf[:0]
+	lead, prevLead := "", ""
+	stop := false
 	flush := func() {
-		if len(run) > 0 {
-			out = append(out, strings.Join(run, " "))
-			run = run[:0]
+		if len(run) > 0 && !stop {
+			stop = !fn(phrase{strings.Join(run, " "), lead})
 		}
+		run = run[:0]
+		lead = ""
 	}
 	sentenceStart := true
 	for f := range strings.FieldsSeq(text) {
@@ -390,17 +469,41 @@ func capitalisedPhrases(text string) []string {
 			r, _ := utf8.DecodeRuneInString(w)
 			capital = w != "" && unicode.IsUpper(r)
 		}
+		if f[0] == '(' || f[0] == '[' {
+			flush()
+		}
 		if capital && !sentenceStart && !commonCapitalised[w] {
+			if len(run) == 0 {
+				lead = prevLead
+			}
 			run = append(run, w)
 		} else {
 			flush()
 		}
-		last := f[len(f)-1]
-		if last == ',' || last == ';' || last == ':' {
-			flush()
+		prevLead = ""
+		if sentenceStart && capital && !commonCapitalised[w] {
+			prevLead = w
 		}
-		sentenceStart = f == "-" || last == '.' || last == '!' || last == '?' || last == ':'
+		last := f[len(f)-1]
+		if last == ',' || last == ';' || last == ':' || last == ')' || last == ']' {
+			flush()
+			prevLead = ""
+		}
+		sentenceStart = f == "-" || last == '!' || last == '?' || last == ':' || last == '.' && !abbreviation(f)
+		if stop {
+			return
+		}
 	}
 	flush()
-	return out
+}
+
+// abbreviation reports whether f, a word that ends with a full stop, is
+// an abbreviation that does not end a sentence: "Sr.", "Dr.", "e.g.".
+func abbreviation(f string) bool {
+	if len(f) > 8 {
+		return false
+	}
+	var b [8]byte
+	l := lowerKey(b[:0], strings.TrimLeft(f, "(\"'“‘"))
+	return notSentenceEnds[string(l)] || titleAbbreviations[string(l[:len(l)-1])] != "" || personalTitles[string(l[:len(l)-1])]
 }
