@@ -68,8 +68,9 @@ type adverseRule struct {
 	notOf, notWith []string
 	// notSubject are the things that, before the "be" of a passive, make
 	// it about them: "the contract was terminated", "the case was
-	// dismissed".
-	notSubject []string
+	// dismissed"; subject are those one must be: "her licence was
+	// revoked".
+	notSubject, subject []string
 	// detAfter makes a determiner after the word harmless but in the
 	// passive: "arrested the decline", not "was arrested the next day".
 	detAfter bool
@@ -213,7 +214,7 @@ func makeAdverseRules() map[string][]*adverseRule {
 	add("convictions", adverseRule{claim: "conviction", before: f("criminal prior previous past")})
 	add("jailed imprisoned imprisonment incarcerated", adverseRule{claim: "prison", notAfter: f(`people persons individuals
 		women men youth young students learners populations population parents`)})
-	add("prison jail", adverseRule{claim: "prison", before: f("in to from behind"), orWithin: true,
+	add("prison jail", adverseRule{claim: "prison", before: f("in to from behind federal state county"), orWithin: true,
 		within: f("sentence sentenced term time"), notAfter: f(`reform reforms education ministry ministries system systems
 		service services officer officers guard guards chaplain chaplaincy visitor visitors population populations`)})
 	add("bars", adverseRule{claim: "prison", before: f("behind")})
@@ -290,6 +291,15 @@ func makeAdverseRules() map[string][]*adverseRule {
 		within: f("cause"), notAfter: f("of claims case cases lawsuits suits law litigation")})
 	add("let", adverseRule{claim: "dismissal", next: f("go"), passive: true, notAfter: f("of")})
 	add("let", adverseRule{claim: "dismissal", object: true, next: f("go")})
+	add("let", adverseRule{claim: "dismissal", next: f("go"), within: f("in by from for after during following amid"),
+		notAfter: f("of")}) // "among those let go in 2021"
+	add("remove removes removing", adverseRule{claim: "dismissal", object: true, next: f("from")})
+	add("terminated terminate", adverseRule{claim: "dismissal", next: []string{poss, "employment"}})
+	add("revoked", adverseRule{claim: "sanction", subject: f(`licence license certification accreditation registration
+		clearance credentials membership visa`)})
+	add("revoked", adverseRule{claim: "sanction", next: []string{poss}, within: f(`licence license certification
+		accreditation registration clearance credentials membership`)})
+	add("disqualified", adverseRule{claim: "sanction", passive: true, within: f("director directors company companies practising practicing")})
 	add("laid", adverseRule{claim: "layoff", next: f("off"), passive: true})
 	add("laid", adverseRule{claim: "layoff", object: true, next: f("off")})
 	add("made", adverseRule{claim: "layoff", next: f("redundant"), passive: true})
@@ -616,6 +626,9 @@ func (r *adverseRule) matches(prev []aword, w aword, after []aword, start bool, 
 	if len(r.notSubject) > 0 && isPassive(prev, r.notSubject) {
 		return false // "the contract was terminated"
 	}
+	if len(r.subject) > 0 && !ownedPassive(prev, r.subject) {
+		return false // "the vendor's licence was revoked"
+	}
 	passive := !r.passive || isPassive(prev, nil) ||
 		start && !r.object && (!open || len(after[0].s) <= 12 && participleFollowers[string(lowerKey(make([]byte, 0, 12), after[0].s))])
 	ok := (len(r.before) == 0 || isAny(last, r.before)) && passive
@@ -692,6 +705,30 @@ func isPassive(prev []aword, things []string) bool {
 	}
 	return false
 }
+
+// ownedPassive reports whether prev ends in a passive whose subject is
+// one of things owned by a person: "her licence was revoked", not "the
+// vendor's licence was".
+func ownedPassive(prev []aword, things []string) bool {
+	for i := len(prev) - 1; i >= 2; i-- {
+		var lb [24]byte
+		if len(prev[i].s) > len(lb) {
+			return false
+		}
+		w := string(lowerKey(lb[:0], prev[i].s))
+		if beForms[w] {
+			return prev[i].gap == gapNone && isAny(prev[i-1], things) &&
+				prev[i-1].gap == gapNone && isAny(prev[i-2], possessives)
+		}
+		if !passiveAdverbs[w] || prev[i].gap != gapNone {
+			return false
+		}
+	}
+	return false
+}
+
+// possessives are the words that make a thing a person's.
+var possessives = strings.Fields("her his their my")
 
 // claims returns the adverse claims the profile makes, by the rules above
 // read over each of its texts, once.

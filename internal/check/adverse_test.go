@@ -95,6 +95,9 @@ func TestAdverseClaimForms(t *testing.T) {
 		"Her firing in 2021 surprised no one.", "She got the sack in 2021.", "She was axed in 2021.", "She was asked to resign.",
 		"She was the subject of an investigation in 2021.", "She was sentenced in 2021.", "She ran a Ponzi scheme.",
 		"She doctored the figures.", "She embellished her CV.", "Her inappropriate conduct ended her tenure.",
+		"She was among those let go in 2021.", "Contoso removed her from the project in 2021.",
+		"Contoso terminated her employment in 2021.", "Her licence was revoked in 2021.", "The board revoked her registration.",
+		"She was disqualified as a company director.", "She served time in federal prison.",
 	} {
 		if review, unverified := adverseVerdict(t, "", s); !review || !unverified {
 			t.Errorf("%q: got needs_review %v, unverified_facts %v; want both", s, review, unverified)
@@ -120,6 +123,9 @@ func TestAdverseClaimForms(t *testing.T) {
 		"She executed a migration that killed off the legacy mainframe.", "She runs fire drills for on-call engineers.",
 		"She let go of the legacy CMS.", "She is a fine engineer.", "Contoso terminated her contract with the vendor early.",
 		"Her dismissal of the proposal saved a quarter.", "She kicked off the migration.", "Laid off 30 contractors? No: she kept them all.",
+		"She removed duplicates from the pipeline.", "She revoked stale API keys every quarter.",
+		"The vendor's licence was revoked, so she migrated the fleet.", "She let go of manual deploys in 2021.",
+		"She mentored staff at a federal agency.",
 	} {
 		if review, _ := adverseVerdict(t, "", s); review {
 			t.Errorf("%q: needs review", s)
