@@ -503,13 +503,17 @@ func trimSuffix(w string) string {
 }
 
 // isStandIn reports whether w is a stand-in part or a form of one
-// ("Avery", "AVERY's", "Averys", "AveryCasey").
+// ("Avery", "AVERY's", "Averys", "AveryCasey", "J.Avery").
 func (m *Mapping) isStandIn(w string) bool {
 	if m == nil || len(m.standInKeys) == 0 {
 		return false
 	}
+	w = trimSuffix(w)
+	if r, size := utf8.DecodeRuneInString(w); len(w) > size+1 && w[size] == '.' && unicode.IsLetter(r) {
+		w = w[size+1:] // "J.Avery": an initial before it (see swapInitials)
+	}
 	var buf [48]byte
-	low, ok := lowerASCIIInto(buf[:0], trimSuffix(w))
+	low, ok := lowerASCIIInto(buf[:0], w)
 	return ok && m.standInKeys[string(low)]
 }
 

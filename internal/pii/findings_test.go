@@ -337,15 +337,24 @@ func TestStandInInitials(t *testing.T) {
 	if sent != "J. Avery and J.Avery; AveryJordan." {
 		t.Errorf("initials sent as %q", sent)
 	}
-	if got := m.Restore("J. Avery and Dr. J. Avery, J.Avery, J AVERY, AveryJordan; Jordan Avery."); got != "A. Okafor and Dr. A. Okafor, A.Okafor, A OKAFOR, OkaforAda; Ada Okafor." {
+	if got := m.Restore("J. Avery and Dr. J. Avery, J.Avery, j. avery, AveryJordan; Jordan Avery."); got != "A. Okafor and Dr. A. Okafor, A.Okafor, a. okafor, OkaforAda; Ada Okafor." {
 		t.Errorf("initials restored as %q", got)
 	}
-	_, m3, _ := sendSummary(t, "Ada Ngozi Okafor", "w-10423", "")
+	// Another J. Okafor leaves as A. Avery and comes back as J. Okafor;
+	// any other initial is left as it is.
+	sent, m, _ = sendSummary(t, "Ada Okafor", "w-10423", "With J. Okafor and K. Okafor.")
+	if sent != "With A. Avery and K. Avery." || m.Restore(sent) != "With J. Okafor and K. Okafor." {
+		t.Errorf("other initials sent as %q, restored %q", sent, m.Restore(sent))
+	}
+	sent, m3, _ := sendSummary(t, "Ada Ngozi Okafor", "w-10423", "A. N. Okafor, Ada N. Okafor")
+	if sent != "J. A. Casey, Jordan A. Casey" {
+		t.Errorf("three parts: initials sent as %q", sent)
+	}
 	if got := m3.Restore("J. Casey, J. A. Casey and Jordan A. Casey"); got != "A. Okafor, A. N. Okafor and Ada N. Okafor" {
 		t.Errorf("three parts: initials restored as %q", got)
 	}
 	_, mw, _ := sendSummary(t, "王 伟", "w-10423", "")
-	if got := mw.Restore("J. Avery"); got != "王 伟" {
+	if got := mw.Restore("J. Avery and Jordan Avery"); got != "王 伟 and 王 伟" {
 		t.Errorf("a name without initials: %q", got)
 	}
 	// Placeholders mangled: no word to restore them to.
@@ -399,5 +408,27 @@ func TestNicknames(t *testing.T) {
 	got, _, _ := sendSummary(t, "William Henry Gates", "w-10423", "Known as a leader, she goes by her middle name. Will lead the team.")
 	if got != "Known as a leader, she goes by her middle name. Will lead the team." {
 		t.Errorf("prose sent as %q", got)
+	}
+}
+
+// TestInitialsStreamed checks that the Restorer swaps initials however the
+// answer is cut.
+func TestInitialsStreamed(t *testing.T) {
+	_, m, _ := sendSummary(t, "Ada Ngozi Okafor", "w-10423", "")
+	answer := "J. Casey and J. A. Casey met Jordan A. Casey; J.Casey too."
+	want := m.Restore(answer)
+	if want != "A. Okafor and A. N. Okafor met Ada N. Okafor; A.Okafor too." {
+		t.Fatalf("Restore = %q", want)
+	}
+	for size := 1; size < 12; size++ {
+		var got strings.Builder
+		r := m.Restorer(func(s string) { got.WriteString(s) })
+		for i := 0; i < len(answer); i += size {
+			r.Write(answer[i:min(i+size, len(answer))])
+		}
+		r.Close()
+		if got.String() != want {
+			t.Errorf("chunks of %d: %q", size, got.String())
+		}
 	}
 }

@@ -221,50 +221,33 @@ func (m *Mapping) addParts(parts []namePart, stand []string, words map[string]bo
 	m.replaced = true
 }
 
-// addInitials maps the first part's initial before another part ("A.
-// Okafor", "A. N. Okafor", "Ada N. Okafor") to the stand-in's ("J.
-// Avery", "J. C. Avery", "Jordan C. Avery") and back: the model writes the
-// stand-in's initials, which restored as they are would give the wrong
-// person ("J. Okafor" for Ada Okafor). Without a dot ("J Avery") they are
-// mapped back only: "A Okafor" may be an article.
+// addInitials sets the swaps of initials (see swapInitials): the first
+// part's initial with the stand-in first part's, the second's with the
+// second stand-in's, where both have a case (a part of Chinese has no
+// initial).
 func (m *Mapping) addInitials(parts []namePart, stand []string) {
-	n := len(parts)
-	if n < 2 {
-		return
+	m.standInParts = make(map[string]bool, len(parts))
+	for k := 1; k < len(parts); k++ {
+		m.standInParts[strings.ToLower(stand[k])] = true
 	}
-	initial := func(i int, s string) (string, bool) {
-		r, _ := utf8.DecodeRuneInString(s)
-		return string(unicode.ToUpper(r)), unicode.IsUpper(r) || unicode.IsLower(r)
-	}
-	// real writes the i-th part's initial, or the part itself when it has
-	// none (a part of a script without case: "王").
-	real := func(i int, dot string) string {
-		if r, ok := initial(i, parts[i].written); ok {
-			return r + dot
-		}
-		return parts[i].written
-	}
-	add := func(standIn, written string, forward bool) {
-		m.back = append(m.back, pair{from: standIn, to: written})
-		if forward {
-			k := keyOf(bio.Fold(written))
-			m.forward = append(m.forward, pair{from: k, to: standIn}, pair{from: strings.Map(dropApostrophe, k), to: standIn})
+	m.standInFirst = strings.ToLower(stand[0])
+	// A first part without case ("王") has no initial to swap: the
+	// stand-in's initial before a stand-in part ("J. Avery") is the name.
+	if r, _ := utf8.DecodeRuneInString(parts[0].written); len(parts) > 1 && !unicode.IsUpper(r) && !unicode.IsLower(r) {
+		s0, _ := utf8.DecodeRuneInString(stand[0])
+		for k := 1; k < len(parts); k++ {
+			written := parts[0].written + " " + parts[k].written
+			m.back = append(m.back, pair{from: string(s0) + ". " + stand[k], to: written},
+				pair{from: string(s0) + "." + stand[k], to: written})
 		}
 	}
-	s0, _ := initial(0, stand[0])
-	_, cased := initial(0, parts[0].written) // else the name itself is the written form
-	for k := 1; k < n; k++ {
-		add(s0+". "+stand[k], real(0, ".")+" "+parts[k].written, cased)
-		add(s0+"."+stand[k], real(0, ".")+parts[k].written, cased)
-		m.standInKeys[strings.ToLower(s0+"."+stand[k])] = true
-		add(s0+" "+stand[k], real(0, "")+" "+parts[k].written, false)
-		if k < 2 {
-			continue
+	for i := 0; i < min(2, len(parts)-1); i++ {
+		r, _ := utf8.DecodeRuneInString(parts[i].written)
+		s, _ := utf8.DecodeRuneInString(stand[i])
+		r, s = unicode.ToUpper(r), unicode.ToUpper(s)
+		if r != s && unicode.IsUpper(r) && unicode.IsUpper(s) {
+			m.swap[i] = [2]rune{r, s}
 		}
-		s1, _ := initial(1, stand[1])
-		_, cased1 := initial(1, parts[1].written)
-		add(s0+". "+s1+". "+stand[k], real(0, ".")+" "+real(1, ".")+" "+parts[k].written, cased && cased1)
-		add(stand[0]+" "+s1+". "+stand[k], parts[0].written+" "+real(1, ".")+" "+parts[k].written, cased1)
 	}
 }
 

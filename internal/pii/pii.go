@@ -74,7 +74,13 @@ type Mapping struct {
 	partKeys    map[string]bool
 	subKeys     []string
 	initials    map[string]bool
-	ph          placeholders
+	// swap holds, for the first and the second initial of a name, the
+	// person's and the stand-in's (see swapInitials); standInParts are the
+	// stand-in's parts but the first, in lower case, standInFirst the first.
+	swap         [2][2]rune
+	standInParts map[string]bool
+	standInFirst string
+	ph           placeholders
 }
 
 // removal kinds, as Record.Removed names them.
@@ -235,6 +241,7 @@ func (m *Mapping) ForwardInstruction(text string) string {
 	}
 	s = m.removeUserID(s)
 	s, _ = replaceKeyedFunc(s, m.forward, m.acceptName(bio.TextFree))
+	s = m.swapInitials(s)
 	if m.ph.len() == 0 {
 		return s
 	}
@@ -331,7 +338,7 @@ func (m *Mapping) scrub(s string, c *counts, kind bio.TextKind) string {
 		}
 	}
 	s, _ = replaceKeyedFunc(s, m.forward, m.acceptName(kind))
-	return m.deny(s, kind == bio.TextPronouns, c)
+	return m.deny(m.swapInitials(s), kind == bio.TextPronouns, c)
 }
 
 // brokenWordRE finds a word broken at the end of a line with a hyphen:

@@ -31,7 +31,7 @@ func (m *Mapping) restore(text string) (string, []string) {
 	if m == nil {
 		return text, nil
 	}
-	return m.ph.restore(m.restoreNames(text))
+	return m.ph.restore(m.restoreNames(m.swapInitials(text)))
 }
 
 // restoreInside maps the stand-in's parts in a word sent as a placeholder
@@ -70,7 +70,7 @@ func (m *Mapping) Restorer(emit func(string)) *Restorer {
 // Write adds a chunk of the answer.
 func (r *Restorer) Write(chunk string) {
 	s := r.held + chunk
-	cut := heldFrom(s)
+	cut := r.m.initialsBefore(s, heldFrom(s))
 	if cut == 0 {
 		r.held = s
 		return
