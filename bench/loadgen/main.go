@@ -32,7 +32,7 @@ func main() {
 	conc := flag.Int("c", 16, "closed-loop requests in flight")
 	duration := flag.Duration("duration", 10*time.Second, "how long to send")
 	max := flag.Int("max", 0, "stop after this many requests (0: no cap)")
-	profiles := flag.String("profiles", "../shared/data/profiles.jsonl", "JSONL file of request bodies")
+	profiles := flag.String("profiles", "", "JSONL file of request bodies (default: 308 generated ones, internal/corpus)")
 	stream := flag.Bool("stream", false, "ask for server-sent events and measure the time to the first delta")
 	jsonOut := flag.String("json", "", "also write the report as JSON to this file")
 	flag.Parse()

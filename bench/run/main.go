@@ -24,7 +24,7 @@ func main() {
 	rate := flag.Float64("rate", 200, "open-loop requests per second")
 	modelRate := flag.Float64("model-rate", 0, "rate of the model scenario and its baseline (default -rate)")
 	streamRate := flag.Float64("stream-rate", 0, "rate of the stream scenario and its baseline (default -rate)")
-	profiles := flag.String("profiles", "../shared/data/profiles.jsonl", "JSONL file of request bodies")
+	profiles := flag.String("profiles", "", "JSONL file of request bodies (default: 308 generated ones, internal/corpus)")
 	binary := flag.String("binary", "", "a built biogen to run as its own process (to read its memory); empty runs it in this process")
 	out := flag.String("out", "bench/out", "directory for results.json and report.html")
 	results := flag.String("results", "", "also write the figures to this Markdown file (bench/RESULTS.md)")

@@ -31,6 +31,7 @@ import (
 	"github.com/biogen/biogen/internal/app"
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/config"
+	"github.com/biogen/biogen/internal/corpus"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/tenant"
@@ -730,8 +731,23 @@ func machine() string {
 	return fmt.Sprintf("%s; %d cores; %s", strings.TrimSpace(cpu), cores, runtimeVersion())
 }
 
-// ReadBodies reads request bodies from a JSONL file, one per line.
+// GeneratedBodies is how many request bodies ReadBodies makes without a
+// file: as many as the shared data set holds.
+const GeneratedBodies = 308
+
+// ReadBodies returns the request bodies of the JSONL file at path, one a
+// line, or, for an empty path, GeneratedBodies synthetic ones
+// (internal/corpus, seed 1): the bench needs no file beside the
+// repository.
 func ReadBodies(path string) ([][]byte, error) {
+	if path == "" {
+		out := make([][]byte, GeneratedBodies)
+		for i := range out {
+			r := corpus.Request(1, i)
+			out[i] = corpus.Body(&r)
+		}
+		return out, nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read request bodies: %w", err)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/corpus"
+	"github.com/biogen/biogen/internal/corpus/corpustest"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/shareddata"
@@ -128,7 +129,7 @@ func TestGeneratedPairs(t *testing.T) {
 	_, r := modelApp(t, "")
 	rng := rand.New(rand.NewPCG(1, 2))
 	var pairs []pair
-	lines := shareddata.Lines(t, "profiles.jsonl")
+	lines := corpustest.Profiles(t, 100)
 	for i, line := range lines[:120] {
 		var m map[string]any
 		json.Unmarshal(line, &m)
@@ -269,7 +270,7 @@ func TestTenantIsolation(t *testing.T) {
 			}
 			// Profiles only alpha has cached never answer beta, for the
 			// same user or another.
-			for i, line := range shareddata.Lines(t, "profiles.jsonl")[:20] {
+			for i, line := range corpustest.Profiles(t, 100)[:20] {
 				user := fmt.Sprintf("iso-%d", i)
 				if got, _ := r.postJSON(t, "alpha-key", withUser(t, line, user)); got.Cache != "miss" {
 					t.Fatalf("alpha %d: %s", i, got.Cache)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
-	"github.com/biogen/biogen/internal/shareddata"
+	"github.com/biogen/biogen/internal/corpus/corpustest"
 	"github.com/biogen/biogen/internal/writer"
 )
 
@@ -34,7 +34,7 @@ func TestWriterBiosPass(t *testing.T) {
 	w := writer.Writer{Now: func() time.Time { return now }}
 	bios, failures := 0, 0
 	flagged := map[string]int{}
-	for i, line := range shareddata.Lines(t, "profiles.jsonl") {
+	for i, line := range corpustest.Profiles(t, 100) {
 		orig, err := bio.Decode(line)
 		if err != nil {
 			t.Fatalf("profile %d: %v", i, err)

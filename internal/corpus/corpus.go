@@ -79,7 +79,8 @@ func Request(seed uint64, i int) bio.Request {
 		Languages:      some(langs, 1+rng.IntN(2)),
 	}
 	for _, a := range some(achievements, 1+rng.IntN(4)) {
-		p.Achievements = append(p.Achievements, fmt.Sprintf(a, 2+rng.IntN(40), 2+rng.IntN(40)))
+		args := []any{2 + rng.IntN(40), 2 + rng.IntN(40)}
+		p.Achievements = append(p.Achievements, fmt.Sprintf(a, args[:strings.Count(a, "%d")]...))
 	}
 	start := 2026 - years
 	for j := 0; j < 1+rng.IntN(3); j++ {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/check"
+	"github.com/biogen/biogen/internal/corpus/corpustest"
 	"github.com/biogen/biogen/internal/prompt"
-	"github.com/biogen/biogen/internal/shareddata"
 	"github.com/biogen/biogen/internal/writer"
 )
 
@@ -27,7 +27,7 @@ func TestAnswersPassChecks(t *testing.T) {
 	w := writer.Writer{Now: func() time.Time { return now }}
 	answers, failures := 0, 0
 	flagged := map[string]int{}
-	for i, line := range shareddata.Lines(t, "profiles.jsonl") {
+	for i, line := range corpustest.Profiles(t, 100) {
 		orig, err := bio.Decode(line)
 		if err != nil {
 			t.Fatalf("profile %d: %v", i, err)

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/biogen/biogen/internal/bio"
-	"github.com/biogen/biogen/internal/shareddata"
+	"github.com/biogen/biogen/internal/corpus/corpustest"
 )
 
 func decode(t *testing.T, body string) *bio.Request {
@@ -129,7 +129,7 @@ func execute(t *testing.T, tmpl *Template, req *bio.Request, variant uint64) str
 // more with the profile than place it (which must get no frame).
 func TestFramesRenderTheSame(t *testing.T) {
 	var reqs []*bio.Request
-	for _, line := range shareddata.Lines(t, "profiles.jsonl") {
+	for _, line := range corpustest.Profiles(t, 100) {
 		if r, err := bio.Decode(line); err == nil {
 			reqs = append(reqs, r)
 		}
@@ -193,7 +193,7 @@ func BenchmarkRender(b *testing.B) {
 		b.Fatal(err)
 	}
 	var reqs []*bio.Request
-	for _, line := range shareddata.Lines(b, "profiles.jsonl") {
+	for _, line := range corpustest.Profiles(b, 100) {
 		if r, err := bio.Decode(line); err == nil {
 			reqs = append(reqs, r)
 		}

@@ -13,6 +13,28 @@ import (
 // skips the test; in CI (CI set) it fails it, so data tests cannot vanish.
 func Dir(t testing.TB) string {
 	t.Helper()
+	d := find(t)
+	if d == "" {
+		t.Skip("shared data not found beside the repository; set BIOGEN_SHARED_DATA")
+	}
+	return d
+}
+
+// Optional returns the lines of a JSONL file in the shared data directory,
+// or none when the directory is missing outside CI (in CI it fails the
+// test): for tests that run on the project's own data as well.
+func Optional(t testing.TB, name string) [][]byte {
+	t.Helper()
+	if find(t) == "" {
+		return nil
+	}
+	return Lines(t, name)
+}
+
+// find returns the shared data directory, or "" when it is missing outside
+// CI; in CI a missing directory fails the test.
+func find(t testing.TB) string {
+	t.Helper()
 	if d := os.Getenv("BIOGEN_SHARED_DATA"); d != "" {
 		return d
 	}
@@ -38,7 +60,6 @@ func Dir(t testing.TB) string {
 	if os.Getenv("CI") != "" {
 		t.Fatal("shared data not found: set BIOGEN_SHARED_DATA or place shared/data beside the repository")
 	}
-	t.Skip("shared data not found beside the repository; set BIOGEN_SHARED_DATA")
 	return ""
 }
 

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
-	"github.com/biogen/biogen/internal/shareddata"
+	"github.com/biogen/biogen/internal/corpus/corpustest"
 )
 
 var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -16,7 +16,7 @@ var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 func loadProfiles(t testing.TB) []*bio.Request {
 	t.Helper()
 	var reqs []*bio.Request
-	for i, line := range shareddata.Lines(t, "profiles.jsonl") {
+	for i, line := range corpustest.Profiles(t, 100) {
 		req, err := bio.Decode(line)
 		if err != nil {
 			t.Fatalf("profile %d: %v", i, err)
@@ -87,7 +87,8 @@ func mask(text string, p *bio.Profile) string {
 	return text
 }
 
-var brokenJoins = regexp.MustCompile(`\s[,.;:]|,\s*,|\band\s*[.,;:]|\binclude\s*[.:]|\(\s*\)|\bat\s*[.,]|\bin\s*[.,]|  |\.\.|\bas\s*[.,]`)
+// brokenJoins are joins of parts left empty; " .net" is a word.
+var brokenJoins = regexp.MustCompile(`\s[,.;:]([^\pL\pN]|$)|,\s*,|\band\s*[.,;:]|\binclude\s*[.:]|\(\s*\)|\bat\s*[.,]|\bin\s*[.,]|  |\.\.|\bas\s*[.,]`)
 
 // checkBio applies every rule a bio must keep; it returns what is wrong.
 func checkBio(req *bio.Request, b Bio) []string {
