@@ -213,6 +213,9 @@ func (c *composer) addFillers(skills []string, years string) {
 			top = top[:3]
 		}
 		c.add(&c.fillers, orderClosing, 0, &skillsRoleFiller, "skillsrole", 0, role, joinList(top), p.Company)
+		if len(skills) > 3 {
+			c.add(&c.fillers, orderClosing+4, 0, &moreSkillsFiller, "moreskills", 0, joinList(skills[3:]))
+		}
 	}
 	for _, e := range p.Education {
 		if e.Field != "" && nameLike(e.Field) {

@@ -331,6 +331,13 @@ var studyRoleFiller = frameSet{
 	bullets: plain("Field of study: {1}"),
 }
 
+// {1} the skills after the first three.
+var moreSkillsFiller = frameSet{
+	formal:  plain("{P} toolkit also takes in {1}."),
+	casual:  plain("{S} also {v:know|knows} {p} way around {1}."),
+	bullets: plain("Also skilled in: {1}"),
+}
+
 // {1} the years, {2} the role.
 var yearsRoleFiller = frameSet{
 	formal:  plain("{1} of experience inform {p} work as {2}."),
@@ -362,5 +369,5 @@ var frameSets = []*frameSet{
 	&achievementVerbFrames, &achievementFrames, &pastRoleFrames, &pastCompanyFrames,
 	&currentRoleFrames, &degreeFrames, &studyFrames, &futureDegreeFrames, &certFrames,
 	&languageFrames, &employersFiller, &pathFiller, &skillsRoleFiller, &studyRoleFiller,
-	&yearsRoleFiller, &achievementsLead, &experienceLead, &titleFiller,
+	&yearsRoleFiller, &moreSkillsFiller, &achievementsLead, &experienceLead, &titleFiller,
 }
