@@ -230,6 +230,7 @@ func TestOtherPerson(t *testing.T) {
 	f("She is on the Dean's List.", false)
 	f("She studied at Notre Dame.", false)
 	f("She drinks Dr. Pepper and wears Dr. Martens.", false)
+	f("She codes in Go and C#. Several teams rely on her; F#. One more.", false)
 	f("She is ITIL certified and drives an AUDI.", false)
 	f("She gave a TED talk on LAN design.", false)
 	f("She wrote the SAM tooling for AWS.", false)

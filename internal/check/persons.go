@@ -349,8 +349,9 @@ func namedAfter(w, prev, prev2 word, caps bool) bool {
 	switch {
 	case strictTitles[p] && capitalised(prev.core) || caps && strictTitles[p]:
 		return !titledNotNames[lw] && !strings.EqualFold(prev2.core, "notre") && !commonCapitalised[w.core]
-	case len(prev.core) == 1 && unicode.IsUpper(rune(prev.core[0])) && strings.HasSuffix(prev.raw, "."):
-		// "J. Smith", "John F. Kennedy"; not "Plan B. Then", "B. Sc.".
+	case len(prev.core) == 1 && unicode.IsUpper(rune(prev.core[0])) && strings.HasSuffix(prev.raw, prev.core+"."):
+		// "J. Smith", "John F. Kennedy"; not "Plan B. Then", "B. Sc.",
+		// "C#. Several".
 		return !commonCapitalised[w.core] && !sentenceStarters[lw] && !(len(w.core) < 3 && strings.HasSuffix(w.raw, ".")) &&
 			(prev2.core == "" || !capitalised(prev2.core) || classOf(prev2.core) != notAName)
 	case surnameParticles[prev.core]:
