@@ -35,6 +35,7 @@ import (
 	"github.com/biogen/biogen/internal/corpus"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/prompt"
+	"github.com/biogen/biogen/internal/sse"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -459,21 +460,21 @@ func (e *env) sse(ctx context.Context, url, auth string, body []byte) load.Resul
 	defer resp.Body.Close()
 	var first time.Duration
 	source := ""
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(nil, 1<<20)
-	event := ""
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "event: "):
-			event = line[7:]
-			if event == "delta" && first == 0 {
+	rd := sse.NewReader(resp.Body)
+	for {
+		ev, err := rd.Next()
+		if err != nil {
+			break
+		}
+		switch ev.Name {
+		case "delta":
+			if first == 0 {
 				first = time.Since(start)
 			}
-		case strings.HasPrefix(line, "data: ") && event == "done":
-			var out struct{ Source string }
-			json.Unmarshal([]byte(line[6:]), &out)
-			source = out.Source
+		case "done":
+			var out bio.Response
+			json.Unmarshal([]byte(ev.Data), &out)
+			source = string(out.Source)
 		}
 	}
 	return load.Result{Status: resp.StatusCode, FirstByte: first, Labels: []string{"source=" + source}}

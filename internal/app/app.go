@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/config"
@@ -22,7 +23,6 @@ import (
 	"github.com/biogen/biogen/internal/ollama"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
-	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/writer"
@@ -94,7 +94,12 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, ChainIDs: chainIDs, Cache: bioCache, Timeout: cfg.Server.RequestTimeout})
+	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
+		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout})
+	if err != nil {
+		bioCache.Close()
+		return nil, err
+	}
 	s := cfg.Server
 	srv, err := httpapi.New(httpapi.Config{
 		MaxBodyBytes:   s.MaxBodyBytes,
@@ -105,7 +110,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		MaxInFlight:    s.MaxInFlight,
 		MaxConns:       s.MaxConns,
 		Keyless:        cfg.KeylessLoopback,
-	}, svc, tenants, log)
+	}, answers, tenants, log)
 	if err != nil {
 		bioCache.Close()
 		return nil, err
@@ -198,7 +203,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (p
 		return ollama.New(ollama.Config{
 			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
 			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing, MaxTokens: pc.MaxTokens,
-			Modelfile: pc.Modelfile,
+			Modelfile: pc.Modelfile, Prompt: tmpl,
 		})
 	}
 	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)

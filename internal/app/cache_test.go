@@ -16,17 +16,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/corpus"
 	"github.com/biogen/biogen/internal/corpus/corpustest"
 	"github.com/biogen/biogen/internal/fakellm"
-	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/shareddata"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
 // postJSON posts body with key (none if empty) and decodes the answer.
-func (r *running) postJSON(t *testing.T, key string, body []byte) (service.Response, http.Header) {
+func (r *running) postJSON(t *testing.T, key string, body []byte) (bio.Response, http.Header) {
 	t.Helper()
 	var headers []string
 	if key != "" {
@@ -38,7 +38,7 @@ func (r *running) postJSON(t *testing.T, key string, body []byte) (service.Respo
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, b)
 	}
-	var out service.Response
+	var out bio.Response
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}

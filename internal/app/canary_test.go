@@ -12,9 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/pii/canary"
-	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -44,7 +44,7 @@ func TestCanary(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		for i, c := range cases {
 			before := len(cloud.Bodies())
-			var got service.Response
+			var got bio.Response
 			if stream {
 				got = r.canaryStream(t, c.Body)
 			} else {
@@ -92,7 +92,7 @@ var placeholderRE = regexp.MustCompile(`(?i)term[ \x{00A0}_-]?\p{Nd}`)
 // canaryStream posts body asking for server-sent events and returns the
 // done event's answer, after checking that the deltas since the last reset
 // add up to it.
-func (r *running) canaryStream(t *testing.T, body []byte) service.Response {
+func (r *running) canaryStream(t *testing.T, body []byte) bio.Response {
 	t.Helper()
 	resp := r.post(t, string(body), "Authorization", "Bearer open-key", "Accept", "text/event-stream")
 	defer resp.Body.Close()
@@ -100,26 +100,11 @@ func (r *running) canaryStream(t *testing.T, body []byte) service.Response {
 		b, _ := io.ReadAll(resp.Body)
 		t.Fatalf("status %d: %s", resp.StatusCode, b)
 	}
-	var text strings.Builder
-	var done service.Response
-	for _, ev := range readEvents(t, resp.Body) {
-		switch ev.name {
-		case "delta":
-			var d struct{ Text string }
-			json.Unmarshal([]byte(ev.data), &d)
-			text.WriteString(d.Text)
-		case "reset":
-			text.Reset()
-		case "done":
-			if err := json.Unmarshal([]byte(ev.data), &done); err != nil {
-				t.Fatal(err)
-			}
-		}
+	st := readStream(t, resp.Body)
+	if st.Done == nil || st.Done.Bio == "" || st.Text != st.Done.Bio {
+		t.Fatalf("streamed %q; done %+v", st.Text, st.Done)
 	}
-	if done.Bio == "" || text.String() != done.Bio {
-		t.Fatalf("streamed %q; done %+v", text.String(), done)
-	}
-	return done
+	return *st.Done
 }
 
 // echoer is the fake, but every third request it answers with the

@@ -22,7 +22,7 @@ const thinRequest = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":
 func TestOutputChecksThroughTheService(t *testing.T) {
 	for _, tc := range []struct {
 		name, adds string
-		source     string
+		source     bio.Source
 		review     bool
 		requests   int64 // to the model, for two requests to the service
 	}{

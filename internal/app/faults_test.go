@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -15,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/fakellm"
-	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/sse"
 )
 
 const bioRequest = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Principal Data Engineer",
@@ -76,7 +75,7 @@ func runApp(t *testing.T, cfg *config.Config) *running {
 // bio posts the standard request without a key. A client timeout (set to
 // the deadline plus a second) fails the test: an answer later than the
 // deadline is a failure.
-func (r *running) bio(t *testing.T) service.Response {
+func (r *running) bio(t *testing.T) bio.Response {
 	t.Helper()
 	out, _ := r.postJSON(t, "", []byte(bioRequest))
 	return out
@@ -282,13 +281,15 @@ func TestStreamThroughService(t *testing.T) {
 	fake, url := fakeServer(t, fakellm.Config{TokenDelay: 30 * time.Millisecond})
 	r := startApp(t, ollamaProviderTimeout("big", url, "8s"), "big", "")
 	resp := r.post(t, bioRequest, "Accept", "text/event-stream")
-	sc := bufio.NewScanner(resp.Body)
+	rd := sse.NewReader(resp.Body)
 	deltas := 0
-	for sc.Scan() {
-		if sc.Text() == "event: delta" {
-			if deltas++; deltas == 3 {
-				break
-			}
+	for deltas < 3 {
+		ev, err := rd.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Name == "delta" {
+			deltas++
 		}
 	}
 	resp.Body.Close() // the client goes away mid-stream
@@ -304,24 +305,8 @@ func TestStreamThroughService(t *testing.T) {
 	// A whole stream: deltas that add up to the done event's bio.
 	resp = r.post(t, strings.Replace(bioRequest, `"options"`, `"stream":true,"options"`, 1))
 	defer resp.Body.Close()
-	var text strings.Builder
-	var done service.Response
-	sc = bufio.NewScanner(resp.Body)
-	event := ""
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "event: "):
-			event = line[7:]
-		case strings.HasPrefix(line, "data: ") && event == "delta":
-			var d struct{ Text string }
-			json.Unmarshal([]byte(line[6:]), &d)
-			text.WriteString(d.Text)
-		case strings.HasPrefix(line, "data: ") && event == "done":
-			json.Unmarshal([]byte(line[6:]), &done)
-		}
-	}
-	if done.Source != "ollama" || done.Bio == "" || text.String() != done.Bio {
-		t.Fatalf("deltas %q; done %+v", text.String(), done)
+	st := readStream(t, resp.Body)
+	if st.Done == nil || st.Done.Source != "ollama" || st.Done.Bio == "" || st.Text != st.Done.Bio {
+		t.Fatalf("deltas %q; done %+v", st.Text, st.Done)
 	}
 }

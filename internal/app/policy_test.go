@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/fakellm"
-	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -62,7 +62,7 @@ func startAppYAML(t *testing.T, yaml string) *running {
 	return runApp(t, cfg)
 }
 
-func (r *running) bioWithKey(t *testing.T, key, body string) service.Response {
+func (r *running) bioWithKey(t *testing.T, key, body string) bio.Response {
 	t.Helper()
 	out, _ := r.postJSON(t, key, []byte(body))
 	return out

@@ -20,7 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/sse"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -131,25 +132,14 @@ func TestRealOllama(t *testing.T) {
 		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", o.url, "tiny", short)+"tenants:\n  - id: a\n    chain: [tiny]\n")
 		resp := r.post(t, bioRequest, "Accept", "text/event-stream")
 		defer resp.Body.Close()
-		events := readEvents(t, resp.Body)
-		var done service.Response
-		if err := json.Unmarshal([]byte(events[len(events)-1].data), &done); err != nil || events[len(events)-1].name != "done" {
-			t.Fatalf("last event %+v", events[len(events)-1])
+		st := readStream(t, resp.Body)
+		done := st.Done
+		if last := st.Events[len(st.Events)-1]; last.Name != "done" || done == nil {
+			t.Fatalf("last event %+v", last)
 		}
 		// The text after the last reset is the bio.
-		var after strings.Builder
-		for _, e := range events {
-			switch e.name {
-			case "reset":
-				after.Reset()
-			case "delta":
-				var d struct{ Text string }
-				json.Unmarshal([]byte(e.data), &d)
-				after.WriteString(d.Text)
-			}
-		}
-		if done.Source != "template" || strings.Join(done.FallbackReasons, ",") != "tiny:invalid_output" || after.String() != done.Bio {
-			t.Fatalf("done %+v; text after resets %q", done, after.String())
+		if done.Source != "template" || strings.Join(done.FallbackReasons, ",") != "tiny:invalid_output" || st.Text != done.Bio {
+			t.Fatalf("done %+v; text after resets %q", done, st.Text)
 		}
 		// And without streaming.
 		got := r.bio(t)
@@ -210,7 +200,7 @@ func TestRealOllama(t *testing.T) {
 				defer wg.Done()
 				resp := r.post(t, longRequest)
 				defer resp.Body.Close()
-				var got service.Response
+				var got bio.Response
 				json.NewDecoder(resp.Body).Decode(&got)
 				mu.Lock()
 				reasons[strings.Join(got.FallbackReasons, ",")]++
@@ -265,28 +255,15 @@ func TestRealOllama(t *testing.T) {
 	})
 }
 
-type sseEvent struct{ name, data string }
-
-func readEvents(t *testing.T, r io.Reader) []sseEvent {
+// readStream reads a whole SSE body.
+func readStream(t *testing.T, r io.Reader) *sse.Stream {
 	t.Helper()
-	var out []sseEvent
-	var cur sseEvent
-	sc := bufio.NewScanner(r)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "event: "):
-			cur.name = line[7:]
-		case strings.HasPrefix(line, "data: "):
-			cur.data = line[6:]
-		case line == "" && cur.name != "":
-			out = append(out, cur)
-			cur = sseEvent{}
-		}
+	st, err := sse.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(out) == 0 {
+	if len(st.Events) == 0 {
 		t.Fatal("no events")
 	}
-	return out
+	return st
 }

@@ -75,9 +75,6 @@ func (c *Chain) Check(req *bio.Request, text string) ([]string, error) {
 	return check.Verify(req, text, func() bool { return c.template.Thin(req) }, c.now())
 }
 
-// NeedsPrompt reports whether any provider of the chain uses a prompt.
-func (c *Chain) NeedsPrompt() bool { return len(c.guards) > 0 }
-
 // Sink receives a streamed answer. Delta carries text in order; Reset says
 // that the text sent so far is void and the next Delta starts again.
 type Sink interface {

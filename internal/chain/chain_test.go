@@ -26,12 +26,7 @@ func newRequest(t *testing.T) *provider.Request {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := prompt.Load("", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := tmpl.Render(req, 0)
-	return &provider.Request{Bio: req, Messages: m}
+	return &provider.Request{Bio: req}
 }
 
 var template = writer.NewProvider("template", &writer.Writer{})
@@ -297,7 +292,7 @@ func TestStreamResetsAfterMidStreamFailure(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.FaultCut }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt})
 	c := mustChain(t, Config{Guards: []*Guard{NewGuard(p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)
@@ -316,7 +311,7 @@ func TestStreamFallbackBeforeFirstByteIsInvisible(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.Fault500 }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt})
 	c := mustChain(t, Config{Guards: []*Guard{NewGuard(p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)
@@ -357,3 +352,12 @@ func newRequestB(b *testing.B) *provider.Request {
 	}
 	return &provider.Request{Bio: req}
 }
+
+// testPrompt is the shipped prompt, which the Ollama providers render.
+var testPrompt = func() *prompt.Template {
+	t, err := prompt.Load("", "")
+	if err != nil {
+		panic(err)
+	}
+	return t
+}()

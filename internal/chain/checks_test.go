@@ -10,7 +10,6 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/fakellm"
 	"github.com/biogen/biogen/internal/ollama"
-	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
 )
 
@@ -31,12 +30,7 @@ func checkRequest(t *testing.T, profile string) *provider.Request {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := prompt.Load("", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := tmpl.Render(req, 0)
-	return &provider.Request{Bio: req, Messages: m}
+	return &provider.Request{Bio: req}
 }
 
 // adds returns a Rewrite that appends sentence to every answer, or, with
@@ -56,7 +50,7 @@ func fakeGuard(t *testing.T, name string, rewrite func(int64, string, string) st
 	fake := fakellm.New(fakellm.Config{Rewrite: rewrite})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, err := ollama.New(ollama.Config{Name: name, Model: "m", Host: srv.URL})
+	p, err := ollama.New(ollama.Config{Name: name, Model: "m", Host: srv.URL, Prompt: testPrompt})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,10 +15,9 @@ import (
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/pprofhandler"
 
+	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
-	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/ratelimit"
-	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 )
@@ -42,12 +41,25 @@ type exchange struct {
 	// streaming is set when the response is written later by a stream
 	// writer, which then logs and counts the request itself.
 	streaming bool
+	// admitted is set when the request holds an in-flight slot.
+	admitted bool
+	s        *Server
+}
+
+// Admit takes an in-flight slot for the request, or returns the overloaded
+// problem: the load shedding Answer asks for once the request is valid.
+func (x *exchange) Admit() error {
+	if !x.s.admit() {
+		return overloaded()
+	}
+	x.admitted = true
+	return nil
 }
 
 // handle serves the public listener. Every request needs a valid key unless
 // the server is keyless (loopback only).
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
-	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path())}
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
 
@@ -63,13 +75,13 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		if !caller.Allowed(tenant.ScopeBios) {
-			s.fail(x, newError(fasthttp.StatusForbidden, codeForbidden, "this API key may not create bios"))
+			s.fail(x, newError(fasthttp.StatusForbidden, bio.ProblemForbidden, "this API key may not create bios"))
 			return
 		}
 		s.handleBios(x)
 	case routeMetrics:
 		if !caller.Allowed(tenant.ScopeMetrics) && string(ctx.Method()) == fasthttp.MethodGet {
-			s.fail(x, newError(fasthttp.StatusForbidden, codeForbidden, "this API key may not read metrics"))
+			s.fail(x, newError(fasthttp.StatusForbidden, bio.ProblemForbidden, "this API key may not read metrics"))
 			return
 		}
 		s.handleOps(x)
@@ -85,7 +97,7 @@ func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
 		pprofhandler.PprofHandler(ctx)
 		return
 	}
-	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path())}
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
 	s.handleOps(x)
@@ -107,7 +119,7 @@ func (s *Server) handleOps(x *exchange) {
 			s.handleMetrics(x)
 		}
 	default:
-		s.fail(x, newError(fasthttp.StatusNotFound, codeNotFound, "no resource at this path"))
+		s.fail(x, newError(fasthttp.StatusNotFound, bio.ProblemNotFound, "no resource at this path"))
 	}
 }
 
@@ -118,7 +130,7 @@ func (s *Server) finish(x *exchange) {
 		x.ctx.Response.Header.Del("X-Cache")
 		x.ctx.Response.Header.Del("Server-Timing")
 		x.streaming = false
-		writeProblem(x.ctx, x.id, newError(fasthttp.StatusInternalServerError, codeInternal, "the request could not be completed; quote the request id when reporting it"))
+		writeProblem(x.ctx, x.id, newError(fasthttp.StatusInternalServerError, bio.ProblemInternal, "the request could not be completed; quote the request id when reporting it"))
 	}
 	if x.streaming {
 		return
@@ -165,7 +177,7 @@ func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*tenant.Caller, error) 
 }
 
 func unauthorized(detail string) *apiError {
-	return newError(fasthttp.StatusUnauthorized, codeUnauthorized, "%s", detail).with("WWW-Authenticate", `Bearer realm="biogen"`)
+	return newError(fasthttp.StatusUnauthorized, bio.ProblemUnauthorized, "%s", detail).with("WWW-Authenticate", `Bearer realm="biogen"`)
 }
 
 // apiKey reads "Authorization: Bearer KEY" or "X-API-Key: KEY". present is
@@ -195,7 +207,7 @@ func allowMethod(x *exchange, methods ...string) bool {
 			return true
 		}
 	}
-	writeProblem(x.ctx, x.id, newError(fasthttp.StatusMethodNotAllowed, codeMethodNotAllowed, "%s is not allowed here; use %s", m, strings.Join(methods, " or ")).
+	writeProblem(x.ctx, x.id, newError(fasthttp.StatusMethodNotAllowed, bio.ProblemMethodNotAllowed, "%s is not allowed here; use %s", m, strings.Join(methods, " or ")).
 		with("Allow", strings.Join(methods, ", ")))
 	return false
 }
@@ -216,71 +228,58 @@ func (s *Server) handleBios(x *exchange) {
 	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
 	ctx.Response.Header.Set("RateLimit", d.Header())
 	if !d.Allowed {
-		s.fail(x, newError(fasthttp.StatusTooManyRequests, codeRateLimited, "tenant %q is over its rate limit", t.ID).
+		s.fail(x, newError(fasthttp.StatusTooManyRequests, bio.ProblemRateLimited, "tenant %q is over its rate limit", t.ID).
 			with("Retry-After", strconv.Itoa(max(1, ratelimit.CeilSeconds(d.RetryAfter)))))
 		return
 	}
 	if !isJSON(ctx.Request.Header.ContentType()) {
-		s.fail(x, newError(fasthttp.StatusUnsupportedMediaType, codeUnsupportedMedia, "send the body as application/json").
+		s.fail(x, newError(fasthttp.StatusUnsupportedMediaType, bio.ProblemUnsupportedMedia, "send the body as application/json").
 			with("Accept-Post", "application/json"))
 		return
 	}
-	body := ctx.PostBody()
-	minSim, simErr := minSimilarity(ctx)
-	sse := acceptsEventStream(ctx)
-	if simErr == nil && !sse {
-		// The same bytes as a request answered from the exact cache
-		// before: answer again without decoding them.
-		if resp := s.svc.CachedBody(t, x.id, body); resp != nil {
-			if s.admit(x) {
-				defer s.release()
-				s.answer(x, resp)
-			}
-			return
-		}
-	}
-	req, err := bio.Decode(body)
+	minSim, err := minSimilarity(ctx)
 	if err != nil {
 		s.fail(x, err)
 		return
 	}
-	if simErr != nil {
-		s.fail(x, simErr)
+	reply, err := s.answers.Answer(s.base, answer.Call{
+		Tenant: t, RequestID: x.id, Body: ctx.PostBody(), MinSimilarity: minSim, Stream: acceptsEventStream(ctx), Admit: x,
+	})
+	if err != nil {
+		if x.admitted {
+			s.release()
+		}
+		s.fail(x, err)
 		return
 	}
-	if !s.admit(x) {
-		return
-	}
-	if req.Stream || sse {
+	if reply.Streamed() {
 		x.streaming = true
-		s.stream(x, req, minSim)
+		s.stream(x, reply) // releases the slot when the stream ends
 		return
 	}
 	defer s.release()
-	resp, err := s.svc.Generate(s.base, t, x.id, req, service.Options{MinSimilarity: minSim, Body: body})
-	if err != nil {
-		s.fail(x, err)
-		return
-	}
-	s.answer(x, resp)
+	s.answer(x, reply.Response)
 }
 
-// admit takes an in-flight slot, or answers 503 overloaded and returns
-// false. The caller must release a slot it took.
-func (s *Server) admit(x *exchange) bool {
+// admit takes an in-flight slot, or returns false when all are taken. The
+// caller must release a slot it took.
+func (s *Server) admit() bool {
 	select {
 	case s.inFlight <- struct{}{}:
 		telemetry.RequestStarted()
 		return true
 	default:
 		telemetry.Shed()
-		s.fail(x, newError(fasthttp.StatusServiceUnavailable, codeOverloaded, "too many requests in flight; retry shortly").with("Retry-After", "1"))
 		return false
 	}
 }
 
+func overloaded() *apiError {
+	return newError(fasthttp.StatusServiceUnavailable, bio.ProblemOverloaded, "too many requests in flight; retry shortly").with("Retry-After", "1")
+}
+
 // answer writes a bio response.
-func (s *Server) answer(x *exchange, resp *service.Response) {
+func (s *Server) answer(x *exchange, resp *bio.Response) {
 	s.observeOverhead(resp)
 	setBioHeaders(x.ctx, resp)
 	writeJSON(x.ctx, fasthttp.StatusOK, resp)
@@ -295,7 +294,7 @@ func minSimilarity(ctx *fasthttp.RequestCtx) (float64, error) {
 	}
 	f, err := strconv.ParseFloat(string(v), 64)
 	if err != nil || !(f > 0 && f <= 1) { // NaN fails both
-		return 0, newError(fasthttp.StatusBadRequest, codeBadRequest, "X-Cache-Min-Similarity must be a number in (0, 1]")
+		return 0, newError(fasthttp.StatusBadRequest, bio.ProblemBadRequest, "X-Cache-Min-Similarity must be a number in (0, 1]")
 	}
 	return f, nil
 }
@@ -305,12 +304,12 @@ func (s *Server) release() {
 	telemetry.RequestDone()
 }
 
-func (s *Server) observeOverhead(r *service.Response) {
+func (s *Server) observeOverhead(r *bio.Response) {
 	telemetry.ObserveOverhead(r.Timing.Total - r.Timing.Provider)
 }
 
-func setBioHeaders(ctx *fasthttp.RequestCtx, r *service.Response) {
-	if r.Cache == service.CacheMiss {
+func setBioHeaders(ctx *fasthttp.RequestCtx, r *bio.Response) {
+	if r.Cache == bio.CacheMiss {
 		ctx.Response.Header.Set("X-Cache", "MISS")
 	} else {
 		ctx.Response.Header.Set("X-Cache", "HIT")
@@ -323,33 +322,19 @@ func millis(d time.Duration) string {
 }
 
 // serverTiming writes the phases of a request, in milliseconds.
-func serverTiming(r *service.Response) string {
+func serverTiming(r *bio.Response) string {
 	ms := millis
 	overhead := r.Timing.Total - r.Timing.Provider - r.Timing.Cache
-	return `cache;dur=` + ms(r.Timing.Cache) + `;desc="` + r.Cache + `", provider;dur=` + ms(r.Timing.Provider) +
+	return `cache;dur=` + ms(r.Timing.Cache) + `;desc="` + string(r.Cache) + `", provider;dur=` + ms(r.Timing.Provider) +
 		`;desc="` + r.Provider + `", overhead;dur=` + ms(overhead) + `, total;dur=` + ms(r.Timing.Total)
 }
 
 func (s *Server) handleReadyz(x *exchange) {
-	seen := map[string]bool{}
-	var states []chain.State
-	for _, t := range s.tenants.Tenants() {
-		c := s.svc.Chain(t.ID)
-		if c == nil {
-			continue
-		}
-		for _, st := range c.States(x.ctx) {
-			if !seen[st.Name] {
-				seen[st.Name] = true
-				states = append(states, st)
-			}
-		}
-	}
-	writeJSON(x.ctx, fasthttp.StatusOK, map[string]any{
-		"status":         "ready",
-		"prompt_version": s.svc.PromptVersion(),
-		"providers":      states,
-	})
+	r := s.answers.Ready(x.ctx, s.tenants.Tenants())
+	writeJSON(x.ctx, fasthttp.StatusOK, struct {
+		Status string `json:"status"`
+		answer.Readiness
+	}{"ready", r})
 }
 
 func (s *Server) handleMetrics(x *exchange) {

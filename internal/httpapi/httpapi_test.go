@@ -16,13 +16,14 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/leaktest"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
-	"github.com/biogen/biogen/internal/service"
+	"github.com/biogen/biogen/internal/sse"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/writer"
 )
@@ -112,13 +113,16 @@ func startServer(t testing.TB, o testOptions) *testServer {
 		}
 		t.Cleanup(bioCache.Close)
 	}
-	svc := service.New(service.Config{Prompt: tmpl, Chains: chains, Cache: bioCache, Timeout: 5 * time.Second})
+	answers, err := answer.New(answer.Config{Chains: chains, Cache: bioCache, PromptVersion: tmpl.Version(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 	logs := &syncBuffer{}
 	srv, err := New(Config{
 		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second,
 		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless,
-	}, svc, reg, slog.New(slog.NewJSONHandler(logs, nil)))
+	}, answers, reg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,12 +167,12 @@ type result struct {
 	body   []byte
 }
 
-func (r *result) problem(t *testing.T) Problem {
+func (r *result) problem(t *testing.T) bio.Problem {
 	t.Helper()
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type: got %q; want application/problem+json; body %s", ct, r.body)
 	}
-	var p Problem
+	var p bio.Problem
 	if err := json.Unmarshal(r.body, &p); err != nil {
 		t.Fatalf("problem body %s: %v", r.body, err)
 	}
@@ -239,7 +243,7 @@ func TestBioResponse(t *testing.T) {
 			t.Fatalf("field %q missing from %s", k, r.body)
 		}
 	}
-	var resp service.Response
+	var resp bio.Response
 	json.Unmarshal(r.body, &resp)
 	if !strings.HasPrefix(resp.ID, "bio_") || len(resp.ID) != 30 || resp.Source != "template" || resp.Model != "template/v1" ||
 		resp.Cache != "miss" || resp.PromptVersion != "bio-v1" || resp.RequestID != "req-abc.123" || resp.Format != "paragraph" ||
@@ -274,7 +278,7 @@ func TestRegenerateGivesAnotherVariant(t *testing.T) {
 	ts := startServer(t, testOptions{})
 	bioOf := func(body string) string {
 		r := ts.do("POST", "/v1/bios", keyFull, body)
-		var resp service.Response
+		var resp bio.Response
 		if err := json.Unmarshal(r.body, &resp); err != nil || r.status != 200 {
 			t.Fatalf("status %d: %s", r.status, r.body)
 		}
@@ -294,7 +298,7 @@ func TestRegenerateGivesAnotherVariant(t *testing.T) {
 // headers.
 func TestErrorRows(t *testing.T) {
 	ts := startServer(t, testOptions{maxBody: 2048})
-	f := func(name string, r *result, status int, code string, headers ...string) Problem {
+	f := func(name string, r *result, status int, code bio.ProblemCode, headers ...string) bio.Problem {
 		t.Helper()
 		if r.status != status {
 			t.Fatalf("%s: status %d; want %d; body %s", name, r.status, status, r.body)
@@ -399,7 +403,7 @@ func TestOverloaded(t *testing.T) {
 	if first.status != 200 {
 		t.Fatalf("first request: status %d", first.status)
 	}
-	var resp service.Response
+	var resp bio.Response
 	json.Unmarshal(first.body, &resp)
 	if !resp.Degraded || len(resp.FallbackReasons) != 1 || resp.FallbackReasons[0] != "slow:unavailable" {
 		t.Fatalf("got %+v", resp)
@@ -486,16 +490,12 @@ func TestStream(t *testing.T) {
 		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/event-stream") || r.header.Get("X-Cache") != "MISS" {
 			t.Fatalf("status %d headers %v", r.status, r.header)
 		}
-		events := parseSSE(t, r.body)
-		if len(events) != 2 || events[0].name != "delta" || events[1].name != "done" {
-			t.Fatalf("events: %+v", events)
+		st := readStream(t, r.body)
+		if len(st.Events) != 2 || st.Deltas != 1 || st.Done == nil {
+			t.Fatalf("events: %+v", st.Events)
 		}
-		var delta struct{ Text string }
-		var done service.Response
-		json.Unmarshal([]byte(events[0].data), &delta)
-		json.Unmarshal([]byte(events[1].data), &done)
-		if delta.Text == "" || delta.Text != done.Bio || done.Source != "template" {
-			t.Fatalf("delta %q; done %+v", delta.Text, done)
+		if st.Text == "" || st.Text != st.Done.Bio || st.Done.Source != "template" {
+			t.Fatalf("delta %q; done %+v", st.Text, st.Done)
 		}
 	}
 	check(ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream"))
@@ -507,27 +507,14 @@ func TestStream(t *testing.T) {
 	}
 }
 
-type event struct{ name, data string }
-
-func parseSSE(t *testing.T, body []byte) []event {
+// readStream reads a whole SSE body.
+func readStream(t *testing.T, body []byte) *sse.Stream {
 	t.Helper()
-	var out []event
-	var cur event
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "event: "):
-			cur.name = line[7:]
-		case strings.HasPrefix(line, "data: "):
-			cur.data = line[6:]
-		case line == "":
-			out = append(out, cur)
-			cur = event{}
-		}
+	st, err := sse.ReadAll(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("%v in %s", err, body)
 	}
-	return out
+	return st
 }
 
 // TestGracefulShutdown starts a request that is still running when the
@@ -635,9 +622,9 @@ func TestCacheHeaders(t *testing.T) {
 	if r.status != 200 || r.header.Get("X-Cache") != "MISS" {
 		t.Fatalf("first: %d %s", r.status, r.header.Get("X-Cache"))
 	}
-	ts.srv.svc.WaitCache() // ristretto applies writes asynchronously
+	ts.srv.answers.WaitCache() // ristretto applies writes asynchronously
 	r = ts.do("POST", "/v1/bios", keyFull, validReq)
-	var resp service.Response
+	var resp bio.Response
 	json.Unmarshal(r.body, &resp)
 	if r.header.Get("X-Cache") != "HIT" || resp.Cache != "exact" || resp.Source != "ollama" || resp.Provider != "instant" || resp.Model != "instant-1" {
 		t.Fatalf("second: X-Cache %q, %+v", r.header.Get("X-Cache"), resp)
@@ -647,9 +634,9 @@ func TestCacheHeaders(t *testing.T) {
 	}
 	// A hit streams as one delta and done.
 	r = ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream")
-	events := parseSSE(t, r.body)
-	if r.header.Get("X-Cache") != "HIT" || len(events) != 2 || events[0].name != "delta" || events[1].name != "done" {
-		t.Fatalf("stream: %s %+v", r.header.Get("X-Cache"), events)
+	st := readStream(t, r.body)
+	if r.header.Get("X-Cache") != "HIT" || len(st.Events) != 2 || st.Deltas != 1 || st.Done == nil || st.Done.Cache != bio.CacheExact {
+		t.Fatalf("stream: %s %+v", r.header.Get("X-Cache"), st.Events)
 	}
 	// The header may only make the semantic lookup stricter; bad values are refused.
 	for _, v := range []string{"2", "NaN", "nan", "-Inf", "+Inf", "0", "1e-400", "0x1p-2000"} {
@@ -672,7 +659,7 @@ func BenchmarkBiosExactHit(b *testing.B) {
 	var ctx fasthttp.RequestCtx
 	ctx.Init(&req, nil, nil)
 	ts.srv.handle(&ctx)
-	ts.srv.svc.WaitCache()
+	ts.srv.answers.WaitCache()
 	b.ReportAllocs()
 	for b.Loop() {
 		ctx.Init(&req, nil, nil)
@@ -697,7 +684,7 @@ func benchmarkBios(b *testing.B, o testOptions, warm string, bodies []string, xc
 		req.SetBodyString(warm)
 		ctx.Init(&req, nil, nil)
 		ts.srv.handle(&ctx)
-		ts.srv.svc.WaitCache()
+		ts.srv.answers.WaitCache()
 	}
 	b.ReportAllocs()
 	i := 0

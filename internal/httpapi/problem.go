@@ -12,65 +12,21 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 )
 
-// Problem is an RFC 9457 problem details body with the contract's code.
-type Problem struct {
-	Type     string           `json:"type"`
-	Title    string           `json:"title"`
-	Status   int              `json:"status"`
-	Code     string           `json:"code"`
-	Detail   string           `json:"detail,omitempty"`
-	Instance string           `json:"instance"`
-	Errors   []bio.FieldError `json:"errors,omitempty"`
-}
-
-// The problem codes of the contract, and a few for HTTP-level faults.
-const (
-	codeMalformedJSON    = "malformed_json"
-	codeUnauthorized     = "unauthorized"
-	codeForbidden        = "forbidden"
-	codeNotFound         = "not_found"
-	codeMethodNotAllowed = "method_not_allowed"
-	codePayloadTooLarge  = "payload_too_large"
-	codeUnsupportedMedia = "unsupported_media_type"
-	codeValidationFailed = "validation_failed"
-	codeRateLimited      = "rate_limited"
-	codeOverloaded       = "overloaded"
-	codeInternal         = "internal"
-	codeBadRequest       = "bad_request"
-	codeHeadersTooLarge  = "headers_too_large"
-	codeRequestTimeout   = "request_timeout"
-)
-
-var titles = map[string]string{
-	codeMalformedJSON:    "Malformed JSON",
-	codeUnauthorized:     "Unauthorized",
-	codeForbidden:        "Forbidden",
-	codeNotFound:         "Not found",
-	codeMethodNotAllowed: "Method not allowed",
-	codePayloadTooLarge:  "Payload too large",
-	codeUnsupportedMedia: "Unsupported media type",
-	codeValidationFailed: "Request validation failed",
-	codeRateLimited:      "Too many requests",
-	codeOverloaded:       "Service overloaded",
-	codeInternal:         "Internal error",
-	codeBadRequest:       "Bad request",
-	codeHeadersTooLarge:  "Request headers too large",
-	codeRequestTimeout:   "Request timeout",
-}
-
-// apiError is an error with its HTTP answer. Handlers return one; writeError
-// is the only place that turns errors into responses.
+// apiError is an error with its HTTP answer. Handlers return one or pass
+// on the errors of the packages below; asAPIError is the only place that
+// turns an error into its answer, and writeProblem (or a stream's error
+// event) writes it.
 type apiError struct {
 	status int
-	code   string
+	code   bio.ProblemCode
 	detail string
 	fields []bio.FieldError
 	header [][2]string
 }
 
-func (e *apiError) Error() string { return e.code + ": " + e.detail }
+func (e *apiError) Error() string { return string(e.code) + ": " + e.detail }
 
-func newError(status int, code, format string, args ...any) *apiError {
+func newError(status int, code bio.ProblemCode, format string, args ...any) *apiError {
 	return &apiError{status: status, code: code, detail: fmt.Sprintf(format, args...)}
 }
 
@@ -92,18 +48,18 @@ func asAPIError(err error) (e *apiError, internal bool) {
 		if n := len(ve.Fields); n != 1 {
 			detail = strconv.Itoa(n) + " fields are invalid"
 		}
-		return &apiError{status: fasthttp.StatusUnprocessableEntity, code: codeValidationFailed, detail: detail, fields: ve.Fields}, false
+		return &apiError{status: fasthttp.StatusUnprocessableEntity, code: bio.ProblemValidationFailed, detail: detail, fields: ve.Fields}, false
 	case errors.Is(err, bio.ErrMalformed):
 		// The decoder's message names the position, never the body.
-		return newError(fasthttp.StatusBadRequest, codeMalformedJSON, "%s", strings.TrimPrefix(err.Error(), bio.ErrMalformed.Error()+": ")), false
+		return newError(fasthttp.StatusBadRequest, bio.ProblemMalformedJSON, "%s", strings.TrimPrefix(err.Error(), bio.ErrMalformed.Error()+": ")), false
 	}
-	return newError(fasthttp.StatusInternalServerError, codeInternal, "the request could not be completed; quote the request id when reporting it"), true
+	return newError(fasthttp.StatusInternalServerError, bio.ProblemInternal, "the request could not be completed; quote the request id when reporting it"), true
 }
 
-func problemOf(requestID string, e *apiError) *Problem {
-	return &Problem{
-		Type:     "/problems/" + strings.ReplaceAll(e.code, "_", "-"),
-		Title:    titles[e.code],
+func problemOf(requestID string, e *apiError) *bio.Problem {
+	return &bio.Problem{
+		Type:     e.code.Type(),
+		Title:    e.code.Title(),
 		Status:   e.status,
 		Code:     e.code,
 		Detail:   e.detail,

@@ -15,8 +15,9 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/biogen/biogen/internal/answer"
+	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/ratelimit"
-	"github.com/biogen/biogen/internal/service"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -44,7 +45,7 @@ type Config struct {
 // It is safe for concurrent use.
 type Server struct {
 	cfg      Config
-	svc      *service.Service
+	answers  *answer.Answerer
 	tenants  *tenant.Registry
 	limiters map[string]*ratelimit.Limiter
 	log      *slog.Logger
@@ -64,7 +65,7 @@ type Server struct {
 }
 
 // New returns a Server.
-func New(cfg Config, svc *service.Service, tenants *tenant.Registry, log *slog.Logger) (*Server, error) {
+func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *slog.Logger) (*Server, error) {
 	for _, d := range []time.Duration{cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout} {
 		if d <= 0 {
 			return nil, errors.New("httpapi: every timeout must be set")
@@ -75,7 +76,7 @@ func New(cfg Config, svc *service.Service, tenants *tenant.Registry, log *slog.L
 	}
 	s := &Server{
 		cfg:      cfg,
-		svc:      svc,
+		answers:  answers,
 		tenants:  tenants,
 		limiters: map[string]*ratelimit.Limiter{},
 		log:      log,
@@ -170,13 +171,13 @@ func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		e = newError(fasthttp.StatusRequestEntityTooLarge, codePayloadTooLarge, "the body is larger than %d bytes", s.cfg.MaxBodyBytes)
+		e = newError(fasthttp.StatusRequestEntityTooLarge, bio.ProblemPayloadTooLarge, "the body is larger than %d bytes", s.cfg.MaxBodyBytes)
 	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
-		e = newError(fasthttp.StatusRequestHeaderFieldsTooLarge, codeHeadersTooLarge, "the request line and headers are larger than %d bytes", s.cfg.MaxHeaderBytes)
+		e = newError(fasthttp.StatusRequestHeaderFieldsTooLarge, bio.ProblemHeadersTooLarge, "the request line and headers are larger than %d bytes", s.cfg.MaxHeaderBytes)
 	case errors.As(err, &netErr) && netErr.Timeout():
-		e = newError(fasthttp.StatusRequestTimeout, codeRequestTimeout, "the request was not received in time")
+		e = newError(fasthttp.StatusRequestTimeout, bio.ProblemRequestTimeout, "the request was not received in time")
 	default:
-		e = newError(fasthttp.StatusBadRequest, codeBadRequest, "the request is not valid HTTP")
+		e = newError(fasthttp.StatusBadRequest, bio.ProblemBadRequest, "the request is not valid HTTP")
 	}
 	writeProblem(ctx, id, e)
 	s.log.Info("request rejected", "request_id", id, "status", e.status, "code", e.code)

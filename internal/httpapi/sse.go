@@ -10,8 +10,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
-	"github.com/biogen/biogen/internal/service"
 )
 
 // pingEvery is how often a stream that is waiting for a model sends an SSE
@@ -21,27 +21,27 @@ const pingEvery = 500 * time.Millisecond
 
 // stream answers a bio request as server-sent events: a delta per piece of
 // text as the provider writes it, reset when a provider failed after text
-// was sent, then done with the whole response object.
+// was sent, then done with the whole response object. The cache was read
+// by Answer, so the headers can say whether it answered; the provider
+// phase is reported in the done event's object, as headers are gone by
+// then.
 //
 // fasthttp runs the stream writer after the handler returns, so everything
 // it needs is copied out of the RequestCtx first. A write or flush error is
-// the only sign of a client that went away; it cancels the generation.
-func (s *Server) stream(x *exchange, req *bio.Request, minSim float64) {
+// the only sign of a client that went away; it cancels the generation. The
+// in-flight slot taken for the request is released when the stream ends.
+func (s *Server) stream(x *exchange, reply answer.Reply) {
 	ctx := x.ctx
 	ctx.SetStatusCode(fasthttp.StatusOK)
 	ctx.SetContentType("text/event-stream; charset=utf-8")
 	ctx.Response.Header.Set("Cache-Control", "no-cache")
 	ctx.Response.Header.Set("X-Accel-Buffering", "no")
-	t, id, method := x.caller.Tenant, x.id, string(ctx.Method())
-	// The cache is read before the first byte, so the headers can say
-	// whether it answered; the provider phase is reported in the done
-	// event's object, as headers are gone by then.
-	cached, lookup := s.svc.Cached(s.base, t, id, req, minSim)
-	if cached != nil {
-		setBioHeaders(ctx, cached)
+	id, method := x.id, string(ctx.Method())
+	if reply.Response != nil {
+		setBioHeaders(ctx, reply.Response)
 	} else {
 		ctx.Response.Header.Set("X-Cache", "MISS")
-		ctx.Response.Header.Set("Server-Timing", `cache;dur=`+millis(lookup)+`;desc="miss"`)
+		ctx.Response.Header.Set("Server-Timing", `cache;dur=`+millis(reply.Lookup)+`;desc="miss"`)
 	}
 	x.ctx = nil // not to be touched from the stream writer
 
@@ -54,20 +54,14 @@ func (s *Server) stream(x *exchange, req *bio.Request, minSim float64) {
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("stream panic", "request_id", id, "panic", r, "stack", string(debug.Stack()))
-				e := newError(fasthttp.StatusInternalServerError, codeInternal, "the request could not be completed; quote the request id when reporting it")
+				e := newError(fasthttp.StatusInternalServerError, bio.ProblemInternal, "the request could not be completed; quote the request id when reporting it")
 				sink.event("error", problemOf(id, e))
 				status = e.status
 			}
 			s.observe(x, status, method)
 		}()
-		if cached != nil {
-			// A cache hit streams as one delta and done.
-			sink.Delta(cached.Bio)
-			sink.event("done", cached)
-			return
-		}
 		stopPing := sink.ping(sctx)
-		resp, err := s.svc.Generate(sctx, t, id, req, service.Options{Sink: sink, SkipLookup: true})
+		resp, err := reply.Stream(sctx, sink)
 		stopPing()
 		if sink.gone() {
 			status = 499 // client closed the connection
@@ -82,7 +76,9 @@ func (s *Server) stream(x *exchange, req *bio.Request, minSim float64) {
 			status = e.status
 			return
 		}
-		s.observeOverhead(resp)
+		if resp.Cache == bio.CacheMiss {
+			s.observeOverhead(resp)
+		}
 		sink.event("done", resp)
 	})
 }
@@ -97,15 +93,11 @@ type sseSink struct {
 }
 
 func (k *sseSink) Delta(text string) {
-	k.event("delta", struct {
-		Text string `json:"text"`
-	}{text})
+	k.event("delta", bio.Delta{Text: text})
 }
 
 func (k *sseSink) Reset(reason string) {
-	k.event("reset", struct {
-		Reason string `json:"reason"`
-	}{reason})
+	k.event("reset", bio.Reset{Reason: reason})
 }
 
 func (k *sseSink) gone() bool {

@@ -30,6 +30,7 @@ import (
 	"github.com/ollama/ollama/parser"
 	"github.com/valyala/fastjson"
 
+	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
 )
 
@@ -55,6 +56,8 @@ type Config struct {
 	Modelfile string
 	// MaxTokens sets num_predict; 0 sizes it from the requested length.
 	MaxTokens int
+	// Prompt renders the prompt of each request. Required.
+	Prompt *prompt.Template
 }
 
 // Provider chats with one model on one Ollama server.
@@ -69,6 +72,9 @@ type Provider struct {
 
 // New returns a Provider.
 func New(cfg Config) (*Provider, error) {
+	if cfg.Prompt == nil {
+		return nil, errors.New("ollama provider needs a prompt template")
+	}
 	u, err := url.Parse(cfg.Host)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("invalid Ollama host %q", cfg.Host)
@@ -97,11 +103,16 @@ func (p *Provider) Kind() provider.Kind { return provider.KindOllama }
 // Model returns the model name.
 func (p *Provider) Model() string { return p.cfg.Model }
 
-// Generate streams a chat completion.
+// Generate renders the prompt of the request and streams a chat
+// completion.
 func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	m, err := p.cfg.Prompt.Render(req.Bio, req.Variant)
+	if err != nil {
+		return nil, err
+	}
 	msgs := []chatMessage{
-		{Role: "system", Content: req.Messages.System},
-		{Role: "user", Content: req.Messages.User},
+		{Role: "system", Content: m.System},
+		{Role: "user", Content: m.User},
 	}
 	if req.Correction != "" {
 		msgs = append(msgs, chatMessage{Role: "assistant", Content: req.Previous}, chatMessage{Role: "user", Content: req.Correction})

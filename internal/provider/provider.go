@@ -13,24 +13,22 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
-	"github.com/biogen/biogen/internal/prompt"
 )
 
 // Kind is the kind of provider, reported as a response's source.
-type Kind string
+type Kind = bio.Source
 
 // The kinds of provider.
 const (
-	KindOllama   Kind = "ollama"
-	KindExternal Kind = "external"
-	KindTemplate Kind = "template"
+	KindOllama   = bio.SourceOllama
+	KindExternal = bio.SourceExternal
+	KindTemplate = bio.SourceTemplate
 )
 
-// Request is what a provider is asked to write.
+// Request is what a provider is asked to write. Each provider renders its
+// own prompt from Bio (the external one from a pseudonymised copy).
 type Request struct {
 	Bio *bio.Request
-	// Messages is the rendered prompt; empty for providers that need none.
-	Messages prompt.Messages
 	// Variant is 0 for the first wording; another value asks for another.
 	Variant uint64
 	// OnDelta, if set, receives the text as it is written, in order. A

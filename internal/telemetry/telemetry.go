@@ -174,3 +174,9 @@ func bodyHits(tenant string) *metrics.Counter {
 func CacheRejected(reason string) {
 	Set.GetOrCreateCounter(`biogen_cache_semantic_rejections_total{reason="` + reason + `"}`).Inc()
 }
+
+// CacheStoreFailed counts an answer whose semantic cache entry could not be
+// stored (its embedding failed or timed out); the answer was served.
+func CacheStoreFailed() {
+	Set.GetOrCreateCounter(`biogen_cache_store_failures_total`).Inc()
+}

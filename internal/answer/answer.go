@@ -1,0 +1,263 @@
+// Package answer answers bio requests. Every request takes the one way
+// through Answer, whether it arrives as JSON, as a stream or, later, as a
+// job or a replay: the exact cache by the body's bytes, decoding, the
+// caches by the request (a semantic hit checked again against the
+// requesting profile), the tenant's chain of providers with its output
+// checks, then storage. It knows nothing of HTTP.
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/cache"
+	"github.com/biogen/biogen/internal/chain"
+	"github.com/biogen/biogen/internal/telemetry"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// ErrNoTenantChain means the tenant has no chain: a wiring bug.
+var ErrNoTenantChain = errors.New("no chain for tenant")
+
+// Sink receives a streamed answer: Delta carries text in order; Reset says
+// that the text sent so far is void and the next Delta starts again.
+type Sink = chain.Sink
+
+// Answerer answers bio requests for the tenants it was built with.
+//
+// The zero value is not usable: call New. An Answerer is immutable after
+// New and safe for concurrent use; it holds nothing to stop (the cache it
+// is given is closed by whoever made it).
+type Answerer struct {
+	chains        map[string]*chain.Chain
+	providersKeys map[string]string
+	cache         *cache.Cache
+	promptVersion string
+	timeout       time.Duration
+	now           func() time.Time
+}
+
+// Config configures an Answerer.
+type Config struct {
+	// Chains maps each tenant ID to its chain.
+	Chains map[string]*chain.Chain
+	// ProvidersKeys maps each tenant ID to a string naming its chain's
+	// providers and models; cached bios are reused only for the same one.
+	ProvidersKeys map[string]string
+	// Cache, if not nil, answers repeated requests.
+	Cache *cache.Cache
+	// PromptVersion is the version of the prompts the providers render,
+	// which responses carry and cached bios are keyed by. Required.
+	PromptVersion string
+	// Timeout is the deadline of one request, from its arrival to its
+	// answer. Required.
+	Timeout time.Duration
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns an Answerer, or an error naming a missing setting.
+func New(cfg Config) (*Answerer, error) {
+	switch {
+	case cfg.PromptVersion == "":
+		return nil, errors.New("answer: the prompt version is required")
+	case cfg.Timeout <= 0:
+		return nil, fmt.Errorf("answer: the request timeout must be positive, not %s", cfg.Timeout)
+	}
+	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
+		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	return a, nil
+}
+
+// Call is one bio request to answer.
+type Call struct {
+	Tenant    *tenant.Tenant
+	RequestID string
+	// Body is the request body as received. Answer decodes it, after
+	// trying its bytes against the exact cache.
+	Body []byte
+	// Request, if not nil, is the request already decoded (a job, a
+	// replay); Body may then be nil.
+	Request *bio.Request
+	// MinSimilarity makes the semantic cache stricter for this request.
+	MinSimilarity float64
+	// Stream asks for the answer as a stream; a request whose body asks
+	// for one ("stream": true) is streamed too.
+	Stream bool
+	// Admit, if not nil, is asked once the request is known to be valid,
+	// before any work on it: the edge's load shedding. Its error is
+	// returned as it is.
+	Admit Admitter
+}
+
+// Admitter admits a request to be worked on, or returns the error to
+// answer instead.
+type Admitter interface {
+	Admit() error
+}
+
+// Reply is Answer's answer: the whole response, or a stream to run.
+//
+// A Reply is a value; the zero value is no answer. A streamed Reply is
+// streamed once, by one goroutine.
+type Reply struct {
+	// Response is the whole answer; for a stream, the cache hit it will
+	// stream, or nil for a miss.
+	Response *bio.Response
+	// Lookup is the time the cache lookup took.
+	Lookup time.Duration
+
+	pending *pending // a stream still to run
+}
+
+// Streamed reports whether the reply is to be streamed with Stream.
+func (r Reply) Streamed() bool { return r.pending != nil }
+
+// Stream sends the answer to sink and returns the response for the
+// stream's last event: a cache hit as one delta, else the text of the
+// tenant's chain as it is written, with resets when a provider fails after
+// sending text. ctx ends the generation when the client goes away.
+func (r Reply) Stream(ctx context.Context, sink Sink) (*bio.Response, error) {
+	p := r.pending
+	if p == nil {
+		return nil, errors.New("answer: the reply is not a stream")
+	}
+	if r.Response != nil {
+		sink.Delta(r.Response.Bio)
+		return r.Response, nil
+	}
+	ctx, cancel := context.WithDeadline(ctx, p.deadline)
+	defer cancel()
+	return p.a.generate(ctx, p.job, sink)
+}
+
+// pending is a stream whose generation waits for the stream's writer.
+type pending struct {
+	a        *Answerer
+	job      *job
+	deadline time.Time
+}
+
+// job is one request on its way: what Answer found out before generating.
+type job struct {
+	t         *tenant.Tenant
+	c         *chain.Chain
+	requestID string
+	req       *bio.Request
+	body      []byte // set when the answer may be filed under the body's bytes
+	q         *cache.Query
+	start     time.Time
+	cacheTime time.Duration
+}
+
+// Answer answers call. A request to stream returns, after the cache
+// lookup, a Reply to Stream; any other returns the whole response. An
+// invalid request returns the *bio.ValidationError or bio.ErrMalformed of
+// bio.Decode.
+func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
+	start := a.now()
+	t := call.Tenant
+	c := a.chains[t.ID]
+	if c == nil {
+		return Reply{}, fmt.Errorf("%w %q", ErrNoTenantChain, t.ID)
+	}
+	if call.Request == nil && !call.Stream {
+		if r := a.cachedBody(t, call, start); r != nil {
+			if err := admit(call); err != nil {
+				return Reply{}, err
+			}
+			return Reply{Response: r, Lookup: r.Timing.Cache}, nil
+		}
+	}
+	req := call.Request
+	if req == nil {
+		var err error
+		if req, err = bio.Decode(call.Body); err != nil {
+			return Reply{}, err
+		}
+	}
+	if err := admit(call); err != nil {
+		return Reply{}, err
+	}
+	deadline := start.Add(a.timeout)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	j := &job{t: t, c: c, requestID: call.RequestID, req: req, start: start}
+	if !req.Regenerate && !req.Stream && !call.Stream && len(call.Body) > 0 {
+		j.body = call.Body
+	}
+	hit := a.lookup(ctx, j, call.MinSimilarity)
+	if call.Stream || req.Stream {
+		return Reply{Response: hit, Lookup: j.cacheTime, pending: &pending{a: a, job: j, deadline: deadline}}, nil
+	}
+	if hit != nil {
+		return Reply{Response: hit, Lookup: j.cacheTime}, nil
+	}
+	r, err := a.generate(ctx, j, nil)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Response: r, Lookup: j.cacheTime}, nil
+}
+
+func admit(call Call) error {
+	if call.Admit == nil {
+		return nil
+	}
+	return call.Admit.Admit()
+}
+
+// Readiness is what /readyz reports.
+type Readiness struct {
+	PromptVersion string        `json:"prompt_version"`
+	Providers     []chain.State `json:"providers"`
+}
+
+// Ready returns the state of every provider of the given tenants' chains,
+// each provider once.
+func (a *Answerer) Ready(ctx context.Context, tenants []*tenant.Tenant) Readiness {
+	seen := map[string]bool{}
+	r := Readiness{PromptVersion: a.promptVersion, Providers: []chain.State{}}
+	for _, t := range tenants {
+		c := a.chains[t.ID]
+		if c == nil {
+			continue
+		}
+		for _, st := range c.States(ctx) {
+			if !seen[st.Name] {
+				seen[st.Name] = true
+				r.Providers = append(r.Providers, st)
+			}
+		}
+	}
+	return r
+}
+
+// WaitCache applies pending cache writes (ristretto writes asynchronously);
+// for tests and benchmarks.
+func (a *Answerer) WaitCache() {
+	if a.cache != nil {
+		a.cache.Wait()
+	}
+}
+
+// respond builds a response of this request.
+func (a *Answerer) respond(j *job, r bio.Response) *bio.Response {
+	now := a.now()
+	r.ID = "bio_" + ulid.Make().String()
+	r.Format = string(j.req.Options.Format)
+	r.RequestID = j.requestID
+	r.CreatedAt = now.UTC().Format(time.RFC3339)
+	r.Timing.Cache = j.cacheTime
+	r.Timing.Total = now.Sub(j.start)
+	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), r.Degraded, r.FallbackReasons, r.Flags)
+	return &r
+}

@@ -1,0 +1,194 @@
+package answer
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/cache"
+	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/telemetry"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// cachedBody answers, from the exact cache, a request whose body is byte
+// for byte the body of one answered from there before, or returns nil. It
+// does not decode the body.
+func (a *Answerer) cachedBody(t *tenant.Tenant, call Call, start time.Time) *bio.Response {
+	if a.cache == nil {
+		return nil
+	}
+	e := a.cache.LookupBody(t, call.Body, a.promptVersion, a.providersKeys[t.ID])
+	if e == nil {
+		return nil
+	}
+	now := a.now()
+	r := fromEntry(e, bio.CacheExact)
+	r.ID = "bio_" + ulid.Make().String()
+	r.Format = string(e.Options.Format)
+	r.RequestID = call.RequestID
+	r.CreatedAt = now.UTC().Format(time.RFC3339)
+	r.Timing = bio.Timing{Cache: now.Sub(start), Total: now.Sub(start)}
+	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), false, nil, r.Flags)
+	return r
+}
+
+// lookup returns the cached answer of j's request, or nil, and sets j's
+// cache query and lookup time. A semantic hit (the same facts, or another
+// person's bio re-personalised) is served only if it passes the output
+// checks against j's request, as a fresh answer must, without a flag it
+// did not have when it was stored (needs_review is never stored), and a
+// re-personalised one without any flag but sparse_profile. An exact hit
+// was checked when it was stored, for the identical request.
+func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *bio.Response {
+	if a.cache == nil {
+		return nil
+	}
+	j.q = &cache.Query{Tenant: j.t, Req: j.req, PromptVersion: a.promptVersion, Chain: a.providersKeys[j.t.ID], MinSimilarity: minSimilarity}
+	if j.req.Regenerate {
+		return nil
+	}
+	start := a.now()
+	e, kind := a.cached(ctx, j)
+	j.cacheTime = a.now().Sub(start)
+	if e == nil {
+		return nil
+	}
+	if kind == cache.HitExact && j.body != nil {
+		a.cache.AliasBody(j.q, j.body)
+	}
+	r := fromEntry(e, bio.Cache(kind))
+	return a.respond(j, *r)
+}
+
+// cached reads the caches for j (see lookup).
+func (a *Answerer) cached(ctx context.Context, j *job) (*cache.Entry, string) {
+	e, kind, err := a.cache.Lookup(ctx, j.q)
+	if err != nil || e == nil {
+		return nil, ""
+	}
+	if kind != cache.HitSemantic {
+		return e, kind
+	}
+	clean, injected := j.req.WithoutInstructions()
+	if injected {
+		// Its answer needs review, which is never answered from a cache.
+		// (Nor stored: an exact entry cannot exist; a semantic one could
+		// come from a snapshot of a version that missed the instruction.)
+		telemetry.CacheRejected("recheck")
+		return nil, ""
+	}
+	allowed := e.Flags
+	if e.Repersonalised {
+		// Text rewritten for another person: a flag would say what was
+		// rewritten wrong, and the stored one would hide it.
+		allowed = []string{bio.FlagSparseProfile}
+	}
+	flags, err := j.c.Check(clean, e.Bio)
+	if err != nil || !subset(flags, allowed) {
+		// Rejected, or a flag the text did not earn when it was written
+		// (an unverified claim, a person to review): the request differs
+		// from the cached one in a way the facts do not show.
+		telemetry.CacheRejected("recheck")
+		return nil, ""
+	}
+	return e, kind
+}
+
+// fromEntry is the response of a cached bio. Nothing was spent on a model,
+// so the usage is zero.
+func fromEntry(e *cache.Entry, kind bio.Cache) *bio.Response {
+	return &bio.Response{
+		Bio:             e.Bio,
+		Source:          bio.Source(e.Source),
+		Provider:        e.Provider,
+		Model:           e.Model,
+		Cache:           kind,
+		PromptVersion:   e.PromptVersion,
+		FallbackReasons: []string{},
+		Flags:           append([]string{}, e.Flags...),
+	}
+}
+
+// generate writes j's bio with the tenant's chain, sending the text to sink
+// as it is written when sink is not nil, and stores what a first-choice
+// model wrote.
+//
+// Profile text that reads as an instruction to a model is not a fact: the
+// providers get the request without it (bio.Request.WithoutInstructions),
+// their answers are checked against that request, so whatever the
+// instruction asked for is an unverified claim, and the answer is flagged
+// needs_review, which is never cached nor answered from a cache.
+func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Response, error) {
+	clean, injected := j.req.WithoutInstructions()
+	preq := &provider.Request{Bio: clean}
+	if j.req.Regenerate {
+		preq.Variant = 1 + rand.Uint64N(1<<32)
+	}
+	out, err := j.c.Run(ctx, preq, sink)
+	if err != nil {
+		return nil, err
+	}
+	res := out.Result
+	flags := append([]string{}, res.Flags...) // never null in JSON
+	if out.Kind != provider.KindTemplate && !j.req.Options.English() {
+		// A model was asked for the language; nothing here can confirm it.
+		flags = appendFlag(flags, bio.FlagNeedsReview)
+	}
+	if injected {
+		flags = appendFlag(flags, bio.FlagNeedsReview)
+	}
+	if j.q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
+		a.store(ctx, j, out.Kind, out.Provider, res.Model, res.Text, flags)
+	}
+	r := a.respond(j, bio.Response{
+		Bio:             res.Text,
+		Source:          out.Kind,
+		Provider:        out.Provider,
+		Model:           res.Model,
+		Cache:           bio.CacheMiss,
+		PromptVersion:   a.promptVersion,
+		Degraded:        out.Degraded,
+		FallbackReasons: out.FallbackReasons,
+		Flags:           flags,
+		Usage:           bio.Usage{InputTokens: res.InputTokens, OutputTokens: res.OutputTokens, CostUSD: res.CostUSD},
+		Timing:          bio.Timing{Provider: out.UpstreamTime},
+	})
+	return r, nil
+}
+
+// store files a first-choice model's checked answer in the cache, and
+// under the body's bytes when it may answer them again. A semantic entry
+// that cannot be stored (its embedding failed or timed out) is counted;
+// the exact entry is stored before it, and the answer goes out either way.
+func (a *Answerer) store(ctx context.Context, j *job, kind provider.Kind, providerName, model, text string, flags []string) {
+	start := a.now()
+	if err := a.cache.Store(ctx, j.q, text, flags, string(kind), providerName, model); err != nil {
+		telemetry.CacheStoreFailed()
+	}
+	if j.body != nil {
+		a.cache.AliasBody(j.q, j.body)
+	}
+	j.cacheTime += a.now().Sub(start)
+}
+
+// subset reports whether every flag of a is in b.
+func subset(a, b []string) bool {
+	for _, f := range a {
+		if !slices.Contains(b, f) {
+			return false
+		}
+	}
+	return true
+}
+
+func appendFlag(flags []string, f string) []string {
+	if slices.Contains(flags, f) {
+		return flags
+	}
+	return append(flags, f)
+}
