@@ -143,111 +143,172 @@ func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Out
 // corrective retry on an invalid answer, and resets of the sink when text
 // already sent is void.
 func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink Sink, thin func() bool) (*provider.Result, error) {
-	if g.p.Kind() == provider.KindExternal && !c.allowExternal {
-		return nil, provider.Errorf(provider.ReasonPolicy, "%s is external and the tenant's policy keeps data on premises", g.p.Name())
-	}
-	budget := func() time.Duration {
-		dl, ok := ctx.Deadline()
-		if !ok {
-			return g.s.Timeout
-		}
-		return dl.Sub(c.now()) - c.reserve
-	}
-	if budget() <= 0 {
-		return nil, provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
-	}
-	// An open breaker answers at once, without waiting for a slot.
-	if g.Breaker() == "open" {
-		return nil, provider.Errorf(provider.ReasonCircuitOpen, "%s: circuit open", g.p.Name())
-	}
-	if !g.acquire(ctx, budget()) {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, provider.Errorf(provider.ReasonOverloaded, "%s: no free slot", g.p.Name())
+	a := &attempt{c: c, g: g, ctx: ctx, req: req, sink: sink, thin: thin, preq: *req}
+	if err := a.enter(); err != nil {
+		return nil, err
 	}
 	defer g.release()
-
-	preq := *req
-	retries, corrected := 0, false
-	var lastErr error // the failure before a retry
 	for {
-		left := budget()
-		if left <= 0 {
+		if a.budget() <= 0 {
 			return nil, provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
 		}
-		timeout := min(g.s.Timeout, left)
-		actx, cancel := context.WithTimeout(ctx, timeout)
-		sent := false
-		var stream *check.Stream
-		preq.OnDelta = nil
-		if sink != nil {
-			stream = check.NewStream(req.Bio.Options.Format, func(d string) { sent = true; sink.Delta(d) })
-			preq.OnDelta = stream.Write
-		}
-		res, err := g.call(actx, &preq)
-		timedOut := actx.Err() == context.DeadlineExceeded
-		cancel()
+		res, sent, err := a.call()
 		if err == nil {
-			text, consistent := check.Clean(res.Text, req.Bio.Options.Format), true
-			if stream != nil {
-				text, consistent = stream.Close()
-			}
-			flags, verr := check.Verify(req.Bio, text, thin, c.now())
+			text, verr := a.verify(res, sent)
 			if verr == nil {
-				if !consistent {
-					sink.Reset("rewritten")
-					sink.Delta(text)
-				}
-				res.Text = text
-				res.Flags = append(res.Flags, flags...)
 				return res, nil
 			}
-			if sent {
-				sink.Reset(string(provider.ReasonInvalidOutput))
-			}
-			if corrected {
+			if a.corrected {
 				return nil, &provider.Error{Reason: provider.ReasonInvalidOutput, Err: verr}
 			}
-			corrected = true
+			a.corrected = true
 			var ce *check.Error
 			errors.As(verr, &ce)
-			preq.Correction, preq.Previous = ce.Correction(), text
+			a.preq.Correction, a.preq.Previous = ce.Correction(), text
 			continue
 		}
 		if sent {
 			sink.Reset(string(provider.ReasonOf(err)))
 		}
-		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		if err := a.retry(err); err != nil {
 			return nil, err
 		}
-		if lastErr != nil && provider.ReasonOf(err) == provider.ReasonCircuitOpen {
-			// The breaker opened while this request waited to retry: the
-			// provider was tried, and failed as it did before.
-			return nil, lastErr
+	}
+}
+
+// attempt is one guarded provider's try for one request: its calls, its
+// corrective retry and its retries. It is used by one goroutine.
+type attempt struct {
+	c       *Chain
+	g       *Guard
+	ctx     context.Context
+	req     *provider.Request
+	sink    Sink
+	thin    func() bool
+	preq    provider.Request // the request of the next call
+	retries int
+	// corrected is set once the corrective retry was asked for.
+	corrected bool
+	lastErr   error // the failure before a retry
+	// timedOut and consistent describe the last call: whether it ran out
+	// of time, and whether the text streamed is the cleaned text.
+	timedOut, consistent bool
+}
+
+// budget is the time left for the provider: the deadline less the reserve.
+func (a *attempt) budget() time.Duration {
+	dl, ok := a.ctx.Deadline()
+	if !ok {
+		return a.g.s.Timeout
+	}
+	return dl.Sub(a.c.now()) - a.c.reserve
+}
+
+// enter checks the policy, the time left and the breaker, then takes a
+// slot of the provider, which the caller must release.
+func (a *attempt) enter() error {
+	g := a.g
+	if g.p.Kind() == provider.KindExternal && !a.c.allowExternal {
+		return provider.Errorf(provider.ReasonPolicy, "%s is external and the tenant's policy keeps data on premises", g.p.Name())
+	}
+	if a.budget() <= 0 {
+		return provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
+	}
+	// An open breaker answers at once, without waiting for a slot.
+	if g.Breaker() == "open" {
+		return provider.Errorf(provider.ReasonCircuitOpen, "%s: circuit open", g.p.Name())
+	}
+	if !g.acquire(a.ctx, a.budget()) {
+		if a.ctx.Err() != nil {
+			return a.ctx.Err()
 		}
-		lastErr = err
-		if timedOut && provider.ReasonOf(err) != provider.ReasonTimeout {
-			err = &provider.Error{Reason: provider.ReasonTimeout, Err: err}
+		return provider.Errorf(provider.ReasonOverloaded, "%s: no free slot", g.p.Name())
+	}
+	return nil
+}
+
+// call makes one call within the provider's timeout and the budget,
+// streaming its text through the stream checks to the sink, and cleans the
+// text. sent reports whether text reached the sink.
+func (a *attempt) call() (res *provider.Result, sent bool, err error) {
+	actx, cancel := context.WithTimeout(a.ctx, min(a.g.s.Timeout, a.budget()))
+	defer cancel()
+	a.preq.OnDelta = nil
+	var stream *check.Stream
+	if a.sink != nil {
+		stream = check.NewStream(a.req.Bio.Options.Format, func(d string) { sent = true; a.sink.Delta(d) })
+		a.preq.OnDelta = stream.Write
+	}
+	res, err = a.g.call(actx, &a.preq)
+	a.timedOut = actx.Err() == context.DeadlineExceeded
+	if err != nil {
+		return nil, sent, err
+	}
+	if stream != nil {
+		res.Text, a.consistent = stream.Close()
+	} else {
+		res.Text, a.consistent = check.Clean(res.Text, a.req.Bio.Options.Format), true
+	}
+	return res, sent, nil
+}
+
+// verify runs the output checks on the text of a call. A text that passes
+// becomes res's text, with its flags; when the stream's text was rewritten
+// on cleaning, the sink is reset and given the clean text. A text that
+// fails is returned with the check's error, after a reset of the text
+// already sent.
+func (a *attempt) verify(res *provider.Result, sent bool) (string, error) {
+	text := res.Text
+	flags, err := check.Verify(a.req.Bio, text, a.thin, a.c.now())
+	if err != nil {
+		if sent {
+			a.sink.Reset(string(provider.ReasonInvalidOutput))
 		}
-		if !provider.IsRetryable(err) || retries >= g.s.Retries {
-			return nil, err
-		}
-		wait := provider.RetryAfterOf(err)
-		if wait == 0 {
-			wait = g.backoff(retries)
-		}
-		if wait >= budget() {
-			return nil, err // no time to wait for: move on
-		}
-		retries++
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		}
+		return text, err
+	}
+	if !a.consistent {
+		a.sink.Reset("rewritten")
+		a.sink.Delta(text)
+	}
+	res.Flags = append(res.Flags, flags...)
+	return text, nil
+}
+
+// retry decides what a failed call leads to: nil after waiting for the
+// next try, or the error to give up with (the caller went away, the
+// breaker opened while waiting, a failure not worth retrying, no retries
+// or no time left).
+func (a *attempt) retry(err error) error {
+	if errors.Is(err, context.Canceled) && a.ctx.Err() != nil {
+		return err
+	}
+	if a.lastErr != nil && provider.ReasonOf(err) == provider.ReasonCircuitOpen {
+		// The breaker opened while this request waited to retry: the
+		// provider was tried, and failed as it did before.
+		return a.lastErr
+	}
+	a.lastErr = err
+	if a.timedOut && provider.ReasonOf(err) != provider.ReasonTimeout {
+		err = &provider.Error{Reason: provider.ReasonTimeout, Err: err}
+	}
+	if !provider.IsRetryable(err) || a.retries >= a.g.s.Retries {
+		return err
+	}
+	wait := provider.RetryAfterOf(err)
+	if wait == 0 {
+		wait = a.g.backoff(a.retries)
+	}
+	if wait >= a.budget() {
+		return err // no time to wait for: move on
+	}
+	a.retries++
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-a.ctx.Done():
+		return a.ctx.Err()
 	}
 }
 
