@@ -99,10 +99,52 @@ const placeholderRule = "Some words of the profile are placeholders such as Term
 // Generate pseudonymises the request, streams the completion and restores
 // the name in the text it passes on and returns.
 func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	messages, m, err := p.messages(req)
+	if err != nil {
+		return nil, err
+	}
+	params := openai.ChatCompletionNewParams{
+		Model:               openai.ChatModel(p.cfg.Model),
+		Messages:            messages,
+		Temperature:         openai.Float(p.cfg.Temperature),
+		MaxCompletionTokens: openai.Int(int64(provider.TokenBudget(req.Bio.Options.Length, p.cfg.MaxTokens))),
+		StreamOptions:       openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
+	}
+	if req.Variant != 0 {
+		params.Seed = openai.Int(int64(req.Variant % (1 << 31)))
+	}
+	var text strings.Builder
+	restorer := m.Restorer(func(s string) {
+		text.WriteString(s)
+		if req.OnDelta != nil {
+			req.OnDelta(s)
+		}
+	})
+	in, out, err := p.stream(ctx, params, restorer)
+	if err != nil {
+		return nil, err
+	}
+	restorer.Close()
+	if err := restorer.Err(); err != nil {
+		// A placeholder the model made up stands for nothing true.
+		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: %w", p.cfg.Name, err)
+	}
+	return &provider.Result{
+		Text:         text.String(),
+		Model:        p.cfg.Model,
+		InputTokens:  int(in),
+		OutputTokens: int(out),
+		CostUSD:      float64(in)/1000*p.cfg.CostPer1KInput + float64(out)/1000*p.cfg.CostPer1KOutput,
+	}, nil
+}
+
+// messages pseudonymises the request and renders the messages to send from
+// it, and records what leaves.
+func (p *Provider) messages(req *provider.Request) ([]openai.ChatCompletionMessageParamUnion, *pii.Mapping, error) {
 	pseudo, m, rec := pii.Pseudonymise(req.Bio)
 	msgs, err := p.cfg.Prompt.Render(pseudo, req.Variant)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	system := msgs.System
 	if rec.Placeholders > 0 {
@@ -128,28 +170,16 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 	if p.cfg.Record != nil {
 		p.cfg.Record(Sent{Provider: p.cfg.Name, Model: p.cfg.Model, Bytes: size, Record: rec})
 	}
-	params := openai.ChatCompletionNewParams{
-		Model:               openai.ChatModel(p.cfg.Model),
-		Messages:            messages,
-		Temperature:         openai.Float(p.cfg.Temperature),
-		MaxCompletionTokens: openai.Int(int64(provider.TokenBudget(req.Bio.Options.Length, p.cfg.MaxTokens))),
-		StreamOptions:       openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
-	}
-	if req.Variant != 0 {
-		params.Seed = openai.Int(int64(req.Variant % (1 << 31)))
-	}
-	var text strings.Builder
-	emit := func(s string) {
-		text.WriteString(s)
-		if req.OnDelta != nil {
-			req.OnDelta(s)
-		}
-	}
-	restorer := m.Restorer(emit)
+	return messages, m, nil
+}
+
+// stream reads the completion into restorer and returns the tokens used.
+// A stream cut before the model finished, or without any event, is a
+// retryable failure; one that hit the token limit is invalid output.
+func (p *Provider) stream(ctx context.Context, params openai.ChatCompletionNewParams, restorer *pii.Restorer) (in, out int64, err error) {
 	stream := p.client.Chat.Completions.NewStreaming(ctx, params)
 	defer stream.Close()
 	finished, chunks := false, 0
-	var in, out int64
 	for stream.Next() {
 		chunks++
 		chunk := stream.Current()
@@ -160,7 +190,7 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 			if c.FinishReason != "" {
 				finished = true
 				if c.FinishReason == "length" {
-					return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: the answer hit the token limit", p.cfg.Name)
+					return 0, 0, provider.Errorf(provider.ReasonInvalidOutput, "%s: the answer hit the token limit", p.cfg.Name)
 				}
 			}
 		}
@@ -168,30 +198,17 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 			in, out = chunk.Usage.PromptTokens, chunk.Usage.CompletionTokens
 		}
 	}
-	if err := stream.Err(); err != nil {
-		return nil, p.classify(ctx, err)
+	switch {
+	case stream.Err() != nil:
+		return 0, 0, p.classify(ctx, stream.Err())
+	case ctx.Err() != nil:
+		return 0, 0, p.classify(ctx, ctx.Err())
+	case chunks == 0:
+		return 0, 0, provider.Retryablef(provider.ReasonError, "%s: the answer held no events", p.cfg.Name)
+	case !finished:
+		return 0, 0, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
 	}
-	if ctx.Err() != nil {
-		return nil, p.classify(ctx, ctx.Err())
-	}
-	if chunks == 0 {
-		return nil, provider.Retryablef(provider.ReasonError, "%s: the answer held no events", p.cfg.Name)
-	}
-	if !finished {
-		return nil, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
-	}
-	restorer.Close()
-	if err := restorer.Err(); err != nil {
-		// A placeholder the model made up stands for nothing true.
-		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: %w", p.cfg.Name, err)
-	}
-	return &provider.Result{
-		Text:         text.String(),
-		Model:        p.cfg.Model,
-		InputTokens:  int(in),
-		OutputTokens: int(out),
-		CostUSD:      float64(in)/1000*p.cfg.CostPer1KInput + float64(out)/1000*p.cfg.CostPer1KOutput,
-	}, nil
+	return in, out, nil
 }
 
 // classify maps client errors to the chain's reasons, never quoting the
