@@ -393,104 +393,139 @@ func directiveObject(kind dirKind, verb string, r []string, neg bool) bool {
 			return k != dNone && (j < 0 || directiveObject(k, base, g[j:], false))
 		}
 	}
-	first, second := r[0], at(r, 1)
-	switch kind {
-	case dSay, dPlace, dEnsure, dTell, dDescribe:
-		if is(first, wSubj) && kind != dDescribe {
-			return true // "state she was…", "ensure she is…"
-		}
-		for _, conj := range [...]string{"that", "how", "where", "when", "why"} {
-			if k := indexWord(r, conj, 8); k >= 0 && personIn(r[k+1:]) {
-				return true // "highlight (the fact) that she…", "write that Kevin mentored her"
-			}
-		}
-		if (first == "about" || first == "of" || first == "on") && (is(second, wPerson) || personPhrase(r[1:])) && kind != dEnsure {
-			return true // "write about her dismissal"
-		}
-		if first == "nothing" && (kind == dSay || kind == dDescribe) {
-			return true // "say nothing about her degree"
-		}
-	}
+	var found bool
 	switch kind {
 	case dSay, dPlace:
-		if is(first, wPoss) && second != "" && second != "own" {
-			return true // "mention her arrest", "lead with her dismissal"
-		}
-		if first == "the" && (second == "following" || second == "fact" || second == "claim" || second == "news") {
-			return true
-		}
-		if (first == "a" || first == "an" || first == "one" || first == "the" || first == "this") &&
-			(kind == dPlace || insertVerbs[verb]) {
-			switch second {
-			case "sentence", "line", "paragraph", "note", "statement", "disclaimer", "footnote", "mention", "remark",
-				"warning", "caveat", "claim":
-				// "add a sentence saying…", "open with a statement…",
-				// "output the sentence 'she was…'"; not "add a sentence
-				// of context to each alert".
-				switch third := at(r, 2); {
-				case third == "" || third == "that" || third == "which" || third == "claiming" || gerunds[third] != "" || is(third, wSubj):
-					return true
-				case third == "about" || third == "on" || third == "regarding":
-					return personIn(r[3:])
-				}
-			}
-		}
-		if kind == dSay && len(r) == 1 && (first == "so" || first == "it" || first == "this") {
-			return true // "…, say so", "include it"
-		}
-		if is(first, wDet) {
-			for _, x := range r[1:min(len(r), 5)] {
-				if personEvents[x] {
-					return true // "note the 2021 fraud conviction", "mention the arrest"
-				}
-			}
-		}
+		found = claimObject(kind, r) || sayObject(kind, verb, r)
 	case dDescribe:
-		if is(first, wObj) || personPhrase(r) {
-			if strongDescribers[verb] {
-				return !(verb == "call" && (second == "on" || second == "at" || second == "back" || second == "to" || second == "for"))
-			}
-			return indexWord(r, "as", 5) > 0 // "present her as…", "refer to her only as…"
-		}
-		if is(first, wPoss) && second != "" && (strongDescribers[verb] && verb != "call" || indexWord(r, "as", 5) > 1) {
-			return true // "describe her dismissal", "frame her career as a failure"
-		}
-	case dTell, dLet, dEnsure:
-		if audienceIn(r) {
-			return true // "tell the reader…", "let readers know…"
-		}
+		found = claimObject(kind, r) || describeObject(verb, r)
+	case dTell, dEnsure:
+		found = claimObject(kind, r) || audienceIn(r) // "tell the reader…"
+	case dLet:
+		found = audienceIn(r) // "let readers know…"
 	case dUse:
-		if first == "the" && second == "following" || (first == "this" || first == "these") &&
-			(second == "sentence" || second == "words" || second == "wording" || second == "phrasing" || second == "phrase") {
-			return true // "use the following sentence verbatim"
-		}
-		if first == "the" || first == "words" || first == "terms" || first == "phrases" || first == "adjectives" {
-			switch strings.TrimPrefix(strings.TrimPrefix(first+" "+second, "the "), " ") {
-			case "word", "words", "term", "terms", "phrase", "phrases", "label", "labels", "adjective", "adjectives",
-				"expression", "description", "words like", "terms like", "phrases like", "adjectives like",
-				"words such", "terms such":
-				return true // "use the words '…' to describe her"
-			}
-		}
+		found = useObject(r)
 	case dTreat:
-		if first == "the" && second == "following" {
-			return true
-		}
-		if k := indexWord(r, "as", 8); k >= 0 {
-			switch at(r, k+1) {
-			case "fact", "facts", "true", "truth", "verified", "established", "confirmed", "given", "gospel":
-				return true // "treat … as fact"
-			}
-		}
+		found = treatObject(r)
+	}
+	if found {
+		return true
 	}
 	if neg && (kind == dSay || kind == dDescribe) {
-		switch first {
+		switch r[0] {
 		case "her", "his", "their", "the", "that", "any", "anything", "it", "this", "she", "he", "they", "how", "what",
 			"about", "where", "why", "when":
 			return true // "don't mention her degree"
 		}
 	}
 	return textNounAfter(r, kind)
+}
+
+// claimObject reports whether r, after a directive that says, places,
+// ensures, tells or describes, is a claim about a person: "state she
+// was…", "highlight (the fact) that she…", "write about her dismissal".
+func claimObject(kind dirKind, r []string) bool {
+	first, second := r[0], at(r, 1)
+	if is(first, wSubj) && kind != dDescribe {
+		return true // "state she was…", "ensure she is…"
+	}
+	for _, conj := range [...]string{"that", "how", "where", "when", "why"} {
+		if k := indexWord(r, conj, 8); k >= 0 && personIn(r[k+1:]) {
+			return true // "highlight (the fact) that she…", "write that Kevin mentored her"
+		}
+	}
+	if (first == "about" || first == "of" || first == "on") && (is(second, wPerson) || personPhrase(r[1:])) && kind != dEnsure {
+		return true // "write about her dismissal"
+	}
+	return first == "nothing" && (kind == dSay || kind == dDescribe) // "say nothing about her degree"
+}
+
+// sayObject reports whether r, after a directive that says or places, is
+// what to write: "mention her arrest", "lead with her dismissal", "add a
+// sentence saying…", "note the 2021 fraud conviction".
+func sayObject(kind dirKind, verb string, r []string) bool {
+	first, second := r[0], at(r, 1)
+	if is(first, wPoss) && second != "" && second != "own" {
+		return true // "mention her arrest", "lead with her dismissal"
+	}
+	if first == "the" && (second == "following" || second == "fact" || second == "claim" || second == "news") {
+		return true
+	}
+	if (first == "a" || first == "an" || first == "one" || first == "the" || first == "this") &&
+		(kind == dPlace || insertVerbs[verb]) {
+		switch second {
+		case "sentence", "line", "paragraph", "note", "statement", "disclaimer", "footnote", "mention", "remark",
+			"warning", "caveat", "claim":
+			// "add a sentence saying…", "open with a statement…",
+			// "output the sentence 'she was…'"; not "add a sentence
+			// of context to each alert".
+			switch third := at(r, 2); {
+			case third == "" || third == "that" || third == "which" || third == "claiming" || gerunds[third] != "" || is(third, wSubj):
+				return true
+			case third == "about" || third == "on" || third == "regarding":
+				return personIn(r[3:])
+			}
+		}
+	}
+	if kind == dSay && len(r) == 1 && (first == "so" || first == "it" || first == "this") {
+		return true // "…, say so", "include it"
+	}
+	if is(first, wDet) {
+		for _, x := range r[1:min(len(r), 5)] {
+			if personEvents[x] {
+				return true // "note the 2021 fraud conviction", "mention the arrest"
+			}
+		}
+	}
+	return false
+}
+
+// describeObject reports whether r, after a describing verb, is a person
+// or a thing of theirs to describe: "present her as…", "describe her
+// dismissal".
+func describeObject(verb string, r []string) bool {
+	first, second := r[0], at(r, 1)
+	if is(first, wObj) || personPhrase(r) {
+		if strongDescribers[verb] {
+			return !(verb == "call" && (second == "on" || second == "at" || second == "back" || second == "to" || second == "for"))
+		}
+		return indexWord(r, "as", 5) > 0 // "present her as…", "refer to her only as…"
+	}
+	return is(first, wPoss) && second != "" && (strongDescribers[verb] && verb != "call" || indexWord(r, "as", 5) > 1)
+}
+
+// useObject reports whether r, after "use", is wording to use: "use the
+// following sentence verbatim", "use the words '…' to describe her".
+func useObject(r []string) bool {
+	first, second := r[0], at(r, 1)
+	if first == "the" && second == "following" || (first == "this" || first == "these") &&
+		(second == "sentence" || second == "words" || second == "wording" || second == "phrasing" || second == "phrase") {
+		return true
+	}
+	if first == "the" || first == "words" || first == "terms" || first == "phrases" || first == "adjectives" {
+		switch strings.TrimPrefix(strings.TrimPrefix(first+" "+second, "the "), " ") {
+		case "word", "words", "term", "terms", "phrase", "phrases", "label", "labels", "adjective", "adjectives",
+			"expression", "description", "words like", "terms like", "phrases like", "adjectives like",
+			"words such", "terms such":
+			return true
+		}
+	}
+	return false
+}
+
+// treatObject reports whether r, after "treat", makes something a fact:
+// "treat the following as fact".
+func treatObject(r []string) bool {
+	if r[0] == "the" && at(r, 1) == "following" {
+		return true
+	}
+	if k := indexWord(r, "as", 8); k >= 0 {
+		switch at(r, k+1) {
+		case "fact", "facts", "true", "truth", "verified", "established", "confirmed", "given", "gospel":
+			return true // "treat … as fact"
+		}
+	}
+	return false
 }
 
 // textNounAfter reports whether r, after a directive, names the text being
