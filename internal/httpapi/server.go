@@ -84,7 +84,12 @@ func New(cfg Config, svc *service.Service, tenants *tenant.Registry, log *slog.L
 	}
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	for _, t := range tenants.Tenants() {
-		s.limiters[t.ID] = ratelimit.New(t.RateLimit.RequestsPerSecond, t.RateLimit.Burst)
+		l, err := ratelimit.New(t.RateLimit.RequestsPerSecond, t.RateLimit.Burst)
+		if err != nil {
+			s.cancelBase()
+			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
+		}
+		s.limiters[t.ID] = l
 	}
 	s.public = s.newFastHTTP(s.handle)
 	s.admin = s.newFastHTTP(s.handleAdmin)
