@@ -70,6 +70,9 @@ func good(req *provider.Request) (*provider.Result, error) {
 func mustChain(t *testing.T, cfg Config) *Chain {
 	t.Helper()
 	cfg.Template = template
+	if cfg.Reserve == 0 {
+		cfg.Reserve = 500 * time.Millisecond
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +341,7 @@ func BenchmarkChainOverhead(b *testing.B) {
 	instant := &scripted{name: "big", script: func(context.Context, int64, *provider.Request) (*provider.Result, error) {
 		return &provider.Result{Text: text, Model: "m"}, nil
 	}}
-	c, _ := New(Config{Guards: []*Guard{NewGuard(instant, Settings{})}, Template: template})
+	c, _ := New(Config{Guards: []*Guard{NewGuard(instant, Settings{})}, Template: template, Reserve: 500 * time.Millisecond})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -356,4 +359,14 @@ func newRequestB(b *testing.B) *provider.Request {
 		b.Fatal(err)
 	}
 	return &provider.Request{Bio: req}
+}
+
+// TestNewRejectsZeroReserve checks that New defaults no reserve: the
+// configuration sets it.
+func TestNewRejectsZeroReserve(t *testing.T) {
+	for _, r := range []time.Duration{0, -time.Second} {
+		if _, err := New(Config{Template: template, Reserve: r}); err == nil || !strings.Contains(err.Error(), `"`+r.String()+`"`) {
+			t.Fatalf("reserve %s: got %v; want an error quoting it", r, err)
+		}
+	}
 }
