@@ -124,17 +124,15 @@ type boundedEmbedder struct {
 	cb      *gobreaker.CircuitBreaker[[]float32]
 }
 
-// Defaults of boundedEmbedder.
+// The breaker of boundedEmbedder.
 const (
-	defaultEmbedTimeout = time.Second
-	embedFailures       = 3                // consecutive failures that open the breaker
-	embedOpen           = 30 * time.Second // how long it stays open
+	embedFailures = 3                // consecutive failures that open the breaker
+	embedOpen     = 30 * time.Second // how long it stays open
 )
 
+// newBoundedEmbedder bounds emb's calls by timeout, which the caller has
+// checked is positive.
 func newBoundedEmbedder(emb Embedder, timeout time.Duration) *boundedEmbedder {
-	if timeout <= 0 {
-		timeout = defaultEmbedTimeout
-	}
 	cb := gobreaker.NewCircuitBreaker[[]float32](gobreaker.Settings{
 		Name:        "embedder:" + emb.Name(),
 		MaxRequests: 1,

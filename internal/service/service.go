@@ -137,7 +137,7 @@ func (s *Service) CachedBody(t *tenant.Tenant, requestID string, body []byte) *R
 		return nil
 	}
 	start := s.now()
-	e := s.cache.LookupBody(t, body, s.prompt.Version(), s.chainIDs[t.ID])
+	e := s.cache.LookupBody(t.ID, t.CachePolicy, body, s.prompt.Version(), s.chainIDs[t.ID])
 	if e == nil {
 		return nil
 	}
@@ -152,7 +152,7 @@ func (s *Service) Cached(ctx context.Context, t *tenant.Tenant, requestID string
 		return nil, 0
 	}
 	start := s.now()
-	q := &cache.Query{Tenant: t, Req: req, PromptVersion: s.prompt.Version(), Chain: s.chainIDs[t.ID], MinSimilarity: minSimilarity}
+	q := &cache.Query{Tenant: t.ID, Policy: t.CachePolicy, Req: req, PromptVersion: s.prompt.Version(), ProvidersKey: s.chainIDs[t.ID], MinSimilarity: minSimilarity}
 	e, kind := s.lookup(ctx, c, q)
 	d := s.now().Sub(start)
 	if e == nil {
@@ -222,7 +222,7 @@ func (s *Service) Generate(ctx context.Context, t *tenant.Tenant, requestID stri
 	var q *cache.Query
 	var cacheTime time.Duration
 	if s.cache != nil {
-		q = &cache.Query{Tenant: t, Req: req, PromptVersion: s.prompt.Version(), Chain: s.chainIDs[t.ID], MinSimilarity: o.MinSimilarity}
+		q = &cache.Query{Tenant: t.ID, Policy: t.CachePolicy, Req: req, PromptVersion: s.prompt.Version(), ProvidersKey: s.chainIDs[t.ID], MinSimilarity: o.MinSimilarity}
 		if !req.Regenerate && !o.SkipLookup {
 			e, kind := s.lookup(ctx, c, q)
 			cacheTime = s.now().Sub(start)
