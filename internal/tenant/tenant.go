@@ -325,9 +325,6 @@ func New(configs []Config) (*Registry, error) {
 // Tenants returns every tenant.
 func (r *Registry) Tenants() []*Tenant { return r.tenants }
 
-// Keyless returns the tenant that serves callers without a key, or nil.
-func (r *Registry) Keyless() *Tenant { return r.keyless }
-
 // Caller is an authenticated caller, returned by Registry.Authenticate.
 //
 // Its zero value has no tenant and every scope: use only callers that
