@@ -8,8 +8,9 @@ import (
 
 // Entry is a cached bio with what it was written for and by.
 //
-// The cache never changes an entry once stored; readers may share it, and
-// must not change it.
+// The zero value has expired: it never answers. The cache never changes an
+// entry once stored; readers may share it across goroutines, and must not
+// change it.
 type Entry struct {
 	Tenant string `json:"tenant"`
 	User   string `json:"user"`

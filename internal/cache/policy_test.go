@@ -47,6 +47,8 @@ func TestNewRejectsZeroValues(t *testing.T) {
 	f("zero size", err, "exact cache size 0 must be positive")
 	_, err = NewSemantic(HashEmbedder{}, -time.Second)
 	f("negative embed timeout", err, `embed timeout "-1s" must be positive`)
+	_, err = NewOllamaEmbedder("http://127.0.0.1:11434", "")
+	f("no embed model", err, "needs a model")
 }
 
 // TestZeroPolicyCachesNothing checks that the zero Policy turns both

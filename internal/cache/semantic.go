@@ -129,6 +129,9 @@ func (s *Semantic) Add(ctx context.Context, e *Entry, tenantScope bool) error {
 }
 
 // FindQuery is a semantic lookup.
+//
+// Its zero value is not usable: Req and Facts must be set. Find only reads
+// it; it may be shared between goroutines while nobody changes it.
 type FindQuery struct {
 	Tenant, User  string
 	Req           *bio.Request
