@@ -11,6 +11,7 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
+	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/writer"
@@ -52,18 +53,18 @@ func (s *sink) Reset(reason string) { s.resets = append(s.resets, reason) }
 func setup(t *testing.T) (*Answerer, *tenant.Tenant, *model) {
 	t.Helper()
 	cfg := tenant.Config{ID: "acme", Keys: []tenant.Key{{Digest: tenant.Digest("k")}}}
-	cfg.SetDefaults()
+	config.SetTenantDefaults(&cfg)
 	reg, err := tenant.New([]tenant.Config{cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := &model{}
 	c, err := chain.New(chain.Config{Guards: []*chain.Guard{chain.NewGuard(m, chain.Settings{Retries: -1})},
-		Template: writer.NewProvider("template", &writer.Writer{})})
+		Template: writer.NewProvider("template", &writer.Writer{}), Reserve: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bc, err := cache.New(16<<20, cache.HashEmbedder{}, 0)
+	bc, err := cache.New(16<<20, cache.HashEmbedder{}, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func (a *Answerer) cachedBody(t *tenant.Tenant, call Call, start time.Time) *bio
 	if a.cache == nil {
 		return nil
 	}
-	e := a.cache.LookupBody(t, call.Body, a.promptVersion, a.providersKeys[t.ID])
+	e := a.cache.LookupBody(t.ID, t.CachePolicy, call.Body, a.promptVersion, a.providersKeys[t.ID])
 	if e == nil {
 		return nil
 	}
@@ -48,7 +48,8 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 	if a.cache == nil {
 		return nil
 	}
-	j.q = &cache.Query{Tenant: j.t, Req: j.req, PromptVersion: a.promptVersion, Chain: a.providersKeys[j.t.ID], MinSimilarity: minSimilarity}
+	j.q = &cache.Query{Tenant: j.t.ID, Policy: j.t.CachePolicy, Req: j.req, PromptVersion: a.promptVersion,
+		ProvidersKey: a.providersKeys[j.t.ID], MinSimilarity: minSimilarity}
 	if j.req.Regenerate {
 		return nil
 	}

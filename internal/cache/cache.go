@@ -9,7 +9,6 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/telemetry"
-	"github.com/biogen/biogen/internal/tenant"
 )
 
 // The kinds of hit, as responses report them in cache.
@@ -20,7 +19,9 @@ const (
 
 // Cache is the exact cache in front of the semantic one.
 //
-// It is safe for concurrent use; create it with New, stop it with Close.
+// The zero value is not usable: create it with New. It is safe for
+// concurrent use. Its exact part runs ristretto's goroutines: the owner
+// stops them with Close.
 type Cache struct {
 	exact *Exact
 	sem   *Semantic
@@ -28,24 +29,35 @@ type Cache struct {
 }
 
 // New returns a cache whose exact part holds at most maxBytes, and whose
-// semantic part embeds with emb, each call bounded by embedTimeout
-// (default 1s).
+// semantic part embeds with emb, each call bounded by embedTimeout, which
+// must be positive (the configuration sets it; see config.Cache).
 func New(maxBytes int64, emb Embedder, embedTimeout time.Duration) (*Cache, error) {
+	sem, err := NewSemantic(emb, embedTimeout)
+	if err != nil {
+		return nil, err
+	}
 	ex, err := NewExact(maxBytes)
 	if err != nil {
 		return nil, err
 	}
-	return &Cache{exact: ex, sem: NewSemantic(emb, embedTimeout), now: time.Now}, nil
+	return &Cache{exact: ex, sem: sem, now: time.Now}, nil
 }
 
 // Query is one request's view of the cache.
+//
+// Its zero value is not usable: Req must be set. A Query belongs to one
+// request and is not safe for concurrent use: the cache remembers its key
+// and facts in it.
 type Query struct {
-	Tenant        *tenant.Tenant
+	// Tenant is the tenant's ID.
+	Tenant string
+	// Policy is the tenant's use of the caches.
+	Policy        Policy
 	Req           *bio.Request
 	PromptVersion string
-	// Chain identifies the tenant's providers and models: a bio is only
-	// reused for the same chain.
-	Chain string
+	// ProvidersKey names the tenant's providers and models, in order: a
+	// bio is only reused for the same ones.
+	ProvidersKey string
 	// MinSimilarity, if above the tenant's, makes the semantic lookup
 	// stricter for this request; it never loosens it. A semantic hit has
 	// the same normalised facts, a similarity of 1, so only a value above
@@ -58,7 +70,7 @@ type Query struct {
 
 func (q *Query) prepare(now time.Time) {
 	if q.key == "" {
-		q.key = Key(q.Tenant.ID, q.Req, q.PromptVersion, q.Chain, now)
+		q.key = Key(q.Tenant, q.Req, q.PromptVersion, q.ProvidersKey, now)
 	}
 }
 
@@ -74,32 +86,32 @@ func (q *Query) factsOf(now time.Time) *Facts {
 
 // Lookup returns a cached bio for q and the kind of hit, or nil.
 func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
-	cfg := q.Tenant.Cache
-	if !*cfg.Exact && !*cfg.Semantic {
+	cfg := q.Policy
+	if cfg.off() {
 		return nil, "", nil
 	}
 	now := c.now()
 	q.prepare(now)
-	if *cfg.Exact {
-		if e, ok := c.exact.Get(q.key, now); ok && e.Tenant == q.Tenant.ID {
-			telemetry.CacheLookup(HitExact, q.Tenant.ID, "hit")
+	if cfg.Exact {
+		if e, ok := c.exact.Get(q.key, now); ok && e.Tenant == q.Tenant {
+			telemetry.CacheLookup(HitExact, q.Tenant, "hit")
 			return e, HitExact, nil
 		}
-		telemetry.CacheLookup(HitExact, q.Tenant.ID, "miss")
+		telemetry.CacheLookup(HitExact, q.Tenant, "miss")
 	}
-	if *cfg.Semantic && max(cfg.Similarity, q.MinSimilarity) <= 1 {
+	if cfg.Semantic && max(cfg.MinSimilarity, q.MinSimilarity) <= 1 {
 		e, err := c.sem.Find(ctx, FindQuery{
-			Tenant: q.Tenant.ID, User: q.Req.UserID, Req: q.Req, Facts: q.factsOf(now),
-			PromptVersion: q.PromptVersion, Chain: q.Chain, TenantScope: cfg.Scope == "tenant", Now: now,
+			Tenant: q.Tenant, User: q.Req.UserID, Req: q.Req, Facts: q.factsOf(now),
+			PromptVersion: q.PromptVersion, ProvidersKey: q.ProvidersKey, TenantScope: cfg.TenantScope, Now: now,
 		})
 		if err != nil {
 			return nil, "", err
 		}
 		if e != nil {
-			telemetry.CacheLookup(HitSemantic, q.Tenant.ID, "hit")
+			telemetry.CacheLookup(HitSemantic, q.Tenant, "hit")
 			return e, HitSemantic, nil
 		}
-		telemetry.CacheLookup(HitSemantic, q.Tenant.ID, "miss")
+		telemetry.CacheLookup(HitSemantic, q.Tenant, "miss")
 	}
 	return nil, "", nil
 }
@@ -108,8 +120,8 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 // non-degraded model output: never a template answer, a degraded one, an
 // error or an unfinished stream.
 func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []string, source, provider, model string) error {
-	cfg := q.Tenant.Cache
-	if !*cfg.Exact && !*cfg.Semantic || slices.Contains(flags, bio.FlagNeedsReview) {
+	cfg := q.Policy
+	if cfg.off() || slices.Contains(flags, bio.FlagNeedsReview) {
 		// A tenant with both caches off: not even the key or the facts.
 		// A text that a person must review is never served again.
 		return nil
@@ -117,33 +129,33 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 	now := c.now()
 	q.prepare(now)
 	e := &Entry{
-		Tenant: q.Tenant.ID, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
-		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, Chain: q.Chain,
+		Tenant: q.Tenant, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
+		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, ProvidersKey: q.ProvidersKey,
 		Options: q.Req.Options, Facts: *q.factsOf(now), FactsVersion: factsVersion, Created: now, Expires: now.Add(cfg.TTL),
 	}
-	if *cfg.Exact {
+	if cfg.Exact {
 		// Stores follow model calls of seconds: waiting for ristretto to
 		// apply the write costs nothing in comparison, and a client that
 		// repeats its request at once gets the exact hit.
 		c.exact.Set(q.key, e, now)
 		c.exact.Wait()
 	}
-	if *cfg.Semantic {
-		return c.sem.Add(ctx, e, cfg.Scope)
+	if cfg.Semantic {
+		return c.sem.Add(ctx, e, cfg.TenantScope)
 	}
 	return nil
 }
 
 // bodyKey is the key under which the exact cache finds a request by the
 // bytes of its body (see LookupBody).
-func bodyKey(tenant string, body []byte, promptVersion, chain string) string {
+func bodyKey(tenant string, body []byte, promptVersion, providersKey string) string {
 	h := sha256.New()
 	h.Write([]byte("biogen-body-v1\x00"))
 	h.Write([]byte(tenant))
 	h.Write([]byte{0})
 	h.Write([]byte(promptVersion))
 	h.Write([]byte{0})
-	h.Write([]byte(chain))
+	h.Write([]byte(providersKey))
 	h.Write([]byte{0})
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
@@ -155,21 +167,21 @@ func bodyKey(tenant string, body []byte, promptVersion, chain string) string {
 // caller may skip decoding, validating and the canonical key: a client
 // that repeats a request (Workday retries, a page shown again) costs a hash
 // and two lookups.
-func (c *Cache) LookupBody(t *tenant.Tenant, body []byte, promptVersion, chain string) *Entry {
-	if !*t.Cache.Exact {
+func (c *Cache) LookupBody(tenant string, p Policy, body []byte, promptVersion, providersKey string) *Entry {
+	if !p.Exact {
 		return nil
 	}
 	now := c.now()
-	a, ok := c.exact.Get(bodyKey(t.ID, body, promptVersion, chain), now)
+	a, ok := c.exact.Get(bodyKey(tenant, body, promptVersion, providersKey), now)
 	if !ok || a.aliasOf == "" {
 		return nil
 	}
 	e, ok := c.exact.Get(a.aliasOf, now)
-	if !ok || e.Tenant != t.ID || e.aliasOf != "" {
+	if !ok || e.Tenant != tenant || e.aliasOf != "" {
 		return nil // evicted, expired or erased since
 	}
-	telemetry.CacheLookup(HitExact, t.ID, "hit")
-	telemetry.CacheBodyHit(t.ID)
+	telemetry.CacheLookup(HitExact, tenant, "hit")
+	telemetry.CacheBodyHit(tenant)
 	return e
 }
 
@@ -178,7 +190,7 @@ func (c *Cache) LookupBody(t *tenant.Tenant, body []byte, promptVersion, chain s
 // and is erased with the user's data. The caller must not alias a body that
 // asks for a new version (regenerate) or a stream.
 func (c *Cache) AliasBody(q *Query, body []byte) {
-	if !*q.Tenant.Cache.Exact || len(body) == 0 {
+	if !q.Policy.Exact || len(body) == 0 {
 		return
 	}
 	now := c.now()
@@ -196,7 +208,7 @@ func (c *Cache) AliasBody(q *Query, body []byte) {
 		}
 	}
 	alias := &Entry{Tenant: e.Tenant, User: e.User, Expires: expires, aliasOf: q.key}
-	c.exact.Set(bodyKey(q.Tenant.ID, body, q.PromptVersion, q.Chain), alias, now)
+	c.exact.Set(bodyKey(q.Tenant, body, q.PromptVersion, q.ProvidersKey), alias, now)
 }
 
 // EraseUser deletes everything cached for user in tenant, from both caches,

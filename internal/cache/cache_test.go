@@ -14,7 +14,6 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/leaktest"
-	"github.com/biogen/biogen/internal/tenant"
 )
 
 func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
@@ -33,14 +32,22 @@ const base = `{"user_id":"u1","profile":{"name":"Ada Okafor","pronouns":"she/her
 	"achievements":["Cut claims processing time from 3 days to 4 hours","Mentored 6 engineers"],
 	"experience_summary":"Twelve years building data platforms in healthcare and fintech."}}`
 
-func testTenant(scope string) *tenant.Tenant {
-	c := tenant.Config{ID: "acme", Cache: tenant.CacheConfig{Scope: scope}}
-	c.SetDefaults()
-	return &tenant.Tenant{Config: c}
+// testTenantView is a tenant as the cache sees it: an ID and a policy.
+type testTenantView struct {
+	ID     string
+	Policy Policy
+}
+
+// testTenant is a tenant with both caches on, as the configuration's
+// defaults have them, in scope "user" or "tenant".
+func testTenant(scope string) *testTenantView {
+	return &testTenantView{ID: "acme", Policy: Policy{
+		Exact: true, Semantic: true, TenantScope: scope == "tenant", MinSimilarity: 0.92, TTL: 24 * time.Hour,
+	}}
 }
 
 func newCache(t testing.TB) *Cache {
-	c, err := New(64<<20, HashEmbedder{}, 0)
+	c, err := New(64<<20, HashEmbedder{}, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,18 +55,18 @@ func newCache(t testing.TB) *Cache {
 	return c
 }
 
-func store(t testing.TB, c *Cache, tn *tenant.Tenant, body string) {
+func store(t testing.TB, c *Cache, tn *testTenantView, body string) {
 	t.Helper()
-	q := &Query{Tenant: tn, Req: decode(t, body), PromptVersion: "bio-v1", Chain: "big=m"}
+	q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, body), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 	if err := c.Store(context.Background(), q, "Ada Okafor is a Senior Data Engineer at Northwind Health. She builds platforms.", nil, "ollama", "big", "m"); err != nil {
 		t.Fatal(err)
 	}
 	c.Wait()
 }
 
-func lookup(t testing.TB, c *Cache, tn *tenant.Tenant, body string) (*Entry, string) {
+func lookup(t testing.TB, c *Cache, tn *testTenantView, body string) (*Entry, string) {
 	t.Helper()
-	e, kind, err := c.Lookup(context.Background(), &Query{Tenant: tn, Req: decode(t, body), PromptVersion: "bio-v1", Chain: "big=m"})
+	e, kind, err := c.Lookup(context.Background(), &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, body), PromptVersion: "bio-v1", ProvidersKey: "big=m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +96,13 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	// Another prompt version or chain never matches.
-	e, _, _ := c.Lookup(context.Background(), &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v2", Chain: "big=m"})
-	e2, _, _ := c.Lookup(context.Background(), &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v1", Chain: "big=other"})
+	e, _, _ := c.Lookup(context.Background(), &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, base), PromptVersion: "bio-v2", ProvidersKey: "big=m"})
+	e2, _, _ := c.Lookup(context.Background(), &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, base), PromptVersion: "bio-v1", ProvidersKey: "big=other"})
 	if e != nil || e2 != nil {
 		t.Fatal("hit across prompt versions or chains")
 	}
 	// A request may only make the semantic lookup stricter.
-	q := &Query{Tenant: tn, Req: decode(t, strings.Replace(base, `"Go","Kafka"`, `"kafka","Go"`, 1)), PromptVersion: "bio-v1", Chain: "big=m", MinSimilarity: 1.01}
+	q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, strings.Replace(base, `"Go","Kafka"`, `"kafka","Go"`, 1)), PromptVersion: "bio-v1", ProvidersKey: "big=m", MinSimilarity: 1.01}
 	if e, _, _ := c.Lookup(context.Background(), q); e != nil {
 		t.Fatal("a stricter request still hit")
 	}
@@ -141,7 +148,7 @@ func TestTTL(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	c.now = func() time.Time { return now }
 	tn := testTenant("user")
-	tn.Cache.TTL = time.Hour
+	tn.Policy.TTL = time.Hour
 	store(t, c, tn, base)
 	now = now.Add(59 * time.Minute)
 	if _, kind := lookup(t, c, tn, base); kind != HitExact {
@@ -248,7 +255,7 @@ func BenchmarkExactHit(b *testing.B) {
 	req := decode(b, base)
 	b.ReportAllocs()
 	for b.Loop() {
-		q := &Query{Tenant: tn, Req: req, PromptVersion: "bio-v1", Chain: "big=m"}
+		q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: req, PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 		if _, kind, _ := c.Lookup(context.Background(), q); kind != HitExact {
 			b.Fatal(kind)
 		}
@@ -274,7 +281,7 @@ func benchmarkSemantic(b *testing.B, scope string, n int) {
 			ctx := context.Background()
 			for i := 0; i < n; i++ {
 				body := strings.NewReplacer(`"u1"`, fmt.Sprintf(`"u%d"`, i), "Mentored 6", fmt.Sprintf("Mentored %d", i)).Replace(base)
-				q := &Query{Tenant: tn, Req: decode(b, body), PromptVersion: "bio-v1", Chain: "big=m"}
+				q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(b, body), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 				c.Store(ctx, q, "Ada Okafor is a Senior Data Engineer.", nil, "ollama", "big", "m")
 			}
 			// User 77's own entry, with its skills reordered.
@@ -284,7 +291,7 @@ func benchmarkSemantic(b *testing.B, scope string, n int) {
 			b.ReportAllocs()
 			for b.Loop() {
 				start := time.Now()
-				q := &Query{Tenant: tn, Req: req, PromptVersion: "bio-v1", Chain: "big=m"}
+				q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: req, PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 				_, kind, _ := c.Lookup(ctx, q)
 				times = append(times, time.Since(start))
 				if kind != HitSemantic {
@@ -306,13 +313,13 @@ func BenchmarkMemoryPerEntry(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		c, _ := New(1<<30, HashEmbedder{}, 0)
+		c, _ := New(1<<30, HashEmbedder{}, time.Second)
 		tn := testTenant("user")
 		ctx := context.Background()
 		text := strings.Repeat("word ", 180)
 		for i := 0; i < n; i++ {
 			body := strings.NewReplacer(`"u1"`, fmt.Sprintf(`"u%d"`, i), "Mentored 6", fmt.Sprintf("Mentored %d", i)).Replace(base)
-			q := &Query{Tenant: tn, Req: decode(b, body), PromptVersion: "bio-v1", Chain: "big=m"}
+			q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(b, body), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 			c.Store(ctx, q, text, nil, "ollama", "big", "m")
 		}
 		c.Wait()
@@ -328,7 +335,7 @@ func TestPurge(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	c.now = func() time.Time { return now }
 	tn := testTenant("user")
-	tn.Cache.TTL = time.Hour
+	tn.Policy.TTL = time.Hour
 	for i := 0; i < 5; i++ {
 		store(t, c, tn, strings.Replace(base, `"u1"`, fmt.Sprintf(`"u%d"`, i), 1))
 		now = now.Add(time.Minute)
@@ -364,32 +371,31 @@ func TestLookupBody(t *testing.T) {
 	c := newCache(t)
 	tn := testTenant("user")
 	body := []byte(base)
-	if c.LookupBody(tn, body, "bio-v1", "big=m") != nil {
+	if c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m") != nil {
 		t.Fatal("hit in an empty cache")
 	}
 	store(t, c, tn, base)
-	if c.LookupBody(tn, body, "bio-v1", "big=m") != nil {
+	if c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m") != nil {
 		t.Fatal("a stored request is found by body before it is aliased")
 	}
-	q := &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v1", Chain: "big=m"}
+	q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, base), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 	c.AliasBody(q, body)
 	c.Wait()
-	e := c.LookupBody(tn, body, "bio-v1", "big=m")
+	e := c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m")
 	if e == nil || !strings.Contains(e.Bio, "Ada Okafor") || e.User != "u1" {
 		t.Fatalf("aliased body: %+v", e)
 	}
 	other := testTenant("user")
 	other.ID = "globex"
 	for name, miss := range map[string]func() *Entry{
-		"other bytes":   func() *Entry { return c.LookupBody(tn, append([]byte(" "), body...), "bio-v1", "big=m") },
-		"other tenant":  func() *Entry { return c.LookupBody(other, body, "bio-v1", "big=m") },
-		"other version": func() *Entry { return c.LookupBody(tn, body, "bio-v2", "big=m") },
-		"other chain":   func() *Entry { return c.LookupBody(tn, body, "bio-v1", "big=n") },
+		"other bytes":   func() *Entry { return c.LookupBody(tn.ID, tn.Policy, append([]byte(" "), body...), "bio-v1", "big=m") },
+		"other tenant":  func() *Entry { return c.LookupBody(other.ID, other.Policy, body, "bio-v1", "big=m") },
+		"other version": func() *Entry { return c.LookupBody(tn.ID, tn.Policy, body, "bio-v2", "big=m") },
+		"other chain":   func() *Entry { return c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=n") },
 		"exact cache off": func() *Entry {
 			off := testTenant("user")
-			f := false
-			off.Cache.Exact = &f
-			return c.LookupBody(off, body, "bio-v1", "big=m")
+			off.Policy.Exact = false
+			return c.LookupBody(off.ID, off.Policy, body, "bio-v1", "big=m")
 		},
 	} {
 		if e := miss(); e != nil {
@@ -399,7 +405,7 @@ func TestLookupBody(t *testing.T) {
 	if n := c.exact.EraseUser("acme", "u1"); n != 2 {
 		t.Fatalf("erase: %d exact entries; want the entry and its alias", n)
 	}
-	if c.LookupBody(tn, body, "bio-v1", "big=m") != nil {
+	if c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m") != nil {
 		t.Fatal("the alias answered after the user's data was erased")
 	}
 }

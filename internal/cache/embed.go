@@ -83,6 +83,9 @@ func (h HashEmbedder) Embed(_ context.Context, text string) ([]float32, error) {
 
 // OllamaEmbedder embeds with an embedding model on an Ollama server
 // (/api/embed), for production.
+//
+// The zero value is not usable: create it with NewOllamaEmbedder. It is
+// safe for concurrent use and holds nothing to stop.
 type OllamaEmbedder struct {
 	client *api.Client
 	model  string
@@ -93,6 +96,9 @@ func NewOllamaEmbedder(host, model string) (*OllamaEmbedder, error) {
 	u, err := url.Parse(host)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("invalid Ollama host %q", host)
+	}
+	if model == "" {
+		return nil, errors.New("the ollama embedder needs a model")
 	}
 	return &OllamaEmbedder{client: api.NewClient(u, http.DefaultClient), model: model}, nil
 }
@@ -124,17 +130,15 @@ type boundedEmbedder struct {
 	cb      *gobreaker.CircuitBreaker[[]float32]
 }
 
-// Defaults of boundedEmbedder.
+// The breaker of boundedEmbedder.
 const (
-	defaultEmbedTimeout = time.Second
-	embedFailures       = 3                // consecutive failures that open the breaker
-	embedOpen           = 30 * time.Second // how long it stays open
+	embedFailures = 3                // consecutive failures that open the breaker
+	embedOpen     = 30 * time.Second // how long it stays open
 )
 
+// newBoundedEmbedder bounds emb's calls by timeout, which the caller has
+// checked is positive.
 func newBoundedEmbedder(emb Embedder, timeout time.Duration) *boundedEmbedder {
-	if timeout <= 0 {
-		timeout = defaultEmbedTimeout
-	}
 	cb := gobreaker.NewCircuitBreaker[[]float32](gobreaker.Settings{
 		Name:        "embedder:" + emb.Name(),
 		MaxRequests: 1,

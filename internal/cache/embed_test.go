@@ -42,7 +42,7 @@ func TestHangingEmbedder(t *testing.T) {
 		ctx := context.Background()
 		for i := 0; i < embedFailures; i++ {
 			start := time.Now()
-			q := &Query{Tenant: tn, Req: decode(t, strings.Replace(base, "Mentored 6", "Mentored "+string(rune('1'+i)), 1)), PromptVersion: "bio-v1", Chain: "big=m"}
+			q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, strings.Replace(base, "Mentored 6", "Mentored "+string(rune('1'+i)), 1)), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 			err := c.Store(ctx, q, "Ada Okafor is an engineer.", nil, "ollama", "big", "m")
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("store %d: %v; want the embed timeout", i, err)
@@ -53,7 +53,7 @@ func TestHangingEmbedder(t *testing.T) {
 		}
 		// The breaker is open: the next store does not call the embedder.
 		start := time.Now()
-		q := &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v1", Chain: "big=m"}
+		q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, base), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 		if err := c.Store(ctx, q, "Ada Okafor is an engineer.", nil, "ollama", "big", "m"); !errors.Is(err, gobreaker.ErrOpenState) {
 			t.Fatalf("store with an open breaker: %v", err)
 		}

@@ -7,21 +7,28 @@ import (
 )
 
 // Entry is a cached bio with what it was written for and by.
+//
+// The zero value has expired: it never answers. The cache never changes an
+// entry once stored; readers may share it across goroutines, and must not
+// change it.
 type Entry struct {
 	Tenant string `json:"tenant"`
 	User   string `json:"user"`
 	// Name is the person's name as the profile gave it, for
 	// re-personalisation.
-	Name          string      `json:"name"`
-	Bio           string      `json:"bio"`
-	Flags         []string    `json:"flags"`
-	Source        string      `json:"source"`
-	Provider      string      `json:"provider"`
-	Model         string      `json:"model"`
-	PromptVersion string      `json:"prompt_version"`
-	Chain         string      `json:"chain"`
-	Options       bio.Options `json:"options"`
-	Facts         Facts       `json:"facts"`
+	Name          string   `json:"name"`
+	Bio           string   `json:"bio"`
+	Flags         []string `json:"flags"`
+	Source        string   `json:"source"`
+	Provider      string   `json:"provider"`
+	Model         string   `json:"model"`
+	PromptVersion string   `json:"prompt_version"`
+	// ProvidersKey names the providers and models that may reuse the bio
+	// (Query.ProvidersKey); saved as "chain" by snapshots older than the
+	// name, and still.
+	ProvidersKey string      `json:"chain"`
+	Options      bio.Options `json:"options"`
+	Facts        Facts       `json:"facts"`
 	// FactsVersion is the normalisation Facts were made with (factsVersion);
 	// an entry of another version never answers.
 	FactsVersion string    `json:"facts_version"`
@@ -39,7 +46,7 @@ type Entry struct {
 
 // size is the entry's memory in bytes, near enough for a byte budget.
 func (e *Entry) size() int64 {
-	n := 256 + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.Chain)
+	n := 256 + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.ProvidersKey)
 	for _, f := range e.Flags {
 		n += 16 + len(f)
 	}

@@ -15,8 +15,8 @@ import (
 
 // Key is the exact cache's key: a SHA-256 of the tenant, the canonical
 // request (user, normalised profile, options), the prompt version and the
-// tenant's chain. Canonical bytes, not Go map or JSON field order.
-func Key(tenant string, req *bio.Request, promptVersion, chain string, now time.Time) string {
+// tenant's providers and models (providersKey). Canonical bytes, not Go map or JSON field order.
+func Key(tenant string, req *bio.Request, promptVersion, providersKey string, now time.Time) string {
 	h := sha256.New()
 	h.Write([]byte("biogen-cache-v1\x00"))
 	h.Write([]byte(tenant))
@@ -32,13 +32,15 @@ func Key(tenant string, req *bio.Request, promptVersion, chain string, now time.
 	h.Write([]byte{0})
 	h.Write([]byte(promptVersion))
 	h.Write([]byte{0})
-	h.Write([]byte(chain))
+	h.Write([]byte(providersKey))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Exact is the exact cache: bounded by a byte budget, with a TTL per entry.
 //
-// It is safe for concurrent use; create it with NewExact, stop it with Close.
+// The zero value is not usable: create it with NewExact. It is safe for
+// concurrent use. It runs ristretto's goroutines: the owner stops them
+// with Close.
 type Exact struct {
 	c *ristretto.Cache[string, *Entry]
 
@@ -47,8 +49,12 @@ type Exact struct {
 	users map[string]map[string]struct{}
 }
 
-// NewExact returns an exact cache of at most maxBytes.
+// NewExact returns an exact cache of at most maxBytes, which must be
+// positive.
 func NewExact(maxBytes int64) (*Exact, error) {
+	if maxBytes <= 0 {
+		return nil, fmt.Errorf("exact cache size %d must be positive", maxBytes)
+	}
 	e := &Exact{users: map[string]map[string]struct{}{}}
 	c, err := ristretto.NewCache(&ristretto.Config[string, *Entry]{
 		// About ten counters per item expected; an item is a few KB.

@@ -85,11 +85,11 @@ func TestOlderFactsNeverAnswer(t *testing.T) {
 	if _, kind := lookup(t, c, tn, req); kind != HitSemantic {
 		t.Fatalf("current entry: %q", kind)
 	}
-	q := &Query{Tenant: tn, Req: decode(t, base), PromptVersion: "bio-v1", Chain: "big=m"}
+	q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, base), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
 	now := c.now()
 	e := &Entry{Tenant: "acme", User: "u1", Name: "Ada Okafor", Bio: "an older bio", Options: q.Req.Options, PromptVersion: "bio-v1",
-		Chain: "big=m", Facts: *q.factsOf(now), FactsVersion: "facts-v2", Created: now, Expires: now.Add(time.Hour)}
-	if err := c.sem.Add(context.Background(), e, "user"); err != nil {
+		ProvidersKey: "big=m", Facts: *q.factsOf(now), FactsVersion: "facts-v2", Created: now, Expires: now.Add(time.Hour)}
+	if err := c.sem.Add(context.Background(), e, false); err != nil {
 		t.Fatal(err)
 	}
 	if got, kind := lookup(t, c, tn, req); kind != "" {
@@ -107,13 +107,13 @@ func TestBodyAliasEndsWithTheMonth(t *testing.T) {
 	tn := testTenant("user")
 	body := `{"user_id":"u1","profile":{"name":"Ada Okafor","current_role":"Data Engineer","experience":[{"title":"Data Engineer","company":"Acme","start":"2021-11"}]}}`
 	store(t, c, tn, body)
-	c.AliasBody(&Query{Tenant: tn, Req: decode(t, body), PromptVersion: "bio-v1", Chain: "big=m"}, []byte(body))
+	c.AliasBody(&Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, body), PromptVersion: "bio-v1", ProvidersKey: "big=m"}, []byte(body))
 	c.Wait()
-	if c.LookupBody(tn, []byte(body), "bio-v1", "big=m") == nil {
+	if c.LookupBody(tn.ID, tn.Policy, []byte(body), "bio-v1", "big=m") == nil {
 		t.Fatal("the alias does not answer the same day")
 	}
 	now = now.Add(2 * time.Hour)
-	if e := c.LookupBody(tn, []byte(body), "bio-v1", "big=m"); e != nil {
+	if e := c.LookupBody(tn.ID, tn.Policy, []byte(body), "bio-v1", "big=m"); e != nil {
 		t.Fatal("the alias answered after the years counted from dates may have changed")
 	}
 	if _, kind := lookup(t, c, tn, body); kind != "" {

@@ -30,7 +30,8 @@ import (
 // Lookups make no embedding call; a store makes one, bounded (see
 // NewSemantic), and stores nothing when the embedder fails.
 //
-// It is safe for concurrent use; create it with NewSemantic.
+// The zero value is not usable: create it with NewSemantic. It is safe for
+// concurrent use and starts no goroutine: there is nothing to stop.
 type Semantic struct {
 	db  *chromem.DB
 	emb *boundedEmbedder
@@ -42,11 +43,17 @@ type Semantic struct {
 }
 
 // NewSemantic returns an empty semantic cache using emb, each call bounded
-// by embedTimeout (default 1s) within the caller's deadline and a breaker
+// by embedTimeout (positive) within the caller's deadline and a breaker
 // that skips the embedder for a while after repeated failures: a hanging
 // embedding server costs a store nothing but the miss of its entry.
-func NewSemantic(emb Embedder, embedTimeout time.Duration) *Semantic {
-	return &Semantic{db: chromem.NewDB(), emb: newBoundedEmbedder(emb, embedTimeout)}
+func NewSemantic(emb Embedder, embedTimeout time.Duration) (*Semantic, error) {
+	if emb == nil {
+		return nil, errors.New("semantic cache needs an embedder")
+	}
+	if embedTimeout <= 0 {
+		return nil, fmt.Errorf("embed timeout %q must be positive", embedTimeout)
+	}
+	return &Semantic{db: chromem.NewDB(), emb: newBoundedEmbedder(emb, embedTimeout)}, nil
 }
 
 func noEmbedding(context.Context, string) ([]float32, error) {
@@ -54,7 +61,7 @@ func noEmbedding(context.Context, string) ([]float32, error) {
 }
 
 // collectionName names the collection of a tenant's entries with one
-// signature (options, prompt version, chain) and, in user scope, one user,
+// signature (options, prompt version, providers) and, in user scope, one user,
 // embedded as vectors of dims. Tenants never share one; the size in the
 // name lets a purge list a collection without an embedding call.
 func collectionName(tenant string, dims int, sig, user string) string {
@@ -83,9 +90,9 @@ func dimsOf(name string) int {
 }
 
 // signature names what must be equal for a bio to be usable at all: the
-// options, the prompt version and the chain.
-func signature(o bio.Options, promptVersion, chain string) string {
-	return strings.Join([]string{string(o.Tone), string(o.Length), string(o.Format), string(o.Perspective), o.Language, promptVersion, chain}, "|")
+// options, the prompt version and the providers.
+func signature(o bio.Options, promptVersion, providersKey string) string {
+	return strings.Join([]string{string(o.Tone), string(o.Length), string(o.Format), string(o.Perspective), o.Language, promptVersion, providersKey}, "|")
 }
 
 // scopeUser returns the user whose collection holds an entry: the user in
@@ -97,17 +104,16 @@ func scopeUser(user string, tenantScope bool) string {
 	return user
 }
 
-// Add stores e in its tenant's collection for scope: "user" (the default)
-// or "tenant", under its facts class (with the person in user scope,
+// Add stores e in its tenant's collection, its user's alone unless
+// tenantScope, under its facts class (with the person in user scope,
 // without in tenant scope, where another user's request may find it).
-func (s *Semantic) Add(ctx context.Context, e *Entry, scope string) error {
+func (s *Semantic) Add(ctx context.Context, e *Entry, tenantScope bool) error {
 	vec, err := s.emb.Embed(ctx, e.Facts.Text())
 	if err != nil {
 		return err
 	}
 	s.dims.Store(int32(len(vec)))
-	tenantScope := scope == "tenant"
-	name := collectionName(e.Tenant, len(vec), signature(e.Options, e.PromptVersion, e.Chain), scopeUser(e.User, tenantScope))
+	name := collectionName(e.Tenant, len(vec), signature(e.Options, e.PromptVersion, e.ProvidersKey), scopeUser(e.User, tenantScope))
 	s.mu.Lock()
 	col, err := s.db.GetOrCreateCollection(name, nil, noEmbedding)
 	s.mu.Unlock()
@@ -123,12 +129,15 @@ func (s *Semantic) Add(ctx context.Context, e *Entry, scope string) error {
 }
 
 // FindQuery is a semantic lookup.
+//
+// Its zero value is not usable: Req and Facts must be set. Find only reads
+// it; it may be shared between goroutines while nobody changes it.
 type FindQuery struct {
 	Tenant, User  string
 	Req           *bio.Request
 	Facts         *Facts
 	PromptVersion string
-	Chain         string
+	ProvidersKey  string
 	// TenantScope lets entries of other users of the tenant answer,
 	// re-personalised; otherwise only the user's own entries do.
 	TenantScope bool
@@ -144,7 +153,7 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 	if dims == 0 {
 		return nil, nil // nothing was ever stored
 	}
-	name := collectionName(q.Tenant, dims, signature(q.Req.Options, q.PromptVersion, q.Chain), scopeUser(q.User, q.TenantScope))
+	name := collectionName(q.Tenant, dims, signature(q.Req.Options, q.PromptVersion, q.ProvidersKey), scopeUser(q.User, q.TenantScope))
 	s.mu.Lock()
 	col := s.db.GetCollection(name, noEmbedding)
 	s.mu.Unlock()

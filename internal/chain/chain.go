@@ -9,6 +9,7 @@ package chain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -47,7 +48,8 @@ type Config struct {
 	// provider is never called, whatever the configuration says.
 	AllowExternal bool
 	// Reserve is the part of the deadline kept for the template writer
-	// and the response. Default 500ms.
+	// and the response; it must be positive (the configuration's
+	// server.template_reserve, default 500ms).
 	Reserve time.Duration
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
@@ -58,8 +60,8 @@ func New(cfg Config) (*Chain, error) {
 	if cfg.Template == nil {
 		return nil, errors.New("a chain needs a template provider")
 	}
-	if cfg.Reserve == 0 {
-		cfg.Reserve = 500 * time.Millisecond
+	if cfg.Reserve <= 0 {
+		return nil, fmt.Errorf("chain reserve %q must be positive", cfg.Reserve)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -65,6 +65,9 @@ func good(req *provider.Request) (*provider.Result, error) {
 func mustChain(t *testing.T, cfg Config) *Chain {
 	t.Helper()
 	cfg.Template = template
+	if cfg.Reserve == 0 {
+		cfg.Reserve = 500 * time.Millisecond
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +336,7 @@ func BenchmarkChainOverhead(b *testing.B) {
 	instant := &scripted{name: "big", script: func(context.Context, int64, *provider.Request) (*provider.Result, error) {
 		return &provider.Result{Text: text, Model: "m"}, nil
 	}}
-	c, _ := New(Config{Guards: []*Guard{NewGuard(instant, Settings{})}, Template: template})
+	c, _ := New(Config{Guards: []*Guard{NewGuard(instant, Settings{})}, Template: template, Reserve: 500 * time.Millisecond})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -361,3 +364,13 @@ var testPrompt = func() *prompt.Template {
 	}
 	return t
 }()
+
+// TestNewRejectsZeroReserve checks that New defaults no reserve: the
+// configuration sets it.
+func TestNewRejectsZeroReserve(t *testing.T) {
+	for _, r := range []time.Duration{0, -time.Second} {
+		if _, err := New(Config{Template: template, Reserve: r}); err == nil || !strings.Contains(err.Error(), `"`+r.String()+`"`) {
+			t.Fatalf("reserve %s: got %v; want an error quoting it", r, err)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
+	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/leaktest"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
@@ -83,7 +84,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 		configs = append(configs, tenant.Config{ID: "local", RateLimit: rl})
 	}
 	for i := range configs {
-		configs[i].SetDefaults()
+		config.SetTenantDefaults(&configs[i])
 		if err := configs[i].Validate("tenants"); err != nil {
 			t.Fatal(err)
 		}
@@ -103,11 +104,11 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	}
 	chains := map[string]*chain.Chain{}
 	for _, c := range configs {
-		chains[c.ID], _ = chain.New(chain.Config{Guards: guards, Template: tp})
+		chains[c.ID], _ = chain.New(chain.Config{Guards: guards, Template: tp, Reserve: 500 * time.Millisecond})
 	}
 	var bioCache *cache.Cache
 	if o.cached {
-		bioCache, err = cache.New(16<<20, cache.HashEmbedder{}, 0)
+		bioCache, err = cache.New(16<<20, cache.HashEmbedder{}, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}

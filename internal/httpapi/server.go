@@ -85,7 +85,12 @@ func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *sl
 	}
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	for _, t := range tenants.Tenants() {
-		s.limiters[t.ID] = ratelimit.New(t.RateLimit.RequestsPerSecond, t.RateLimit.Burst)
+		l, err := ratelimit.New(t.RateLimit.RequestsPerSecond, t.RateLimit.Burst)
+		if err != nil {
+			s.cancelBase()
+			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
+		}
+		s.limiters[t.ID] = l
 	}
 	s.public = s.newFastHTTP(s.handle)
 	s.admin = s.newFastHTTP(s.handleAdmin)

@@ -4,6 +4,7 @@
 package ratelimit
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -13,7 +14,8 @@ import (
 
 // Limiter is one tenant's token bucket.
 //
-// A Limiter is safe for concurrent use. Its zero value is not usable; call New.
+// A Limiter is safe for concurrent use and starts no goroutine. Its zero
+// value is not usable; call New.
 type Limiter struct {
 	lim    *rate.Limiter
 	rps    float64
@@ -22,7 +24,15 @@ type Limiter struct {
 }
 
 // New returns a limiter of rps requests per second with bursts of burst.
-func New(rps float64, burst int) *Limiter {
+// Both come from the configuration, which fills their defaults: a rate
+// that is not a positive finite number, or a burst below 1, is an error.
+func New(rps float64, burst int) (*Limiter, error) {
+	if !(rps > 0) || math.IsInf(rps, 1) {
+		return nil, fmt.Errorf("rate %g must be a positive number of requests per second", rps)
+	}
+	if burst < 1 {
+		return nil, fmt.Errorf("burst %d must be at least 1", burst)
+	}
 	window := int(math.Ceil(float64(burst) / rps))
 	if window < 1 {
 		window = 1
@@ -32,10 +42,12 @@ func New(rps float64, burst int) *Limiter {
 		rps:    rps,
 		burst:  burst,
 		policy: `"tenant";q=` + strconv.Itoa(burst) + `;w=` + strconv.Itoa(window),
-	}
+	}, nil
 }
 
 // Decision is the outcome of one Allow.
+//
+// It is a plain value; the zero value is a refusal with nothing to wait for.
 type Decision struct {
 	Allowed bool
 	// Remaining is how many requests could be made now.

@@ -8,10 +8,13 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/biogen/biogen/internal/cache"
 )
 
 // Policy says where a tenant's data may go.
@@ -35,7 +38,12 @@ const (
 
 var knownScopes = []string{ScopeBios, ScopeMetrics, ScopeAdmin}
 
-// Config is one tenant as the configuration file gives it.
+// Config is one tenant as the configuration file gives it. The defaults
+// the field comments name are filled by the configuration (config.Load),
+// not here: Validate and New reject an unset field.
+//
+// The zero value is not valid. A Config is plain data with no lock:
+// Validate writes the keys' digests, so do not share one being validated.
 type Config struct {
 	// ID names the tenant in logs, metrics and cache keys.
 	ID string `yaml:"id"`
@@ -55,6 +63,9 @@ type Config struct {
 
 // Key is an API key digest with its scopes. In YAML it is either a string
 // "sha256:<hex>" (scope bios) or a mapping {digest, scopes, name}.
+//
+// The zero value is not valid. A Key is plain data, read-only once
+// validated.
 type Key struct {
 	Digest string   `yaml:"digest"`
 	Scopes []string `yaml:"scopes"`
@@ -75,7 +86,11 @@ func (k *Key) UnmarshalYAML(n *yaml.Node) error {
 	return n.Decode((*plain)(k))
 }
 
-// CacheConfig holds cache settings (used by the caches).
+// CacheConfig holds a tenant's cache settings as the file gives them; New
+// turns them into the cache.Policy the caches take (Tenant.CachePolicy).
+//
+// The zero value is not valid: Exact and Semantic must be set. It is plain
+// data.
 type CacheConfig struct {
 	// Exact enables the exact cache. Default true.
 	Exact *bool `yaml:"exact"`
@@ -91,59 +106,20 @@ type CacheConfig struct {
 }
 
 // RateLimitConfig is a token bucket per tenant.
+//
+// The zero value is not valid. It is plain data.
 type RateLimitConfig struct {
-	// RequestsPerSecond is the sustained rate. Default 50; 0 after
-	// defaults means unlimited is not allowed: set a large value instead.
+	// RequestsPerSecond is the sustained rate. Default 50; it must be
+	// positive: there is no unlimited, set a large value instead.
 	RequestsPerSecond float64 `yaml:"requests_per_second"`
 	// Burst is the bucket size. Default 2 × RequestsPerSecond, at least 1.
 	Burst int `yaml:"burst"`
 }
 
-// SetDefaults fills in every unset field.
-func (c *Config) SetDefaults() {
-	if c.Policy == "" {
-		c.Policy = OnPremOnly
-	}
-	if len(c.Chain) == 0 {
-		c.Chain = []string{"template"}
-	}
-	if c.Chain[len(c.Chain)-1] != "template" {
-		c.Chain = append(c.Chain, "template")
-	}
-	t := true
-	if c.Cache.Exact == nil {
-		c.Cache.Exact = &t
-	}
-	if c.Cache.Semantic == nil {
-		c.Cache.Semantic = &t
-	}
-	if c.Cache.TTL == 0 {
-		c.Cache.TTL = 24 * time.Hour
-	}
-	if c.Cache.Scope == "" {
-		c.Cache.Scope = "user"
-	}
-	if c.Cache.Similarity == 0 {
-		c.Cache.Similarity = 0.92
-	}
-	if c.RateLimit.RequestsPerSecond == 0 {
-		c.RateLimit.RequestsPerSecond = 50
-	}
-	if c.RateLimit.Burst == 0 {
-		c.RateLimit.Burst = int(2 * c.RateLimit.RequestsPerSecond)
-		if c.RateLimit.Burst < 1 {
-			c.RateLimit.Burst = 1
-		}
-	}
-	for i := range c.Keys {
-		if len(c.Keys[i].Scopes) == 0 {
-			c.Keys[i].Scopes = []string{ScopeBios}
-		}
-	}
-}
-
-// Validate checks a tenant after SetDefaults. prefix is the tenant's key
-// path in the configuration ("tenants[0]"), used in every message.
+// Validate checks a tenant as the configuration filled it: every field is
+// set (the configuration fills defaults; tenant fills none) and valid.
+// prefix is the tenant's key path in the configuration ("tenants[0]"),
+// used in every message. Validate records each key's digest, for New.
 func (c *Config) Validate(prefix string) error {
 	if !validID(c.ID) {
 		return fmt.Errorf("%s.id: %q must be 1 to 64 characters of a-z, 0-9, '-' and '_'", prefix, c.ID)
@@ -151,6 +127,19 @@ func (c *Config) Validate(prefix string) error {
 	if c.Policy != OnPremOnly && c.Policy != AllowExternal {
 		return fmt.Errorf("%s.policy: %q must be %q or %q", prefix, c.Policy, OnPremOnly, AllowExternal)
 	}
+	if err := c.validateKeys(prefix); err != nil {
+		return err
+	}
+	if err := c.validateChain(prefix); err != nil {
+		return err
+	}
+	if err := c.Cache.validate(prefix + ".cache"); err != nil {
+		return err
+	}
+	return c.RateLimit.validate(prefix + ".rate_limit")
+}
+
+func (c *Config) validateKeys(prefix string) error {
 	for i := range c.Keys {
 		k := &c.Keys[i]
 		p := fmt.Sprintf("%s.keys[%d]", prefix, i)
@@ -160,11 +149,23 @@ func (c *Config) Validate(prefix string) error {
 			return fmt.Errorf("%s: %q must be \"sha256:\" and 64 hex digits (the SHA-256 of the key; see docs/config.md)", p, redactDigest(k.Digest))
 		}
 		copy(k.sum[:], b)
+		if len(k.Scopes) == 0 {
+			// A key without scopes would be allowed everything (see
+			// Caller.Allowed): the configuration gives it "bios".
+			return fmt.Errorf("%s.scopes: empty; give at least one of %s", p, strings.Join(knownScopes, ", "))
+		}
 		for _, s := range k.Scopes {
 			if !contains(knownScopes, s) {
 				return fmt.Errorf("%s.scopes: unknown scope %q; known: %s", p, s, strings.Join(knownScopes, ", "))
 			}
 		}
+	}
+	return nil
+}
+
+func (c *Config) validateChain(prefix string) error {
+	if len(c.Chain) == 0 {
+		return fmt.Errorf("%s.chain: empty; list at least \"template\"", prefix)
 	}
 	seen := map[string]bool{}
 	for i, name := range c.Chain {
@@ -176,20 +177,45 @@ func (c *Config) Validate(prefix string) error {
 		}
 		seen[name] = true
 	}
-	if c.Cache.TTL < 0 {
-		return fmt.Errorf("%s.cache.ttl: %s must not be negative", prefix, c.Cache.TTL)
+	return nil
+}
+
+func (c *CacheConfig) validate(prefix string) error {
+	if c.Exact == nil {
+		return fmt.Errorf("%s.exact: unset; must be true or false", prefix)
 	}
-	if c.Cache.Scope != "user" && c.Cache.Scope != "tenant" {
-		return fmt.Errorf("%s.cache.scope: %q must be \"user\" or \"tenant\"", prefix, c.Cache.Scope)
+	if c.Semantic == nil {
+		return fmt.Errorf("%s.semantic: unset; must be true or false", prefix)
 	}
-	if c.Cache.Similarity <= 0 || c.Cache.Similarity > 1 {
-		return fmt.Errorf("%s.cache.similarity: %g must be in (0, 1]", prefix, c.Cache.Similarity)
+	if c.TTL < 0 {
+		return fmt.Errorf("%s.ttl: %s must not be negative", prefix, c.TTL)
 	}
-	if c.RateLimit.RequestsPerSecond < 0 {
-		return fmt.Errorf("%s.rate_limit.requests_per_second: %g must be positive", prefix, c.RateLimit.RequestsPerSecond)
+	if c.TTL == 0 {
+		return fmt.Errorf("%s.ttl: %s must be positive", prefix, c.TTL)
 	}
-	if c.RateLimit.Burst < 1 {
-		return fmt.Errorf("%s.rate_limit.burst: %d must be at least 1", prefix, c.RateLimit.Burst)
+	if c.Scope != "user" && c.Scope != "tenant" {
+		return fmt.Errorf("%s.scope: %q must be \"user\" or \"tenant\"", prefix, c.Scope)
+	}
+	if c.Similarity <= 0 || c.Similarity > 1 {
+		return fmt.Errorf("%s.similarity: %g must be in (0, 1]", prefix, c.Similarity)
+	}
+	return nil
+}
+
+// policy is c as the cache takes it; c is valid.
+func (c *CacheConfig) policy() cache.Policy {
+	return cache.Policy{
+		Exact: *c.Exact, Semantic: *c.Semantic, TenantScope: c.Scope == "tenant",
+		MinSimilarity: c.Similarity, TTL: c.TTL,
+	}
+}
+
+func (c *RateLimitConfig) validate(prefix string) error {
+	if c.RequestsPerSecond <= 0 {
+		return fmt.Errorf("%s.requests_per_second: %g must be positive", prefix, c.RequestsPerSecond)
+	}
+	if c.Burst < 1 {
+		return fmt.Errorf("%s.burst: %d must be at least 1", prefix, c.Burst)
 	}
 	return nil
 }
@@ -224,9 +250,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Tenant is a validated tenant. It is immutable and safe for concurrent use.
+// Tenant is a validated tenant, built by New.
+//
+// The zero value is not a tenant: New builds them. A Tenant is immutable
+// and safe for concurrent use.
 type Tenant struct {
 	Config
+	// CachePolicy is the tenant's use of the caches, from Config.Cache.
+	CachePolicy cache.Policy
 }
 
 // Digest returns the configuration form of key: "sha256:<hex>".
@@ -237,7 +268,9 @@ func Digest(key string) string {
 
 // Registry finds the tenant of an API key.
 //
-// A Registry is immutable after New and safe for concurrent use.
+// The zero value has no tenants and authenticates nobody; New builds a
+// useful one. A Registry is immutable after New and safe for concurrent
+// use; it holds no goroutine.
 type Registry struct {
 	tenants []*Tenant
 	keys    []keyEntry
@@ -251,15 +284,22 @@ type keyEntry struct {
 	tenant *Tenant
 }
 
-// New builds a registry from validated tenant configurations. A tenant with
-// no keys serves callers without a key; there may be at most one, and the
-// configuration allows it only on a loopback address.
+// New builds a registry from tenant configurations with every field set
+// (the configuration fills the defaults); it rejects an unset or invalid
+// field as Config.Validate does. A tenant with no keys serves callers
+// without a key; there may be at most one, and the configuration allows it
+// only on a loopback address.
 func New(configs []Config) (*Registry, error) {
 	r := &Registry{}
 	seen := map[string]bool{}
 	digests := map[[sha256.Size]byte]string{}
 	for i := range configs {
 		t := &Tenant{Config: configs[i]}
+		t.Keys = slices.Clone(t.Keys) // Validate records digests in them
+		if err := t.Validate(fmt.Sprintf("tenants[%d]", i)); err != nil {
+			return nil, err
+		}
+		t.CachePolicy = t.Cache.policy()
 		if seen[t.ID] {
 			return nil, fmt.Errorf("tenants[%d].id: %q is used twice", i, t.ID)
 		}
@@ -285,10 +325,10 @@ func New(configs []Config) (*Registry, error) {
 // Tenants returns every tenant.
 func (r *Registry) Tenants() []*Tenant { return r.tenants }
 
-// Keyless returns the tenant that serves callers without a key, or nil.
-func (r *Registry) Keyless() *Tenant { return r.keyless }
-
-// Caller is an authenticated caller.
+// Caller is an authenticated caller, returned by Registry.Authenticate.
+//
+// Its zero value has no tenant and every scope: use only callers that
+// Authenticate returns. A Caller is immutable and safe for concurrent use.
 type Caller struct {
 	Tenant *Tenant
 	// KeyName labels the key used, for logs; empty for keyless callers.

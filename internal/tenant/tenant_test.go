@@ -1,11 +1,37 @@
 package tenant
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/cache"
+)
+
+// filled sets every unset field of c as the configuration's defaults do
+// (config.SetTenantDefaults, which this package cannot import).
+func filled(c Config) Config {
+	if c.Policy == "" {
+		c.Policy = OnPremOnly
+	}
+	if len(c.Chain) == 0 {
+		c.Chain = []string{"template"}
+	}
+	on := true
+	c.Cache = CacheConfig{Exact: &on, Semantic: &on, TTL: 24 * time.Hour, Scope: "user", Similarity: 0.92}
+	c.RateLimit = RateLimitConfig{RequestsPerSecond: 50, Burst: 100}
+	for i := range c.Keys {
+		if len(c.Keys[i].Scopes) == 0 {
+			c.Keys[i].Scopes = []string{ScopeBios}
+		}
+	}
+	return c
+}
 
 func registry(t *testing.T, configs ...Config) *Registry {
 	t.Helper()
 	for i := range configs {
-		configs[i].SetDefaults()
+		configs[i] = filled(configs[i])
 		if err := configs[i].Validate("tenants"); err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +90,7 @@ func TestNewRejectsDuplicates(t *testing.T) {
 		{{ID: "a"}, {ID: "b"}},
 	} {
 		for i := range cs {
-			cs[i].SetDefaults()
+			cs[i] = filled(cs[i])
 			if err := cs[i].Validate("t"); err != nil {
 				t.Fatal(err)
 			}
@@ -72,5 +98,58 @@ func TestNewRejectsDuplicates(t *testing.T) {
 		if _, err := New(cs); err == nil {
 			t.Fatalf("New accepted %+v", cs)
 		}
+	}
+}
+
+// TestNewRejectsUnsetAndInvalid checks that New fills no default: each
+// field the configuration fills is refused when unset, with a message that
+// names the key and quotes the value.
+func TestNewRejectsUnsetAndInvalid(t *testing.T) {
+	f := func(change func(c *Config), want string) {
+		t.Helper()
+		c := filled(Config{ID: "acme", Keys: []Key{{Digest: Digest("k")}}})
+		change(&c)
+		_, err := New([]Config{c})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("got %v; want an error with %q", err, want)
+		}
+	}
+	f(func(c *Config) { c.ID = "" }, `tenants[0].id: ""`)
+	f(func(c *Config) { c.Policy = "" }, `tenants[0].policy: "" must be`)
+	f(func(c *Config) { c.Keys[0].Digest = "sha256:abc" }, `tenants[0].keys[0]: "sha256:abc" must be`)
+	f(func(c *Config) { c.Keys[0].Scopes = nil }, "tenants[0].keys[0].scopes: empty")
+	f(func(c *Config) { c.Keys[0].Scopes = []string{"root"} }, `tenants[0].keys[0].scopes: unknown scope "root"`)
+	f(func(c *Config) { c.Chain = nil }, `tenants[0].chain: empty; list at least "template"`)
+	f(func(c *Config) { c.Chain = []string{"big", "big"} }, `tenants[0].chain[1]: provider "big" listed twice`)
+	f(func(c *Config) { c.Chain = []string{""} }, "tenants[0].chain[0]: empty provider name")
+	f(func(c *Config) { c.Cache.Exact = nil }, "tenants[0].cache.exact: unset")
+	f(func(c *Config) { c.Cache.Semantic = nil }, "tenants[0].cache.semantic: unset")
+	f(func(c *Config) { c.Cache.TTL = 0 }, "tenants[0].cache.ttl: 0s must be positive")
+	f(func(c *Config) { c.Cache.TTL = -time.Hour }, "tenants[0].cache.ttl: -1h0m0s must not be negative")
+	f(func(c *Config) { c.Cache.Scope = "" }, `tenants[0].cache.scope: "" must be`)
+	f(func(c *Config) { c.Cache.Similarity = 0 }, "tenants[0].cache.similarity: 0 must be in (0, 1]")
+	f(func(c *Config) { c.RateLimit.RequestsPerSecond = 0 }, "tenants[0].rate_limit.requests_per_second: 0 must be positive")
+	f(func(c *Config) { c.RateLimit.Burst = 0 }, "tenants[0].rate_limit.burst: 0 must be at least 1")
+}
+
+// TestCachePolicy checks that New hands the caches the tenant's settings
+// as a plain policy.
+func TestCachePolicy(t *testing.T) {
+	c := filled(Config{ID: "acme"})
+	off := false
+	c.Cache.Semantic = &off
+	c.Cache.Scope = "tenant"
+	c.Cache.TTL = time.Hour
+	c.Cache.Similarity = 0.95
+	r, err := New([]Config{c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cache.Policy{Exact: true, Semantic: false, TenantScope: true, MinSimilarity: 0.95, TTL: time.Hour}
+	if got := r.Tenants()[0].CachePolicy; got != want {
+		t.Fatalf("got %+v; want %+v", got, want)
+	}
+	if err := want.Validate(); err != nil {
+		t.Fatalf("the policy of a valid tenant is invalid: %v", err)
 	}
 }

@@ -1,0 +1,165 @@
+package config
+
+import (
+	"strings"
+	"time"
+
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// SetDefaults fills in every unset field. With no tenants configured it adds
+// one keyless tenant, "default".
+//
+// This is the one place biogen's defaults are filled: the packages the
+// values go to reject a zero instead of defaulting it.
+func (c *Config) SetDefaults() {
+	c.Server.setDefaults()
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "json"
+	}
+	if c.Prompts.Version == "" {
+		c.Prompts.Version = "v1"
+	}
+	if c.Ollama.Host == "" {
+		c.Ollama.Host = "http://127.0.0.1:11434"
+	} else if !strings.Contains(c.Ollama.Host, "://") {
+		c.Ollama.Host = "http://" + c.Ollama.Host
+	}
+	c.Cache.setDefaults(c.Ollama.Host)
+	if !c.hasProvider(KindTemplate) {
+		c.Providers = append(c.Providers, Provider{Name: "template", Kind: KindTemplate})
+	}
+	for i := range c.Providers {
+		c.Providers[i].setDefaults(c.Ollama.Host)
+	}
+	if len(c.Tenants) == 0 {
+		c.Tenants = []tenant.Config{{ID: "default"}}
+	}
+	for i := range c.Tenants {
+		SetTenantDefaults(&c.Tenants[i])
+	}
+}
+
+func (s *Server) setDefaults() {
+	if s.Addr == "" {
+		s.Addr = DefaultAddr
+	}
+	setInt(&s.MaxBodyBytes, 64<<10)
+	setInt(&s.MaxHeaderBytes, 8<<10)
+	setDuration(&s.ReadTimeout, 10*time.Second)
+	setDuration(&s.WriteTimeout, 30*time.Second)
+	setDuration(&s.IdleTimeout, 60*time.Second)
+	setDuration(&s.RequestTimeout, 20*time.Second)
+	setDuration(&s.ShutdownGrace, 25*time.Second)
+	setDuration(&s.TemplateReserve, 500*time.Millisecond)
+	setInt(&s.MaxInFlight, 1024)
+	setInt(&s.MaxConns, 10000)
+}
+
+func (c *Cache) setDefaults(ollamaHost string) {
+	if c.MaxBytes == 0 {
+		c.MaxBytes = 256 << 20
+	}
+	if c.Embedder == "" {
+		c.Embedder = "hash"
+	}
+	if c.EmbedHost == "" {
+		c.EmbedHost = ollamaHost
+	}
+	if c.KeyEnv == "" {
+		c.KeyEnv = "BIOGEN_CACHE_KEY"
+	}
+	setDuration(&c.SnapshotEvery, 5*time.Minute)
+	setDuration(&c.EmbedTimeout, time.Second)
+	setInt(&c.SemanticMaxEntries, 100000)
+}
+
+// setDefaults fills the provider's unset settings, those of the guard
+// around it (chain.Settings) and those of its kind.
+func (p *Provider) setDefaults(ollamaHost string) {
+	setDuration(&p.Timeout, 8*time.Second)
+	setInt(&p.MaxConcurrent, 4)
+	setDuration(&p.QueueWait, 100*time.Millisecond)
+	setInt(&p.Retries, 1) // -1 stays: no retries
+	setDuration(&p.BackoffBase, 100*time.Millisecond)
+	setDuration(&p.BackoffMax, 2*time.Second)
+	if p.BreakerFailures == 0 {
+		p.BreakerFailures = 5
+	}
+	setDuration(&p.BreakerOpen, 10*time.Second)
+	switch p.Kind {
+	case KindOllama:
+		if p.Host == "" {
+			p.Host = ollamaHost
+		}
+		setDuration(&p.KeepAlive, 30*time.Minute)
+		setInt(&p.NumCtx, 4096)
+		setFloat(&p.Temperature, 0.4)
+	case KindExternal:
+		setFloat(&p.Temperature, 0.4)
+	}
+}
+
+// SetTenantDefaults fills in every unset field of one tenant, as Load does;
+// tenant.New rejects a tenant whose fields are not all set.
+func SetTenantDefaults(c *tenant.Config) {
+	if c.Policy == "" {
+		c.Policy = tenant.OnPremOnly
+	}
+	if len(c.Chain) == 0 {
+		c.Chain = []string{"template"}
+	}
+	if c.Chain[len(c.Chain)-1] != "template" {
+		c.Chain = append(c.Chain, "template")
+	}
+	if c.Cache.Exact == nil {
+		c.Cache.Exact = new(true)
+	}
+	if c.Cache.Semantic == nil {
+		c.Cache.Semantic = new(true)
+	}
+	setDuration(&c.Cache.TTL, 24*time.Hour)
+	if c.Cache.Scope == "" {
+		c.Cache.Scope = "user"
+	}
+	setFloat(&c.Cache.Similarity, 0.92)
+	setFloat(&c.RateLimit.RequestsPerSecond, 50)
+	if c.RateLimit.Burst == 0 {
+		c.RateLimit.Burst = max(int(2*c.RateLimit.RequestsPerSecond), 1)
+	}
+	for i := range c.Keys {
+		if len(c.Keys[i].Scopes) == 0 {
+			c.Keys[i].Scopes = []string{tenant.ScopeBios}
+		}
+	}
+}
+
+func (c *Config) hasProvider(name string) bool {
+	for _, p := range c.Providers {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func setInt(p *int, v int) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func setFloat(p *float64, v float64) {
+	if *p == 0 {
+		*p = v
+	}
+}
+
+func setDuration(p *time.Duration, v time.Duration) {
+	if *p == 0 {
+		*p = v
+	}
+}

@@ -1,0 +1,47 @@
+package config
+
+import (
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/ratelimit"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// TestDefaultsFillEverything checks that the configuration is the one
+// place defaults are filled: what Load makes of an empty file carries
+// every default, and the packages that take the values, which fill none,
+// accept them.
+func TestDefaultsFillEverything(t *testing.T) {
+	c, err := Load("", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server.RequestTimeout != 20*time.Second || c.Server.TemplateReserve != 500*time.Millisecond || c.Prompts.Version != "v1" || c.Cache.EmbedTimeout != time.Second {
+		t.Fatalf("server, prompts or cache defaults missing: %+v %+v %+v", c.Server, c.Prompts, c.Cache)
+	}
+	p := Provider{Name: "big", Kind: KindOllama, Model: "m"}
+	p.setDefaults("http://h:1")
+	want := Provider{Name: "big", Kind: KindOllama, Model: "m", Host: "http://h:1", Timeout: 8 * time.Second, MaxConcurrent: 4,
+		QueueWait: 100 * time.Millisecond, Retries: 1, BackoffBase: 100 * time.Millisecond, BackoffMax: 2 * time.Second,
+		BreakerFailures: 5, BreakerOpen: 10 * time.Second, KeepAlive: 30 * time.Minute, Temperature: 0.4, NumCtx: 4096}
+	if p != want {
+		t.Fatalf("provider defaults: got %+v; want %+v", p, want)
+	}
+	none := Provider{Name: "big", Kind: KindOllama, Model: "m", Retries: -1}
+	if none.setDefaults(""); none.Retries != -1 {
+		t.Fatalf("retries -1 (none) became %d", none.Retries)
+	}
+	reg, err := tenant.New(c.Tenants)
+	if err != nil {
+		t.Fatalf("tenant.New refused the defaults: %v", err)
+	}
+	for _, tn := range reg.Tenants() {
+		if err := tn.CachePolicy.Validate(); err != nil || !tn.CachePolicy.Exact || !tn.CachePolicy.Semantic {
+			t.Fatalf("tenant %q: policy %+v: %v", tn.ID, tn.CachePolicy, err)
+		}
+		if _, err := ratelimit.New(tn.RateLimit.RequestsPerSecond, tn.RateLimit.Burst); err != nil {
+			t.Fatalf("tenant %q: %v", tn.ID, err)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// Validate checks the whole configuration after SetDefaults, section by
+// section; each error names the key and quotes the bad value. It sets
+// KeylessLoopback when a tenant has no keys.
+func (c *Config) Validate() error {
+	if err := c.Server.validate(); err != nil {
+		return err
+	}
+	if err := c.Log.validate(); err != nil {
+		return err
+	}
+	if err := c.Cache.validate(); err != nil {
+		return err
+	}
+	providers, err := c.validateProviders()
+	if err != nil {
+		return err
+	}
+	return c.validateTenants(providers)
+}
+
+func (s *Server) validate() error {
+	if err := checkAddr("server.addr", s.Addr); err != nil {
+		return err
+	}
+	if s.AdminAddr != "" {
+		if err := checkAddr("server.admin_addr", s.AdminAddr); err != nil {
+			return err
+		}
+	}
+	for _, x := range []struct {
+		key      string
+		v, lo, h int
+	}{
+		{"server.max_body_bytes", s.MaxBodyBytes, 1 << 10, 16 << 20},
+		{"server.max_header_bytes", s.MaxHeaderBytes, 1 << 10, 1 << 20},
+		{"server.max_in_flight", s.MaxInFlight, 1, 1 << 20},
+		{"server.max_conns", s.MaxConns, 1, 1 << 24},
+	} {
+		if x.v < x.lo || x.v > x.h {
+			return fmt.Errorf("%s: %d must be between %d and %d", x.key, x.v, x.lo, x.h)
+		}
+	}
+	for _, x := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"server.read_timeout", s.ReadTimeout}, {"server.write_timeout", s.WriteTimeout},
+		{"server.idle_timeout", s.IdleTimeout}, {"server.request_timeout", s.RequestTimeout},
+		{"server.shutdown_grace", s.ShutdownGrace}, {"server.template_reserve", s.TemplateReserve},
+	} {
+		if x.v < 0 {
+			return fmt.Errorf("%s: %s must not be negative", x.key, x.v)
+		}
+	}
+	if s.TemplateReserve >= s.RequestTimeout {
+		return fmt.Errorf("server.template_reserve: %s must be less than server.request_timeout (%s)", s.TemplateReserve, s.RequestTimeout)
+	}
+	if s.WriteTimeout <= s.RequestTimeout {
+		return fmt.Errorf("server.write_timeout: %s must exceed server.request_timeout (%s), or long answers are cut off", s.WriteTimeout, s.RequestTimeout)
+	}
+	return nil
+}
+
+func (l *Log) validate() error {
+	switch l.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level: %q must be debug, info, warn or error", l.Level)
+	}
+	if l.Format != "json" && l.Format != "text" {
+		return fmt.Errorf("log.format: %q must be json or text", l.Format)
+	}
+	return nil
+}
+
+func (c *Cache) validate() error {
+	if c.MaxBytes < 1<<20 {
+		return fmt.Errorf("cache.max_bytes: %d must be at least 1048576", c.MaxBytes)
+	}
+	switch c.Embedder {
+	case "hash":
+	case "ollama":
+		if c.EmbedModel == "" {
+			return fmt.Errorf("cache.embed_model: required with cache.embedder: ollama")
+		}
+	default:
+		return fmt.Errorf("cache.embedder: %q must be hash or ollama", c.Embedder)
+	}
+	if c.SemanticMaxEntries < 0 {
+		return fmt.Errorf("cache.semantic_max_entries: %d must not be negative", c.SemanticMaxEntries)
+	}
+	if c.SnapshotEvery < 0 {
+		return fmt.Errorf("cache.snapshot_every: %s must not be negative", c.SnapshotEvery)
+	}
+	return nil
+}
+
+// validateProviders checks every provider and returns them by name.
+func (c *Config) validateProviders() (map[string]*Provider, error) {
+	providers := map[string]*Provider{}
+	for i := range c.Providers {
+		p := &c.Providers[i]
+		key := fmt.Sprintf("providers[%d]", i)
+		if p.Name == "" {
+			return nil, fmt.Errorf("%s.name: required", key)
+		}
+		if providers[p.Name] != nil {
+			return nil, fmt.Errorf("%s.name: %q is used twice", key, p.Name)
+		}
+		providers[p.Name] = p
+		if err := p.validate(key, c.Server.RequestTimeout); err != nil {
+			return nil, err
+		}
+	}
+	return providers, nil
+}
+
+// validate checks one provider; key is its path ("providers[0]").
+func (p *Provider) validate(key string, requestTimeout time.Duration) error {
+	if err := p.validateKind(key); err != nil {
+		return err
+	}
+	if p.Timeout < 0 || p.Timeout > requestTimeout {
+		return fmt.Errorf("%s.timeout: %s must be between 0 and server.request_timeout (%s)", key, p.Timeout, requestTimeout)
+	}
+	if p.MaxConcurrent < 1 {
+		return fmt.Errorf("%s.max_concurrent: %d must be at least 1", key, p.MaxConcurrent)
+	}
+	if p.Retries < -1 || p.Retries > 5 {
+		return fmt.Errorf("%s.retries: %d must be between -1 (none) and 5", key, p.Retries)
+	}
+	for _, d := range []struct {
+		k string
+		v time.Duration
+	}{{"queue_wait", p.QueueWait}, {"backoff_base", p.BackoffBase}, {"backoff_max", p.BackoffMax}, {"breaker_open", p.BreakerOpen}, {"keep_alive", p.KeepAlive}} {
+		if d.v < 0 {
+			return fmt.Errorf("%s.%s: %s must not be negative", key, d.k, d.v)
+		}
+	}
+	if p.Modelfile != "" {
+		if p.Kind != KindOllama {
+			return fmt.Errorf("%s.modelfile: only ollama providers create models", key)
+		}
+		if _, err := os.Stat(p.Modelfile); err != nil {
+			return fmt.Errorf("%s.modelfile: %v", key, err)
+		}
+	}
+	if p.MaxTokens < 0 {
+		return fmt.Errorf("%s.max_tokens: %d must not be negative", key, p.MaxTokens)
+	}
+	if p.Temperature < 0 || p.Temperature > 2 {
+		return fmt.Errorf("%s.temperature: %g must be between 0 and 2", key, p.Temperature)
+	}
+	if p.CostPer1KInput < 0 || p.CostPer1KOutput < 0 {
+		return fmt.Errorf("%s.cost_per_1k_input/output: prices must not be negative", key)
+	}
+	return nil
+}
+
+// validateKind checks what the provider's kind requires.
+func (p *Provider) validateKind(key string) error {
+	switch p.Kind {
+	case KindTemplate:
+	case KindOllama:
+		if p.Model == "" {
+			return fmt.Errorf("%s.model: required for an ollama provider", key)
+		}
+	case KindExternal:
+		if p.BaseURL == "" {
+			return fmt.Errorf("%s.base_url: required for an external provider", key)
+		}
+		if p.Model == "" {
+			return fmt.Errorf("%s.model: required for an external provider", key)
+		}
+		if p.APIKeyEnv == "" {
+			return fmt.Errorf("%s.api_key_env: required for an external provider (the key itself never goes in the file)", key)
+		}
+	default:
+		return fmt.Errorf("%s.kind: %q must be ollama, external or template", key, p.Kind)
+	}
+	return nil
+}
+
+// validateTenants checks every tenant, its keys against the listen
+// address and its chain against providers, and sets KeylessLoopback.
+func (c *Config) validateTenants(providers map[string]*Provider) error {
+	loopback := isLoopback(c.Server.Addr)
+	for i := range c.Tenants {
+		t := &c.Tenants[i]
+		key := fmt.Sprintf("tenants[%d]", i)
+		if err := t.Validate(key); err != nil {
+			return err
+		}
+		if len(t.Keys) == 0 {
+			if !loopback {
+				return fmt.Errorf("%s.keys: tenant %q has no API keys, which is allowed only when server.addr is a loopback address (got %q)", key, t.ID, c.Server.Addr)
+			}
+			c.KeylessLoopback = true
+		}
+		for j, name := range t.Chain {
+			p := providers[name]
+			if p == nil {
+				return fmt.Errorf("%s.chain[%d]: unknown provider %q", key, j, name)
+			}
+			if p.Kind == KindExternal && t.Policy != tenant.AllowExternal {
+				return fmt.Errorf("%s.chain[%d]: provider %q is external, but tenant %q has policy %q; set policy: allow_external to let its data leave", key, j, name, t.ID, t.Policy)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// defaulted returns the configuration Load makes of an empty file.
+func defaulted() *Config {
+	c := &Config{}
+	c.SetDefaults()
+	return c
+}
+
+// wantErr fails unless err names key and quotes value.
+func wantErr(t *testing.T, err error, key, value string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("accepted; want an error naming %q", key)
+	}
+	if !strings.Contains(err.Error(), key+":") || !strings.Contains(err.Error(), value) {
+		t.Fatalf("got %q; want it to name %q and quote %q", err, key, value)
+	}
+}
+
+func TestValidateServer(t *testing.T) {
+	f := func(change func(s *Server), key, value string) {
+		t.Helper()
+		s := defaulted().Server
+		change(&s)
+		wantErr(t, s.validate(), key, value)
+	}
+	if err := defaulted().Server.validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	f(func(s *Server) { s.Addr = "nope" }, "server.addr", `"nope"`)
+	f(func(s *Server) { s.AdminAddr = "8081" }, "server.admin_addr", `"8081"`)
+	f(func(s *Server) { s.MaxBodyBytes = 10 }, "server.max_body_bytes", "10 must be between 1024 and 16777216")
+	f(func(s *Server) { s.MaxHeaderBytes = 2 << 20 }, "server.max_header_bytes", "2097152")
+	f(func(s *Server) { s.MaxInFlight = 0 }, "server.max_in_flight", "0 must be between")
+	f(func(s *Server) { s.MaxConns = -1 }, "server.max_conns", "-1 must be between")
+	f(func(s *Server) { s.IdleTimeout = -time.Second }, "server.idle_timeout", "-1s must not be negative")
+	f(func(s *Server) { s.ShutdownGrace = -time.Second }, "server.shutdown_grace", "-1s")
+	f(func(s *Server) { s.TemplateReserve = 20 * time.Second }, "server.template_reserve", "20s must be less than server.request_timeout (20s)")
+	f(func(s *Server) { s.WriteTimeout = 20 * time.Second }, "server.write_timeout", "20s must exceed server.request_timeout (20s)")
+}
+
+func TestValidateLog(t *testing.T) {
+	f := func(l Log, key, value string) {
+		t.Helper()
+		wantErr(t, l.validate(), key, value)
+	}
+	if err := defaulted().Log.validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	f(Log{Level: "loud", Format: "json"}, "log.level", `"loud"`)
+	f(Log{Level: "info", Format: "xml"}, "log.format", `"xml"`)
+	f(Log{Format: "json"}, "log.level", `""`)
+}
+
+func TestValidateCache(t *testing.T) {
+	f := func(change func(c *Cache), key, value string) {
+		t.Helper()
+		c := defaulted().Cache
+		change(&c)
+		wantErr(t, c.validate(), key, value)
+	}
+	if err := defaulted().Cache.validate(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	f(func(c *Cache) { c.MaxBytes = 1000 }, "cache.max_bytes", "1000 must be at least 1048576")
+	f(func(c *Cache) { c.Embedder = "bert" }, "cache.embedder", `"bert"`)
+	f(func(c *Cache) { c.Embedder = "ollama" }, "cache.embed_model", "required with cache.embedder: ollama")
+	f(func(c *Cache) { c.SemanticMaxEntries = -1 }, "cache.semantic_max_entries", "-1 must not be negative")
+	f(func(c *Cache) { c.SnapshotEvery = -time.Minute }, "cache.snapshot_every", "-1m0s must not be negative")
+}
+
+func TestValidateProviders(t *testing.T) {
+	ollama := Provider{Name: "big", Kind: KindOllama, Model: "m"}
+	f := func(change func(p *Provider), key, value string) {
+		t.Helper()
+		c := &Config{Providers: []Provider{ollama}}
+		change(&c.Providers[0])
+		c.SetDefaults()
+		_, err := c.validateProviders()
+		wantErr(t, err, key, value)
+	}
+	c := &Config{Providers: []Provider{ollama}}
+	c.SetDefaults()
+	if _, err := c.validateProviders(); err != nil {
+		t.Fatalf("defaults: %v", err)
+	}
+	f(func(p *Provider) { p.Name = "" }, "providers[0].name", "required")
+	twice := &Config{Providers: []Provider{ollama, ollama}}
+	twice.SetDefaults()
+	_, err := twice.validateProviders()
+	wantErr(t, err, "providers[1].name", `"big" is used twice`)
+	f(func(p *Provider) { p.Kind = "gpt" }, "providers[0].kind", `"gpt" must be`)
+	f(func(p *Provider) { p.Model = "" }, "providers[0].model", "required for an ollama provider")
+	f(func(p *Provider) { p.Kind = KindExternal }, "providers[0].base_url", "required for an external provider")
+	f(func(p *Provider) { p.Kind, p.BaseURL, p.Model = KindExternal, "https://x", "" }, "providers[0].model", "required for an external provider")
+	f(func(p *Provider) { p.Kind, p.BaseURL = KindExternal, "https://x" }, "providers[0].api_key_env", "never goes in the file")
+	f(func(p *Provider) { p.Timeout = time.Minute }, "providers[0].timeout", "1m0s must be between 0 and server.request_timeout (20s)")
+	f(func(p *Provider) { p.MaxConcurrent = -1 }, "providers[0].max_concurrent", "-1 must be at least 1")
+	f(func(p *Provider) { p.Retries = 6 }, "providers[0].retries", "6 must be between -1 (none) and 5")
+	f(func(p *Provider) { p.QueueWait = -time.Millisecond }, "providers[0].queue_wait", "-1ms must not be negative")
+	f(func(p *Provider) { p.KeepAlive = -time.Minute }, "providers[0].keep_alive", "-1m0s must not be negative")
+	f(func(p *Provider) { p.Kind, p.Modelfile = KindTemplate, "x" }, "providers[0].modelfile", "only ollama providers")
+	f(func(p *Provider) { p.Modelfile = "/no/such/Modelfile" }, "providers[0].modelfile", "/no/such/Modelfile")
+	f(func(p *Provider) { p.MaxTokens = -5 }, "providers[0].max_tokens", "-5 must not be negative")
+	f(func(p *Provider) { p.Temperature = 2.5 }, "providers[0].temperature", "2.5 must be between 0 and 2")
+	f(func(p *Provider) { p.CostPer1KOutput = -1 }, "providers[0].cost_per_1k_input/output", "must not be negative")
+}
+
+func TestValidateTenants(t *testing.T) {
+	digest := tenant.Digest("k1")
+	f := func(addr string, providers []Provider, tc tenant.Config, key, value string) {
+		t.Helper()
+		c := &Config{Server: Server{Addr: addr}, Providers: providers, Tenants: []tenant.Config{tc}}
+		c.SetDefaults()
+		ps, err := c.validateProviders()
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, c.validateTenants(ps), key, value)
+	}
+	ext := []Provider{{Name: "ext", Kind: KindExternal, BaseURL: "https://x", Model: "m", APIKeyEnv: "K"}}
+	f("", nil, tenant.Config{ID: "Acme!"}, "tenants[0].id", `"Acme!"`)
+	f("0.0.0.0:8080", nil, tenant.Config{ID: "a"}, "tenants[0].keys", `got "0.0.0.0:8080"`)
+	f("", nil, tenant.Config{ID: "a", Chain: []string{"gpu"}}, "tenants[0].chain[0]", `unknown provider "gpu"`)
+	f("", ext, tenant.Config{ID: "a", Keys: []tenant.Key{{Digest: digest}}, Chain: []string{"ext"}}, "tenants[0].chain[0]", `has policy "onprem_only"`)
+	f("", nil, tenant.Config{ID: "a", Cache: tenant.CacheConfig{Similarity: 2}}, "tenants[0].cache.similarity", "2 must be in (0, 1]")
+
+	c := defaulted()
+	ps, _ := c.validateProviders()
+	if err := c.validateTenants(ps); err != nil || !c.KeylessLoopback {
+		t.Fatalf("defaults: %v, KeylessLoopback %v", err, c.KeylessLoopback)
+	}
+}
