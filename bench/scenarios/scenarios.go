@@ -145,7 +145,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		return nil, err
 	}
 	var err error
-	if e.prompt, err = prompt.Load("", ""); err != nil {
+	if e.prompt, err = prompt.Load("", "v1"); err != nil {
 		return nil, err
 	}
 	if e.biogen, err = startBiogen(ctx, e.config(), o.Binary); err != nil {

@@ -59,7 +59,12 @@ func setup(t *testing.T) (*Answerer, *tenant.Tenant, *model) {
 		t.Fatal(err)
 	}
 	m := &model{}
-	c, err := chain.New(chain.Config{Guards: []*chain.Guard{chain.NewGuard(m, chain.Settings{Retries: -1})},
+	g, err := chain.NewGuard(m, chain.Settings{Timeout: time.Second, BackoffBase: time.Millisecond, BackoffMax: time.Millisecond,
+		MaxConcurrent: 4, FailureThreshold: 5, OpenTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chain.New(chain.Config{Guards: []*chain.Guard{g},
 		Template: writer.NewProvider("template", &writer.Writer{}), Reserve: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

@@ -57,11 +57,16 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		if p == nil {
 			continue // the template writer
 		}
-		guards[pc.Name] = chain.NewGuard(p, chain.Settings{
-			Timeout: pc.Timeout, Retries: pc.Retries, BackoffBase: pc.BackoffBase, BackoffMax: pc.BackoffMax,
+		g, err := chain.NewGuard(p, chain.Settings{
+			Timeout: pc.Timeout, Retries: max(pc.Retries, 0), // -1 in the file: none
+			BackoffBase: pc.BackoffBase, BackoffMax: pc.BackoffMax,
 			MaxConcurrent: pc.MaxConcurrent, QueueWait: pc.QueueWait,
 			FailureThreshold: pc.BreakerFailures, OpenTimeout: pc.BreakerOpen,
 		})
+		if err != nil {
+			return nil, fmt.Errorf("providers[%d]: %w", i, err)
+		}
+		guards[pc.Name] = g
 	}
 	chains := map[string]*chain.Chain{}
 	chainIDs := map[string]string{}

@@ -81,7 +81,7 @@ func TestFallsBackToTemplate(t *testing.T) {
 	down := &scripted{name: "big", script: func(context.Context, int64, *provider.Request) (*provider.Result, error) {
 		return nil, provider.Errorf(provider.ReasonUnavailable, "refused")
 	}}
-	c := mustChain(t, Config{Guards: []*Guard{NewGuard(down, Settings{})}})
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, down, Settings{})}})
 	out, err := c.Run(context.Background(), newRequest(t), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +101,7 @@ func TestRetriesRetryableFailures(t *testing.T) {
 		}
 		return good(req)
 	}}
-	c := mustChain(t, Config{Guards: []*Guard{NewGuard(flaky, Settings{BackoffBase: time.Millisecond})}})
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, flaky, Settings{BackoffBase: time.Millisecond})}})
 	out, err := c.Run(context.Background(), newRequest(t), nil)
 	if err != nil || out.Provider != "big" || out.Degraded || len(out.FallbackReasons) != 0 || flaky.calls.Load() != 2 {
 		t.Fatalf("got %+v, %v after %d calls", out, err, flaky.calls.Load())
@@ -113,7 +113,7 @@ func TestRetryAfterBeyondBudgetMovesOn(t *testing.T) {
 		limited := &scripted{name: "big", script: func(context.Context, int64, *provider.Request) (*provider.Result, error) {
 			return nil, &provider.Error{Reason: provider.ReasonRateLimited, Retryable: true, RetryAfter: time.Minute}
 		}}
-		c := mustChain(t, Config{Guards: []*Guard{NewGuard(limited, Settings{})}})
+		c := mustChain(t, Config{Guards: []*Guard{guard(t, limited, Settings{})}})
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		start := time.Now()
@@ -133,7 +133,7 @@ func TestInvalidOutputGetsOneCorrection(t *testing.T) {
 		}
 		return good(req)
 	}}
-	c := mustChain(t, Config{Guards: []*Guard{NewGuard(bad, Settings{})}})
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, bad, Settings{})}})
 	out, err := c.Run(context.Background(), newRequest(t), nil)
 	if err != nil || out.Provider != "big" || len(corrections) != 2 || corrections[0] != "" || !strings.Contains(corrections[1], "rejected") {
 		t.Fatalf("got %+v %v; corrections %q", out, err, corrections)
@@ -142,7 +142,7 @@ func TestInvalidOutputGetsOneCorrection(t *testing.T) {
 	worse := &scripted{name: "big", script: func(context.Context, int64, *provider.Request) (*provider.Result, error) {
 		return &provider.Result{Text: "Here is a bio: Bob is great."}, nil
 	}}
-	c = mustChain(t, Config{Guards: []*Guard{NewGuard(worse, Settings{})}})
+	c = mustChain(t, Config{Guards: []*Guard{guard(t, worse, Settings{})}})
 	out, err = c.Run(context.Background(), newRequest(t), nil)
 	if err != nil || reasons(out) != "big:invalid_output" || worse.calls.Load() != 2 {
 		t.Fatalf("got %+v %v", out, err)
@@ -161,7 +161,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 			}
 			return nil, provider.Errorf(provider.ReasonUnavailable, "down")
 		}}
-		g := NewGuard(p, Settings{FailureThreshold: 3, OpenTimeout: 10 * time.Second})
+		g := guard(t, p, Settings{FailureThreshold: 3, OpenTimeout: 10 * time.Second})
 		c := mustChain(t, Config{Guards: []*Guard{g}})
 		for i := 0; i < 3; i++ {
 			out, _ := c.Run(context.Background(), newRequest(t), nil)
@@ -194,7 +194,7 @@ func TestCancelledCallerDoesNotOpenBreaker(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}}
-	g := NewGuard(p, Settings{FailureThreshold: 1})
+	g := guard(t, p, Settings{FailureThreshold: 1})
 	c := mustChain(t, Config{Guards: []*Guard{g}})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(10 * time.Millisecond); cancel() }()
@@ -213,7 +213,7 @@ func TestConcurrencyLimitMovesOn(t *testing.T) {
 			<-release
 			return good(req)
 		}}
-		c := mustChain(t, Config{Guards: []*Guard{NewGuard(p, Settings{MaxConcurrent: 1, QueueWait: 50 * time.Millisecond})}})
+		c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{MaxConcurrent: 1, QueueWait: 50 * time.Millisecond})}})
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
@@ -237,7 +237,7 @@ func TestDeadlineKeepsReserve(t *testing.T) {
 			<-ctx.Done()
 			return nil, &provider.Error{Reason: provider.ReasonTimeout, Err: ctx.Err()}
 		}}
-		c := mustChain(t, Config{Guards: []*Guard{NewGuard(hang, Settings{Timeout: time.Minute})}, Reserve: time.Second})
+		c := mustChain(t, Config{Guards: []*Guard{guard(t, hang, Settings{Timeout: time.Minute})}, Reserve: time.Second})
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		start := time.Now()
@@ -252,12 +252,12 @@ func TestPolicyKeepsDataOnPremises(t *testing.T) {
 	ext := &scripted{name: "cloud", kind: provider.KindExternal, script: func(_ context.Context, _ int64, req *provider.Request) (*provider.Result, error) {
 		return good(req)
 	}}
-	c := mustChain(t, Config{Guards: []*Guard{NewGuard(ext, Settings{})}, AllowExternal: false})
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, ext, Settings{})}, AllowExternal: false})
 	out, err := c.Run(context.Background(), newRequest(t), nil)
 	if err != nil || reasons(out) != "cloud:policy" || ext.calls.Load() != 0 {
 		t.Fatalf("got %+v %v, %d calls", out, err, ext.calls.Load())
 	}
-	c = mustChain(t, Config{Guards: []*Guard{NewGuard(ext, Settings{})}, AllowExternal: true})
+	c = mustChain(t, Config{Guards: []*Guard{guard(t, ext, Settings{})}, AllowExternal: true})
 	if out, _ := c.Run(context.Background(), newRequest(t), nil); out.Provider != "cloud" {
 		t.Fatalf("allowed: got %+v", out)
 	}
@@ -295,8 +295,8 @@ func TestStreamResetsAfterMidStreamFailure(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.FaultCut }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt})
-	c := mustChain(t, Config{Guards: []*Guard{NewGuard(p, Settings{Retries: -1})}})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)
 	if err != nil {
@@ -314,8 +314,8 @@ func TestStreamFallbackBeforeFirstByteIsInvisible(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.Fault500 }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt})
-	c := mustChain(t, Config{Guards: []*Guard{NewGuard(p, Settings{Retries: -1})}})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)
 	if err != nil {
@@ -336,7 +336,7 @@ func BenchmarkChainOverhead(b *testing.B) {
 	instant := &scripted{name: "big", script: func(context.Context, int64, *provider.Request) (*provider.Result, error) {
 		return &provider.Result{Text: text, Model: "m"}, nil
 	}}
-	c, _ := New(Config{Guards: []*Guard{NewGuard(instant, Settings{})}, Template: template, Reserve: 500 * time.Millisecond})
+	c, _ := New(Config{Guards: []*Guard{guard(b, instant, Settings{})}, Template: template, Reserve: 500 * time.Millisecond})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -358,7 +358,7 @@ func newRequestB(b *testing.B) *provider.Request {
 
 // testPrompt is the shipped prompt, which the Ollama providers render.
 var testPrompt = func() *prompt.Template {
-	t, err := prompt.Load("", "")
+	t, err := prompt.Load("", "v1")
 	if err != nil {
 		panic(err)
 	}
@@ -371,6 +371,59 @@ func TestNewRejectsZeroReserve(t *testing.T) {
 	for _, r := range []time.Duration{0, -time.Second} {
 		if _, err := New(Config{Template: template, Reserve: r}); err == nil || !strings.Contains(err.Error(), `"`+r.String()+`"`) {
 			t.Fatalf("reserve %s: got %v; want an error quoting it", r, err)
+		}
+	}
+}
+
+// guard guards p with s, its unset fields filled as the configuration's
+// defaults fill them; Retries -1 asks for none, as in the file.
+func guard(t testing.TB, p provider.Provider, s Settings) *Guard {
+	t.Helper()
+	set := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	set(&s.Timeout, 8*time.Second)
+	set(&s.BackoffBase, 100*time.Millisecond)
+	set(&s.BackoffMax, 2*time.Second)
+	set(&s.QueueWait, 100*time.Millisecond)
+	set(&s.OpenTimeout, 10*time.Second)
+	switch s.Retries {
+	case 0:
+		s.Retries = 1
+	case -1:
+		s.Retries = 0
+	}
+	if s.MaxConcurrent == 0 {
+		s.MaxConcurrent = 4
+	}
+	if s.FailureThreshold == 0 {
+		s.FailureThreshold = 5
+	}
+	g, err := NewGuard(p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func TestNewGuardRejectsUnsetSettings(t *testing.T) {
+	ok := Settings{Timeout: time.Second, BackoffBase: time.Millisecond, BackoffMax: time.Second, MaxConcurrent: 1,
+		FailureThreshold: 1, OpenTimeout: time.Second}
+	if _, err := NewGuard(template, ok); err != nil {
+		t.Fatalf("valid settings: %v", err)
+	}
+	for name, bad := range map[string]func(*Settings){
+		"timeout": func(s *Settings) { s.Timeout = 0 }, "retries": func(s *Settings) { s.Retries = -1 },
+		"backoff": func(s *Settings) { s.BackoffMax = 0 }, "concurrency": func(s *Settings) { s.MaxConcurrent = 0 },
+		"queue wait": func(s *Settings) { s.QueueWait = -time.Second }, "threshold": func(s *Settings) { s.FailureThreshold = 0 },
+		"open timeout": func(s *Settings) { s.OpenTimeout = 0 },
+	} {
+		s := ok
+		bad(&s)
+		if _, err := NewGuard(template, s); err == nil {
+			t.Errorf("%s: no error", name)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/fakellm"
@@ -50,11 +51,11 @@ func fakeGuard(t *testing.T, name string, rewrite func(int64, string, string) st
 	fake := fakellm.New(fakellm.Config{Rewrite: rewrite})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, err := ollama.New(ollama.Config{Name: name, Model: "m", Host: srv.URL, Prompt: testPrompt})
+	p, err := ollama.New(ollama.Config{Name: name, Model: "m", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewGuard(p, Settings{Retries: -1}), fake
+	return guard(t, p, Settings{Retries: -1}), fake
 }
 
 // correction returns the correction the n-th request (from 1) to fake

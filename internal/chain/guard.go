@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -13,53 +14,51 @@ import (
 	"github.com/biogen/biogen/internal/telemetry"
 )
 
-// Settings guard one provider. Zero fields take the defaults given.
+// Settings guard one provider. The configuration fills every field
+// (internal/config holds the defaults); NewGuard rejects a value out of
+// range rather than guess one.
 type Settings struct {
-	// Timeout bounds one attempt. Default 8s.
+	// Timeout bounds one attempt. Positive.
 	Timeout time.Duration
 	// Retries is how many times a retryable failure (a refused
-	// connection, a 429, a 5xx, a cut stream) is tried again. Default 1;
-	// set -1 for none.
+	// connection, a 429, a 5xx, a cut stream) is tried again; 0 for none.
 	Retries int
 	// BackoffBase and BackoffMax shape the exponential backoff with full
-	// jitter between retries. Defaults 100ms and 2s. A Retry-After from
-	// the upstream replaces the backoff.
+	// jitter between retries; positive. A Retry-After from the upstream
+	// replaces the backoff.
 	BackoffBase, BackoffMax time.Duration
-	// MaxConcurrent is how many calls may be in flight. Default 4.
+	// MaxConcurrent is how many calls may be in flight. Positive.
 	MaxConcurrent int
 	// QueueWait is how long a request waits for a free slot before it
-	// moves on with reason overloaded. Default 100ms.
+	// moves on with reason overloaded; 0 for no wait.
 	QueueWait time.Duration
 	// FailureThreshold is how many consecutive failures open the breaker.
-	// Default 5.
+	// Positive.
 	FailureThreshold uint32
 	// OpenTimeout is how long the breaker stays open before one probe is
-	// let through (half-open). Default 10s.
+	// let through (half-open). Positive.
 	OpenTimeout time.Duration
 }
 
-func (s *Settings) setDefaults() {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d == 0 {
-			*d = v
-		}
+// validate returns an error naming the first setting out of range.
+func (s *Settings) validate() error {
+	switch {
+	case s.Timeout <= 0:
+		return fmt.Errorf("guard: timeout %q must be positive", s.Timeout)
+	case s.Retries < 0:
+		return fmt.Errorf("guard: retries %d must not be negative", s.Retries)
+	case s.BackoffBase <= 0 || s.BackoffMax <= 0:
+		return fmt.Errorf("guard: backoff %q to %q must be positive", s.BackoffBase, s.BackoffMax)
+	case s.MaxConcurrent <= 0:
+		return fmt.Errorf("guard: max concurrent %d must be positive", s.MaxConcurrent)
+	case s.QueueWait < 0:
+		return fmt.Errorf("guard: queue wait %q must not be negative", s.QueueWait)
+	case s.FailureThreshold == 0:
+		return errors.New("guard: the failure threshold must be positive")
+	case s.OpenTimeout <= 0:
+		return fmt.Errorf("guard: open timeout %q must be positive", s.OpenTimeout)
 	}
-	def(&s.Timeout, 8*time.Second)
-	def(&s.BackoffBase, 100*time.Millisecond)
-	def(&s.BackoffMax, 2*time.Second)
-	def(&s.QueueWait, 100*time.Millisecond)
-	def(&s.OpenTimeout, 10*time.Second)
-	if s.Retries == 0 {
-		s.Retries = 1
-	} else if s.Retries < 0 {
-		s.Retries = 0
-	}
-	if s.MaxConcurrent <= 0 {
-		s.MaxConcurrent = 4
-	}
-	if s.FailureThreshold == 0 {
-		s.FailureThreshold = 5
-	}
+	return nil
 }
 
 // Checker is implemented by providers that can tell whether their upstream
@@ -84,9 +83,11 @@ type Guard struct {
 	checkErr  error
 }
 
-// NewGuard guards p.
-func NewGuard(p provider.Provider, s Settings) *Guard {
-	s.setDefaults()
+// NewGuard guards p, or returns the error of a setting out of range.
+func NewGuard(p provider.Provider, s Settings) (*Guard, error) {
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Name(), err)
+	}
 	g := &Guard{p: p, s: s, sem: make(chan struct{}, s.MaxConcurrent)}
 	g.cb = gobreaker.NewCircuitBreaker[*provider.Result](gobreaker.Settings{
 		Name:        p.Name(),
@@ -101,7 +102,7 @@ func NewGuard(p provider.Provider, s Settings) *Guard {
 		},
 	})
 	telemetry.BreakerChanged(p.Name(), gobreaker.StateClosed.String())
-	return g
+	return g, nil
 }
 
 // Provider returns the guarded provider.

@@ -40,7 +40,7 @@ type Config struct {
 	APIKey string
 	// Prompt renders the prompt from the pseudonymised request.
 	Prompt *prompt.Template
-	// Temperature of sampling. Default 0.4.
+	// Temperature of sampling, 0 to 2.
 	Temperature float64
 	// CostPer1KInput and CostPer1KOutput price tokens in USD.
 	CostPer1KInput, CostPer1KOutput float64
@@ -70,8 +70,8 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.Prompt == nil {
 		return nil, errors.New("external provider needs a prompt template")
 	}
-	if cfg.Temperature == 0 {
-		cfg.Temperature = 0.4
+	if cfg.Temperature < 0 || cfg.Temperature > 2 {
+		return nil, fmt.Errorf("external: temperature %g must be between 0 and 2", cfg.Temperature)
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64

@@ -39,7 +39,7 @@ func start(t *testing.T, cfg fakellm.Config) (*fakellm.Server, *Provider, *[]Sen
 	fake := fakellm.New(cfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	tmpl, err := prompt.Load("", "")
+	tmpl, err := prompt.Load("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func answering(t *testing.T, text string) (*Provider, *[]string) {
 		fmt.Fprintf(w, "data: %s\n\ndata: [DONE]\n\n", done)
 	}))
 	t.Cleanup(srv.Close)
-	tmpl, err := prompt.Load("", "")
+	tmpl, err := prompt.Load("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // for review but those of a profile that holds an instruction to a model.
 func TestAnswersPassChecks(t *testing.T) {
 	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	tmpl, err := prompt.Load("", "")
+	tmpl, err := prompt.Load("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,12 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	tp := writer.NewProvider("template", &writer.Writer{})
 	var guards []*chain.Guard
 	if o.first != nil {
-		guards = []*chain.Guard{chain.NewGuard(o.first, chain.Settings{Retries: -1})}
+		g, err := chain.NewGuard(o.first, chain.Settings{Timeout: 8 * time.Second, BackoffBase: time.Millisecond,
+			BackoffMax: time.Millisecond, MaxConcurrent: 4, QueueWait: 100 * time.Millisecond, FailureThreshold: 5, OpenTimeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		guards = []*chain.Guard{g}
 	}
 	chains := map[string]*chain.Chain{}
 	for _, c := range configs {

@@ -42,11 +42,12 @@ type Config struct {
 	Model string
 	// Host is the server URL, e.g. "http://127.0.0.1:11434".
 	Host string
-	// KeepAlive keeps the model loaded between requests. Default 30m.
+	// KeepAlive keeps the model loaded between requests; 0 unloads it at
+	// once. The configuration's default is 30m.
 	KeepAlive time.Duration
-	// Temperature of sampling. Default 0.4.
+	// Temperature of sampling, 0 to 2.
 	Temperature float64
-	// NumCtx is the context window. Default 4096.
+	// NumCtx is the context window. Positive.
 	NumCtx int
 	// PullMissing pulls the model at start-up when the server lacks it.
 	PullMissing bool
@@ -79,14 +80,13 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("invalid Ollama host %q", cfg.Host)
 	}
-	if cfg.KeepAlive == 0 {
-		cfg.KeepAlive = 30 * time.Minute
-	}
-	if cfg.Temperature == 0 {
-		cfg.Temperature = 0.4
-	}
-	if cfg.NumCtx == 0 {
-		cfg.NumCtx = 4096
+	switch {
+	case cfg.KeepAlive < 0:
+		return nil, fmt.Errorf("ollama: keep-alive %q must not be negative", cfg.KeepAlive)
+	case cfg.Temperature < 0 || cfg.Temperature > 2:
+		return nil, fmt.Errorf("ollama: temperature %g must be between 0 and 2", cfg.Temperature)
+	case cfg.NumCtx <= 0:
+		return nil, fmt.Errorf("ollama: num_ctx %d must be positive", cfg.NumCtx)
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 1024 // streams hold a connection each: keep them for reuse

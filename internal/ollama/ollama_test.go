@@ -37,7 +37,7 @@ func start(t *testing.T, cfg fakellm.Config) (*fakellm.Server, *Provider) {
 	fake := fakellm.New(cfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, err := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt})
+	p, err := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestRefusedConnection(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p, _ := New(Config{Name: "gone", Model: "m", Host: "http://" + addr, Prompt: testPrompt})
+	p, _ := New(Config{Name: "gone", Model: "m", Host: "http://" + addr, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	_, err = p.Generate(context.Background(), newRequest(t))
 	if provider.ReasonOf(err) != provider.ReasonUnavailable || !provider.IsRetryable(err) {
 		t.Fatalf("got %v", err)
@@ -149,11 +149,11 @@ func TestEnsurePullsWhenAsked(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Models: []string{"other:1b"}})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt})
+	p, _ := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err := p.Ensure(context.Background()); !errors.Is(err, ErrModelMissing) {
 		t.Fatalf("without pull_missing: got %v", err)
 	}
-	p, _ = New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, PullMissing: true})
+	p, _ = New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, PullMissing: true})
 	if err := p.Ensure(context.Background()); err != nil {
 		t.Fatalf("with pull_missing: %v", err)
 	}
@@ -166,7 +166,7 @@ func TestEnsureCreatesFromModelfile(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Models: []string{"llama3.2:3b"}})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "biogen-writer:3b", Host: srv.URL, Prompt: testPrompt, Modelfile: "../../models/biogen-writer-3b.Modelfile"})
+	p, _ := New(Config{Name: "local", Model: "biogen-writer:3b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: "../../models/biogen-writer-3b.Modelfile"})
 	if err := p.Ensure(context.Background()); err != nil {
 		t.Fatalf("Ensure: %v", err)
 	}
@@ -176,7 +176,7 @@ func TestEnsureCreatesFromModelfile(t *testing.T) {
 	// A Modelfile that does not parse is reported.
 	dir := t.TempDir()
 	os.WriteFile(dir+"/Modelfile", []byte("FRUM nothing\n"), 0o644)
-	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Prompt: testPrompt, Modelfile: dir + "/Modelfile"})
+	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: dir + "/Modelfile"})
 	if err := p.Ensure(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot create") {
 		t.Fatalf("bad Modelfile: %v", err)
 	}
@@ -211,7 +211,7 @@ func BenchmarkGenerate(b *testing.B) {
 	fake := fakellm.New(fakellm.Config{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "writer", Host: srv.URL, Prompt: testPrompt})
+	p, _ := New(Config{Name: "local", Model: "writer", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	req := newRequest(&testing.T{})
 	b.ReportAllocs()
 	for b.Loop() {
@@ -223,7 +223,7 @@ func BenchmarkGenerate(b *testing.B) {
 
 // testPrompt is the shipped prompt, which the provider renders.
 var testPrompt = func() *prompt.Template {
-	t, err := prompt.Load("", "")
+	t, err := prompt.Load("", "v1")
 	if err != nil {
 		panic(err)
 	}

@@ -44,7 +44,7 @@ func TestCanaryCorpus(t *testing.T) {
 	// The prompt's own words hold no identifier: the oracle could not tell
 	// them from a leak (add an English word that holds one by chance to
 	// the oracle's commonWords).
-	tmpl, err := prompt.Load("", "")
+	tmpl, err := prompt.Load("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestCanaryCorpus(t *testing.T) {
 // in the messages, that the controls are, that restoring the stand-in
 // name gives the name and restoring the current role gives its facts.
 func TestCanaryPseudonymise(t *testing.T) {
-	tmpl, err := prompt.Load("", "")
+	tmpl, err := prompt.Load("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,6 @@ import (
 // Name is the name of the bio prompt.
 const Name = "bio"
 
-// DefaultVersion is the version used when the configuration names none.
-const DefaultVersion = "v1"
-
 // Template is one loaded version of the bio prompt.
 //
 // A Template is immutable and safe for concurrent use.
@@ -61,10 +58,7 @@ type Messages struct {
 // the templates embedded in the binary; otherwise it reads dir/bio/VERSION/,
 // so operators can ship a new wording without a new build.
 func Load(dir, version string) (*Template, error) {
-	if version == "" {
-		version = DefaultVersion
-	}
-	if strings.ContainsAny(version, `/\`) || strings.Contains(version, "..") {
+	if version == "" || strings.ContainsAny(version, `/\`) || strings.Contains(version, "..") {
 		return nil, fmt.Errorf("invalid prompt version %q", version)
 	}
 	var fsys fs.FS = prompts.FS

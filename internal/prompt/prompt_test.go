@@ -20,7 +20,7 @@ func decode(t *testing.T, body string) *bio.Request {
 }
 
 func TestRenderFencesProfileText(t *testing.T) {
-	tmpl, err := Load("", "")
+	tmpl, err := Load("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +109,9 @@ func TestLoadFromDirectory(t *testing.T) {
 	if _, err := Load("", "../x"); err == nil {
 		t.Fatal("Load accepted a version with a path")
 	}
+	if _, err := Load("", ""); err == nil {
+		t.Fatal("Load accepted no version: the configuration names one")
+	}
 }
 
 // execute renders req without the remembered frames, as Render did before.
@@ -134,7 +137,7 @@ func TestFramesRenderTheSame(t *testing.T) {
 			reqs = append(reqs, r)
 		}
 	}
-	shipped, err := Load("", "")
+	shipped, err := Load("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +191,7 @@ func TestFramesRenderTheSame(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	tmpl, err := Load("", "")
+	tmpl, err := Load("", "v1")
 	if err != nil {
 		b.Fatal(err)
 	}
