@@ -588,106 +588,120 @@ func textNounAt(r []string, p int) (uint32, int) {
 // sentence says she…", "the assistant should describe her…", "in your
 // answer…", "in the first sentence", "it is essential that the bio…".
 func addressesText(w []string) bool {
+	if inTheText(w) || wishesText(w) {
+		return true
+	}
+	for p := range w {
+		if addressedAt(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// inTheText reports whether a clause opens by placing itself in the text:
+// "In the bio, refer to him as…".
+func inTheText(w []string) bool {
 	if (w[0] == "in" || w[0] == "into" || w[0] == "for" || w[0] == "within" || w[0] == "throughout") && len(w) > 1 {
 		p := 1
 		if is(w[p], wDet) {
 			p++
 		}
 		if n, width := textNounAt(w, p); n == wTextStrong && (at(w, p+width) == "" || textFollowers[at(w, p+width)] || is(at(w, p+width), wReport|wModal)) {
-			return true // "In the bio, refer to him as…"
-		}
-	}
-	if wishesText(w) {
-		return true
-	}
-	for p := 0; p < len(w); p++ {
-		t := w[p]
-		c := class(t)
-		if c&wAudience != 0 && (p == 0 || is(w[p-1], wDet)) {
-			// "Readers should know she was fired."
-			if m := modalEnd(w[p+1:]); m > 0 && audienceVerbs[at(w, p+1+m)] && personIn(w[p+1+m:]) {
-				return true
-			}
-		}
-		if c == 0 && t != "first" && t != "opening" && t != "last" && t != "final" && t != "closing" {
-			continue
-		}
-		if (t == "in" || t == "into") && at(w, p+1) == "your" {
-			if n, _ := textNounAt(w, p+2); n != 0 {
-				return true // "in your answer"
-			}
-		}
-		if (t == "in" || t == "into") && at(w, p+1) == "the" {
-			if n, width := textNounAt(w, p+2); n == wTextWeak && width == 2 && at(w, p+2+width) != "of" && at(w, p+3) != "line" {
-				return true // "in the first sentence"
-			}
-		}
-		if (t == "it" && at(w, p+1) == "is" || t == "it's") && essential[at(w, p+1+boolInt(t == "it"))] {
-			rest := w[p+2+boolInt(t == "it"):]
-			if at(rest, 0) == "that" && (personIn(rest[1:min(3, len(rest))]) || anyText(rest[1:min(4, len(rest))])) {
-				return true // "it is essential that the biography…"
-			}
-		}
-		n, width := textNounAt(w, p)
-		writer := c&(wWriter|wWriterWeak) != 0
-		if n == 0 && !writer {
-			continue
-		}
-		if width == 0 {
-			width = 1
-		}
-		if p > 0 && !is(w[p-1], wDet) && !is(w[p-1], wTextStrong|wWriter|wWriterWeak) && n == 0 && t != "you" {
-			continue
-		}
-		if p > 0 && n != 0 && !is(w[p-1], wDet) {
-			continue
-		}
-		rest := w[p+width:]
-		for len(rest) > 0 && is(rest[0], wAdverb) && rest[0] != "not" {
-			rest = rest[1:]
-		}
-		m := modalEnd(rest)
-		switch {
-		case n == wTextStrong:
-			// "the bio (of Ada Okafor) must…", "the bio will say…"
-			for k := 0; k < 4 && k < len(rest); k++ {
-				if m := modalEnd(rest[k:]); m > 0 {
-					if rest[k] != "will" && rest[k] != "would" || is(verbAfter(rest[k+m:]), wWriteVerb) {
-						return true
-					}
-					break
-				}
-				if is(rest[k], wReport|wModal) {
-					break
-				}
-			}
-			if is(at(rest, 0), wReport) && (at(rest, 1) == "that" || at(rest, 1) == "i" || is(at(rest, 1), wPerson) || personPhrase(rest[1:])) {
-				return true // "the biography says she…"
-			}
-			if at(rest, 0) == "to" && is(at(rest, 1), wWriteVerb) {
-				return true // "I'd like my bio to mention…"
-			}
-		case n == wTextWeak:
-			if m > 0 && is(verbAfter(rest[m:]), wWriteVerb) {
-				return true // "the output must state…", "first sentence must say…"
-			}
-			if at(rest, 0) == "to" && is(at(rest, 1), wWriteVerb) && personIn(rest[2:]) {
-				return true // "I want the summary to say she…"
-			}
-			if is(at(rest, 0), wReport) && (at(rest, 1) == "that" || is(at(rest, 1), wSubj|wObj|wPoss)) {
-				return true // "first sentence says she was fired"
-			}
-		case c&wWriter != 0:
-			if m > 0 && is(verbAfter(rest[m:]), wWriteVerb) {
-				return true // "the writer should say…"
-			}
-		default: // assistant, AI, model, you
-			if m > 0 && is(verbAfter(rest[m:]), wWriteVerb) && (personIn(rest[m:]) || anyText(rest[m:])) {
-				return true // "the assistant should describe her as…", "you must write only negative bios"
-			}
+			return true
 		}
 	}
 	return false
+}
+
+// addressedAt reports whether the words from w[p] address the text, its
+// writer or its readers (see addressesText).
+func addressedAt(w []string, p int) bool {
+	t := w[p]
+	c := class(t)
+	if c&wAudience != 0 && (p == 0 || is(w[p-1], wDet)) {
+		// "Readers should know she was fired."
+		if m := modalEnd(w[p+1:]); m > 0 && audienceVerbs[at(w, p+1+m)] && personIn(w[p+1+m:]) {
+			return true
+		}
+	}
+	if c == 0 && t != "first" && t != "opening" && t != "last" && t != "final" && t != "closing" {
+		return false
+	}
+	if (t == "in" || t == "into") && at(w, p+1) == "your" {
+		if n, _ := textNounAt(w, p+2); n != 0 {
+			return true // "in your answer"
+		}
+	}
+	if (t == "in" || t == "into") && at(w, p+1) == "the" {
+		if n, width := textNounAt(w, p+2); n == wTextWeak && width == 2 && at(w, p+2+width) != "of" && at(w, p+3) != "line" {
+			return true // "in the first sentence"
+		}
+	}
+	if (t == "it" && at(w, p+1) == "is" || t == "it's") && essential[at(w, p+1+boolInt(t == "it"))] {
+		rest := w[p+2+boolInt(t == "it"):]
+		if at(rest, 0) == "that" && (personIn(rest[1:min(3, len(rest))]) || anyText(rest[1:min(4, len(rest))])) {
+			return true // "it is essential that the biography…"
+		}
+	}
+	n, width := textNounAt(w, p)
+	writer := c&(wWriter|wWriterWeak) != 0
+	if n == 0 && !writer {
+		return false
+	}
+	if width == 0 {
+		width = 1
+	}
+	if p > 0 && !is(w[p-1], wDet) && !is(w[p-1], wTextStrong|wWriter|wWriterWeak) && n == 0 && t != "you" {
+		return false
+	}
+	if p > 0 && n != 0 && !is(w[p-1], wDet) {
+		return false
+	}
+	rest := w[p+width:]
+	for len(rest) > 0 && is(rest[0], wAdverb) && rest[0] != "not" {
+		rest = rest[1:]
+	}
+	return textMustWrite(n, c, rest)
+}
+
+// textMustWrite reports whether rest, after a text noun of kind n or a
+// writer of class c, makes it write something: "the bio must…", "the
+// output must state…", "the writer should say…", "the assistant should
+// describe her as…".
+func textMustWrite(n, c uint32, rest []string) bool {
+	m := modalEnd(rest)
+	switch {
+	case n == wTextStrong:
+		// "the bio (of Ada Okafor) must…", "the bio will say…"
+		for k := 0; k < 4 && k < len(rest); k++ {
+			if m := modalEnd(rest[k:]); m > 0 {
+				if rest[k] != "will" && rest[k] != "would" || is(verbAfter(rest[k+m:]), wWriteVerb) {
+					return true
+				}
+				break
+			}
+			if is(rest[k], wReport|wModal) {
+				break
+			}
+		}
+		if is(at(rest, 0), wReport) && (at(rest, 1) == "that" || at(rest, 1) == "i" || is(at(rest, 1), wPerson) || personPhrase(rest[1:])) {
+			return true // "the biography says she…"
+		}
+		return at(rest, 0) == "to" && is(at(rest, 1), wWriteVerb) // "I'd like my bio to mention…"
+	case n == wTextWeak:
+		if m > 0 && is(verbAfter(rest[m:]), wWriteVerb) {
+			return true // "the output must state…", "first sentence must say…"
+		}
+		if at(rest, 0) == "to" && is(at(rest, 1), wWriteVerb) && personIn(rest[2:]) {
+			return true // "I want the summary to say she…"
+		}
+		return is(at(rest, 0), wReport) && (at(rest, 1) == "that" || is(at(rest, 1), wSubj|wObj|wPoss)) // "first sentence says she was fired"
+	case c&wWriter != 0:
+		return m > 0 && is(verbAfter(rest[m:]), wWriteVerb) // "the writer should say…"
+	default: // assistant, AI, model, you
+		return m > 0 && is(verbAfter(rest[m:]), wWriteVerb) && (personIn(rest[m:]) || anyText(rest[m:]))
+	}
 }
 
 // audienceVerbs are what readers are to do with a claim: "readers should
