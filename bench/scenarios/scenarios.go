@@ -133,6 +133,27 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	e := &env{opts: o, upstreams: map[string]*httptest.Server{}}
 	defer e.close()
+	if err := e.start(ctx); err != nil {
+		return nil, err
+	}
+	defer e.stream.CloseIdleConnections()
+	e.warmFakes()
+
+	s := &Summary{Started: time.Now().UTC(), Machine: machine(), Overheads: map[string]float64{}}
+	s.IdleRSS = e.biogen.rss()
+	for _, sc := range e.scenarios() {
+		if selected(o.Only, sc.name) {
+			s.Results = append(s.Results, e.run(ctx, sc))
+		}
+	}
+	e.repeatMiss(ctx, s)
+	overheads(s)
+	return s, nil
+}
+
+// start starts the fake upstreams, the baseline and biogen, and the
+// clients.
+func (e *env) start(ctx context.Context) error {
 	e.upstreams["fast"] = httptest.NewServer(fakellm.New(fakellm.Config{ChunkWords: 40}))
 	// model: the whole answer after 50 ms, the anchor other gateways are
 	// measured with; tokens: a 50 ms first token, then 2 ms a token.
@@ -142,61 +163,58 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	// second, less than the scenarios send.
 	e.upstreams["limited"] = httptest.NewServer(fakellm.New(fakellm.Config{FirstToken: 100 * time.Millisecond, MaxParallel: 4, QueueSize: 4, ChunkWords: 40}))
 	if err := e.startBaseline(); err != nil {
-		return nil, err
+		return err
 	}
 	var err error
 	if e.prompt, err = prompt.Load("", "v1"); err != nil {
-		return nil, err
+		return err
 	}
-	if e.biogen, err = startBiogen(ctx, e.config(), o.Binary); err != nil {
-		return nil, err
+	if e.biogen, err = startBiogen(ctx, e.config(), e.opts.Binary); err != nil {
+		return err
 	}
 	e.client = &fasthttp.Client{MaxConnsPerHost: 4096, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	e.stream = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}
-	defer e.stream.CloseIdleConnections()
-	e.warmFakes()
+	return nil
+}
 
-	s := &Summary{Started: time.Now().UTC(), Machine: machine(), Overheads: map[string]float64{}}
-	s.IdleRSS = e.biogen.rss()
-	for _, sc := range e.scenarios() {
-		if !selected(o.Only, sc.name) {
-			continue
-		}
-		e.logf("running %s: %s", sc.name, sc.note)
-		cpu := e.biogen.cpu()
-		rep := sc.run(ctx)
-		rep.Name = sc.name
-		r := Result{Report: rep, Note: sc.note, RSSBytes: e.biogen.rss()}
-		if used := e.biogen.cpu() - cpu; used > 0 && rep.Sent > 0 && sc.throughBiogen() && sc.name != "miss-max" {
-			// (miss-max's CPU is spread over every step of its sweep.)
-			r.CPUPerRequest = float64(used.Microseconds()) / float64(rep.Sent)
-		}
-		s.Results = append(s.Results, r)
-		e.logf("  %s: %d sent, %d ok, p50 %.2f ms, p99 %.2f ms, %.0f req/s", sc.name, rep.Sent, rep.OK, rep.Latency.P50, rep.Latency.P99, rep.Throughput)
+// run runs one scenario and measures biogen's CPU over it.
+func (e *env) run(ctx context.Context, sc scenario) Result {
+	e.logf("running %s: %s", sc.name, sc.note)
+	cpu := e.biogen.cpu()
+	rep := sc.run(ctx)
+	rep.Name = sc.name
+	r := Result{Report: rep, Note: sc.note, RSSBytes: e.biogen.rss()}
+	if used := e.biogen.cpu() - cpu; used > 0 && rep.Sent > 0 && sc.throughBiogen() && sc.name != "miss-max" {
+		// (miss-max's CPU is spread over every step of its sweep.)
+		r.CPUPerRequest = float64(used.Microseconds()) / float64(rep.Sent)
 	}
-	// The same scenario once more: biogen's memory must not keep growing.
-	if first := findResult(s, "miss"); first != nil && first.RSSBytes > 0 {
-		e.logf("running miss twice more, to compare memory")
-		var rss [2]int64
-		for i := range rss {
-			for _, sc := range e.scenarios() {
-				if sc.name == "miss" {
-					sc.run(ctx)
-				}
-			}
-			rss[i] = e.biogen.rss()
-		}
-		s.Overheads["rss_after_miss_repeats_mb"] = float64(rss[1]) / (1 << 20)
-		s.Overheads["rss_growth_between_identical_runs_mb"] = float64(rss[1]-rss[0]) / (1 << 20)
+	e.logf("  %s: %d sent, %d ok, p50 %.2f ms, p99 %.2f ms, %.0f req/s", sc.name, rep.Sent, rep.OK, rep.Latency.P50, rep.Latency.P99, rep.Throughput)
+	return r
+}
+
+// repeatMiss runs the miss scenario twice more: biogen's memory must not
+// keep growing.
+func (e *env) repeatMiss(ctx context.Context, s *Summary) {
+	if first := findResult(s, "miss"); first == nil || first.RSSBytes == 0 {
+		return
 	}
-	find := func(name string) *Result {
-		for i := range s.Results {
-			if s.Results[i].Name == name {
-				return &s.Results[i]
+	e.logf("running miss twice more, to compare memory")
+	var rss [2]int64
+	for i := range rss {
+		for _, sc := range e.scenarios() {
+			if sc.name == "miss" {
+				sc.run(ctx)
 			}
 		}
-		return nil
+		rss[i] = e.biogen.rss()
 	}
+	s.Overheads["rss_after_miss_repeats_mb"] = float64(rss[1]) / (1 << 20)
+	s.Overheads["rss_growth_between_identical_runs_mb"] = float64(rss[1]-rss[0]) / (1 << 20)
+}
+
+// overheads derives the figures the targets name from the results.
+func overheads(s *Summary) {
+	find := func(name string) *Result { return findResult(s, name) }
 	if m, d := find("model"), find("direct"); m != nil && d != nil {
 		s.Overheads["model_minus_direct_p50"] = m.Latency.P50 - d.Latency.P50
 		s.Overheads["model_minus_direct_p99"] = m.Latency.P99 - d.Latency.P99
@@ -215,7 +233,6 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		s.Overheads["miss_minus_direct_fast_p50"] = m.Latency.P50 - d.Latency.P50
 		s.Overheads["miss_minus_direct_fast_p99"] = m.Latency.P99 - d.Latency.P99
 	}
-	return s, nil
 }
 
 func selected(only []string, name string) bool {
