@@ -29,6 +29,9 @@ import (
 )
 
 // App is a wired biogen.
+//
+// The zero value is not usable: call Build. Run owns the App and is called
+// once; CheckModels may run beside it, concurrently.
 type App struct {
 	Config  *config.Config
 	Server  *httpapi.Server

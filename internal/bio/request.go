@@ -14,7 +14,9 @@ import (
 // Request is one validated, normalised request for a bio.
 //
 // A Request made by Decode is normalised (see Normalize) and has its defaults
-// applied. The zero value is not a valid request.
+// applied. The zero value is not a valid request. A Request is used by one
+// goroutine at a time, not concurrently: WithoutInstructions remembers in
+// it that the profile holds no instruction.
 type Request struct {
 	UserID     string  `json:"user_id"`
 	Profile    Profile `json:"profile"`

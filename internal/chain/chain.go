@@ -29,7 +29,8 @@ type Template interface {
 
 // Chain is a tenant's ordered providers.
 //
-// A Chain is immutable and safe for concurrent use.
+// The zero value is not usable: call New. A Chain is immutable and safe
+// for concurrent use; it holds nothing to stop.
 type Chain struct {
 	guards        []*Guard
 	template      Template

@@ -71,7 +71,8 @@ type Checker interface {
 // Every chain that uses the provider shares its Guard, so the breaker sees
 // all of the provider's traffic.
 //
-// A Guard is safe for concurrent use; create it with NewGuard.
+// The zero value is not usable: call NewGuard. A Guard is safe for
+// concurrent use and starts no goroutine.
 type Guard struct {
 	p   provider.Provider
 	s   Settings

@@ -41,8 +41,8 @@ type Config struct {
 
 // Server serves the API.
 //
-// Create it with New, serve with Serve (and ServeAdmin), stop with Shutdown.
-// It is safe for concurrent use.
+// The zero value is not usable: create it with New, serve with Serve (and
+// ServeAdmin), stop with Shutdown. It is safe for concurrent use.
 type Server struct {
 	cfg      Config
 	answers  *answer.Answerer

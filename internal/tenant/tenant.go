@@ -65,7 +65,7 @@ type Config struct {
 // "sha256:<hex>" (scope bios) or a mapping {digest, scopes, name}.
 //
 // The zero value is not valid. A Key is plain data, read-only once
-// validated.
+// validated, and so safe for concurrent reads.
 type Key struct {
 	Digest string   `yaml:"digest"`
 	Scopes []string `yaml:"scopes"`
