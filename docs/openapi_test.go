@@ -16,9 +16,9 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 
-	"github.com/biogen/biogen/internal/app"
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/wiring"
 )
 
 func loadSpec(t *testing.T) validator.Validator {
@@ -123,7 +123,7 @@ func startBiogen(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := wiring.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

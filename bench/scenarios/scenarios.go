@@ -29,7 +29,6 @@ import (
 	"github.com/valyala/fastjson"
 
 	"github.com/biogen/biogen/bench/load"
-	"github.com/biogen/biogen/internal/app"
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/corpus"
@@ -37,6 +36,7 @@ import (
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/sse"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/wiring"
 )
 
 // Options configure a run of scenarios.
@@ -640,7 +640,7 @@ func startBiogen(ctx context.Context, yaml, binary string) (target, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := wiring.Build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return nil, err
 	}

@@ -9,9 +9,9 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/biogen/biogen/internal/app"
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/telemetry"
+	"github.com/biogen/biogen/internal/wiring"
 )
 
 func main() {
@@ -21,7 +21,7 @@ func main() {
 	flag.Parse()
 
 	if *healthcheck != "" {
-		if err := app.Probe(*healthcheck); err != nil {
+		if err := wiring.Probe(*healthcheck); err != nil {
 			fmt.Fprintln(os.Stderr, "biogen: unhealthy:", err)
 			os.Exit(1)
 		}
@@ -40,7 +40,7 @@ func main() {
 		os.Exit(2)
 	}
 	log := telemetry.NewLogger(os.Stderr, cfg.Log.Level, cfg.Log.Format)
-	a, err := app.Build(cfg, log)
+	a, err := wiring.Build(cfg, log)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "biogen:", err)
 		os.Exit(2)

@@ -1,7 +1,8 @@
-// Package app wires biogen's packages from a configuration: prompts,
-// providers, chains, the service and the HTTP edge. cmd/biogen and the
-// end-to-end tests share it.
-package app
+// Package wiring builds biogen from its configuration and runs it:
+// prompts, providers and their guards, each tenant's chain, the caches, the
+// answerer and the HTTP edge; start-up model checks; shutdown, which saves
+// the semantic cache. cmd/biogen and the end-to-end tests share it.
+package wiring
 
 import (
 	"context"
