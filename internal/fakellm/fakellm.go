@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -417,21 +418,12 @@ func (s *Server) bioFor(prompt string) string {
 	}
 	// Like a model asked for a word range, try again when short of it.
 	b := s.w.Write(req, variant)
-	for v := variant + 1; v <= variant+8 && hasFlag(b.Flags, bio.FlagSparseProfile); v++ {
+	for v := variant + 1; v <= variant+8 && slices.Contains(b.Flags, bio.FlagSparseProfile); v++ {
 		if c := s.w.Write(req, v); c.Words > b.Words {
 			b = c
 		}
 	}
 	return b.Text
-}
-
-func hasFlag(flags []string, f string) bool {
-	for _, x := range flags {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 // streamer writes one answer.
