@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -187,6 +189,67 @@ func TestEnsureCreatesFromModelfile(t *testing.T) {
 	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Modelfile: dir + "/Modelfile"})
 	if err := p.Ensure(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot create") {
 		t.Fatalf("bad Modelfile: %v", err)
+	}
+}
+
+// TestEnsureBoundsEachCall checks that a server that hangs on a listing, a
+// pull or a create cannot hold Ensure (start-up) past that call's own
+// deadline, although the caller's context allows far longer.
+func TestEnsureBoundsEachCall(t *testing.T) {
+	f := func(hangOn string, cfg Config) {
+		t.Helper()
+		stop := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Read the body first: the server notices the client leave
+			// only once it has.
+			io.Copy(io.Discard, r.Body)
+			if r.URL.Path == hangOn {
+				select {
+				case <-r.Context().Done():
+				case <-stop:
+				}
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			switch r.URL.Path {
+			case "/api/tags":
+				w.Write([]byte(`{"models":[]}`))
+			default:
+				w.Write([]byte(`{"status":"success"}`))
+			}
+		}))
+		defer srv.Close()
+		defer close(stop)
+		cfg.Name, cfg.Host = "local", srv.URL
+		cfg.CheckTimeout, cfg.PullTimeout = 100*time.Millisecond, 200*time.Millisecond
+		p, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The caller's deadline is only a backstop, far past the calls' own.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		start := time.Now()
+		err = p.Ensure(ctx)
+		if took := time.Since(start); err == nil || took > 5*time.Second {
+			t.Fatalf("hanging on %s: got %v after %v; want an error within the deadline", hangOn, err, took)
+		}
+		if errors.Is(err, ErrModelMissing) {
+			t.Fatalf("hanging on %s: got %v; want the hang reported", hangOn, err)
+		}
+	}
+	f("/api/tags", Config{Model: "writer:8b", PullMissing: true})
+	f("/api/pull", Config{Model: "writer:8b", PullMissing: true})
+	f("/api/create", Config{Model: "biogen-writer:3b", Modelfile: "../../models/biogen-writer-3b.Modelfile"})
+}
+
+func TestNewSetsDeadlines(t *testing.T) {
+	p, err := New(Config{Name: "local", Model: "writer", Host: "http://127.0.0.1:11434"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.cfg.CheckTimeout != DefaultCheckTimeout || p.cfg.PullTimeout != DefaultPullTimeout {
+		t.Fatalf("got check %v, pull %v; want %v, %v", p.cfg.CheckTimeout, p.cfg.PullTimeout, DefaultCheckTimeout, DefaultPullTimeout)
 	}
 }
 
