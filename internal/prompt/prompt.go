@@ -29,7 +29,9 @@ const DefaultVersion = "v1"
 
 // Template is one loaded version of the bio prompt.
 //
-// A Template is immutable and safe for concurrent use.
+// A Template is safe for concurrent use: its prompt text never changes once
+// loaded, and the skeletons it remembers are kept in a sync.Map. The zero
+// value is not usable: call Load.
 type Template struct {
 	version string
 	system  string
