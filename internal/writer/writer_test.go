@@ -80,12 +80,13 @@ func factUnits(p *bio.Profile) int {
 // titles, companies, skills...), which may hold words such as "I" or "US"
 // that are not the bio's own pronouns. Free text (summaries, achievements) is
 // not masked: the writer must not let it break the person or the pronouns.
+// The values come from the profile walker, so a new field is masked too.
 func mask(text string, p *bio.Profile) string {
-	for _, v := range p.NameLikeValues() {
-		if v != "" {
-			text = strings.ReplaceAll(text, v, "Q")
+	p.EachText(func(f bio.TextField, v *string) {
+		if *v != "" && (f.Kind == bio.TextName || f.Kind == bio.TextLabel) {
+			text = strings.ReplaceAll(text, *v, "Q")
 		}
-	}
+	})
 	return text
 }
 
