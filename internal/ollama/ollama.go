@@ -61,8 +61,8 @@ type Config struct {
 	Modelfile string
 	// MaxTokens sets num_predict; 0 sizes it from the requested length.
 	MaxTokens int
-	// CheckTimeout bounds each model listing Ensure makes. Default
-	// DefaultCheckTimeout.
+	// CheckTimeout bounds each model listing (Check, and those Ensure
+	// makes). Default DefaultCheckTimeout.
 	CheckTimeout time.Duration
 	// PullTimeout bounds each pull, blob upload and create Ensure makes,
 	// each on its own, so that a server that hangs cannot hold start-up
@@ -190,16 +190,15 @@ func isConnError(err error) bool {
 		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "EOF")
 }
 
-// Check reports whether the server answers and has the model.
+// Check reports whether the server answers and has the model, listing
+// within CheckTimeout.
 func (p *Provider) Check(ctx context.Context) error {
-	list, err := p.client.List(ctx)
+	have, err := p.has(ctx, p.cfg.Model)
 	if err != nil {
 		return fmt.Errorf("%s: cannot list models at %s: %w", p.cfg.Name, p.cfg.Host, err)
 	}
-	for _, m := range list.Models {
-		if sameModel(m.Name, p.cfg.Model) || sameModel(m.Model, p.cfg.Model) {
-			return nil
-		}
+	if have {
+		return nil
 	}
 	return fmt.Errorf("%s: %w: %q on %s", p.cfg.Name, ErrModelMissing, p.cfg.Model, p.cfg.Host)
 }
@@ -217,7 +216,7 @@ func sameModel(a, b string) bool {
 // PullTimeout; ctx cancels them all (and may only shorten them: give it no
 // deadline shorter than a pull).
 func (p *Provider) Ensure(ctx context.Context) error {
-	err := within(ctx, p.cfg.CheckTimeout, p.Check)
+	err := p.Check(ctx)
 	if err == nil || !errors.Is(err, ErrModelMissing) {
 		return err
 	}
@@ -233,7 +232,7 @@ func (p *Provider) Ensure(ctx context.Context) error {
 	default:
 		return err
 	}
-	return within(ctx, p.cfg.CheckTimeout, p.Check)
+	return p.Check(ctx)
 }
 
 // within calls fn with ctx bounded by its own deadline d.
@@ -294,7 +293,8 @@ func (p *Provider) create(ctx context.Context) error {
 	})
 }
 
-// has reports whether the server has model, listing under CheckTimeout.
+// has reports whether the server lists model, by name or by model, within
+// CheckTimeout.
 func (p *Provider) has(ctx context.Context, model string) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.CheckTimeout)
 	defer cancel()
@@ -302,7 +302,9 @@ func (p *Provider) has(ctx context.Context, model string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(list.Models, func(m api.ListModelResponse) bool { return sameModel(m.Name, model) }), nil
+	return slices.ContainsFunc(list.Models, func(m api.ListModelResponse) bool {
+		return sameModel(m.Name, model) || sameModel(m.Model, model)
+	}), nil
 }
 
 // upload uploads a local file as a blob, under its own PullTimeout.
