@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -162,19 +164,19 @@ func (d *decoder) strList(m map[string]any, key, ptr string, maxItems, maxLen in
 		return nil
 	}
 	if len(a) > maxItems {
-		d.fail(ptr+"/"+key+"/"+itoa(maxItems), "at most %d %s; got %d", maxItems, noun, len(a))
+		d.fail(ptr+"/"+key+"/"+strconv.Itoa(maxItems), "at most %d %s; got %d", maxItems, noun, len(a))
 		return nil
 	}
 	out := make([]string, 0, len(a))
 	for i, item := range a {
 		s, ok := item.(string)
 		if !ok {
-			d.fail(ptr+"/"+key+"/"+itoa(i), "must be a string")
+			d.fail(ptr+"/"+key+"/"+strconv.Itoa(i), "must be a string")
 			continue
 		}
 		s = NormalizeText(s)
 		if n := utf8.RuneCountInString(s); n > maxLen {
-			d.fail(ptr+"/"+key+"/"+itoa(i), "must be at most %d characters; got %d", maxLen, n)
+			d.fail(ptr+"/"+key+"/"+strconv.Itoa(i), "must be at most %d characters; got %d", maxLen, n)
 			continue
 		}
 		out = append(out, s)
@@ -227,7 +229,7 @@ func (d *decoder) array(m map[string]any, key, ptr string, maxItems int, noun st
 		return nil
 	}
 	if len(a) > maxItems {
-		d.fail(ptr+"/"+key+"/"+itoa(maxItems), "at most %d %s; got %d", maxItems, noun, len(a))
+		d.fail(ptr+"/"+key+"/"+strconv.Itoa(maxItems), "at most %d %s; got %d", maxItems, noun, len(a))
 		return nil
 	}
 	return a
@@ -311,12 +313,12 @@ func (d *decoder) profile(v any) Profile {
 	p.Certifications = d.strList(m, "certifications", ptr, MaxCertifications, MaxString, "certifications")
 	p.Languages = d.strList(m, "languages", ptr, MaxLanguages, MaxString, "languages")
 	for i, e := range d.array(m, "experience", ptr, MaxExperience, "experience entries") {
-		if x, ok := d.experience(e, ptr+"/experience/"+itoa(i)); ok {
+		if x, ok := d.experience(e, ptr+"/experience/"+strconv.Itoa(i)); ok {
 			p.Experience = append(p.Experience, x)
 		}
 	}
 	for i, e := range d.array(m, "education", ptr, MaxEducation, "education entries") {
-		if x, ok := d.education(e, ptr+"/education/"+itoa(i)); ok {
+		if x, ok := d.education(e, ptr+"/education/"+strconv.Itoa(i)); ok {
 			p.Education = append(p.Education, x)
 		}
 	}
@@ -425,10 +427,8 @@ func (d *decoder) enum(m map[string]any, key string, values ...string) (string, 
 		return "", false
 	}
 	s, _ := v.(string)
-	for _, x := range values {
-		if s == x {
-			return s, true
-		}
+	if slices.Contains(values, s) {
+		return s, true
 	}
 	d.fail("/options/"+key, "must be one of %s", quoteList(values))
 	return "", false
@@ -440,8 +440,4 @@ func quoteList(values []string) string {
 		q[i] = `"` + v + `"`
 	}
 	return strings.Join(q, ", ")
-}
-
-func itoa(i int) string {
-	return fmt.Sprint(i)
 }

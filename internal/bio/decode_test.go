@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func TestDecodeValidation(t *testing.T) {
 	list := func(n int) string {
 		items := make([]string, n)
 		for i := range items {
-			items[i] = `"s` + itoa(i) + `"`
+			items[i] = `"s` + strconv.Itoa(i) + `"`
 		}
 		return "[" + strings.Join(items, ",") + "]"
 	}

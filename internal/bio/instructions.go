@@ -386,14 +386,6 @@ func isClauseBreak(r rune) bool {
 	return false
 }
 
-// hasPrefixWord reports whether s starts with p and p ends a word there.
-func hasPrefixWord(s, p string) bool {
-	if !strings.HasPrefix(s, p) {
-		return false
-	}
-	return len(s) == len(p) || !isLetterByteAt(p, len(p)-1) || !continuesWord(s, len(p))
-}
-
 // containsWord reports whether l holds m with a word boundary on each side
 // where m starts or ends with a letter; a hyphen between letters joins
 // words ("output-based" is not "output").

@@ -202,22 +202,3 @@ func (ym YearMonth) months(end bool) int {
 	}
 	return ym.Year*12 + m - 1
 }
-
-// NameLikeValues returns the profile's short, name-like values: the name,
-// roles, companies, places, skills, schools, degrees, fields, certifications
-// and languages. They may hold words such as "I" or "US" that are not
-// pronouns, so checks of a bio's person mask them first. Summaries and
-// achievements, free text, are not included.
-func (p *Profile) NameLikeValues() []string {
-	vals := []string{p.Name, p.CurrentRole, p.Company, p.Location}
-	vals = append(vals, p.Skills...)
-	vals = append(vals, p.Certifications...)
-	vals = append(vals, p.Languages...)
-	for _, e := range p.Experience {
-		vals = append(vals, e.Title, e.Company)
-	}
-	for _, e := range p.Education {
-		vals = append(vals, e.School, e.Degree, e.Field)
-	}
-	return vals
-}

@@ -1,6 +1,7 @@
 package bio
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -90,20 +91,13 @@ func (p *Profile) Clone() Profile {
 		y := *p.YearsExperience
 		c.YearsExperience = &y
 	}
-	c.Experience = cloneSlice(p.Experience)
-	c.Skills = cloneSlice(p.Skills)
-	c.Achievements = cloneSlice(p.Achievements)
-	c.Education = cloneSlice(p.Education)
-	c.Certifications = cloneSlice(p.Certifications)
-	c.Languages = cloneSlice(p.Languages)
+	c.Experience = slices.Clone(p.Experience)
+	c.Skills = slices.Clone(p.Skills)
+	c.Achievements = slices.Clone(p.Achievements)
+	c.Education = slices.Clone(p.Education)
+	c.Certifications = slices.Clone(p.Certifications)
+	c.Languages = slices.Clone(p.Languages)
 	return c
-}
-
-func cloneSlice[T any](s []T) []T {
-	if s == nil {
-		return nil
-	}
-	return append(make([]T, 0, len(s)), s...)
 }
 
 // Fold returns s in the form that detection and comparison read: Unicode

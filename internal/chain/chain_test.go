@@ -295,7 +295,7 @@ func TestStreamResetsAfterMidStreamFailure(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.FaultCut }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)
@@ -314,7 +314,7 @@ func TestStreamFallbackBeforeFirstByteIsInvisible(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.Fault500 }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)

@@ -732,7 +732,7 @@ var possessives = strings.Fields("her his their my")
 
 // claims returns the adverse claims the profile makes, by the rules above
 // read over each of its texts, once.
-func (f *facts) claims() map[string]bool {
+func (f *evidence) claims() map[string]bool {
 	if f.claimsRead {
 		return f.claimSet
 	}
@@ -752,7 +752,7 @@ func (f *facts) claims() map[string]bool {
 
 // adverseClaim reports whether text (folded) makes an adverse claim, and
 // whether one of its claims is not one the profile makes.
-func adverseClaim(text string, who *subject, f *facts) (found, unsupported bool) {
+func adverseClaim(text string, who *subject, f *evidence) (found, unsupported bool) {
 	adverseClaims(text, who, func(c string) bool {
 		found = true
 		unsupported = !f.claims()[c]

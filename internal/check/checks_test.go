@@ -92,7 +92,7 @@ func TestKnownContact(t *testing.T) {
 	f := func(profile string, c pii.Contact, written string, want bool) {
 		t.Helper()
 		p := request(t, `{"user_id":"u","profile":{"name":"Ada Okafor","current_role":"Engineer",`+profile+`}}`).Profile
-		fs := &facts{p: &p}
+		fs := &evidence{p: &p}
 		var known []pii.Contact
 		p.EachText(func(_ bio.TextField, s *string) { known = append(known, pii.FindContacts(bio.Fold(*s))...) })
 		if got := knownContact(c, written, known, fs); got != want {

@@ -9,9 +9,10 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 )
 
-// facts are the texts of the profile a bio is checked against, read once
-// and only when a check needs them.
-type facts struct {
+// evidence is what the profile says, that a bio's facts are checked
+// against: its texts and numbers, read once and only when a check needs
+// them. (The cache's normalised facts, a semantic key, are another thing.)
+type evidence struct {
 	p     *bio.Profile
 	lower string // every text, lower case, without diacritics
 	read  bool
@@ -24,7 +25,7 @@ type facts struct {
 	normRead bool
 }
 
-func (f *facts) text() string {
+func (f *evidence) text() string {
 	if !f.read {
 		f.lower, f.read = foldAccents(strings.ToLower(bio.Fold(profileText(f.p)))), true
 	}
@@ -33,7 +34,7 @@ func (f *facts) text() string {
 
 // hasWord reports whether the profile has w (lower case) as a whole word:
 // "Daniel" is not "Danielle", nor "Paul" "Paula".
-func (f *facts) hasWord(w string) bool { return hasWordAt(f.text(), w, true) }
+func (f *evidence) hasWord(w string) bool { return hasWordAt(f.text(), w, true) }
 
 // hasWordAt reports whether l holds w at the start of a word and, when
 // whole, at its end too.

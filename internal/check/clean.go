@@ -317,6 +317,3 @@ func (s *Stream) Close() (text string, consistent bool) {
 	s.send(c)
 	return c, true
 }
-
-// Sent reports whether any text has been passed on.
-func (s *Stream) Sent() bool { return s.emitted.Len() > 0 }

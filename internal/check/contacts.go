@@ -19,7 +19,7 @@ import (
 // another country code than the profile's is not the profile's, however
 // its national digits compare. FindContacts decides cheaply that a text
 // holds none, as most bios do.
-func inventedContact(text string, f *facts) bool {
+func inventedContact(text string, f *evidence) bool {
 	found := pii.FindContacts(text)
 	if len(found) == 0 {
 		return false
@@ -41,7 +41,7 @@ func inventedContact(text string, f *facts) bool {
 // knownContact reports whether c, written as written, is a detail of the
 // profile: one of known, or for a URL a word of the profile, for a phone
 // number a number of it.
-func knownContact(c pii.Contact, written string, known []pii.Contact, f *facts) bool {
+func knownContact(c pii.Contact, written string, known []pii.Contact, f *evidence) bool {
 	for _, k := range known {
 		switch {
 		case c.Kind == pii.ContactPhone:
@@ -71,7 +71,7 @@ func knownContact(c pii.Contact, written string, known []pii.Contact, f *facts) 
 // "akka.net" for "Akka .NET", "pvt.ltd" for "Pvt. Ltd.". The run must be
 // one word or hold a dot itself, so that "ada.okafor" is not the name "Ada
 // Okafor".
-func (f *facts) hasDotted(key string) bool {
+func (f *evidence) hasDotted(key string) bool {
 	if strings.ContainsAny(key, "/@:?#") {
 		return false
 	}
@@ -113,7 +113,7 @@ func isWordChar(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' || c >
 // hasNumber reports whether the digits of written (seven or more) are those
 // of a number of the profile written with other separators: "5000-10000"
 // for "5,000–10,000", "2500000" for "2,500,000".
-func (f *facts) hasNumber(written string) bool {
+func (f *evidence) hasNumber(written string) bool {
 	want := make([]byte, 0, 16)
 	for i := 0; i < len(written); i++ {
 		if c := written[i]; '0' <= c && c <= '9' {

@@ -528,7 +528,7 @@ var mentorVerbs = map[string]bool{"mentored": true, "supervised": true, "coached
 // otherScriptName reports whether an English text holds a run of Chinese,
 // Japanese or Korean letters that the profile does not: a name written in
 // its script ("王伟"), which the person checks cannot read otherwise.
-func otherScriptName(text string, f *facts) bool {
+func otherScriptName(text string, f *evidence) bool {
 	if isASCII(text) {
 		return false
 	}

@@ -32,7 +32,7 @@ var makers = map[string]bool{"apache": true, "amazon": true, "aws": true, "micro
 // Services"); as a product of the profile after its maker's name ("Apache
 // Kafka" for "Kafka"); or as the demonym of a place of the profile
 // ("Nigerian" for "Nigeria").
-func (f *facts) knownPhrase(ph phrase) bool {
+func (f *evidence) knownPhrase(ph phrase) bool {
 	f.readNorm()
 	words := normWords(nil, ph.s)
 	if len(words) == 0 || f.hasNormWords(words) {
@@ -61,7 +61,7 @@ func (f *facts) knownPhrase(ph phrase) bool {
 // the acronyms it holds: each word in capitals ("CKA"), and "=" and the
 // initials of each run of capitalised words ("=aws" for "Amazon Web
 // Services").
-func (f *facts) readNorm() {
+func (f *evidence) readNorm() {
 	if f.normRead {
 		return
 	}
@@ -107,7 +107,7 @@ func (f *facts) readNorm() {
 
 // hasNormWords reports whether the profile holds words, in order, as
 // whole words of one text.
-func (f *facts) hasNormWords(words []string) bool {
+func (f *evidence) hasNormWords(words []string) bool {
 	return strings.Contains(f.norm, " "+strings.Join(words, " ")+" ")
 }
 

@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,11 +77,11 @@ func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]s
 	}
 	clean, injected := req.WithoutInstructions()
 	v := &verification{o: req.Options, p: &clean.Profile, text: text, lower: strings.ToLower(text), folded: bio.Fold(text)}
-	v.facts.p = v.p
+	v.evidence.p = v.p
 	if err := v.form(thin); err != nil {
 		return nil, err
 	}
-	if inventedContact(v.folded, &v.facts) {
+	if inventedContact(v.folded, &v.evidence) {
 		return nil, &Error{ProblemContact, "it gave a contact detail (an e-mail address, a web address or a phone number) that the profile does not; leave contact details out"}
 	}
 	if injected {
@@ -110,9 +111,9 @@ type verification struct {
 	lower string // text in lower case
 	// folded is the text as bio.Fold reads it, so that a full-width or
 	// zero-width-split name, word or address is found as written plainly.
-	folded string
-	flags  []string
-	facts  facts
+	folded   string
+	flags    []string
+	evidence evidence
 	// self are the words of the person's name.
 	self []string
 	// masked is the text with the profile's name-like values masked,
@@ -121,7 +122,12 @@ type verification struct {
 	isMasked bool
 }
 
-func (v *verification) flag(f string) { v.flags = addFlag(v.flags, f) }
+// flag adds f to the flags once.
+func (v *verification) flag(f string) {
+	if !slices.Contains(v.flags, f) {
+		v.flags = append(v.flags, f)
+	}
+}
 
 // rest returns the text without the profile's name-like values ("I Love
 // NY Inc.", a skill "US GAAP"), so that the person checks read the bio's
@@ -208,16 +214,16 @@ func (v *verification) person() error {
 // numbers and names of things as unverified.
 func (v *verification) claims(now time.Time) {
 	self := v.nameWords()
-	if otherPerson(v.folded, self, v.facts.hasWord) || otherScriptName(v.folded, &v.facts) {
+	if otherPerson(v.folded, self, v.evidence.hasWord) || otherScriptName(v.folded, &v.evidence) {
 		v.flag(bio.FlagNeedsReview)
 	}
 	// An adverse claim is for a reviewer to read even when the profile
 	// makes it; one the profile does not make is unverified too.
-	adverse, unsupported := adverseClaim(v.folded, subjectOf(v.p.Pronouns, self), &v.facts)
+	adverse, unsupported := adverseClaim(v.folded, subjectOf(v.p.Pronouns, self), &v.evidence)
 	if adverse {
 		v.flag(bio.FlagNeedsReview)
 	}
-	if unsupported || unverified(v.folded, v.p, &v.facts, now) {
+	if unsupported || unverified(v.folded, v.p, &v.evidence, now) {
 		v.flag(bio.FlagUnverifiedFacts)
 	}
 }
@@ -244,16 +250,6 @@ func namesPerson(lower, name string) bool {
 	return false
 }
 
-// addFlag adds flag to flags once.
-func addFlag(flags []string, flag string) []string {
-	for _, f := range flags {
-		if f == flag {
-			return flags
-		}
-	}
-	return append(flags, flag)
-}
-
 // mayHavePlaceholder is a cheap test that spares most texts the regexp.
 func mayHavePlaceholder(text string) bool {
 	return strings.ContainsAny(text, "{}[]<") || strings.Contains(text, "%!") || strings.Contains(text, "XXX") || strings.Contains(text, "TBD") ||
@@ -266,10 +262,8 @@ func startsSentenceWith(text string, words []string) bool {
 	for _, f := range strings.Fields(text) {
 		if start {
 			w := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }))
-			for _, x := range words {
-				if w == x {
-					return true
-				}
+			if slices.Contains(words, w) {
+				return true
 			}
 		}
 		start = strings.HasSuffix(f, ".") || strings.HasSuffix(f, "!") || strings.HasSuffix(f, "?") || f == "-"
@@ -370,22 +364,22 @@ func init() {
 // unverified reports whether text (folded) states a number, or a run of
 // capitalised words (an organisation, a title, an award), that the profile
 // does not hold, however either writes it (knownPhrase).
-func unverified(text string, p *bio.Profile, f *facts, now time.Time) bool {
-	facts := f.text()
+func unverified(text string, p *bio.Profile, f *evidence, now time.Time) bool {
+	known := f.text()
 	years, hasYears := p.ExperienceYears(now)
 	yearsText := strconv.Itoa(years)
 	for _, num := range numbers(text) {
 		if hasYears && num == yearsText {
 			continue
 		}
-		if !strings.Contains(facts, num) && !f.hasNumberAs(num) {
+		if !strings.Contains(known, num) && !f.hasNumberAs(num) {
 			return true
 		}
 	}
 	found := false
 	eachCapitalisedPhrase(text, func(ph phrase) bool {
 		l := foldAccents(strings.ToLower(ph.s))
-		found = !strings.Contains(facts, l) && !f.hasDottedPhrase(l) && !f.knownPhrase(ph)
+		found = !strings.Contains(known, l) && !f.hasDottedPhrase(l) && !f.knownPhrase(ph)
 		return !found
 	})
 	return found
@@ -393,7 +387,7 @@ func unverified(text string, p *bio.Profile, f *facts, now time.Time) bool {
 
 // hasNumberAs reports whether the profile has num written with other group
 // separators: "5000" for "5,000", "2500000" for "2,500,000".
-func (f *facts) hasNumberAs(num string) bool {
+func (f *evidence) hasNumberAs(num string) bool {
 	want := strings.ReplaceAll(num, ",", "")
 	for _, n := range numbers(f.text()) {
 		if strings.ReplaceAll(n, ",", "") == want {
@@ -406,7 +400,7 @@ func (f *facts) hasNumberAs(num string) bool {
 // hasDottedPhrase reports whether the profile has phrase (lower case) as
 // words written with other dots and spaces: "b.com" for "BCom", "akka.net"
 // for "Akka .NET", "pvt.ltd" for "Pvt. Ltd.".
-func (f *facts) hasDottedPhrase(phrase string) bool {
+func (f *evidence) hasDottedPhrase(phrase string) bool {
 	if !strings.Contains(phrase, ".") {
 		return false
 	}

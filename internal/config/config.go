@@ -138,6 +138,12 @@ type Provider struct {
 	Temperature float64 `yaml:"temperature"`
 	// NumCtx is an Ollama model's context window. Default 4096.
 	NumCtx int `yaml:"num_ctx"`
+	// CheckTimeout bounds each listing of an Ollama server's models at
+	// start-up and for /readyz. Default 10s.
+	CheckTimeout time.Duration `yaml:"check_timeout"`
+	// PullTimeout bounds each pull, blob upload and create of an Ollama
+	// model at start-up. Default 30m: a pull downloads gigabytes.
+	PullTimeout time.Duration `yaml:"pull_timeout"`
 	// MaxTokens is the most tokens a model may write (Ollama num_predict,
 	// OpenAI max_completion_tokens). Default 0: sized from the requested
 	// length.

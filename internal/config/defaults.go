@@ -97,6 +97,8 @@ func (p *Provider) setDefaults(ollamaHost string) {
 		}
 		setDuration(&p.KeepAlive, 30*time.Minute)
 		setInt(&p.NumCtx, 4096)
+		setDuration(&p.CheckTimeout, 10*time.Second)
+		setDuration(&p.PullTimeout, 30*time.Minute)
 		setFloat(&p.Temperature, 0.4)
 	case KindExternal:
 		setFloat(&p.Temperature, 0.4)

@@ -24,7 +24,8 @@ func TestDefaultsFillEverything(t *testing.T) {
 	p.setDefaults("http://h:1")
 	want := Provider{Name: "big", Kind: KindOllama, Model: "m", Host: "http://h:1", Timeout: 8 * time.Second, MaxConcurrent: 4,
 		QueueWait: 100 * time.Millisecond, Retries: 1, BackoffBase: 100 * time.Millisecond, BackoffMax: 2 * time.Second,
-		BreakerFailures: 5, BreakerOpen: 10 * time.Second, KeepAlive: 30 * time.Minute, Temperature: 0.4, NumCtx: 4096}
+		BreakerFailures: 5, BreakerOpen: 10 * time.Second, KeepAlive: 30 * time.Minute, Temperature: 0.4, NumCtx: 4096,
+		CheckTimeout: 10 * time.Second, PullTimeout: 30 * time.Minute}
 	if p != want {
 		t.Fatalf("provider defaults: got %+v; want %+v", p, want)
 	}

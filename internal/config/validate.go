@@ -142,7 +142,8 @@ func (p *Provider) validate(key string, requestTimeout time.Duration) error {
 	for _, d := range []struct {
 		k string
 		v time.Duration
-	}{{"queue_wait", p.QueueWait}, {"backoff_base", p.BackoffBase}, {"backoff_max", p.BackoffMax}, {"breaker_open", p.BreakerOpen}, {"keep_alive", p.KeepAlive}} {
+	}{{"queue_wait", p.QueueWait}, {"backoff_base", p.BackoffBase}, {"backoff_max", p.BackoffMax}, {"breaker_open", p.BreakerOpen}, {"keep_alive", p.KeepAlive},
+		{"check_timeout", p.CheckTimeout}, {"pull_timeout", p.PullTimeout}} {
 		if d.v < 0 {
 			return fmt.Errorf("%s.%s: %s must not be negative", key, d.k, d.v)
 		}

@@ -1,6 +1,7 @@
 // Package fakellm is a fake language-model server that speaks the real
 // Ollama API (/api/chat, /api/generate, /api/tags, /api/show, /api/embed,
-// /api/version) and the OpenAI chat-completions API (/v1/chat/completions,
+// /api/version, and /api/pull, /api/create and /api/blobs, which add a
+// model at once) and the OpenAI chat-completions API (/v1/chat/completions,
 // SSE and not), with injectable faults. It writes a valid bio for the
 // profile in the prompt, honouring the length, person and format asked, so
 // biogen's output checks accept it.
@@ -16,6 +17,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,7 +85,10 @@ type Config struct {
 	Rewrite func(n int64, prompt, text string) string
 }
 
-// Server is the fake. It is safe for concurrent use.
+// Server is the fake, an http.Handler: its owner serves it (httptest, or
+// bench/fakellm) and stops it by closing that server; it starts no
+// goroutine of its own. It is safe for concurrent use. The zero value
+// lacks New's defaults: call New.
 type Server struct {
 	cfg       Config
 	w         writer.Writer
@@ -417,21 +422,12 @@ func (s *Server) bioFor(prompt string) string {
 	}
 	// Like a model asked for a word range, try again when short of it.
 	b := s.w.Write(req, variant)
-	for v := variant + 1; v <= variant+8 && hasFlag(b.Flags, bio.FlagSparseProfile); v++ {
+	for v := variant + 1; v <= variant+8 && slices.Contains(b.Flags, bio.FlagSparseProfile); v++ {
 		if c := s.w.Write(req, v); c.Words > b.Words {
 			b = c
 		}
 	}
 	return b.Text
-}
-
-func hasFlag(flags []string, f string) bool {
-	for _, x := range flags {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 // streamer writes one answer.

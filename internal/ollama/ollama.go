@@ -1,6 +1,11 @@
-// Package ollama is the provider for on-prem models served by Ollama. It
-// uses the official wire types (github.com/ollama/ollama/api) everywhere and
-// the official client for listing and pulling models.
+// Package ollama is the provider for on-prem models served by Ollama.
+//
+// Listing, pulling and creating models go through the official client
+// (github.com/ollama/ollama/api) and its wire types. The chat does not: it
+// sends its own chatRequest, the subset of api.ChatRequest it needs with the
+// same JSON names, and reads the answer's lines with fastjson, copying the
+// few fields it uses into an api.ChatResponse; api.Duration and
+// api.StatusError are the only other official types on that path.
 //
 // The chat stream is read here rather than by api.Client.Chat, which
 // allocates an 8 MB line buffer per call (a gigabyte a second of garbage at
@@ -23,6 +28,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,11 +65,19 @@ type Config struct {
 	MaxTokens int
 	// Prompt renders the prompt of each request. Required.
 	Prompt *prompt.Template
+	// CheckTimeout bounds each model listing (Check, and those Ensure
+	// makes). Positive.
+	CheckTimeout time.Duration
+	// PullTimeout bounds each pull, blob upload and create Ensure makes,
+	// each on its own, so that a server that hangs cannot hold start-up
+	// for ever. Positive.
+	PullTimeout time.Duration
 }
 
 // Provider chats with one model on one Ollama server.
 //
-// It is safe for concurrent use; the zero value is not usable: call New.
+// It is safe for concurrent use and starts no goroutine; the zero value is
+// not usable: call New.
 type Provider struct {
 	cfg     Config
 	client  *api.Client // listing and pulling models
@@ -87,6 +101,8 @@ func New(cfg Config) (*Provider, error) {
 		return nil, fmt.Errorf("ollama: temperature %g must be between 0 and 2", cfg.Temperature)
 	case cfg.NumCtx <= 0:
 		return nil, fmt.Errorf("ollama: num_ctx %d must be positive", cfg.NumCtx)
+	case cfg.CheckTimeout <= 0 || cfg.PullTimeout <= 0:
+		return nil, fmt.Errorf("ollama: check timeout %q and pull timeout %q must be positive", cfg.CheckTimeout, cfg.PullTimeout)
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 1024 // streams hold a connection each: keep them for reuse
@@ -174,16 +190,15 @@ func isConnError(err error) bool {
 		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "EOF")
 }
 
-// Check reports whether the server answers and has the model.
+// Check reports whether the server answers and has the model, listing
+// within CheckTimeout.
 func (p *Provider) Check(ctx context.Context) error {
-	list, err := p.client.List(ctx)
+	have, err := p.has(ctx, p.cfg.Model)
 	if err != nil {
 		return fmt.Errorf("%s: cannot list models at %s: %w", p.cfg.Name, p.cfg.Host, err)
 	}
-	for _, m := range list.Models {
-		if sameModel(m.Name, p.cfg.Model) || sameModel(m.Model, p.cfg.Model) {
-			return nil
-		}
+	if have {
+		return nil
 	}
 	return fmt.Errorf("%s: %w: %q on %s", p.cfg.Name, ErrModelMissing, p.cfg.Model, p.cfg.Host)
 }
@@ -196,7 +211,10 @@ func sameModel(a, b string) bool {
 }
 
 // Ensure checks the model and, when the server lacks it, creates it from
-// the Modelfile or pulls it, if configured to.
+// the Modelfile or pulls it, if configured to. Each listing runs under its
+// own CheckTimeout and each pull, upload and create under its own
+// PullTimeout; ctx cancels them all (and may only shorten them: give it no
+// deadline shorter than a pull).
 func (p *Provider) Ensure(ctx context.Context) error {
 	err := p.Check(ctx)
 	if err == nil || !errors.Is(err, ErrModelMissing) {
@@ -217,13 +235,23 @@ func (p *Provider) Ensure(ctx context.Context) error {
 	return p.Check(ctx)
 }
 
+// within calls fn with ctx bounded by its own deadline d.
+func within(ctx context.Context, d time.Duration, fn func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	return fn(ctx)
+}
+
+// pull pulls model under its own PullTimeout.
 func (p *Provider) pull(ctx context.Context, model string) error {
-	return p.client.Pull(ctx, &api.PullRequest{Model: model}, func(api.ProgressResponse) error { return nil })
+	return within(ctx, p.cfg.PullTimeout, func(ctx context.Context) error {
+		return p.client.Pull(ctx, &api.PullRequest{Model: model}, func(api.ProgressResponse) error { return nil })
+	})
 }
 
 // create makes the model from the Modelfile, as `ollama create` does:
 // local files are uploaded as blobs, a base model it names is pulled if the
-// server lacks it.
+// server lacks it. Each call to the server has its own deadline.
 func (p *Provider) create(ctx context.Context) error {
 	f, err := os.Open(p.cfg.Modelfile)
 	if err != nil {
@@ -250,13 +278,9 @@ func (p *Provider) create(ctx context.Context) error {
 		req.Files = files
 	}
 	if req.From != "" {
-		list, err := p.client.List(ctx)
+		have, err := p.has(ctx, req.From)
 		if err != nil {
 			return err
-		}
-		have := false
-		for _, m := range list.Models {
-			have = have || sameModel(m.Name, req.From)
 		}
 		if !have {
 			if err := p.pull(ctx, req.From); err != nil {
@@ -264,16 +288,33 @@ func (p *Provider) create(ctx context.Context) error {
 			}
 		}
 	}
-	return p.client.Create(ctx, req, func(api.ProgressResponse) error { return nil })
+	return within(ctx, p.cfg.PullTimeout, func(ctx context.Context) error {
+		return p.client.Create(ctx, req, func(api.ProgressResponse) error { return nil })
+	})
 }
 
+// has reports whether the server lists model, by name or by model, within
+// CheckTimeout.
+func (p *Provider) has(ctx context.Context, model string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, p.cfg.CheckTimeout)
+	defer cancel()
+	list, err := p.client.List(ctx)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list.Models, func(m api.ListModelResponse) bool {
+		return sameModel(m.Name, model) || sameModel(m.Model, model)
+	}), nil
+}
+
+// upload uploads a local file as a blob, under its own PullTimeout.
 func (p *Provider) upload(ctx context.Context, path, digest string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return p.client.CreateBlob(ctx, digest, f)
+	return within(ctx, p.cfg.PullTimeout, func(ctx context.Context) error { return p.client.CreateBlob(ctx, digest, f) })
 }
 
 // chatRequest is the part of api.ChatRequest that the provider sends, with

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -37,7 +39,7 @@ func start(t *testing.T, cfg fakellm.Config) (*fakellm.Server, *Provider) {
 	fake := fakellm.New(cfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, err := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, err := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +126,7 @@ func TestRefusedConnection(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p, _ := New(Config{Name: "gone", Model: "m", Host: "http://" + addr, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := New(Config{Name: "gone", Model: "m", Host: "http://" + addr, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	_, err = p.Generate(context.Background(), newRequest(t))
 	if provider.ReasonOf(err) != provider.ReasonUnavailable || !provider.IsRetryable(err) {
 		t.Fatalf("got %v", err)
@@ -149,11 +151,11 @@ func TestEnsurePullsWhenAsked(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Models: []string{"other:1b"}})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err := p.Ensure(context.Background()); !errors.Is(err, ErrModelMissing) {
 		t.Fatalf("without pull_missing: got %v", err)
 	}
-	p, _ = New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, PullMissing: true})
+	p, _ = New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, PullMissing: true})
 	if err := p.Ensure(context.Background()); err != nil {
 		t.Fatalf("with pull_missing: %v", err)
 	}
@@ -166,7 +168,7 @@ func TestEnsureCreatesFromModelfile(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Models: []string{"llama3.2:3b"}})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "biogen-writer:3b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: "../../models/biogen-writer-3b.Modelfile"})
+	p, _ := New(Config{Name: "local", Model: "biogen-writer:3b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: "../../models/biogen-writer-3b.Modelfile"})
 	if err := p.Ensure(context.Background()); err != nil {
 		t.Fatalf("Ensure: %v", err)
 	}
@@ -176,9 +178,68 @@ func TestEnsureCreatesFromModelfile(t *testing.T) {
 	// A Modelfile that does not parse is reported.
 	dir := t.TempDir()
 	os.WriteFile(dir+"/Modelfile", []byte("FRUM nothing\n"), 0o644)
-	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: dir + "/Modelfile"})
+	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: dir + "/Modelfile"})
 	if err := p.Ensure(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot create") {
 		t.Fatalf("bad Modelfile: %v", err)
+	}
+}
+
+// TestEnsureBoundsEachCall checks that a server that hangs on a listing, a
+// pull or a create cannot hold Ensure (start-up) past that call's own
+// deadline, although the caller's context allows far longer.
+func TestEnsureBoundsEachCall(t *testing.T) {
+	f := func(hangOn string, cfg Config) {
+		t.Helper()
+		stop := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Read the body first: the server notices the client leave
+			// only once it has.
+			io.Copy(io.Discard, r.Body)
+			if r.URL.Path == hangOn {
+				select {
+				case <-r.Context().Done():
+				case <-stop:
+				}
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			switch r.URL.Path {
+			case "/api/tags":
+				w.Write([]byte(`{"models":[]}`))
+			default:
+				w.Write([]byte(`{"status":"success"}`))
+			}
+		}))
+		defer srv.Close()
+		defer close(stop)
+		cfg.Name, cfg.Host, cfg.Prompt, cfg.NumCtx = "local", srv.URL, testPrompt, 4096
+		cfg.CheckTimeout, cfg.PullTimeout = 100*time.Millisecond, 200*time.Millisecond
+		p, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The caller's deadline is only a backstop, far past the calls' own.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = p.Ensure(ctx)
+		if err == nil || ctx.Err() != nil {
+			t.Fatalf("hanging on %s: got %v, the caller's context %v; want the call's own deadline to end it first", hangOn, err, ctx.Err())
+		}
+		if errors.Is(err, ErrModelMissing) {
+			t.Fatalf("hanging on %s: got %v; want the hang reported", hangOn, err)
+		}
+	}
+	f("/api/tags", Config{Model: "writer:8b", PullMissing: true})
+	f("/api/pull", Config{Model: "writer:8b", PullMissing: true})
+	f("/api/create", Config{Model: "biogen-writer:3b", Modelfile: "../../models/biogen-writer-3b.Modelfile"})
+}
+
+func TestNewRejectsNoDeadlines(t *testing.T) {
+	for _, c := range []Config{{CheckTimeout: time.Second}, {PullTimeout: time.Second}} {
+		c.Name, c.Model, c.Host, c.Prompt, c.NumCtx = "local", "writer", "http://127.0.0.1:11434", testPrompt, 4096
+		if _, err := New(c); err == nil {
+			t.Errorf("%+v: no error", c)
+		}
 	}
 }
 
@@ -211,7 +272,7 @@ func BenchmarkGenerate(b *testing.B) {
 	fake := fakellm.New(fakellm.Config{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "writer", Host: srv.URL, Prompt: testPrompt, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := New(Config{Name: "local", Model: "writer", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	req := newRequest(&testing.T{})
 	b.ReportAllocs()
 	for b.Loop() {

@@ -145,7 +145,7 @@ func findContacts(text string, overlapping bool) []Contact {
 		}
 		end = start + len(s)
 		end = withProfileName(t, end)
-		add(ContactURL, start, end, URLKey(t[start:end]), "")
+		add(ContactURL, start, end, urlKey(t[start:end]), "")
 	})
 	spelledHosts(t, func(start, end int, key string) { add(ContactURL, start, end, key, "") })
 	platformHandles(t, func(start, end int, key string) { add(ContactHandle, start, end, key, "") })
@@ -305,10 +305,10 @@ func emailKey(s string) string {
 	return b.String()
 }
 
-// URLKey is a URL's host and path in lower case, without scheme, user,
+// urlKey is a URL's host and path in lower case, without scheme, user,
 // "www.", query, fragment or trailing slash: "https://WWW.Ada.dev/cv/?x=1"
 // gives "ada.dev/cv".
-func URLKey(s string) string {
+func urlKey(s string) string {
 	s = strings.ToLower(s)
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[i+3:]

@@ -337,7 +337,7 @@ func pickStandIns(n int, words map[string]bool, parts []string) []string {
 		if i >= k*k*k {
 			s = "Kalo" + strconv.Itoa(i) // a profile of a thousand made-up names
 		}
-		if ok(s) && !contains(out, s) {
+		if ok(s) && !containsFold(out, s) {
 			out = append(out, s)
 		}
 	}
@@ -363,11 +363,7 @@ func free(s string, words map[string]bool) bool {
 	return !words[l] && !words[l+"s"]
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
+// containsFold reports whether list holds s in any case.
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }

@@ -52,10 +52,16 @@ type Record struct {
 // placeholders to theirs, and scrubs texts as Pseudonymise scrubbed the
 // profile.
 //
-// The zero value replaces no name and removes no user id: Forward still
-// folds texts, removes contact details and denies words, Restore maps its
-// placeholders back. A Mapping is safe for concurrent use (Forward may add
-// placeholders while Restore or a Restorer reads them) and must not be
+// Pseudonymise makes the Mapping of a request. The zero value works but
+// knows no name and no user id: Forward and ForwardInstruction still fold
+// texts, Forward removes contact details and sends words that may not leave
+// as placeholders of its own, Restore maps those back, and StandIn returns
+// "". A nil *Mapping restores nothing (Restore, RestoreChecked and a
+// Restorer pass the answer through unchanged, and report no invented
+// placeholder) and ForwardInstruction only folds; Forward needs a Mapping.
+//
+// A Mapping is safe for concurrent use (Forward may add placeholders while
+// Restore or a Restorer reads them), starts no goroutine, and must not be
 // copied.
 type Mapping struct {
 	standIn string
@@ -123,7 +129,7 @@ func Pseudonymise(req *bio.Request) (*bio.Request, *Mapping, Record) {
 	var rec Record
 	p.EachText(func(f bio.TextField, s *string) {
 		*s = m.scrub(*s, &c, f.Kind)
-		if *s != "" && !containsExact(rec.Fields, f.Name) {
+		if *s != "" && !slices.Contains(rec.Fields, f.Name) {
 			rec.Fields = append(rec.Fields, f.Name)
 		}
 	})
@@ -162,15 +168,6 @@ func (m *Mapping) language(tag string) string {
 		}
 	}
 	return tag
-}
-
-func containsExact(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // externalOptions returns o with every value from its closed set (the

@@ -26,27 +26,31 @@ const Name = "bio"
 
 // Template is one loaded version of the bio prompt.
 //
-// A Template is immutable and safe for concurrent use.
+// A Template is safe for concurrent use: its prompt text never changes once
+// loaded, and the skeletons it remembers are kept in a sync.Map. The zero
+// value is not usable: call Load.
 type Template struct {
 	version string
 	system  string
 	user    *template.Template
 
-	// frames remembers, per set of options, the user prompt around the
-	// profile (see frameFor): text/template cost a tenth of a request.
-	frames  sync.Map // data with ProfileJSON "" -> frame
-	nframes atomic.Int64
+	// skeletons remembers, per set of options, the user prompt around the
+	// profile (see skeletonFor): text/template cost a tenth of a request.
+	skeletons  sync.Map // data with ProfileJSON "" -> skeleton
+	nskeletons atomic.Int64
 }
 
-// frame is the user prompt before and after the profile for one data.
-type frame struct {
+// skeleton is the user prompt for one data with a hole where the profile
+// goes: the text before it and the text after it. (The template writer's
+// sentence frames are another thing.)
+type skeleton struct {
 	head, tail string
 	ok         bool // false: the template does more with the profile than place it
 }
 
-// maxFrames bounds the frames remembered; variants and languages are many,
-// the combinations in use few.
-const maxFrames = 4096
+// maxSkeletons bounds the skeletons remembered; variants and languages are
+// many, the combinations in use few.
+const maxSkeletons = 4096
 
 // Messages are a rendered prompt.
 type Messages struct {
@@ -111,8 +115,8 @@ func (t *Template) Render(req *bio.Request, variant uint64) (Messages, error) {
 	if err != nil {
 		return Messages{}, err
 	}
-	if f := t.frameFor(d); f.ok {
-		return Messages{System: t.system, User: f.head + profile + f.tail}, nil
+	if sk := t.skeletonFor(d); sk.ok {
+		return Messages{System: t.system, User: sk.head + profile + sk.tail}, nil
 	}
 	d.ProfileJSON = profile
 	var b bytes.Buffer
@@ -141,19 +145,19 @@ func dataOf(req *bio.Request, variant uint64) data {
 	return d
 }
 
-// frameFor returns the text the template writes around the profile for d,
+// skeletonFor returns the text the template writes around the profile for d,
 // rendering it once per d. It renders d around two stand-ins of different
-// lengths and accepts the frame only if both give the same text around
+// lengths and accepts the skeleton only if both give the same text around
 // exactly one copy of the stand-in: a template that measures, quotes or
-// compares the profile gets no frame and is executed for every request.
-func (t *Template) frameFor(d data) frame {
-	if v, ok := t.frames.Load(d); ok {
-		return v.(frame)
+// compares the profile gets no skeleton and is executed for every request.
+func (t *Template) skeletonFor(d data) skeleton {
+	if v, ok := t.skeletons.Load(d); ok {
+		return v.(skeleton)
 	}
-	if t.nframes.Load() >= maxFrames {
-		return frame{}
+	if t.nskeletons.Load() >= maxSkeletons {
+		return skeleton{}
 	}
-	var f frame
+	var sk skeleton
 	a, b := d, d
 	a.ProfileJSON, b.ProfileJSON = "\x00profile-a\x00", "\x00profile-stand-in-b\x00"
 	var ba, bb bytes.Buffer
@@ -161,13 +165,13 @@ func (t *Template) frameFor(d data) frame {
 		sa := ba.String()
 		if i := strings.Index(sa, a.ProfileJSON); i >= 0 && strings.Count(sa, a.ProfileJSON) == 1 {
 			head, tail := sa[:i], sa[i+len(a.ProfileJSON):]
-			f = frame{head: head, tail: tail, ok: bb.String() == head+b.ProfileJSON+tail}
+			sk = skeleton{head: head, tail: tail, ok: bb.String() == head+b.ProfileJSON+tail}
 		}
 	}
-	if _, loaded := t.frames.LoadOrStore(d, f); !loaded {
-		t.nframes.Add(1)
+	if _, loaded := t.skeletons.LoadOrStore(d, sk); !loaded {
+		t.nskeletons.Add(1)
 	}
-	return f
+	return sk
 }
 
 func bulletCount(l bio.Length) int {

@@ -114,7 +114,7 @@ func TestLoadFromDirectory(t *testing.T) {
 	}
 }
 
-// execute renders req without the remembered frames, as Render did before.
+// execute renders req without the remembered skeletons, as Render did before.
 func execute(t *testing.T, tmpl *Template, req *bio.Request, variant uint64) string {
 	t.Helper()
 	d := dataOf(req, variant)
@@ -126,11 +126,11 @@ func execute(t *testing.T, tmpl *Template, req *bio.Request, variant uint64) str
 	return b.String()
 }
 
-// TestFramesRenderTheSame renders the shared profiles with every option
-// through the remembered frames and checks each prompt is what executing
+// TestSkeletonsRenderTheSame renders the shared profiles with every option
+// through the remembered skeletons and checks each prompt is what executing
 // the template gives, for the shipped template and for templates that do
-// more with the profile than place it (which must get no frame).
-func TestFramesRenderTheSame(t *testing.T) {
+// more with the profile than place it (which must get no skeleton).
+func TestSkeletonsRenderTheSame(t *testing.T) {
 	var reqs []*bio.Request
 	for _, line := range corpustest.Profiles(t, 100) {
 		if r, err := bio.Decode(line); err == nil {
@@ -173,19 +173,19 @@ func TestFramesRenderTheSame(t *testing.T) {
 				t.Fatal(err)
 			}
 			if want := execute(t, tmpl, &req, variant); m.User != want {
-				t.Fatalf("%s, profile %d: the frame gave\n%s\nwant\n%s", name, i, m.User, want)
+				t.Fatalf("%s, profile %d: the skeleton gave\n%s\nwant\n%s", name, i, m.User, want)
 			}
 		}
-		framed := 0
-		tmpl.frames.Range(func(_, v any) bool {
-			if v.(frame).ok {
-				framed++
+		usable := 0
+		tmpl.skeletons.Range(func(_, v any) bool {
+			if v.(skeleton).ok {
+				usable++
 			}
 			return true
 		})
-		// "compares" may keep its frames: no profile equals "{}".
-		if want := name == "shipped"; name != "compares" && (framed > 0) != want {
-			t.Errorf("%s: %d usable frames; want some: %v", name, framed, want)
+		// "compares" may keep its skeletons: no profile equals "{}".
+		if want := name == "shipped"; name != "compares" && (usable > 0) != want {
+			t.Errorf("%s: %d usable skeletons; want some: %v", name, usable, want)
 		}
 	}
 }

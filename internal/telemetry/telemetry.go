@@ -18,7 +18,8 @@ import (
 )
 
 // Set holds every biogen metric; /metrics writes it with the process and Go
-// runtime metrics.
+// runtime metrics. It is safe for concurrent use, as is every function of
+// this package; nothing here starts a goroutine.
 var Set = metrics.NewSet()
 
 var (
@@ -162,7 +163,8 @@ func CacheLookup(cache, tenant, result string) {
 // without decoding it (a repeated request).
 func CacheBodyHit(tenant string) { bodyHits(tenant).Inc() }
 
-// CacheBodyHits returns the count of CacheBodyHit for tenant.
+// CacheBodyHits returns the count of CacheBodyHit for tenant. Only tests
+// call it.
 func CacheBodyHits(tenant string) uint64 { return bodyHits(tenant).Get() }
 
 func bodyHits(tenant string) *metrics.Counter {

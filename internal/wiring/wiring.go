@@ -212,7 +212,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (p
 		return ollama.New(ollama.Config{
 			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
 			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing, MaxTokens: pc.MaxTokens,
-			Modelfile: pc.Modelfile, Prompt: tmpl,
+			Modelfile: pc.Modelfile, Prompt: tmpl, CheckTimeout: pc.CheckTimeout, PullTimeout: pc.PullTimeout,
 		})
 	}
 	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)
@@ -221,13 +221,12 @@ func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (p
 // CheckModels checks that every Ollama provider's server answers and has
 // its model, pulling missing ones where configured. A failure is logged,
 // not fatal: biogen answers from the next provider, the template writer at
-// worst, and /readyz shows the provider unreachable.
+// worst, and /readyz shows the provider unreachable. Each listing, pull and
+// create runs under its own deadline (check_timeout and pull_timeout), so
+// a hanging server cannot hold start-up for ever; ctx cancels them.
 func (a *App) CheckModels(ctx context.Context) {
 	for _, p := range a.ollamas {
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := p.Ensure(cctx)
-		cancel()
-		if err != nil {
+		if err := p.Ensure(ctx); err != nil {
 			a.log.Warn("model check failed; requests will fall back", "provider", p.Name(), "model", p.Model(), "error", err.Error())
 			continue
 		}

@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -166,33 +167,11 @@ var monthNames = [...]string{"", "January", "February", "March", "April", "May",
 // dateText writes "March 2016", or "2016" when the month is unknown or
 // withMonth is false.
 func dateText(ym bio.YearMonth, withMonth bool) string {
-	y := itoa(ym.Year)
+	y := strconv.Itoa(ym.Year)
 	if ym.Month == 0 || !withMonth {
 		return y
 	}
 	return monthNames[ym.Month] + " " + y
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
 
 // possessiveOf writes "Ada Okafor's" or "James's".

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/biogen/biogen/internal/bio"
@@ -36,7 +37,7 @@ func (c *composer) build() {
 
 	years := ""
 	if n, ok := p.ExperienceYears(c.now); ok && n > 0 {
-		years = itoa(n) + " years"
+		years = strconv.Itoa(n) + " years"
 		if n == 1 {
 			years = "1 year"
 		}
@@ -114,9 +115,9 @@ func (c *composer) experience() {
 				since = dateText(start, withMonth)
 			} else {
 				phrase = "from " + dateText(start, withMonth) + " to " + dateText(end, withMonth)
-				span = itoa(start.Year)
+				span = strconv.Itoa(start.Year)
 				if end.Year != start.Year {
-					span += "–" + itoa(end.Year)
+					span += "–" + strconv.Itoa(end.Year)
 				}
 			}
 		}
@@ -151,7 +152,7 @@ func (c *composer) education() {
 		}
 		year := ""
 		if e.Year > 0 {
-			year = itoa(e.Year)
+			year = strconv.Itoa(e.Year)
 		}
 		set := &degreeFrames
 		switch {
@@ -238,8 +239,9 @@ func (c *composer) addFillers(skills []string, years string) {
 }
 
 // nameLike reports whether a name-like field (a title, a company, a skill)
-// can go into a bio: anything but template syntax, which a reader would take
-// for a broken template.
+// can go into a bio: anything but what a failed text/template or fmt call
+// leaves ("{{", "<no value>", "%!"), which a reader would take for a broken
+// bio.
 func nameLike(text string) bool {
 	return !strings.Contains(text, "{{") && !strings.Contains(text, "%!") && !strings.Contains(text, "<no value>")
 }

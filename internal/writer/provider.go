@@ -11,7 +11,8 @@ import (
 
 // Provider is the template writer as a chain provider. It never fails.
 //
-// The zero value is not usable; call NewProvider. It is safe for concurrent use.
+// The zero value is not usable; call NewProvider. It is safe for concurrent
+// use and starts no goroutine.
 type Provider struct {
 	name string
 	w    *Writer
@@ -23,7 +24,7 @@ type Provider struct {
 // thinRemembered bounds Thin's memory of answers.
 const thinRemembered = 4096
 
-// NewProvider returns the template provider called name.
+// NewProvider returns w as the chain provider called name.
 func NewProvider(name string, w *Writer) *Provider {
 	return &Provider{name: name, w: w}
 }

@@ -9,6 +9,7 @@ package writer
 
 import (
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,36 +17,32 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 )
 
-// Version is the version of the frames; it is part of the model name.
+// Version is the version of the sentence frames; it is part of the model
+// name.
 const Version = "v1"
 
 // Model is the model name the template writer reports.
 const Model = "template/" + Version
 
-// Writer writes bios from templates.
+// Writer is the template writer: it writes bios from the profile's facts
+// with sentence frames (see frames.go), without a model.
 //
-// The zero value is ready to use and is safe for concurrent use.
+// The zero value is ready to use. A Writer is safe for concurrent use and
+// starts no goroutine.
 type Writer struct {
 	// Now gives the date used to count years of experience from dates when
 	// a profile does not state them. Nil means time.Now.
 	Now func() time.Time
 }
 
-// Bio is a written bio.
+// Bio is a bio the template writer wrote. It is a plain value.
 type Bio struct {
 	Text  string
 	Words int
 	Flags []string
 }
 
-func (b *Bio) sparse() bool {
-	for _, f := range b.Flags {
-		if f == bio.FlagSparseProfile {
-			return true
-		}
-	}
-	return false
-}
+func (b *Bio) sparse() bool { return slices.Contains(b.Flags, bio.FlagSparseProfile) }
 
 // Write writes the bio for req. The same request and variant always give the
 // same text; another variant gives another wording of the same facts. Text

@@ -3,6 +3,8 @@ package writer
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,12 +80,13 @@ func factUnits(p *bio.Profile) int {
 // titles, companies, skills...), which may hold words such as "I" or "US"
 // that are not the bio's own pronouns. Free text (summaries, achievements) is
 // not masked: the writer must not let it break the person or the pronouns.
+// The values come from the profile walker, so a new field is masked too.
 func mask(text string, p *bio.Profile) string {
-	for _, v := range p.NameLikeValues() {
-		if v != "" {
-			text = strings.ReplaceAll(text, v, "Q")
+	p.EachText(func(f bio.TextField, v *string) {
+		if *v != "" && (f.Kind == bio.TextName || f.Kind == bio.TextLabel) {
+			text = strings.ReplaceAll(text, *v, "Q")
 		}
-	}
+	})
 	return text
 }
 
@@ -96,7 +99,7 @@ func checkBio(req *bio.Request, b Bio) []string {
 	o, p := req.Options, &req.Profile
 	min, max := o.Length.Range()
 	words := bio.WordCount(b.Text)
-	sparse := hasFlag(b.Flags, bio.FlagSparseProfile)
+	sparse := slices.Contains(b.Flags, bio.FlagSparseProfile)
 	if words != b.Words {
 		bad = append(bad, fmt.Sprintf("reported %d words; counted %d", b.Words, words))
 	}
@@ -156,51 +159,29 @@ func checkBio(req *bio.Request, b Bio) []string {
 	} else if strings.Contains(b.Text, "\n") {
 		bad = append(bad, "paragraph with a line break")
 	}
-	if hasFlag(b.Flags, bio.FlagLanguageFallback) == o.English() {
+	if slices.Contains(b.Flags, bio.FlagLanguageFallback) == o.English() {
 		bad = append(bad, "language_fallback flag wrong")
 	}
 	return bad
 }
 
-func hasFlag(flags []string, f string) bool {
-	for _, x := range flags {
-		if x == f {
-			return true
-		}
-	}
-	return false
-}
+func hasWord(text, w string) bool { return slices.Contains(bio.Words(text), w) }
 
-func hasWord(text, w string) bool {
-	for _, x := range bio.Words(text) {
-		if x == w {
-			return true
-		}
-	}
-	return false
-}
-
+// profileText is every text and number of the profile, a line each. The
+// texts come from the profile walker (bio.Profile.EachText), so that a text
+// field added to the profile is read here too.
 func profileText(p *bio.Profile) string {
 	var b strings.Builder
-	add := func(s ...string) {
-		for _, x := range s {
-			b.WriteString(x)
-			b.WriteByte('\n')
-		}
+	add := func(s string) {
+		b.WriteString(s)
+		b.WriteByte('\n')
 	}
-	add(p.Name, p.Pronouns, p.CurrentRole, p.Company, p.Location, p.ExperienceSummary)
-	add(p.Skills...)
-	add(p.Achievements...)
-	add(p.Certifications...)
-	add(p.Languages...)
-	for _, e := range p.Experience {
-		add(e.Title, e.Company, e.Start, e.End, e.Summary)
-	}
+	p.EachText(func(_ bio.TextField, s *string) { add(*s) })
 	for _, e := range p.Education {
-		add(e.School, e.Degree, e.Field, itoa(e.Year))
+		add(strconv.Itoa(e.Year))
 	}
 	if p.YearsExperience != nil {
-		add(itoa(*p.YearsExperience))
+		add(strconv.Itoa(*p.YearsExperience))
 	}
 	return b.String()
 }
@@ -219,7 +200,7 @@ func TestProfiles(t *testing.T) {
 			req.Options = o
 			b := w.Write(&req, 0)
 			total++
-			if hasFlag(b.Flags, bio.FlagSparseProfile) {
+			if slices.Contains(b.Flags, bio.FlagSparseProfile) {
 				sparse++
 			}
 			if bad := checkBio(&req, b); len(bad) > 0 {
@@ -251,12 +232,12 @@ func TestNoInventedWords(t *testing.T) {
 			known[x] = true
 		}
 		if y, ok := orig.Profile.ExperienceYears(testNow); ok {
-			known[itoa(y)] = true
+			known[strconv.Itoa(y)] = true
 		}
 		for _, e := range orig.Profile.Experience {
 			if s, end, ok := e.Dated(); ok {
-				known[itoa(s.Year)] = true
-				known[itoa(end.Year)] = true
+				known[strconv.Itoa(s.Year)] = true
+				known[strconv.Itoa(end.Year)] = true
 				known[strings.ToLower(monthNames[s.Month])] = true
 				known[strings.ToLower(monthNames[end.Month])] = true
 			}
@@ -362,7 +343,7 @@ func TestThinProfileIsFlaggedNotPadded(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := w.Write(req, 0)
-	if !hasFlag(b.Flags, bio.FlagSparseProfile) {
+	if !slices.Contains(b.Flags, bio.FlagSparseProfile) {
 		t.Fatalf("got flags %v; want sparse_profile", b.Flags)
 	}
 	if b.Words > 20 || !strings.Contains(b.Text, "Li Wei") || !strings.Contains(b.Text, "Analyst") {
@@ -384,7 +365,7 @@ func TestInjectedInstructionsLeftOut(t *testing.T) {
 			t.Fatalf("bio repeats injected text %q:\n%s", bad, b.Text)
 		}
 	}
-	if !strings.Contains(b.Text, "shipped the billing system") || !hasFlag(b.Flags, bio.FlagNeedsReview) {
+	if !strings.Contains(b.Text, "shipped the billing system") || !slices.Contains(b.Flags, bio.FlagNeedsReview) {
 		t.Fatalf("got %v:\n%s", b.Flags, b.Text)
 	}
 }
@@ -417,7 +398,7 @@ func TestRewordedInstructionsLeftOut(t *testing.T) {
 					t.Fatalf("%s %+v: bio repeats %q:\n%s", tc.value, o, bad, b.Text)
 				}
 			}
-			if !hasFlag(b.Flags, bio.FlagNeedsReview) {
+			if !slices.Contains(b.Flags, bio.FlagNeedsReview) {
 				t.Fatalf("%s %+v: got flags %v; want needs_review", tc.value, o, b.Flags)
 			}
 		}
