@@ -87,18 +87,46 @@ var crimes = strings.Fields(`theft fraud assault murder manslaughter embezzlemen
 // adverseRules are the rules by the words they start at.
 var adverseRules = makeAdverseRules()
 
-func makeAdverseRules() map[string][]*adverseRule {
-	adverseRules := map[string][]*adverseRule{}
-	f := strings.Fields
-	add := func(forms string, r adverseRule) {
-		for _, w := range f(forms) {
-			rule := r
-			adverseRules[w] = append(adverseRules[w], &rule)
-		}
-	}
+// adverseVocabulary are the words the rules share: what makes a wrong the
+// field of a person's work, not a claim about her.
+type adverseVocabulary struct {
 	// fights are verbs of work against a wrong: "fights fraud", "cut
 	// theft by a third".
-	fights := f(`against combat combats combated combating combatted combatting fight fights fighting fought prevent
+	fights []string
+	// work are the nouns after a wrong that make it the field of a
+	// person's work: "fraud detection", "harassment prevention training".
+	work, topics []string
+	// fields are fields of work a wrong is listed with: "risk and fraud".
+	fields []string
+	// against are the nouns after any wrong that make it the field of a
+	// person's work: "harassment prevention", "anti-bribery compliance".
+	against []string
+	poss    string
+}
+
+// crimeRule is the rule of a wrong that may also be the field of a
+// person's work.
+func (v *adverseVocabulary) crimeRule(claim string) adverseRule {
+	return adverseRule{claim: claim, notAfter: v.against, notBefore: v.fights, notHyphen: strings.Fields("anti counter"),
+		notOf: v.topics, notWith: v.fields}
+}
+
+// ruleBook collects the rules by the words they start at.
+type ruleBook map[string][]*adverseRule
+
+// add files r under each of forms.
+func (b ruleBook) add(forms string, r adverseRule) {
+	for _, w := range strings.Fields(forms) {
+		rule := r
+		b[w] = append(b[w], &rule)
+	}
+}
+
+// makeAdverseRules makes the rules, by the words they start at.
+func makeAdverseRules() map[string][]*adverseRule {
+	f := strings.Fields
+	v := &adverseVocabulary{poss: "her|his|their|my"}
+	v.fights = f(`against combat combats combated combating combatted combatting fight fights fighting fought prevent
 		prevents prevented preventing detect detects detected detecting reduce reduces reduced reducing cut cuts cutting
 		stop stops stopped stopping tackle tackles tackled tackling counter counters countered countering identify
 		identifies identified identifying flag flags flagged flagging catch catches catching investigate investigates
@@ -106,157 +134,168 @@ func makeAdverseRules() map[string][]*adverseRule {
 		exposing spot spots spotted spotting curb curbs curbed curbing deter deters deterred deterring block blocks
 		blocked blocking halve halved halving lower lowers lowered lowering minimise minimises minimised minimize
 		minimizes minimized predict predicts predicted predicting score scores scored scoring`)
-	// work are the nouns after a wrong that make it the field of a
-	// person's work: "fraud detection", "harassment prevention training".
-	work := f(`detection prevention analytics model models team teams ops operations risk rules engine system systems
+	v.work = f(`detection prevention analytics model models team teams ops operations risk rules engine system systems
 		platform monitoring screening controls control scoring tooling alerts losses loss rate rates strategy management
 		unit department squad data signals patterns rings research investigators investigator analyst analysts
 		transactions payments claims orders traffic activity checks compliance policy policies training awareness
 		programme program programs programmes protection deterrence specialist specialists expert experts officer
 		officers lead leads manager managers lab labs law laws regulation regulations typologies reporting examiner examiners
 		surveillance`)
-	topics := f(`rate rates level levels loss losses reduction reductions detection prevention risk risks exposure
+	v.topics = f(`rate rates level levels loss losses reduction reductions detection prevention risk risks exposure
 		incidence cost costs types patterns forms psychology science study studies research history`)
-	// fields are fields of work a wrong is listed with: "risk and fraud".
-	fields := f(`risk payments payment compliance security aml kyc trust safety identity credit disputes chargebacks claims
+	v.fields = f(`risk payments payment compliance security aml kyc trust safety identity credit disputes chargebacks claims
 		underwriting cybersecurity cyber audit controls governance financial crime sanctions`)
-	// against are the nouns after any wrong that make it the field of a
-	// person's work: "harassment prevention", "anti-bribery compliance".
-	against := f(`detection prevention protection deterrence analytics risk compliance controls screening monitoring
+	v.against = f(`detection prevention protection deterrence analytics risk compliance controls screening monitoring
 		policy policies training awareness programme program programs programmes officer officers investigator
 		investigators law laws regulation regulations surveillance examiner examiners`)
-	poss := "her|his|their|my"
-	crimeRule := func(claim string) adverseRule {
-		return adverseRule{claim: claim, notAfter: against, notBefore: fights, notHyphen: f("anti counter"), notOf: topics,
-			notWith: fields}
-	}
+	b := ruleBook{}
+	addMoneyRules(b, v)
+	addLawRules(b, v)
+	addWorkRules(b, v)
+	addCharacterRules(b, v)
+	return b
+}
+
+// addMoneyRules adds the rules of money and honesty: fraud, theft, bribery, leaks…
+func addMoneyRules(b ruleBook, v *adverseVocabulary) {
+	f := strings.Fields
 	// Money and honesty.
-	fraud := crimeRule("fraud")
-	fraud.notAfter = work
-	add(`fraud frauds fraudulent fraudulently fraudster fraudsters defrauded defrauding scam scams scammed scammer
+	fraud := v.crimeRule("fraud")
+	fraud.notAfter = v.work
+	b.add(`fraud frauds fraudulent fraudulently fraudster fraudsters defrauded defrauding scam scams scammed scammer
 		scammers swindled swindle ponzi`, fraud)
-	add("con", adverseRule{claim: "fraud", next: []string{"artist|artists|man|men"}})
-	add("cooked", adverseRule{claim: "fraud", next: f("the books")})
-	add("doctored fudged", adverseRule{claim: "forgery", within: f(`figures numbers results data records documents accounts
+	b.add("con", adverseRule{claim: "fraud", next: []string{"artist|artists|man|men"}})
+	b.add("cooked", adverseRule{claim: "fraud", next: f("the books")})
+	b.add("doctored fudged", adverseRule{claim: "forgery", within: f(`figures numbers results data records documents accounts
 		books expenses`)})
-	add("embellished", adverseRule{claim: "lying", within: f("cv resume credentials qualifications experience degree")})
-	add("lying", adverseRule{claim: "lying", within: f("about to under")})
-	add("deceitful", adverseRule{claim: "dishonest"})
-	add("corrupt", adverseRule{claim: "corruption", before: f("a is was were as being and"), notAfter: f(`data file files
+	b.add("embellished", adverseRule{claim: "lying", within: f("cv resume credentials qualifications experience degree")})
+	b.add("lying", adverseRule{claim: "lying", within: f("about to under")})
+	b.add("deceitful", adverseRule{claim: "dishonest"})
+	b.add("corrupt", adverseRule{claim: "corruption", before: f("a is was were as being and"), notAfter: f(`data file files
 		memory records record index image images disk packets packet state`)})
-	add("unethical", adverseRule{claim: "misconduct", notBefore: fights, notAfter: append(f("ai algorithms design"), against...)})
-	add("negligence negligent", adverseRule{claim: "negligence", notBefore: fights, notAfter: append(f(`claims claim cases case
-		lawyer lawyers attorney attorneys`), against...)})
-	add("inappropriate", adverseRule{claim: "misconduct",
+	b.add("unethical", adverseRule{claim: "misconduct", notBefore: v.fights, notAfter: append(f("ai algorithms design"), v.against...)})
+	b.add("negligence negligent", adverseRule{claim: "negligence", notBefore: v.fights, notAfter: append(f(`claims claim cases case
+		lawyer lawyers attorney attorneys`), v.against...)})
+	b.add("inappropriate", adverseRule{claim: "misconduct",
 		next: []string{"conduct|behaviour|behavior|relationship|relationships|comments|remarks|touching|messages"}})
-	add("affair", adverseRule{claim: "misconduct", before: f("an extramarital"), within: f("with")})
-	add("assaulted", adverseRule{claim: "assault"})
-	add("stalked stalking stalker", crimeRule("stalking"))
-	add("hacked", adverseRule{claim: "hacking", next: f("into")})
-	add("embezzle embezzles embezzled embezzling embezzlement embezzler", crimeRule("embezzlement"))
-	add("misappropriate misappropriated misappropriating misappropriation", crimeRule("misappropriation"))
-	add("bribe bribes bribed bribing bribery", crimeRule("bribery"))
-	add("kickback kickbacks", crimeRule("kickbacks"))
-	corruption := crimeRule("corruption")
+	b.add("affair", adverseRule{claim: "misconduct", before: f("an extramarital"), within: f("with")})
+	b.add("assaulted", adverseRule{claim: "assault"})
+	b.add("stalked stalking stalker", v.crimeRule("stalking"))
+	b.add("hacked", adverseRule{claim: "hacking", next: f("into")})
+	b.add("embezzle embezzles embezzled embezzling embezzlement embezzler", v.crimeRule("embezzlement"))
+	b.add("misappropriate misappropriated misappropriating misappropriation", v.crimeRule("misappropriation"))
+	b.add("bribe bribes bribed bribing bribery", v.crimeRule("bribery"))
+	b.add("kickback kickbacks", v.crimeRule("kickbacks"))
+	corruption := v.crimeRule("corruption")
 	corruption.notBefore = append(f(`data file files memory disk index heap silent database bit stack cache packet image
-		firmware`), fights...)
-	add("corruption", corruption)
-	add("extortion extorted blackmail blackmailed", crimeRule("extortion"))
-	laundering := crimeRule("laundering")
+		firmware`), v.fights...)
+	b.add("corruption", corruption)
+	b.add("extortion extorted blackmail blackmailed", v.crimeRule("extortion"))
+	laundering := v.crimeRule("laundering")
 	laundering.before = f("money")
-	add("laundering", laundering)
-	evasion := crimeRule("tax evasion")
+	b.add("laundering", laundering)
+	evasion := v.crimeRule("tax evasion")
 	evasion.before = f("tax")
-	add("evasion", evasion)
-	insider := crimeRule("insider trading")
+	b.add("evasion", evasion)
+	insider := v.crimeRule("insider trading")
 	insider.next = f("trading")
-	add("insider", insider)
-	theft := crimeRule("theft")
-	theft.notBefore = append(f("recovered recover recovering recovers tracked"), fights...)
-	add("stole stolen steal steals stealing theft thefts thief thieves shoplifting larceny", theft)
-	add("plagiarism plagiarised plagiarized plagiarising plagiarizing plagiarise plagiarize", crimeRule("plagiarism"))
-	add("falsified falsifying falsification forgery", crimeRule("forgery"))
-	add("forged", adverseRule{claim: "forgery", within: f(`documents document signature signatures records cheques checks
+	b.add("insider", insider)
+	theft := v.crimeRule("theft")
+	theft.notBefore = append(f("recovered recover recovering recovers tracked"), v.fights...)
+	b.add("stole stolen steal steals stealing theft thefts thief thieves shoplifting larceny", theft)
+	b.add("plagiarism plagiarised plagiarized plagiarising plagiarizing plagiarise plagiarize", v.crimeRule("plagiarism"))
+	b.add("falsified falsifying falsification forgery", v.crimeRule("forgery"))
+	b.add("forged", adverseRule{claim: "forgery", within: f(`documents document signature signatures records cheques checks
 		invoices data results papers receipts credentials`)})
-	add("fabricated fabricating", adverseRule{claim: "forgery", within: f(`data results evidence references credentials degree
+	b.add("fabricated fabricating", adverseRule{claim: "forgery", within: f(`data results evidence references credentials degree
 		degrees qualifications figures records reports expenses numbers`)})
-	add("lied", adverseRule{claim: "lying", within: f("about to on under")})
-	add("liar liars", adverseRule{claim: "lying"})
-	add("misled", adverseRule{claim: "lying"})
-	add("falsely", adverseRule{claim: "lying", next: []string{"claimed|stated|reported|represented|presented|listed|certified|accused|declared"}})
-	add("misrepresented", adverseRule{claim: "lying", within: f(`her his their my qualifications credentials experience degree
+	b.add("lied", adverseRule{claim: "lying", within: f("about to on under")})
+	b.add("liar liars", adverseRule{claim: "lying"})
+	b.add("misled", adverseRule{claim: "lying"})
+	b.add("falsely", adverseRule{claim: "lying", next: []string{"claimed|stated|reported|represented|presented|listed|certified|accused|declared"}})
+	b.add("misrepresented", adverseRule{claim: "lying", within: f(`her his their my qualifications credentials experience degree
 		results figures numbers earnings accounts`)})
-	add("scandal scandals", adverseRule{claim: "scandal"})
-	add("misconduct", adverseRule{claim: "misconduct", notAfter: f(`review reviews board boards committee committees policy
+	b.add("scandal scandals", adverseRule{claim: "scandal"})
+	b.add("misconduct", adverseRule{claim: "misconduct", notAfter: f(`review reviews board boards committee committees policy
 		policies training prevention office panel officer officers unit investigator investigators`)})
-	add("wrongdoing", adverseRule{claim: "wrongdoing"})
-	add("malpractice", adverseRule{claim: "malpractice", notAfter: f("insurance cover coverage law lawyer lawyers attorney attorneys")})
-	add("bankrupt bankruptcy", adverseRule{claim: "bankruptcy", notAfter: f("law lawyer lawyers attorney attorneys practice")})
-	add("harass harassed harassing harassment harasser", crimeRule("harassment"))
-	add("bully bullies bullied bullying", crimeRule("bullying"))
-	add("leaked leaking", adverseRule{claim: "leak", notBefore: fights, within: f(`data documents document records information emails files details
+	b.add("wrongdoing", adverseRule{claim: "wrongdoing"})
+	b.add("malpractice", adverseRule{claim: "malpractice", notAfter: f("insurance cover coverage law lawyer lawyers attorney attorneys")})
+	b.add("bankrupt bankruptcy", adverseRule{claim: "bankruptcy", notAfter: f("law lawyer lawyers attorney attorneys practice")})
+	b.add("harass harassed harassing harassment harasser", v.crimeRule("harassment"))
+	b.add("bully bullies bullied bullying", v.crimeRule("bullying"))
+	b.add("leaked leaking", adverseRule{claim: "leak", notBefore: v.fights, within: f(`data documents document records information emails files details
 		secrets plans code credentials passwords`)})
-	add("sold selling", adverseRule{claim: "leak", within: []string{"records", "secrets", "credentials", "passwords",
+	b.add("sold selling", adverseRule{claim: "leak", within: []string{"records", "secrets", "credentials", "passwords",
 		"customer data", "patient data", "user data", "personal data", "client data", "private data", "confidential"}})
-	add("cheated", adverseRule{claim: "cheating", notAfter: f("death")})
-	add("cheating", adverseRule{claim: "cheating", notAfter: append(f("death"), against...), notHyphen: f("anti"), notOf: topics})
+	b.add("cheated", adverseRule{claim: "cheating", notAfter: f("death")})
+	b.add("cheating", adverseRule{claim: "cheating", notAfter: append(f("death"), v.against...), notHyphen: f("anti"), notOf: v.topics})
+}
+
+// addLawRules adds the rules of the law: lawsuits, arrests, charges, prison…
+func addLawRules(b ruleBook, v *adverseVocabulary) {
+	f := strings.Fields
 	// The law.
-	add("lawsuit lawsuits", adverseRule{claim: "lawsuit"})
-	add("sued", adverseRule{claim: "lawsuit"})
-	add("indicted indictment", adverseRule{claim: "indictment"})
-	add("felon felons felony felonies", adverseRule{claim: "felony"})
-	add("arrested", adverseRule{claim: "arrest", detAfter: true})
-	add("arrested", adverseRule{claim: "arrest", object: true})
-	add("arrest", adverseRule{claim: "arrest", notBefore: f("cardiac respiratory sudden heart to"), notAfter: f("the a an its")})
-	add("convicted", adverseRule{claim: "conviction"})
-	add("conviction", adverseRule{claim: "conviction", notAfter: f("that"), notBefore: f(`deep strong firm personal genuine
+	b.add("lawsuit lawsuits", adverseRule{claim: "lawsuit"})
+	b.add("sued", adverseRule{claim: "lawsuit"})
+	b.add("indicted indictment", adverseRule{claim: "indictment"})
+	b.add("felon felons felony felonies", adverseRule{claim: "felony"})
+	b.add("arrested", adverseRule{claim: "arrest", detAfter: true})
+	b.add("arrested", adverseRule{claim: "arrest", object: true})
+	b.add("arrest", adverseRule{claim: "arrest", notBefore: f("cardiac respiratory sudden heart to"), notAfter: f("the a an its")})
+	b.add("convicted", adverseRule{claim: "conviction"})
+	b.add("conviction", adverseRule{claim: "conviction", notAfter: f("that"), notBefore: f(`deep strong firm personal genuine
 		quiet real moral unshakeable unwavering with`)})
-	add("convictions", adverseRule{claim: "conviction", before: f("criminal prior previous past")})
-	add("jailed imprisoned imprisonment incarcerated", adverseRule{claim: "prison", notAfter: f(`people persons individuals
+	b.add("convictions", adverseRule{claim: "conviction", before: f("criminal prior previous past")})
+	b.add("jailed imprisoned imprisonment incarcerated", adverseRule{claim: "prison", notAfter: f(`people persons individuals
 		women men youth young students learners populations population parents`)})
-	add("prison jail", adverseRule{claim: "prison", before: f("in to from behind federal state county"), orWithin: true,
+	b.add("prison jail", adverseRule{claim: "prison", before: f("in to from behind federal state county"), orWithin: true,
 		within: f("sentence sentenced term time"), notAfter: f(`reform reforms education ministry ministries system systems
 		service services officer officers guard guards chaplain chaplaincy visitor visitors population populations`)})
-	add("bars", adverseRule{claim: "prison", before: f("behind")})
-	add("served", adverseRule{claim: "prison", next: f("time"), notAfter: f("as")})
-	add("guilty", adverseRule{claim: "guilty", before: f("pleaded pled plead pleads found"), orWithin: true, within: f("plea verdict of")})
-	add("charged", adverseRule{claim: "charges", next: f("with"), within: crimes})
-	add("charged", adverseRule{claim: "charges", object: true, next: f("with"), within: crimes})
-	add("charged", adverseRule{claim: "charges", before: f("criminally")})
-	add("charges", adverseRule{claim: "charges", before: f(`criminal face faces faced facing pressed fraud bribery corruption
+	b.add("bars", adverseRule{claim: "prison", before: f("behind")})
+	b.add("served", adverseRule{claim: "prison", next: f("time"), notAfter: f("as")})
+	b.add("guilty", adverseRule{claim: "guilty", before: f("pleaded pled plead pleads found"), orWithin: true, within: f("plea verdict of")})
+	b.add("charged", adverseRule{claim: "charges", next: f("with"), within: crimes})
+	b.add("charged", adverseRule{claim: "charges", object: true, next: f("with"), within: crimes})
+	b.add("charged", adverseRule{claim: "charges", before: f("criminally")})
+	b.add("charges", adverseRule{claim: "charges", before: f(`criminal face faces faced facing pressed fraud bribery corruption
 		assault sec ftc doj federal misconduct harassment`)})
-	add("criminal", adverseRule{claim: "criminal record", within: f("record charges conviction case investigation complaint proceedings")})
-	add("accused", adverseRule{claim: "accusation", next: f("of")})
-	add("accused", adverseRule{claim: "accusation", object: true, next: f("of")})
-	add("accusations allegations", adverseRule{claim: "accusation", within: f("of against")})
-	add("alleged allegedly", adverseRule{claim: "accusation", within: crimes})
-	add("fined", adverseRule{claim: "fine"})
-	add("disbarred debarred", adverseRule{claim: "disbarred"})
-	add("struck", adverseRule{claim: "struck off", next: f("off"), passive: true})
-	add("banned barred", adverseRule{claim: "ban", next: f("from"), passive: true})
-	add("banned barred", adverseRule{claim: "ban", object: true, next: f("from")})
-	add("cautioned", adverseRule{claim: "caution", within: f("police officers")})
-	add("police", adverseRule{claim: "caution", next: f("caution")})
-	add("sanctioned", adverseRule{claim: "sanction", within: f(`regulator regulators sec fca finra ofsted watchdog court
+	b.add("criminal", adverseRule{claim: "criminal record", within: f("record charges conviction case investigation complaint proceedings")})
+	b.add("accused", adverseRule{claim: "accusation", next: f("of")})
+	b.add("accused", adverseRule{claim: "accusation", object: true, next: f("of")})
+	b.add("accusations allegations", adverseRule{claim: "accusation", within: f("of against")})
+	b.add("alleged allegedly", adverseRule{claim: "accusation", within: crimes})
+	b.add("fined", adverseRule{claim: "fine"})
+	b.add("disbarred debarred", adverseRule{claim: "disbarred"})
+	b.add("struck", adverseRule{claim: "struck off", next: f("off"), passive: true})
+	b.add("banned barred", adverseRule{claim: "ban", next: f("from"), passive: true})
+	b.add("banned barred", adverseRule{claim: "ban", object: true, next: f("from")})
+	b.add("cautioned", adverseRule{claim: "caution", within: f("police officers")})
+	b.add("police", adverseRule{claim: "caution", next: f("caution")})
+	b.add("sanctioned", adverseRule{claim: "sanction", within: f(`regulator regulators sec fca finra ofsted watchdog court
 		tribunal authorities council`)})
-	add("sanctioned", adverseRule{claim: "sanction", next: f("for")})
-	add("sanctions", adverseRule{claim: "sanction", before: f("face faces faced facing")})
-	add("liable", adverseRule{claim: "liability", before: f("found held")})
-	add("dui dwi", adverseRule{claim: "dui"})
-	add("sentenced", adverseRule{claim: "conviction"})
-	add("probation", adverseRule{claim: "conviction", before: f("on criminal"), notAfter: f("period officer officers service services")})
-	add("paroled", adverseRule{claim: "conviction"})
-	add("parole", adverseRule{claim: "conviction", before: f("on"), notAfter: f("officer officers board")})
-	add("restraining", adverseRule{claim: "conviction", next: f("order")})
-	add("deported", adverseRule{claim: "deportation", passive: true})
-	add("deported", adverseRule{claim: "deportation", object: true})
-	add("impeached", adverseRule{claim: "impeachment"})
-	add("subject", adverseRule{claim: "investigation", next: []string{"of", "a|an"}, within: f(`investigation inquiry probe
+	b.add("sanctioned", adverseRule{claim: "sanction", next: f("for")})
+	b.add("sanctions", adverseRule{claim: "sanction", before: f("face faces faced facing")})
+	b.add("liable", adverseRule{claim: "liability", before: f("found held")})
+	b.add("dui dwi", adverseRule{claim: "dui"})
+	b.add("sentenced", adverseRule{claim: "conviction"})
+	b.add("probation", adverseRule{claim: "conviction", before: f("on criminal"), notAfter: f("period officer officers service services")})
+	b.add("paroled", adverseRule{claim: "conviction"})
+	b.add("parole", adverseRule{claim: "conviction", before: f("on"), notAfter: f("officer officers board")})
+	b.add("restraining", adverseRule{claim: "conviction", next: f("order")})
+	b.add("deported", adverseRule{claim: "deportation", passive: true})
+	b.add("deported", adverseRule{claim: "deportation", object: true})
+	b.add("impeached", adverseRule{claim: "impeachment"})
+	b.add("subject", adverseRule{claim: "investigation", next: []string{"of", "a|an"}, within: f(`investigation inquiry probe
 		complaint lawsuit`)})
-	add("probe inquiry", adverseRule{claim: "investigation", next: f("into"), within: f("her him them his their")})
-	add("complaints", adverseRule{claim: "accusation", before: f("face faces faced facing")})
-	add("driving", adverseRule{claim: "dui", before: f("drunk drink"), notAfter: append(f("campaign campaigns"), against...)})
-	add("settled", adverseRule{claim: "settlement", within: f("charges lawsuit lawsuits allegations suit")})
+	b.add("probe inquiry", adverseRule{claim: "investigation", next: f("into"), within: f("her him them his their")})
+	b.add("complaints", adverseRule{claim: "accusation", before: f("face faces faced facing")})
+	b.add("driving", adverseRule{claim: "dui", before: f("drunk drink"), notAfter: append(f("campaign campaigns"), v.against...)})
+	b.add("settled", adverseRule{claim: "settlement", within: f("charges lawsuit lawsuits allegations suit")})
+}
+
+// addWorkRules adds the rules of work: dismissal, discipline, investigations, sanctions…
+func addWorkRules(b ruleBook, v *adverseVocabulary) {
+	f := strings.Fields
 	// Work. dismissed are the things a passive of a verb of dismissal
 	// may be about.
 	things := f(`contract contracts agreement agreements lease leases process processes instance instances connection
@@ -268,114 +307,118 @@ func makeAdverseRules() map[string][]*adverseRule {
 		base := adverseRule{claim: "dismissal", notAfter: f("up off"), notHyphen: f("wood coal gas oil kiln"), notSubject: things}
 		for _, r := range []adverseRule{{passive: true}, {object: true}, {next: f("from")}, {next: f("for")}} {
 			r.claim, r.notAfter, r.notHyphen, r.notSubject = base.claim, base.notAfter, base.notHyphen, base.notSubject
-			add(words, r)
+			b.add(words, r)
 		}
 		for _, r := range extra {
 			r.claim, r.notSubject = base.claim, base.notSubject
-			add(words, r)
+			b.add(words, r)
 		}
 	}
 	dismissal("fired sacked dismissed expelled axed")
-	add("booted blacklisted", adverseRule{claim: "dismissal", passive: true, notSubject: things})
-	add("booted blacklisted", adverseRule{claim: "dismissal", object: true})
-	add("dishonorably dishonourably cashiered martialled martialed", adverseRule{claim: "dismissal"})
-	add("firing sacking ouster removal expulsion layoff", adverseRule{claim: "dismissal", before: strings.Split(poss, "|"),
+	b.add("booted blacklisted", adverseRule{claim: "dismissal", passive: true, notSubject: things})
+	b.add("booted blacklisted", adverseRule{claim: "dismissal", object: true})
+	b.add("dishonorably dishonourably cashiered martialled martialed", adverseRule{claim: "dismissal"})
+	b.add("firing sacking ouster removal expulsion layoff", adverseRule{claim: "dismissal", before: strings.Split(v.poss, "|"),
 		notAfter: f("of")})
-	add("asked", adverseRule{claim: "dismissal", next: []string{"to", "resign|leave"}, passive: true})
+	b.add("asked", adverseRule{claim: "dismissal", next: []string{"to", "resign|leave"}, passive: true})
 	dismissal("terminated", adverseRule{within: f("cause")})
-	add("canned", adverseRule{claim: "dismissal", passive: true, notAfter: f("responses response food goods")})
-	add("canned", adverseRule{claim: "dismissal", object: true})
-	add("dismissal", adverseRule{claim: "dismissal", before: strings.Split(poss, "|"), notAfter: f("of claims case cases law tribunal")})
-	add("dismissal", adverseRule{claim: "dismissal", next: []string{"from|for"}})
-	add("termination", adverseRule{claim: "dismissal", before: f("her his their my wrongful unfair"), orWithin: true,
+	b.add("canned", adverseRule{claim: "dismissal", passive: true, notAfter: f("responses response food goods")})
+	b.add("canned", adverseRule{claim: "dismissal", object: true})
+	b.add("dismissal", adverseRule{claim: "dismissal", before: strings.Split(v.poss, "|"), notAfter: f("of claims case cases law tribunal")})
+	b.add("dismissal", adverseRule{claim: "dismissal", next: []string{"from|for"}})
+	b.add("termination", adverseRule{claim: "dismissal", before: f("her his their my wrongful unfair"), orWithin: true,
 		within: f("cause"), notAfter: f("of claims case cases lawsuits suits law litigation")})
-	add("let", adverseRule{claim: "dismissal", next: f("go"), passive: true, notAfter: f("of")})
-	add("let", adverseRule{claim: "dismissal", object: true, next: f("go")})
-	add("let", adverseRule{claim: "dismissal", next: f("go"), within: f("in by from for after during following amid"),
+	b.add("let", adverseRule{claim: "dismissal", next: f("go"), passive: true, notAfter: f("of")})
+	b.add("let", adverseRule{claim: "dismissal", object: true, next: f("go")})
+	b.add("let", adverseRule{claim: "dismissal", next: f("go"), within: f("in by from for after during following amid"),
 		notAfter: f("of")}) // "among those let go in 2021"
-	add("remove removes removing", adverseRule{claim: "dismissal", object: true, next: f("from")})
-	add("terminated terminate", adverseRule{claim: "dismissal", next: []string{poss, "employment"}})
-	add("revoked", adverseRule{claim: "sanction", subject: f(`licence license certification accreditation registration
+	b.add("remove removes removing", adverseRule{claim: "dismissal", object: true, next: f("from")})
+	b.add("terminated terminate", adverseRule{claim: "dismissal", next: []string{v.poss, "employment"}})
+	b.add("revoked", adverseRule{claim: "sanction", subject: f(`licence license certification accreditation registration
 		clearance credentials membership visa`)})
-	add("revoked", adverseRule{claim: "sanction", next: []string{poss}, within: f(`licence license certification
+	b.add("revoked", adverseRule{claim: "sanction", next: []string{v.poss}, within: f(`licence license certification
 		accreditation registration clearance credentials membership`)})
-	add("disqualified", adverseRule{claim: "sanction", passive: true, within: f("director directors company companies practising practicing")})
-	add("laid", adverseRule{claim: "layoff", next: f("off"), passive: true})
-	add("laid", adverseRule{claim: "layoff", object: true, next: f("off")})
-	add("made", adverseRule{claim: "layoff", next: f("redundant"), passive: true})
-	add("made", adverseRule{claim: "layoff", object: true, next: f("redundant")})
-	add("shown", adverseRule{claim: "dismissal", next: f("the door")})
-	add("showed show shows", adverseRule{claim: "dismissal", object: true, next: f("the door")})
-	add("got get gets getting given", adverseRule{claim: "dismissal", next: []string{"the", "boot|sack|axe|chop"}})
-	add("gave give gives", adverseRule{claim: "dismissal", object: true, next: []string{"the", "boot|sack|axe|chop"}})
-	add("relieved", adverseRule{claim: "dismissal", next: f("of"), within: f("duties duty command post position role responsibilities job")})
-	add("administrative garden gardening", adverseRule{claim: "suspension", next: f("leave")})
-	add("placed put", adverseRule{claim: "suspension", next: f("on leave")})
-	add("placed put", adverseRule{claim: "suspension", object: true, next: f("on leave")})
-	add("escorted", adverseRule{claim: "dismissal", next: []string{"out|off"}})
-	add("escorted", adverseRule{claim: "dismissal", object: true, next: []string{"out|off"}})
-	add("stripped", adverseRule{claim: "sanction", next: f("of"), within: f(`her his their my title titles licence license
+	b.add("disqualified", adverseRule{claim: "sanction", passive: true, within: f("director directors company companies practising practicing")})
+	b.add("laid", adverseRule{claim: "layoff", next: f("off"), passive: true})
+	b.add("laid", adverseRule{claim: "layoff", object: true, next: f("off")})
+	b.add("made", adverseRule{claim: "layoff", next: f("redundant"), passive: true})
+	b.add("made", adverseRule{claim: "layoff", object: true, next: f("redundant")})
+	b.add("shown", adverseRule{claim: "dismissal", next: f("the door")})
+	b.add("showed show shows", adverseRule{claim: "dismissal", object: true, next: f("the door")})
+	b.add("got get gets getting given", adverseRule{claim: "dismissal", next: []string{"the", "boot|sack|axe|chop"}})
+	b.add("gave give gives", adverseRule{claim: "dismissal", object: true, next: []string{"the", "boot|sack|axe|chop"}})
+	b.add("relieved", adverseRule{claim: "dismissal", next: f("of"), within: f("duties duty command post position role responsibilities job")})
+	b.add("administrative garden gardening", adverseRule{claim: "suspension", next: f("leave")})
+	b.add("placed put", adverseRule{claim: "suspension", next: f("on leave")})
+	b.add("placed put", adverseRule{claim: "suspension", object: true, next: f("on leave")})
+	b.add("escorted", adverseRule{claim: "dismissal", next: []string{"out|off"}})
+	b.add("escorted", adverseRule{claim: "dismissal", object: true, next: []string{"out|off"}})
+	b.add("stripped", adverseRule{claim: "sanction", next: f("of"), within: f(`her his their my title titles licence license
 		certification certifications accreditation rank medal award membership`)})
-	add("stripped", adverseRule{claim: "sanction", object: true, next: f("of")})
-	add("lost losing", adverseRule{claim: "lost licence", next: []string{poss + "|its"}, within: f(`licence license certification
+	b.add("stripped", adverseRule{claim: "sanction", object: true, next: f("of")})
+	b.add("lost losing", adverseRule{claim: "lost licence", next: []string{v.poss + "|its"}, within: f(`licence license certification
 		accreditation registration clearance credentials job`)})
-	add("kicked", adverseRule{claim: "dismissal", next: f("out")})
-	add("kicked", adverseRule{claim: "dismissal", next: f("off"), passive: true})
-	add("kicked", adverseRule{claim: "dismissal", object: true, next: []string{"out|off"}})
-	add("removed", adverseRule{claim: "dismissal", next: f("from"), passive: true, within: f(`post position role office job duties
+	b.add("kicked", adverseRule{claim: "dismissal", next: f("out")})
+	b.add("kicked", adverseRule{claim: "dismissal", next: f("off"), passive: true})
+	b.add("kicked", adverseRule{claim: "dismissal", object: true, next: []string{"out|off"}})
+	b.add("removed", adverseRule{claim: "dismissal", next: f("from"), passive: true, within: f(`post position role office job duties
 		board command`)})
-	add("removed", adverseRule{claim: "dismissal", object: true, next: f("from")})
-	add("suspended", adverseRule{claim: "suspension", passive: true, orWithin: true, within: f("from without pending"), notSubject: things})
-	add("suspended", adverseRule{claim: "suspension", object: true})
-	add("suspension", adverseRule{claim: "suspension", before: f("her his their my"), orWithin: true, within: f("from")})
-	add("ousted oust", adverseRule{claim: "dismissal"})
-	add("forced", adverseRule{claim: "dismissal", next: f("out")})
-	add("pushed", adverseRule{claim: "dismissal", next: f("out"), passive: true, notAfter: f("of")}) // "of her comfort zone"
-	add("pushed", adverseRule{claim: "dismissal", next: f("out of"), within: f("company firm role job post position board team")})
-	add("forced pushed", adverseRule{claim: "dismissal", object: true, next: f("out")})
-	add("forced", adverseRule{claim: "dismissal", next: f("to"), within: f("resign quit leave step")})
-	add("forced", adverseRule{claim: "dismissal", object: true, next: f("to"), within: f("resign quit leave step")})
-	add("resigned", adverseRule{claim: "resignation", next: f("amid")})
-	add("resigned", adverseRule{claim: "resignation", next: f("in disgrace")})
-	add("resigned", adverseRule{claim: "resignation", next: f("under pressure")})
-	add("resigned", adverseRule{claim: "resignation", next: []string{"after|following|over"}, within: f(`complaints complaint
+	b.add("removed", adverseRule{claim: "dismissal", object: true, next: f("from")})
+	b.add("suspended", adverseRule{claim: "suspension", passive: true, orWithin: true, within: f("from without pending"), notSubject: things})
+	b.add("suspended", adverseRule{claim: "suspension", object: true})
+	b.add("suspension", adverseRule{claim: "suspension", before: f("her his their my"), orWithin: true, within: f("from")})
+	b.add("ousted oust", adverseRule{claim: "dismissal"})
+	b.add("forced", adverseRule{claim: "dismissal", next: f("out")})
+	b.add("pushed", adverseRule{claim: "dismissal", next: f("out"), passive: true, notAfter: f("of")}) // "of her comfort zone"
+	b.add("pushed", adverseRule{claim: "dismissal", next: f("out of"), within: f("company firm role job post position board team")})
+	b.add("forced pushed", adverseRule{claim: "dismissal", object: true, next: f("out")})
+	b.add("forced", adverseRule{claim: "dismissal", next: f("to"), within: f("resign quit leave step")})
+	b.add("forced", adverseRule{claim: "dismissal", object: true, next: f("to"), within: f("resign quit leave step")})
+	b.add("resigned", adverseRule{claim: "resignation", next: f("amid")})
+	b.add("resigned", adverseRule{claim: "resignation", next: f("in disgrace")})
+	b.add("resigned", adverseRule{claim: "resignation", next: f("under pressure")})
+	b.add("resigned", adverseRule{claim: "resignation", next: []string{"after|following|over"}, within: f(`complaints complaint
 		allegations accusations scandal investigation probe inquiry claims criticism revelations misconduct`)})
-	add("reprimanded reprimand censured", adverseRule{claim: "reprimand"})
-	add("demoted demotion", adverseRule{claim: "demotion"})
-	add("performance", adverseRule{claim: "pip", next: f("improvement plan")})
-	add("pip", adverseRule{claim: "pip", before: f("a the on"), notAfter: f("install package")})
-	add("disciplinary", adverseRule{claim: "disciplinary", within: f(`action actions hearing hearings proceedings
+	b.add("reprimanded reprimand censured", adverseRule{claim: "reprimand"})
+	b.add("demoted demotion", adverseRule{claim: "demotion"})
+	b.add("performance", adverseRule{claim: "pip", next: f("improvement plan")})
+	b.add("pip", adverseRule{claim: "pip", before: f("a the on"), notAfter: f("install package")})
+	b.add("disciplinary", adverseRule{claim: "disciplinary", within: f(`action actions hearing hearings proceedings
 		measures measure warning warnings procedure process case record sanction sanctions board`)})
-	add("disciplined", adverseRule{claim: "disciplinary", passive: true})
-	add("disciplined", adverseRule{claim: "disciplinary", object: true})
-	add("investigation", adverseRule{claim: "investigation", before: f("under")})
-	add("investigation", adverseRule{claim: "investigation", next: f("into"), within: f("her him them his their")})
-	add("investigated", adverseRule{claim: "investigation", passive: true, notSubject: things})
-	add("investigated", adverseRule{claim: "investigation", object: true})
+	b.add("disciplined", adverseRule{claim: "disciplinary", passive: true})
+	b.add("disciplined", adverseRule{claim: "disciplinary", object: true})
+	b.add("investigation", adverseRule{claim: "investigation", before: f("under")})
+	b.add("investigation", adverseRule{claim: "investigation", next: f("into"), within: f("her him them his their")})
+	b.add("investigated", adverseRule{claim: "investigation", passive: true, notSubject: things})
+	b.add("investigated", adverseRule{claim: "investigation", object: true})
+}
+
+// addCharacterRules adds the rules of what a person is said to be: lazy, toxic, abusive…
+func addCharacterRules(b ruleBook, v *adverseVocabulary) {
+	f := strings.Fields
 	// What she is said to be.
-	add("lazy", adverseRule{claim: "lazy", notAfter: f("loading load loaded evaluation initialization initialisation")})
-	add("incompetent incompetence", adverseRule{claim: "incompetent"})
-	add("dishonest dishonesty", adverseRule{claim: "dishonest"})
-	add("untrustworthy", adverseRule{claim: "untrustworthy"})
-	add("unprofessional", adverseRule{claim: "unprofessional"})
+	b.add("lazy", adverseRule{claim: "lazy", notAfter: f("loading load loaded evaluation initialization initialisation")})
+	b.add("incompetent incompetence", adverseRule{claim: "incompetent"})
+	b.add("dishonest dishonesty", adverseRule{claim: "dishonest"})
+	b.add("untrustworthy", adverseRule{claim: "untrustworthy"})
+	b.add("unprofessional", adverseRule{claim: "unprofessional"})
 	manner := f("as is was were being be and very so notoriously famously seen considered called described often")
-	add("unreliable arrogant rude abrasive", adverseRule{claim: "unprofessional", before: manner, notAfter: f(`data network
+	b.add("unreliable arrogant rude abrasive", adverseRule{claim: "unprofessional", before: manner, notAfter: f(`data network
 		networks connection connections system systems service services pipeline pipelines test tests build builds
 		source sources narrator awakening`)})
-	add("underperformed", adverseRule{claim: "underperformer", before: f("she he i they consistently repeatedly chronically")})
-	add("disliked", adverseRule{claim: "disliked"})
-	add("underperformer underperformers", adverseRule{claim: "underperformer"})
-	add("toxic", adverseRule{claim: "toxic", before: f(`as is was were be being seen considered called described very so
+	b.add("underperformed", adverseRule{claim: "underperformer", before: f("she he i they consistently repeatedly chronically")})
+	b.add("disliked", adverseRule{claim: "disliked"})
+	b.add("underperformer underperformers", adverseRule{claim: "underperformer"})
+	b.add("toxic", adverseRule{claim: "toxic", before: f(`as is was were be being seen considered called described very so
 		highly extremely famously notoriously a and`), notAfter: f(`waste chemicals chemical substances substance spill spills
 		exposure assets asset load data comments comment content language speech gas gases fumes algae`)})
-	add("abusive", adverseRule{claim: "abusive", notAfter: f(`content language comments messages posts speech relationships
+	b.add("abusive", adverseRule{claim: "abusive", notAfter: f(`content language comments messages posts speech relationships
 		relationship households`), notHyphen: f("anti")})
-	add("abuse", adverseRule{claim: "abusive", next: f("of"), within: f("power position authority trust office")})
-	add("abused", adverseRule{claim: "abusive", within: f("power position authority trust office colleagues staff")})
-	add("racist sexist bigot bigots bigoted misogynist misogynistic homophobic transphobic xenophobic", adverseRule{claim: "bigotry",
+	b.add("abuse", adverseRule{claim: "abusive", next: f("of"), within: f("power position authority trust office")})
+	b.add("abused", adverseRule{claim: "abusive", within: f("power position authority trust office colleagues staff")})
+	b.add("racist sexist bigot bigots bigoted misogynist misogynistic homophobic transphobic xenophobic", adverseRule{claim: "bigotry",
 		notAfter: f("content speech comments language detection classifier classifiers abuse"), notHyphen: f("anti")})
-	add("difficult", adverseRule{claim: "difficult", next: f("to work with")})
-	return adverseRules
+	b.add("difficult", adverseRule{claim: "difficult", next: f("to work with")})
 }
 
 // adverseFirst holds, for each pair of first letters, a bit for each length
