@@ -99,7 +99,7 @@ type env struct {
 	biogen    target
 	client    *fasthttp.Client
 	stream    *http.Client
-	prompt    *prompt.Template
+	prompt    *prompt.Renderer
 
 	baseline     string
 	stopBaseline func()

@@ -357,7 +357,7 @@ func newRequestB(b *testing.B) *provider.Request {
 }
 
 // testPrompt is the shipped prompt, which the Ollama providers render.
-var testPrompt = func() *prompt.Template {
+var testPrompt = func() *prompt.Renderer {
 	t, err := prompt.Load("", "v1")
 	if err != nil {
 		panic(err)

@@ -39,7 +39,7 @@ type Config struct {
 	// variable the configuration names.
 	APIKey string
 	// Prompt renders the prompt from the pseudonymised request.
-	Prompt *prompt.Template
+	Prompt *prompt.Renderer
 	// Temperature of sampling, 0 to 2.
 	Temperature float64
 	// CostPer1KInput and CostPer1KOutput price tokens in USD.
@@ -68,7 +68,7 @@ type Provider struct {
 // New returns a Provider.
 func New(cfg Config) (*Provider, error) {
 	if cfg.Prompt == nil {
-		return nil, errors.New("external provider needs a prompt template")
+		return nil, errors.New("external provider needs a prompt")
 	}
 	if cfg.Temperature < 0 || cfg.Temperature > 2 {
 		return nil, fmt.Errorf("external: temperature %g must be between 0 and 2", cfg.Temperature)

@@ -64,7 +64,7 @@ type Config struct {
 	// MaxTokens sets num_predict; 0 sizes it from the requested length.
 	MaxTokens int
 	// Prompt renders the prompt of each request. Required.
-	Prompt *prompt.Template
+	Prompt *prompt.Renderer
 	// CheckTimeout bounds each model listing (Check, and those Ensure
 	// makes). Positive.
 	CheckTimeout time.Duration
@@ -88,7 +88,7 @@ type Provider struct {
 // New returns a Provider.
 func New(cfg Config) (*Provider, error) {
 	if cfg.Prompt == nil {
-		return nil, errors.New("ollama provider needs a prompt template")
+		return nil, errors.New("ollama provider needs a prompt")
 	}
 	u, err := url.Parse(cfg.Host)
 	if err != nil || u.Scheme == "" || u.Host == "" {

@@ -283,7 +283,7 @@ func BenchmarkGenerate(b *testing.B) {
 }
 
 // testPrompt is the shipped prompt, which the provider renders.
-var testPrompt = func() *prompt.Template {
+var testPrompt = func() *prompt.Renderer {
 	t, err := prompt.Load("", "v1")
 	if err != nil {
 		panic(err)

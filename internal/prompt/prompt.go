@@ -24,12 +24,13 @@ import (
 // Name is the name of the bio prompt.
 const Name = "bio"
 
-// Template is one loaded version of the bio prompt.
+// Renderer is one loaded version of the bio prompt, which it renders for a
+// request.
 //
-// A Template is safe for concurrent use: its prompt text never changes once
+// A Renderer is safe for concurrent use: its prompt text never changes once
 // loaded, and the skeletons it remembers are kept in a sync.Map. The zero
 // value is not usable: call Load.
-type Template struct {
+type Renderer struct {
 	version string
 	system  string
 	user    *template.Template
@@ -61,7 +62,7 @@ type Messages struct {
 // Load reads version (e.g. "v1") of the bio prompt. With dir empty it reads
 // the templates embedded in the binary; otherwise it reads dir/bio/VERSION/,
 // so operators can ship a new wording without a new build.
-func Load(dir, version string) (*Template, error) {
+func Load(dir, version string) (*Renderer, error) {
 	if version == "" || strings.ContainsAny(version, `/\`) || strings.Contains(version, "..") {
 		return nil, fmt.Errorf("invalid prompt version %q", version)
 	}
@@ -82,7 +83,7 @@ func Load(dir, version string) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot parse prompt %q: %w", base+"user.tmpl", err)
 	}
-	t := &Template{version: version, system: strings.TrimSpace(string(system)), user: user}
+	t := &Renderer{version: version, system: strings.TrimSpace(string(system)), user: user}
 	// Render a sample now, so that a template that fails at run time fails
 	// at start-up instead.
 	sample := &bio.Request{UserID: "u", Profile: bio.Profile{Name: "N", CurrentRole: "R"}, Options: bio.DefaultOptions}
@@ -93,7 +94,7 @@ func Load(dir, version string) (*Template, error) {
 }
 
 // Version returns the prompt version as responses report it: "bio-v1".
-func (t *Template) Version() string { return Name + "-" + t.version }
+func (t *Renderer) Version() string { return Name + "-" + t.version }
 
 // data is what the user template sees. Every field but ProfileJSON is
 // chosen by biogen or validated to a closed set; ProfileJSON is the only
@@ -109,7 +110,7 @@ type data struct {
 
 // Render renders the prompt for req. variant 0 is the first wording; any
 // other asks the model for a different one.
-func (t *Template) Render(req *bio.Request, variant uint64) (Messages, error) {
+func (t *Renderer) Render(req *bio.Request, variant uint64) (Messages, error) {
 	d := dataOf(req, variant)
 	profile, err := FenceJSON(&req.Profile)
 	if err != nil {
@@ -150,7 +151,7 @@ func dataOf(req *bio.Request, variant uint64) data {
 // lengths and accepts the skeleton only if both give the same text around
 // exactly one copy of the stand-in: a template that measures, quotes or
 // compares the profile gets no skeleton and is executed for every request.
-func (t *Template) skeletonFor(d data) skeleton {
+func (t *Renderer) skeletonFor(d data) skeleton {
 	if v, ok := t.skeletons.Load(d); ok {
 		return v.(skeleton)
 	}

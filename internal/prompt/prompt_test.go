@@ -115,7 +115,7 @@ func TestLoadFromDirectory(t *testing.T) {
 }
 
 // execute renders req without the remembered skeletons, as Render did before.
-func execute(t *testing.T, tmpl *Template, req *bio.Request, variant uint64) string {
+func execute(t *testing.T, tmpl *Renderer, req *bio.Request, variant uint64) string {
 	t.Helper()
 	d := dataOf(req, variant)
 	d.ProfileJSON, _ = FenceJSON(&req.Profile)
@@ -141,7 +141,7 @@ func TestSkeletonsRenderTheSame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	templates := map[string]*Template{"shipped": shipped}
+	templates := map[string]*Renderer{"shipped": shipped}
 	for name, text := range map[string]string{
 		"measures": "Profile of {{len .ProfileJSON}} bytes, {{.MaxWords}} words:\n{{.ProfileJSON}}",
 		"quotes":   "{{.Tone}} {{printf \"%q\" .ProfileJSON}}",

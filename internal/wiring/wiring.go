@@ -189,7 +189,7 @@ func (a *App) saveCache() {
 
 // newProvider builds the provider a configuration entry describes; nil for
 // the template writer, which every chain has anyway.
-func newProvider(pc config.Provider, tmpl *prompt.Template, log *slog.Logger) (provider.Provider, error) {
+func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (provider.Provider, error) {
 	switch pc.Kind {
 	case config.KindExternal:
 		key := os.Getenv(pc.APIKeyEnv)
