@@ -366,12 +366,7 @@ func hasWordFold(toks []token, w string) bool {
 }
 
 func containsFold(list []string, w string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, w) })
 }
 
 // nameInFacts reports whether a word of the old name stands in any text of

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -140,12 +141,7 @@ func SetTenantDefaults(c *tenant.Config) {
 }
 
 func (c *Config) hasProvider(name string) bool {
-	for _, p := range c.Providers {
-		if p.Name == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(c.Providers, func(p Provider) bool { return p.Name == name })
 }
 
 func setInt(p *int, v int) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -202,10 +203,8 @@ func apiKey(ctx *fasthttp.RequestCtx) (key string, present bool) {
 
 func allowMethod(x *exchange, methods ...string) bool {
 	m := x.ctx.Method()
-	for _, want := range methods {
-		if string(m) == want {
-			return true
-		}
+	if slices.Contains(methods, string(m)) {
+		return true
 	}
 	writeProblem(x.ctx, x.id, newError(fasthttp.StatusMethodNotAllowed, bio.ProblemMethodNotAllowed, "%s is not allowed here; use %s", m, strings.Join(methods, " or ")).
 		with("Allow", strings.Join(methods, ", ")))

@@ -155,7 +155,7 @@ func (c *Config) validateKeys(prefix string) error {
 			return fmt.Errorf("%s.scopes: empty; give at least one of %s", p, strings.Join(knownScopes, ", "))
 		}
 		for _, s := range k.Scopes {
-			if !contains(knownScopes, s) {
+			if !slices.Contains(knownScopes, s) {
 				return fmt.Errorf("%s.scopes: unknown scope %q; known: %s", p, s, strings.Join(knownScopes, ", "))
 			}
 		}
@@ -239,15 +239,6 @@ func validID(s string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Tenant is a validated tenant, built by New.
@@ -338,7 +329,7 @@ type Caller struct {
 
 // Allowed reports whether the caller may act in scope.
 func (c *Caller) Allowed(scope string) bool {
-	return c.scopes == nil || contains(c.scopes, scope)
+	return c.scopes == nil || slices.Contains(c.scopes, scope)
 }
 
 // Authenticate returns the caller that key belongs to. It hashes the key and
