@@ -375,14 +375,7 @@ func (c *denyCtx) judge(s string, start, end int, replace func(start, end int)) 
 	}
 	initial := sentenceStart(s, start)
 	for p := start; p < end; {
-		q := p
-		for q < end {
-			r, size := utf8.DecodeRuneInString(s[q:])
-			if splitter(r) {
-				break
-			}
-			q += size
-		}
+		q := partEnd(s, p, end)
 		if q > p && !c.partOK(s, p, q, initial && p == start) {
 			// "Contoso's" sends "Term1's".
 			replace(p, p+len(trimSuffix(s[p:q])))

@@ -136,12 +136,7 @@ func lastWordBefore(s string, i int) string {
 		return ""
 	}
 	j := i - 1
-	k := j
-	for k > 0 && wordBefore(s, k) {
-		_, size := utf8.DecodeLastRuneInString(s[:k])
-		k -= size
-	}
-	return s[k:j]
+	return s[wordStartAt(s, j):j]
 }
 
 // initialsBefore returns where a run of initials that ends at s[i] starts

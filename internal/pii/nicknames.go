@@ -69,12 +69,7 @@ func nameBeside(s string, i, dir int) string {
 			}
 			j -= size
 		}
-		k := j
-		for k > 0 && wordBefore(s, k) {
-			_, size := utf8.DecodeLastRuneInString(s[:k])
-			k -= size
-		}
-		return s[k:j]
+		return s[wordStartAt(s, j):j]
 	}
 	j := i
 	for n := 0; j < len(s) && n < 4; n++ {

@@ -253,14 +253,7 @@ func (m *Mapping) ForwardInstruction(text string) string {
 		}
 		end := tokenEnd(s, i)
 		for p := i; p < end; {
-			q := p
-			for q < end {
-				r, size := utf8.DecodeRuneInString(s[q:])
-				if splitter(r) {
-					break
-				}
-				q += size
-			}
+			q := partEnd(s, p, end)
 			w := trimSuffix(s[p:q])
 			if w != "" && !numeric(w) && !m.isStandIn(w) {
 				if ph, ok := m.ph.existing(w); ok && !c.partOK(s, p, p+len(w), true) {
@@ -382,12 +375,7 @@ func wordBeside(s string, i, dir int) string {
 		for j > 0 && (s[j-1] == ' ' || s[j-1] == '-' || s[j-1] == '.') && i-j < 3 {
 			j--
 		}
-		k := j
-		for k > 0 && wordBefore(s, k) {
-			_, size := utf8.DecodeLastRuneInString(s[:k])
-			k -= size
-		}
-		return s[k:j]
+		return s[wordStartAt(s, j):j]
 	}
 	j := i
 	for j < len(s) && (s[j] == ' ' || s[j] == '-') && j-i < 2 {
@@ -472,4 +460,26 @@ func tidy(s string) string {
 	s = emptyParensRE.ReplaceAllString(s, "")
 	s = spacesRE.ReplaceAllString(s, " ")
 	return strings.TrimSpace(spacePunctRE.ReplaceAllString(s, "$1"))
+}
+
+// partEnd returns where the part of a token that starts at s[p] ends: at
+// the first splitter, or at end.
+func partEnd(s string, p, end int) int {
+	for p < end {
+		r, size := utf8.DecodeRuneInString(s[p:])
+		if splitter(r) {
+			break
+		}
+		p += size
+	}
+	return p
+}
+
+// wordStartAt returns where the word that ends at s[j] starts.
+func wordStartAt(s string, j int) int {
+	for j > 0 && wordBefore(s, j) {
+		_, size := utf8.DecodeLastRuneInString(s[:j])
+		j -= size
+	}
+	return j
 }
