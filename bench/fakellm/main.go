@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/fakellm"
 )
 
@@ -30,7 +31,7 @@ func main() {
 	errs := flag.String("errors", "", "error rates per kind, e.g. 500=0.01,503=0.01,429=0.005,hang=0.001,cut=0.01,unusable=0.01,malformed=0.001,slow_first=0,slow_tokens=0")
 	maxParallel := flag.Int("max-parallel", 0, "requests served at once (0: no limit)")
 	queue := flag.Int("queue", 0, "requests that may wait for a slot; more get 503, as Ollama answers")
-	models := flag.String("models", "", "comma-separated models to list and accept (empty: any)")
+	models := flag.String("models", "", "comma-separated models to list and accept besides biogen's writer models (biogen-writer:8b and :3b, which biogen's default configuration asks for)")
 	flag.Parse()
 
 	rates, err := parseRates(*errs)
@@ -44,8 +45,9 @@ func main() {
 	if *tps > 0 {
 		cfg.TokenDelay = time.Duration(float64(time.Second) / *tps)
 	}
+	cfg.Models = []string{config.DefaultModel, "biogen-writer:3b"}
 	if *models != "" {
-		cfg.Models = strings.Split(*models, ",")
+		cfg.Models = append(cfg.Models, strings.Split(*models, ",")...)
 	}
 	srv := &http.Server{Addr: *addr, Handler: fakellm.New(cfg), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

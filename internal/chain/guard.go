@@ -181,13 +181,17 @@ func (g *Guard) State(ctx context.Context) State {
 		}
 		err := g.checkErr
 		g.mu.Unlock()
-		if err != nil {
+		switch {
+		case errors.Is(err, provider.ErrModelMissing):
+			st.State = "model_missing"
+			st.Error = err.Error() // the provider's own words
+		case err != nil:
 			st.State = "unreachable"
-			st.Error = "the upstream does not answer or lacks the model"
+			st.Error = "the upstream does not answer"
 		}
 	}
 	switch {
-	case st.State == "unreachable":
+	case st.State != "ok":
 	case st.Breaker == "open":
 		st.State = "circuit_open"
 	case st.Breaker == "half_open":

@@ -151,7 +151,9 @@ type Provider struct {
 	// PullMissing pulls a missing Ollama model at start-up. Default false.
 	PullMissing bool `yaml:"pull_missing"`
 	// Modelfile, if set, creates a missing Ollama model from this Modelfile
-	// at start-up (see models/). Default "".
+	// at start-up (see models/), or from one of biogen's own with
+	// "builtin:<file name>" ("builtin:biogen-writer-8b.Modelfile"). Its base
+	// model is pulled only with pull_missing. Default "".
 	Modelfile string `yaml:"modelfile"`
 	// CostPer1KInput and CostPer1KOutput price an external API's tokens in
 	// USD, for usage.cost_usd and the cost metric. Default 0.

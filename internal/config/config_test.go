@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,8 +34,24 @@ func TestDefaults(t *testing.T) {
 	if len(c.Tenants) != 1 || c.Tenants[0].ID != "default" || len(c.Tenants[0].Keys) != 0 || !c.KeylessLoopback {
 		t.Fatalf("got tenants %+v", c.Tenants)
 	}
-	if got := c.Tenants[0].Chain; len(got) != 1 || got[0] != "template" {
+	// Without a configuration the chain does the main job: the local
+	// Ollama's writer model first, then the template writer.
+	if got := c.Tenants[0].Chain; strings.Join(got, ",") != "local,template" {
 		t.Fatalf("got chain %q", got)
+	}
+	p := c.Providers[0]
+	if len(c.Providers) != 2 || p.Kind != KindOllama || p.Model != DefaultModel || p.Host != "http://127.0.0.1:11434" ||
+		p.Modelfile != DefaultModelfile || p.PullMissing {
+		t.Fatalf("got providers %+v", c.Providers)
+	}
+	c, err = load(t, "", map[string]string{"OLLAMA_HOST": "10.0.0.5:11434"})
+	if err != nil || c.Providers[0].Host != "http://10.0.0.5:11434" {
+		t.Fatalf("OLLAMA_HOST: %+v, %v", c.Providers, err)
+	}
+	// A configuration with providers gets no provider it did not name.
+	c, err = load(t, "providers:\n  - name: tpl\n    kind: template\n", nil)
+	if err != nil || slices.ContainsFunc(c.Providers, func(p Provider) bool { return p.Kind == KindOllama }) {
+		t.Fatalf("configured providers: %+v, chain %q, %v", c.Providers, c.Tenants[0].Chain, err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/models"
 )
 
 // SetDefaults fills in every unset field. With no tenants configured it adds
@@ -30,6 +31,10 @@ func (c *Config) SetDefaults() {
 		c.Ollama.Host = "http://" + c.Ollama.Host
 	}
 	c.Cache.setDefaults(c.Ollama.Host)
+	if len(c.Providers) == 0 {
+		// Nothing configured: the main job, with the local Ollama first.
+		c.Providers = []Provider{DefaultProvider()}
+	}
 	if !c.hasProvider(KindTemplate) {
 		c.Providers = append(c.Providers, Provider{Name: "template", Kind: KindTemplate})
 	}
@@ -37,7 +42,12 @@ func (c *Config) SetDefaults() {
 		c.Providers[i].setDefaults(c.Ollama.Host)
 	}
 	if len(c.Tenants) == 0 {
-		c.Tenants = []tenant.Config{{ID: "default"}}
+		// One tenant, with every provider in the order given.
+		t := tenant.Config{ID: "default"}
+		for _, p := range c.Providers {
+			t.Chain = append(t.Chain, p.Name)
+		}
+		c.Tenants = []tenant.Config{t}
 	}
 	for i := range c.Tenants {
 		SetTenantDefaults(&c.Tenants[i])
@@ -104,6 +114,19 @@ func (p *Provider) setDefaults(ollamaHost string) {
 	case KindExternal:
 		setFloat(&p.Temperature, 0.4)
 	}
+}
+
+// The model of the provider a configuration without providers gets.
+const (
+	DefaultModel     = "biogen-writer:8b"
+	DefaultModelfile = models.Builtin + "biogen-writer-8b.Modelfile"
+)
+
+// DefaultProvider is the provider a configuration without providers gets:
+// the writer model on the Ollama at ollama.host (OLLAMA_HOST), created at
+// start-up from the embedded Modelfile when the server has its base model.
+func DefaultProvider() Provider {
+	return Provider{Name: "local", Kind: KindOllama, Model: DefaultModel, Modelfile: DefaultModelfile}
 }
 
 // SetTenantDefaults fills in every unset field of one tenant, as Load does;

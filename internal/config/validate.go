@@ -2,10 +2,13 @@ package config
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/models"
 )
 
 // Validate checks the whole configuration after SetDefaults, section by
@@ -152,7 +155,11 @@ func (p *Provider) validate(key string, requestTimeout time.Duration) error {
 		if p.Kind != KindOllama {
 			return fmt.Errorf("%s.modelfile: only ollama providers create models", key)
 		}
-		if _, err := os.Stat(p.Modelfile); err != nil {
+		if name, ok := strings.CutPrefix(p.Modelfile, models.Builtin); ok {
+			if _, err := fs.Stat(models.FS, name); err != nil {
+				return fmt.Errorf("%s.modelfile: %q is not one of biogen's Modelfiles (models/)", key, p.Modelfile)
+			}
+		} else if _, err := os.Stat(p.Modelfile); err != nil {
 			return fmt.Errorf("%s.modelfile: %v", key, err)
 		}
 	}

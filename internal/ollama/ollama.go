@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -30,6 +31,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ollama/ollama/api"
@@ -58,9 +60,14 @@ type Config struct {
 	// PullMissing pulls the model at start-up when the server lacks it.
 	PullMissing bool
 	// Modelfile, if set, is a Modelfile to create the model from at
-	// start-up when the server lacks it (its FROM is pulled if missing, or
-	// uploaded when it is a local file).
+	// start-up when the server lacks it: local files it names are
+	// uploaded; its FROM base model is pulled only with PullMissing, else
+	// a missing base is reported (a pull is gigabytes: the operator's
+	// call).
 	Modelfile string
+	// ModelfileFS, if set, is where Modelfile is read from (biogen's
+	// embedded Modelfiles); else it is a path on disk.
+	ModelfileFS fs.FS
 	// MaxTokens sets num_predict; 0 sizes it from the requested length.
 	MaxTokens int
 	// Prompt renders the prompt of each request. Required.
@@ -83,6 +90,9 @@ type Provider struct {
 	client  *api.Client // listing and pulling models
 	http    *http.Client
 	chatURL string
+	// setupFailure says, in the provider's own words, why Ensure could
+	// not make the model, for Check to report; nil when it has not failed.
+	setupFailure atomic.Pointer[string]
 }
 
 // New returns a Provider.
@@ -200,11 +210,15 @@ func (p *Provider) Check(ctx context.Context) error {
 	if have {
 		return nil
 	}
-	return fmt.Errorf("%s: %w: %q on %s", p.cfg.Name, ErrModelMissing, p.cfg.Model, p.cfg.Host)
+	if why := p.setupFailure.Load(); why != nil {
+		return fmt.Errorf("%w: %q on %s; at start-up %s", ErrModelMissing, p.cfg.Model, p.cfg.Host, *why)
+	}
+	return fmt.Errorf("%w: %q on %s", ErrModelMissing, p.cfg.Model, p.cfg.Host)
 }
 
-// ErrModelMissing is returned (wrapped) by Check when the server lacks the model.
-var ErrModelMissing = errors.New("model not found")
+// ErrModelMissing is returned (wrapped) by Check when the server lacks the
+// model: provider.ErrModelMissing.
+var ErrModelMissing = provider.ErrModelMissing
 
 func sameModel(a, b string) bool {
 	return a == b || strings.TrimSuffix(a, ":latest") == strings.TrimSuffix(b, ":latest")
@@ -223,6 +237,11 @@ func (p *Provider) Ensure(ctx context.Context) error {
 	switch {
 	case p.cfg.Modelfile != "":
 		if err := p.create(ctx); err != nil {
+			why := "creating it from " + p.cfg.Modelfile + " failed"
+			if errors.Is(err, errBaseMissing) {
+				why = err.Error()
+			}
+			p.setupFailure.Store(&why)
 			return fmt.Errorf("%s: cannot create %q from %s: %w", p.cfg.Name, p.cfg.Model, p.cfg.Modelfile, err)
 		}
 	case p.cfg.PullMissing:
@@ -253,7 +272,13 @@ func (p *Provider) pull(ctx context.Context, model string) error {
 // local files are uploaded as blobs, a base model it names is pulled if the
 // server lacks it. Each call to the server has its own deadline.
 func (p *Provider) create(ctx context.Context) error {
-	f, err := os.Open(p.cfg.Modelfile)
+	var f io.ReadCloser
+	var err error
+	if p.cfg.ModelfileFS != nil {
+		f, err = p.cfg.ModelfileFS.Open(p.cfg.Modelfile)
+	} else {
+		f, err = os.Open(p.cfg.Modelfile)
+	}
 	if err != nil {
 		return err
 	}
@@ -282,6 +307,9 @@ func (p *Provider) create(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if !have && !p.cfg.PullMissing {
+			return fmt.Errorf("%w: %q is not on the server: pull it (ollama pull %s) or set pull_missing", errBaseMissing, req.From, req.From)
+		}
 		if !have {
 			if err := p.pull(ctx, req.From); err != nil {
 				return fmt.Errorf("cannot pull the base model %q: %w", req.From, err)
@@ -292,6 +320,10 @@ func (p *Provider) create(ctx context.Context) error {
 		return p.client.Create(ctx, req, func(api.ProgressResponse) error { return nil })
 	})
 }
+
+// errBaseMissing is create's error when the Modelfile's base model is not
+// on the server and may not be pulled.
+var errBaseMissing = errors.New("the base model is missing")
 
 // has reports whether the server lists model, by name or by model, within
 // CheckTimeout.

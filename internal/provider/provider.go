@@ -56,6 +56,11 @@ type Provider interface {
 	Generate(ctx context.Context, req *Request) (*Result, error)
 }
 
+// ErrModelMissing is returned (wrapped) by a provider's Check when its
+// server answers but lacks the model. Its message, which /readyz shows,
+// is the provider's own text, never the upstream's.
+var ErrModelMissing = errors.New("model not found")
+
 // Reason says why a provider was passed over; the contract lists them.
 type Reason string
 

@@ -58,6 +58,7 @@ func runApp(t *testing.T, cfg *config.Config) *running {
 	case err := <-done:
 		t.Fatalf("Run: %v", err)
 	}
+	<-a.ModelsChecked() // the tests want the models as start-up leaves them
 	r := &running{base: "http://" + addr.String(), client: &http.Client{Timeout: cfg.Server.RequestTimeout + time.Second}}
 	r.stop = sync.OnceValue(func() error {
 		r.client.CloseIdleConnections()
@@ -209,14 +210,16 @@ func TestHealthyFirstProvider(t *testing.T) {
 	}
 }
 
-func TestMissingModelIsUnreachable(t *testing.T) {
+// TestMissingModel: a server without the model is passed over, and
+// /readyz says the model is missing.
+func TestMissingModel(t *testing.T) {
 	_, url := fakeServer(t, fakellm.Config{Models: []string{"other"}})
 	r := startApp(t, ollamaProvider("big", url), "big", "")
 	got := r.bio(t)
 	if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "big:unavailable" {
 		t.Fatalf("got %+v", got)
 	}
-	if body := r.readyz(t); !strings.Contains(body, `"state":"unreachable"`) {
+	if body := r.readyz(t); !strings.Contains(body, `"state":"model_missing","breaker":"closed","error":"model not found: \"writer\" on`) {
 		t.Fatalf("readyz: %s", body)
 	}
 }

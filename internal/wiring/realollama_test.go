@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/sse"
 	"github.com/biogen/biogen/internal/tenant"
 )
@@ -148,14 +149,14 @@ func TestRealOllama(t *testing.T) {
 		}
 	})
 
-	t.Run("a missing model is unreachable and passed over", func(t *testing.T) {
+	t.Run("a missing model is passed over and named in readyz", func(t *testing.T) {
 		r := startAppYAML(t, server+"providers:\n"+realProvider("gone", o.url, "absent:1b", "")+"tenants:\n  - id: a\n    chain: [gone]\n")
 		got := r.bio(t)
 		if got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "gone:unavailable" {
 			t.Fatalf("got %+v", got)
 		}
 		body := r.readyz(t)
-		if !strings.Contains(string(body), `"name":"gone","kind":"ollama","state":"unreachable"`) {
+		if !strings.Contains(string(body), `"name":"gone","kind":"ollama","state":"model_missing"`) {
 			t.Fatalf("readyz: %s", body)
 		}
 	})
@@ -169,6 +170,31 @@ func TestRealOllama(t *testing.T) {
 		}
 		// The created model answers (with noise, so the template follows).
 		if got := r.bio(t); strings.Join(got.FallbackReasons, ",") != "made:invalid_output" {
+			t.Fatalf("got %+v", got)
+		}
+	})
+
+	t.Run("no configuration: the default model on the local Ollama", func(t *testing.T) {
+		// The tiny model registered under the default model's name: biogen
+		// without a configuration file finds it at OLLAMA_HOST, and its
+		// noise ends in invalid_output and a template bio.
+		create := exec.Command(os.Getenv("BIOGEN_OLLAMA_BIN"), "create", config.DefaultModel, "-f", o.modelfile)
+		create.Env = append(os.Environ(), "OLLAMA_HOST="+strings.TrimPrefix(o.url, "http://"), "HOME="+t.TempDir())
+		if out, err := create.CombinedOutput(); err != nil {
+			t.Fatalf("ollama create: %v: %s", err, out)
+		}
+		cfg, err := config.Load("", func(k string) string {
+			return map[string]string{"OLLAMA_HOST": o.url, "BIOGEN_ADDR": "127.0.0.1:0"}[k]
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Server.RequestTimeout, cfg.Server.WriteTimeout = 80*time.Second, 100*time.Second // a busy CI machine
+		r := runApp(t, cfg)
+		if body := r.readyz(t); !strings.Contains(body, `"name":"local","kind":"ollama","state":"ok"`) {
+			t.Fatalf("readyz: %s", body)
+		}
+		if got := r.bio(t); got.Source != "template" || strings.Join(got.FallbackReasons, ",") != "local:invalid_output" {
 			t.Fatalf("got %+v", got)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/writer"
+	"github.com/biogen/biogen/models"
 )
 
 // App is a wired biogen.
@@ -39,7 +41,13 @@ type App struct {
 	log     *slog.Logger
 	ollamas []*ollama.Provider
 	cache   *cache.Cache
+	// modelsChecked is closed when Run's check of the models has ended.
+	modelsChecked chan struct{}
 }
+
+// ModelsChecked is closed once Run has checked (and created or pulled,
+// where configured) every Ollama provider's model, in the background.
+func (a *App) ModelsChecked() <-chan struct{} { return a.modelsChecked }
 
 // Build wires an App from a validated configuration.
 func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
@@ -124,7 +132,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		bioCache.Close()
 		return nil, err
 	}
-	return &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache}, nil
+	return &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, modelsChecked: make(chan struct{})}, nil
 }
 
 func modelOf(cfg *config.Config, provider string) string {
@@ -209,10 +217,14 @@ func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (p
 	case config.KindTemplate:
 		return nil, nil
 	case config.KindOllama:
+		modelfile, modelfileFS := pc.Modelfile, fs.FS(nil)
+		if name, ok := strings.CutPrefix(pc.Modelfile, models.Builtin); ok {
+			modelfile, modelfileFS = name, models.FS
+		}
 		return ollama.New(ollama.Config{
 			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
 			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing, MaxTokens: pc.MaxTokens,
-			Modelfile: pc.Modelfile, Prompt: tmpl, CheckTimeout: pc.CheckTimeout, PullTimeout: pc.PullTimeout,
+			Modelfile: modelfile, ModelfileFS: modelfileFS, Prompt: tmpl, CheckTimeout: pc.CheckTimeout, PullTimeout: pc.PullTimeout,
 		})
 	}
 	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)
@@ -265,7 +277,16 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 	if a.Config.KeylessLoopback {
 		a.log.Warn("serving a tenant without API keys: allowed on loopback only; configure keys before exposing biogen (docs/config.md)")
 	}
-	a.CheckModels(ctx)
+	// The models are checked, and created or pulled where configured, in
+	// the background: until they are there, answers come from the next
+	// provider (the template writer at worst), degraded, and /readyz says
+	// why. Shutdown (ctx) cancels a pull still running.
+	mctx, stopModels := context.WithCancel(ctx)
+	go func() {
+		defer close(a.modelsChecked)
+		a.CheckModels(mctx)
+	}()
+	defer func() { stopModels(); <-a.modelsChecked }()
 	if ready != nil {
 		ready(ln.Addr(), adminAddr)
 	}
