@@ -236,11 +236,19 @@ func (a *attempt) enter() error {
 func (a *attempt) call() (res *provider.Result, sent bool, err error) {
 	actx, cancel := context.WithTimeout(a.ctx, min(a.g.s.Timeout, a.budget()))
 	defer cancel()
-	a.preq.OnDelta = nil
 	var stream *check.Stream
 	if a.sink != nil {
 		stream = check.NewStream(a.req.Bio.Options.Format, func(d string) { sent = true; a.sink.Delta(d) })
-		a.preq.OnDelta = stream.Write
+	}
+	start, first := a.c.now(), true
+	a.preq.OnDelta = func(d string) {
+		if first {
+			first = false
+			telemetry.ObserveFirstToken(a.g.p.Name(), a.c.now().Sub(start))
+		}
+		if stream != nil {
+			stream.Write(d)
+		}
 	}
 	res, err = a.g.call(actx, &a.preq)
 	a.timedOut = actx.Err() == context.DeadlineExceeded

@@ -1,8 +1,10 @@
 package chain
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"github.com/biogen/biogen/internal/ollama"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/writer"
 )
 
@@ -424,6 +427,31 @@ func TestNewGuardRejectsUnsetSettings(t *testing.T) {
 		bad(&s)
 		if _, err := NewGuard(template, s); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestFirstTokenObserved: each attempt records its time to the first text,
+// streamed to a client or not.
+func TestFirstTokenObserved(t *testing.T) {
+	count := func() string {
+		var b bytes.Buffer
+		telemetry.WritePrometheus(&b)
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.HasPrefix(l, `biogen_provider_first_token_seconds_count{provider="ttft"}`) {
+				return l
+			}
+		}
+		return ""
+	}
+	p := &scripted{name: "ttft", script: func(_ context.Context, _ int64, req *provider.Request) (*provider.Result, error) { return good(req) }}
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{})}})
+	for i, sink := range []Sink{nil, &recorder{}} {
+		if _, err := c.Run(context.Background(), newRequest(t), sink); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf(`biogen_provider_first_token_seconds_count{provider="ttft"} %d`, i+1); count() != want {
+			t.Fatalf("after run %d: %q; want %q", i+1, count(), want)
 		}
 	}
 }

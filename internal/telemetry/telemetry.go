@@ -6,6 +6,7 @@
 package telemetry
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"strconv"
@@ -89,8 +90,16 @@ func ObserveOverhead(d time.Duration) {
 
 // WritePrometheus writes every metric in the Prometheus text format.
 func WritePrometheus(w io.Writer) {
-	Set.WritePrometheus(w)
-	metrics.WriteProcessMetrics(w)
+	var b bytes.Buffer
+	Set.WritePrometheus(&b)
+	metrics.WriteProcessMetrics(&b)
+	writeWithHelp(w, b.Bytes())
+}
+
+// ObserveFirstToken records the time from sending a chat request to a
+// provider to its first text.
+func ObserveFirstToken(provider string, d time.Duration) {
+	Set.GetOrCreatePrometheusHistogramExt(`biogen_provider_first_token_seconds{provider="`+provider+`"}`, durationBuckets).Update(d.Seconds())
 }
 
 // NewLogger returns a logger writing to w at level ("debug", "info", "warn",

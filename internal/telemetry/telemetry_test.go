@@ -163,9 +163,11 @@ func TestCacheAndExternal(t *testing.T) {
 }
 
 // labelNames are the only labels biogen's series may carry: each takes its
-// values from a closed set or the configuration (routes, statuses, provider
-// and tenant names, the contract's reasons and flags), never from a request.
-var labelNames = []string{"cache", "degraded", "flag", "kind", "le", "outcome", "provider", "reason", "result", "route", "source", "status", "tenant", "to"}
+// values from a closed set, the configuration (routes, statuses, provider
+// and tenant names, the contract's reasons and flags) or the build
+// (version, revision, goversion), never from a request.
+var labelNames = []string{"cache", "degraded", "flag", "goversion", "kind", "le", "outcome", "provider", "reason", "result",
+	"revision", "route", "source", "status", "tenant", "to", "version"}
 
 var labelRE = regexp.MustCompile(`([a-z_]+)="`)
 
@@ -204,6 +206,54 @@ func TestWritePrometheus(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("WritePrometheus wrote no %q", want)
 		}
+	}
+}
+
+// TestMetadata checks that every family /metrics writes has a HELP text
+// and a TYPE, so Prometheus does not see it untyped, and that the build
+// info and the first-token histogram are there.
+func TestMetadata(t *testing.T) {
+	ObserveRequest("/v1/bios", 200, time.Millisecond)
+	ObserveFirstToken("big", 50*time.Millisecond)
+	ObserveProvider("big", "ok", time.Second, 10, 20, 0.5)
+	var b bytes.Buffer
+	WritePrometheus(&b)
+	helps, types := map[string]string{}, map[string]string{}
+	families := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		switch {
+		case strings.HasPrefix(line, "# HELP "):
+			family, text, _ := strings.Cut(strings.TrimPrefix(line, "# HELP "), " ")
+			helps[family] = text
+		case strings.HasPrefix(line, "# TYPE "):
+			family, typ, _ := strings.Cut(strings.TrimPrefix(line, "# TYPE "), " ")
+			types[family] = typ
+		default:
+			name := line[:strings.IndexAny(line, "{ ")]
+			for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+				if base := strings.TrimSuffix(name, suffix); base != name && (types[base] == "histogram" || types[base] == "summary") {
+					name = base
+				}
+			}
+			families[name] = true
+		}
+	}
+	for f := range families {
+		if helps[f] == "" || types[f] == "" {
+			t.Errorf("family %s: HELP %q, TYPE %q", f, helps[f], types[f])
+		}
+		if strings.HasPrefix(f, "biogen_") && help[f] == "" {
+			t.Errorf("family %s has no HELP text of ours", f)
+		}
+	}
+	for family, typ := range map[string]string{"biogen_provider_first_token_seconds": "histogram", "biogen_build_info": "gauge",
+		"biogen_http_requests_total": "counter", "biogen_cost_usd_total": "counter"} {
+		if types[family] != typ {
+			t.Errorf("family %s: TYPE %q; want %q", family, types[family], typ)
+		}
+	}
+	if !strings.Contains(b.String(), `biogen_build_info{version="`) || !strings.Contains(b.String(), `goversion="go`) {
+		t.Errorf("no build info in\n%s", b.String())
 	}
 }
 

@@ -1,0 +1,92 @@
+package telemetry
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/VictoriaMetrics/metrics"
+)
+
+func init() {
+	// # HELP and # TYPE lines: without them Prometheus takes every series
+	// as untyped. The library writes an empty HELP; WritePrometheus fills
+	// in the text of help below.
+	metrics.ExposeMetadata(true)
+	info := buildInfo()
+	Set.NewGauge(`biogen_build_info{version="`+info[0]+`",revision="`+info[1]+`",goversion="`+runtime.Version()+`"}`, func() float64 { return 1 })
+}
+
+// buildInfo returns the module version and the VCS revision the binary was
+// built from, or "unknown".
+func buildInfo() [2]string {
+	out := [2]string{"unknown", "unknown"}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return out
+	}
+	if v := bi.Main.Version; v != "" {
+		out[0] = v
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && s.Value != "" {
+			out[1] = s.Value
+		}
+	}
+	return out
+}
+
+// help is each biogen metric family's HELP text.
+var help = map[string]string{
+	"biogen_build_info":                      "Always 1; its labels say which biogen is running: version, VCS revision and Go version.",
+	"biogen_http_requests_in_flight":         "Bio requests being answered now.",
+	"biogen_http_shed_total":                 "Requests refused with 503 because too many were in flight.",
+	"biogen_http_requests_total":             "HTTP requests answered, by route and status.",
+	"biogen_http_request_duration_seconds":   "Time to answer an HTTP request, by route.",
+	"biogen_bios_total":                      "Bios answered, by source, provider, cache and whether degraded.",
+	"biogen_fallbacks_total":                 "Providers passed over, by provider and reason.",
+	"biogen_bio_flags_total":                 "Flags on answered bios, by flag.",
+	"biogen_overhead_seconds":                "biogen's own time per bio request: the total less the time waiting for providers.",
+	"biogen_breaker_state":                   "A provider's circuit breaker: 0 closed, 1 half-open, 2 open.",
+	"biogen_breaker_transitions_total":       "Circuit breaker changes, by provider and the state entered.",
+	"biogen_provider_requests_total":         "Provider attempt sequences, by provider and outcome (ok or a fallback reason).",
+	"biogen_provider_duration_seconds":       "Time spent on a provider for one request, retries included.",
+	"biogen_provider_first_token_seconds":    "Time from sending a chat request to a provider to its first text.",
+	"biogen_tokens_total":                    "Model tokens, by provider and kind (input, output).",
+	"biogen_cost_usd_total":                  "Cost of external API tokens in USD, by provider.",
+	"biogen_external_requests_total":         "Requests sent off the premises, pseudonymised, by provider.",
+	"biogen_external_bytes_total":            "Bytes of messages sent off the premises, by provider.",
+	"biogen_cache_lookups_total":             "Cache lookups, by cache, tenant and result.",
+	"biogen_cache_body_hits_total":           "Exact-cache hits found by the request body's bytes, without decoding, by tenant.",
+	"biogen_cache_evictions_total":           "Cache entries evicted, by cache.",
+	"biogen_cache_semantic_rejections_total": "Semantic cache candidates refused, by reason (facts, re-personalisation, re-check).",
+	"biogen_cache_store_failures_total":      "Answers whose semantic cache entry could not be stored (the embedding failed or timed out).",
+}
+
+// writeWithHelp copies the exposition in b to w, giving each empty
+// "# HELP family" line the family's text from help.
+func writeWithHelp(w io.Writer, b []byte) {
+	bw := bufio.NewWriter(w)
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if family, ok := strings.CutPrefix(string(line), "# HELP "); ok && !strings.Contains(family, " ") {
+			text := help[family]
+			if text == "" {
+				text = strings.ReplaceAll(family, "_", " ") // process and Go runtime metrics
+			}
+			bw.WriteString("# HELP " + family + " " + text + "\n")
+			continue
+		}
+		bw.Write(line)
+		bw.WriteByte('\n')
+	}
+	bw.Flush()
+}
