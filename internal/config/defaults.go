@@ -39,7 +39,7 @@ func (c *Config) SetDefaults() {
 		c.Providers = append(c.Providers, Provider{Name: "template", Kind: KindTemplate})
 	}
 	for i := range c.Providers {
-		c.Providers[i].setDefaults(c.Ollama.Host)
+		c.Providers[i].setDefaults(c.Ollama.Host, c.Server.RequestTimeout)
 	}
 	if len(c.Tenants) == 0 {
 		// One tenant, with every provider in the order given.
@@ -61,11 +61,13 @@ func (s *Server) setDefaults() {
 	setInt(&s.MaxBodyBytes, 64<<10)
 	setInt(&s.MaxHeaderBytes, 8<<10)
 	setDuration(&s.ReadTimeout, 10*time.Second)
-	setDuration(&s.WriteTimeout, 30*time.Second)
 	setDuration(&s.IdleTimeout, 60*time.Second)
+	// The durations that depend on the request timeout derive from it, so
+	// that setting it alone is always a valid configuration.
 	setDuration(&s.RequestTimeout, 20*time.Second)
-	setDuration(&s.ShutdownGrace, 25*time.Second)
-	setDuration(&s.TemplateReserve, 500*time.Millisecond)
+	setDuration(&s.WriteTimeout, max(30*time.Second, s.RequestTimeout+10*time.Second))
+	setDuration(&s.ShutdownGrace, max(25*time.Second, s.RequestTimeout+5*time.Second))
+	setDuration(&s.TemplateReserve, min(500*time.Millisecond, s.RequestTimeout/10))
 	setInt(&s.MaxInFlight, 1024)
 	setInt(&s.MaxConns, 10000)
 }
@@ -90,8 +92,8 @@ func (c *Cache) setDefaults(ollamaHost string) {
 
 // setDefaults fills the provider's unset settings, those of the guard
 // around it (chain.Settings) and those of its kind.
-func (p *Provider) setDefaults(ollamaHost string) {
-	setDuration(&p.Timeout, 8*time.Second)
+func (p *Provider) setDefaults(ollamaHost string, requestTimeout time.Duration) {
+	setDuration(&p.Timeout, min(8*time.Second, requestTimeout))
 	setInt(&p.MaxConcurrent, 4)
 	setDuration(&p.QueueWait, 100*time.Millisecond)
 	setInt(&p.Retries, 1) // -1 stays: no retries

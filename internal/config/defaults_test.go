@@ -21,7 +21,7 @@ func TestDefaultsFillEverything(t *testing.T) {
 		t.Fatalf("server, prompts or cache defaults missing: %+v %+v %+v", c.Server, c.Prompts, c.Cache)
 	}
 	p := Provider{Name: "big", Kind: KindOllama, Model: "m"}
-	p.setDefaults("http://h:1")
+	p.setDefaults("http://h:1", 20*time.Second)
 	want := Provider{Name: "big", Kind: KindOllama, Model: "m", Host: "http://h:1", Timeout: 8 * time.Second, MaxConcurrent: 4,
 		QueueWait: 100 * time.Millisecond, Retries: 1, BackoffBase: 100 * time.Millisecond, BackoffMax: 2 * time.Second,
 		BreakerFailures: 5, BreakerOpen: 10 * time.Second, KeepAlive: 30 * time.Minute, Temperature: 0.4, NumCtx: 4096,
@@ -30,7 +30,7 @@ func TestDefaultsFillEverything(t *testing.T) {
 		t.Fatalf("provider defaults: got %+v; want %+v", p, want)
 	}
 	none := Provider{Name: "big", Kind: KindOllama, Model: "m", Retries: -1}
-	if none.setDefaults(""); none.Retries != -1 {
+	if none.setDefaults("", 20*time.Second); none.Retries != -1 {
 		t.Fatalf("retries -1 (none) became %d", none.Retries)
 	}
 	reg, err := tenant.New(c.Tenants)
@@ -43,6 +43,26 @@ func TestDefaultsFillEverything(t *testing.T) {
 		}
 		if _, err := ratelimit.New(tn.RateLimit.RequestsPerSecond, tn.RateLimit.Burst); err != nil {
 			t.Fatalf("tenant %q: %v", tn.ID, err)
+		}
+	}
+}
+
+// TestDefaultsFollowTheRequestTimeout loads configurations that set only
+// server.request_timeout, from 1s up, with a provider of each kind: the
+// defaults that depend on it (write timeout, shutdown grace, template
+// reserve, provider timeouts) derive from it, so each loads.
+func TestDefaultsFollowTheRequestTimeout(t *testing.T) {
+	for _, rt := range []string{"1s", "2s", "6s", "8s", "20s", "45s", "2m"} {
+		yaml := "server:\n  request_timeout: " + rt + "\nproviders:\n  - name: big\n    kind: ollama\n    model: m\n"
+		c, err := load(t, yaml, nil)
+		if err != nil {
+			t.Errorf("request_timeout %s: %v", rt, err)
+			continue
+		}
+		s := c.Server
+		if s.WriteTimeout <= s.RequestTimeout || s.ShutdownGrace < s.RequestTimeout || s.TemplateReserve >= s.RequestTimeout ||
+			c.Providers[0].Timeout > s.RequestTimeout {
+			t.Errorf("request_timeout %s: %+v, provider timeout %s", rt, s, c.Providers[0].Timeout)
 		}
 	}
 }
