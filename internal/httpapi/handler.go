@@ -124,7 +124,8 @@ func (s *Server) handleOps(x *exchange) {
 	}
 }
 
-// finish recovers a panic, then counts and logs the request.
+// finish recovers a panic, releases the in-flight slot of a request that
+// took one and is not streaming, then counts and logs the request.
 func (s *Server) finish(x *exchange) {
 	if r := recover(); r != nil {
 		s.log.Error("handler panic", "request_id", x.id, "route", x.route, "panic", r, "stack", string(debug.Stack()))
@@ -134,7 +135,10 @@ func (s *Server) finish(x *exchange) {
 		writeProblem(x.ctx, x.id, newError(fasthttp.StatusInternalServerError, bio.ProblemInternal, "the request could not be completed; quote the request id when reporting it"))
 	}
 	if x.streaming {
-		return
+		return // the stream writer releases the slot and logs
+	}
+	if x.admitted {
+		s.release() // whatever happened after admission, a panic included
 	}
 	s.observe(x, x.ctx.Response.StatusCode(), string(x.ctx.Method()))
 }
@@ -245,19 +249,15 @@ func (s *Server) handleBios(x *exchange) {
 		Tenant: t, RequestID: x.id, Body: ctx.PostBody(), MinSimilarity: minSim, Stream: acceptsEventStream(ctx), Admit: x,
 	})
 	if err != nil {
-		if x.admitted {
-			s.release()
-		}
-		s.fail(x, err)
+		s.fail(x, err) // finish releases a slot taken
 		return
 	}
 	if reply.Streamed() {
 		x.streaming = true
-		s.stream(x, reply) // releases the slot when the stream ends
+		s.stream(x, reply) // the stream writer releases the slot when the stream ends
 		return
 	}
-	defer s.release()
-	s.answer(x, reply.Response)
+	s.answer(x, reply.Response) // finish releases the slot
 }
 
 // admit takes an in-flight slot, or returns false when all are taken. The
@@ -360,8 +360,17 @@ func isJSON(ct []byte) bool {
 		(bytes.HasPrefix(mt, []byte("application/")) && bytes.HasSuffix(mt, []byte("+json")))
 }
 
+// acceptsEventStream reports whether the Accept header names
+// text/event-stream, in any case (media types are case-insensitive).
 func acceptsEventStream(ctx *fasthttp.RequestCtx) bool {
-	return bytes.Contains(ctx.Request.Header.Peek("Accept"), []byte("text/event-stream"))
+	a := ctx.Request.Header.Peek("Accept")
+	const want = "text/event-stream"
+	for i := 0; i+len(want) <= len(a); i++ {
+		if bytes.EqualFold(a[i:i+len(want)], []byte(want)) {
+			return true
+		}
+	}
+	return false
 }
 
 // requestID echoes a valid inbound X-Request-Id (1 to 64 characters of

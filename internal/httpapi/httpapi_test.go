@@ -425,10 +425,20 @@ func (panicking) Generate(context.Context, *provider.Request) (*provider.Result,
 }
 
 func TestPanicIsInternal(t *testing.T) {
-	ts := startServer(t, testOptions{first: panicking{}})
+	// One slot: a panic that kept its slot would answer the next with 503.
+	ts := startServer(t, testOptions{first: panicking{}, maxInFlight: 1})
 	r := ts.do("POST", "/v1/bios", keyFull, validReq)
 	if r.status != 500 {
 		t.Fatalf("status %d", r.status)
+	}
+	// (Once the panics open the provider's breaker, the template answers.)
+	for i := 0; i < 4; i++ {
+		if r := ts.do("POST", "/v1/bios", keyFull, validReq); r.status != 500 && r.status != 200 {
+			t.Fatalf("request %d: status %d; a panic kept its in-flight slot", i, r.status)
+		}
+		if r := ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream"); r.status != 200 {
+			t.Fatalf("stream %d: status %d, %s", i, r.status, r.body)
+		}
 	}
 	if p := r.problem(t); p.Code != "internal" {
 		t.Fatalf("code %q", p.Code)
@@ -505,6 +515,7 @@ func TestStream(t *testing.T) {
 		}
 	}
 	check(ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream"))
+	check(ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "application/json, Text/Event-Stream"))
 	check(ts.do("POST", "/v1/bios", keyFull, strings.Replace(validReq, `"options"`, `"stream":true,"options"`, 1)))
 	// Errors before the stream starts are plain problems.
 	r := ts.do("POST", "/v1/bios", keyFull, `{}`, "Accept", "text/event-stream")
