@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -282,7 +283,24 @@ func (a *attempt) verify(res *provider.Result, sent bool) (string, error) {
 		a.sink.Delta(text)
 	}
 	res.Flags = append(res.Flags, flags...)
+	res.InputTokens, res.OutputTokens = plausibleTokens(res.InputTokens), plausibleTokens(res.OutputTokens)
+	if res.CostUSD < 0 || math.IsNaN(res.CostUSD) || math.IsInf(res.CostUSD, 0) {
+		res.CostUSD = 0
+	}
 	return text, nil
+}
+
+// maxTokens is more tokens than any request of biogen's can use.
+const maxTokens = 1 << 20
+
+// plausibleTokens is an upstream's token count, or 0 when it cannot be
+// true (negative or beyond any context window): usage and the cost
+// metrics never carry an upstream's nonsense.
+func plausibleTokens(n int) int {
+	if n < 0 || n > maxTokens {
+		return 0
+	}
+	return n
 }
 
 // retry decides what a failed call leads to: nil after waiting for the

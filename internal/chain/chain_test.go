@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -453,5 +454,20 @@ func TestFirstTokenObserved(t *testing.T) {
 		if want := fmt.Sprintf(`biogen_provider_first_token_seconds_count{provider="ttft"} %d`, i+1); count() != want {
 			t.Fatalf("after run %d: %q; want %q", i+1, count(), want)
 		}
+	}
+}
+
+// TestImplausibleUsage: negative or absurd token counts and costs from an
+// upstream become 0, not usage or cost metrics (adversary round 5, F3).
+func TestImplausibleUsage(t *testing.T) {
+	p := &scripted{name: "liar", script: func(_ context.Context, _ int64, req *provider.Request) (*provider.Result, error) {
+		res, err := good(req)
+		res.InputTokens, res.OutputTokens, res.CostUSD = -5, math.MaxInt64, math.Inf(1)
+		return res, err
+	}}
+	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{})}})
+	out, err := c.Run(context.Background(), newRequest(t), nil)
+	if err != nil || out.Provider != "liar" || out.Result.InputTokens != 0 || out.Result.OutputTokens != 0 || out.Result.CostUSD != 0 {
+		t.Fatalf("got %+v, %v", out.Result, err)
 	}
 }

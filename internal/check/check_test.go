@@ -238,3 +238,20 @@ func BenchmarkVerifyBios(b *testing.B) {
 		})
 	}
 }
+
+// TestCleanDropsControls: bytes that are not UTF-8, control characters
+// and bidirectional overrides never reach a client or the cache (adversary
+// round 5, F3); right-to-left marks stay.
+func TestCleanDropsControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"\x00\x00Ola Berg\u202e is a Welder.":        "Ola Berg is a Welder.",
+		"\xff\xfeOla Berg is a Welder.":              "Ola Berg is a Welder.",
+		"Ola Berg\tis a \u2066Welder\u2069.\x1b[31m": "Ola Berg is a Welder.[31m",
+		"Ola Berg is a Welder.\u0085":                "Ola Berg is a Welder.",
+		"\u05e9\u05dc\u05d5\u05dd\u200f Ola.":        "\u05e9\u05dc\u05d5\u05dd\u200f Ola.",
+	} {
+		if got := Clean(in, bio.FormatParagraph); got != want {
+			t.Errorf("Clean(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

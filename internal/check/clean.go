@@ -33,7 +33,7 @@ var (
 // Clean removes what a model adds around a bio and fits the text to the
 // format: one paragraph, or one "- " bullet per line.
 func Clean(text string, format bio.Format) string {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(sanitize(text), "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	kept := lines[:0]
 	for _, l := range lines {
@@ -316,4 +316,46 @@ func (s *Stream) Close() (text string, consistent bool) {
 	}
 	s.send(c)
 	return c, true
+}
+
+// sanitize drops from a model's text what no bio holds and a reader's
+// screen may misrender: bytes that are not UTF-8, control characters but
+// the line break (a tab becomes a space), and the bidirectional overrides
+// and isolates that reorder text as displayed ("Trojan source"). The
+// left-to-right and right-to-left marks, which right-to-left text needs,
+// stay.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || dropped(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return ' '
+		case dropped(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// dropped reports whether sanitize removes r.
+func dropped(r rune) bool {
+	switch {
+	case r == '\n' || r == '\r':
+		return false
+	case r < 0x20 || r >= 0x7f && r < 0xa0:
+		return true
+	case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
