@@ -25,7 +25,7 @@ import (
 
 // factsVersion changes whenever normalisation does, so that entries
 // normalised one way are never compared with facts normalised another.
-const factsVersion = "facts-v3"
+const factsVersion = "facts-v4"
 
 // Facts are the normalised facts of a profile: what decides what a bio may
 // say. Two requests with equal Facts (and the same options) may be answered
@@ -306,9 +306,12 @@ func normalize(s string, title bool) string {
 	}
 	flush()
 	for i, word := range words {
-		// Case carries no meaning but in a word with a digit ("Ada7Kx")
-		// and in a unit after a number ("5 MW" is not "5 mW").
-		if !hasNumber(word) && !(i > 0 && hasNumber(words[i-1])) {
+		// Case carries no meaning but in a word with a digit ("Ada7Kx"),
+		// in a unit after a number ("5 MW" is not "5 mW"), in a word whose
+		// case changes inside it ("mW-scale" is not "MW-scale"; "iOS",
+		// "McDonald"). A word in capitals is the word: "SENIOR UX DESIGNER"
+		// is "Senior UX Designer", and so "AIDS" is "aids".
+		if !hasNumber(word) && !(i > 0 && hasNumber(words[i-1])) && !innerCase(word) {
 			word = strings.ToLower(word)
 		}
 		if x, ok := titleAbbreviations[strings.ToLower(word)]; ok && title {
@@ -320,6 +323,39 @@ func normalize(s string, title bool) string {
 }
 
 func hasNumber(w string) bool { return strings.ContainsFunc(w, unicode.IsNumber) }
+
+// innerCase reports whether w's case changes after its first letter other
+// than to capitals throughout: "mW", "iOS", "McDonald", "eBay"; not "Ada",
+// "ada" or "ADA".
+func innerCase(w string) bool {
+	upper, lower, lowerThenUpper := 0, 0, false
+	first := true
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+			if !first && lower > 0 {
+				lowerThenUpper = true
+			}
+		case unicode.IsLower(r):
+			lower++
+		}
+		first = false
+	}
+	return lowerThenUpper || lower > 0 && upper > 1 || lower > 0 && upper == 1 && !startsUpper(w)
+}
+
+func startsUpper(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			return unicode.IsUpper(r)
+		}
+	}
+	return false
+}
 
 // keptMark reports whether a quotation mark or bracket carries meaning: a
 // mark right after a number (55" is inches, 40' feet) and a bracket next to

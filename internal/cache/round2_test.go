@@ -23,6 +23,10 @@ func TestNormalizeKeepsMeaningRound2(t *testing.T) {
 		{"\U0001F3F3\uFE0F\u200D\U0001F308", "\U0001F3F3\U0001F308"}, {"\u0601\u0661\u0669\u0669\u0660", "\u0661\u0669\u0669\u0660"},
 		{"4, 500 staff", "4 500 staff"}, {"10.⁵", "10 ⁵"}, {"3,½", "3 ½"}, {"1.(5)", "1 5"},
 		{"葛\U000E0100飾", "葛\U000E0101飾"},
+		// Round 5: a unit with no number before it, and words whose case
+		// changes inside them.
+		{"Built a MW-scale battery", "Built a mW-scale battery"}, {"Shipped the iOS app", "Shipped the IOS app"},
+		{"Ran the MWh desk", "Ran the mWh desk"},
 	}
 	for _, p := range differ {
 		if a, b := normalize(p[0], false), normalize(p[1], false); a == b {
