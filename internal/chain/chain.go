@@ -197,6 +197,7 @@ type attempt struct {
 	// timedOut and consistent describe the last call: whether it ran out
 	// of time, and whether the text streamed is the cleaned text.
 	timedOut, consistent bool
+	gate                 func(string) bool // see rejects
 }
 
 // budget is the time left for the provider: the deadline less the reserve.
@@ -231,6 +232,15 @@ func (a *attempt) enter() error {
 	return nil
 }
 
+// rejects returns the test that holds back streamed text the checks are
+// sure to reject (check.Rejects), made once per attempt.
+func (a *attempt) rejects() func(string) bool {
+	if a.gate == nil {
+		a.gate = check.Rejects(a.req.Bio)
+	}
+	return a.gate
+}
+
 // call makes one call within the provider's timeout and the budget,
 // streaming its text through the stream checks to the sink, and cleans the
 // text. sent reports whether text reached the sink.
@@ -240,6 +250,7 @@ func (a *attempt) call() (res *provider.Result, sent bool, err error) {
 	var stream *check.Stream
 	if a.sink != nil {
 		stream = check.NewStream(a.req.Bio.Options.Format, func(d string) { sent = true; a.sink.Delta(d) })
+		stream.Hold(a.rejects())
 	}
 	start, first := a.c.now(), true
 	a.preq.OnDelta = func(d string) {

@@ -296,7 +296,9 @@ func (r *recorder) text() (before, after string, resets int) {
 // TestStreamResetsAfterMidStreamFailure streams through a real Ollama
 // protocol fake that cuts the connection after a few tokens.
 func TestStreamResetsAfterMidStreamFailure(t *testing.T) {
-	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.FaultCut }})
+	// Chunks of ten words: the cut after the third comes after whole
+	// sentences, which a stream sends (it holds an unfinished one).
+	fake := fakellm.New(fakellm.Config{ChunkWords: 10, Fault: func(int64) fakellm.Fault { return fakellm.FaultCut }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})

@@ -226,3 +226,32 @@ func runChain(c *Chain, req *provider.Request, sink *recorder) (*Outcome, error)
 	}
 	return c.Run(context.Background(), req, sink)
 }
+
+// TestStreamHoldsWhatTheChecksReject: a sentence with a made-up contact
+// detail, or the second pronoun of another set, never reaches a streaming
+// client, even for the moment before a reset (adversary round 5, F2); the
+// sentences before it may.
+func TestStreamHoldsWhatTheChecksReject(t *testing.T) {
+	for _, bad := range []string{"Call +1 555 0100 or mail x@y.co for talks.", "He leads a team. He is kind."} {
+		liar, _ := fakeGuard(t, "big", func(_ int64, _, text string) string {
+			first, rest, _ := strings.Cut(text, ". ")
+			return first + ". " + bad + " " + rest
+		})
+		c := mustChain(t, Config{Guards: []*Guard{liar}})
+		sink := &recorder{}
+		out, err := runChain(c, checkRequest(t, thinProfile), sink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Provider != "template" {
+			t.Fatalf("%q: served by %s: %q", bad, out.Provider, out.Result.Text)
+		}
+		sent := strings.Join(sink.events, "|")
+		if strings.Contains(sent, "555") || strings.Contains(sent, "x@y") || strings.Contains(sent, "He is kind") {
+			t.Fatalf("%q reached the client: %q", bad, sent)
+		}
+		if before, _, resets := sink.text(); before == "" || resets == 0 {
+			t.Fatalf("%q: the sentence before it was not streamed (%q, %d resets)", bad, before, resets)
+		}
+	}
+}

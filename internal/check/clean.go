@@ -209,7 +209,17 @@ type Stream struct {
 	emitted strings.Builder
 	started bool
 	cleaned int // len(raw) when Clean last ran
+	// rejects, if set, holds text back (see Hold); blocked is set once it
+	// has refused the text.
+	rejects func(string) bool
+	blocked bool
 }
+
+// Hold makes the stream send only whole sentences, and only while
+// rejects(text so far) is false: a sentence that a check is sure to
+// reject (a made-up e-mail address) never reaches the client. Once it
+// refuses, nothing more is sent and Close reports the text inconsistent.
+func (s *Stream) Hold(rejects func(string) bool) { s.rejects = rejects }
 
 // batch is how much text a stream gathers, once it has started, before it
 // cleans again: Clean reads the whole text, so cleaning at every token would
@@ -296,6 +306,14 @@ func mayBePostamble(line string) bool {
 }
 
 func (s *Stream) send(prefix string) {
+	if s.rejects != nil {
+		if prefix = wholeSentences(prefix); prefix == "" || s.blocked {
+			return
+		}
+		if s.blocked = s.rejects(prefix); s.blocked {
+			return
+		}
+	}
 	done := s.emitted.String()
 	if !strings.HasPrefix(prefix, done) {
 		return // the cleaned text changed behind what was sent; Close reports it
@@ -314,8 +332,35 @@ func (s *Stream) Close() (text string, consistent bool) {
 	if !strings.HasPrefix(c, s.emitted.String()) {
 		return c, false
 	}
+	if s.rejects != nil {
+		if s.blocked = s.blocked || s.rejects(c); s.blocked {
+			return c, s.emitted.String() == c
+		}
+		s.rejects = nil // the whole text passed: send the rest
+	}
 	s.send(c)
 	return c, true
+}
+
+// wholeSentences returns text up to the end of its last finished sentence
+// or line: a ".", "!" or "?" (after any closing quote or bracket) followed
+// by white space, or a line break.
+func wholeSentences(text string) string {
+	for i := len(text) - 1; i > 0; i-- {
+		switch c := text[i]; {
+		case c == '\n':
+			return text[:i+1]
+		case c == ' ' || c == '\t':
+			j := i - 1
+			for j > 0 && strings.IndexByte(`"')]*_`, text[j]) >= 0 {
+				j--
+			}
+			if text[j] == '.' || text[j] == '!' || text[j] == '?' {
+				return text[:i]
+			}
+		}
+	}
+	return ""
 }
 
 // sanitize drops from a model's text what no bio holds and a reader's

@@ -1,0 +1,40 @@
+package check
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/biogen/biogen/internal/bio"
+)
+
+// Rejects returns a test of a streamed answer's text so far: whether it
+// already fails a check that no text after it can undo, so that a stream
+// holds it back instead of showing it: a contact detail the profile does
+// not give, or, in an English third-person bio, pronouns of another set
+// twice. Verify decides on the whole answer; this only keeps the client's
+// screen free of what Verify is sure to reject.
+//
+// The function is used by one goroutine.
+func Rejects(req *bio.Request) func(text string) bool {
+	clean, _ := req.WithoutInstructions()
+	ev := evidence{p: &clean.Profile}
+	own := bio.ParsePronouns(clean.Profile.Pronouns)
+	self := strings.FieldsFunc(clean.Profile.Name, func(r rune) bool { return !unicode.IsLetter(r) })
+	pronouns := req.Options.English() && req.Options.Perspective == bio.PerspectiveThird
+	return func(text string) bool {
+		if inventedContact(bio.Fold(text), &ev) {
+			return true
+		}
+		if !pronouns {
+			return false
+		}
+		n := otherPronouns(text, own, self)
+		if n < 2 {
+			return false
+		}
+		// As Verify does: count no more than the text without the
+		// profile's name-like values has.
+		_, err := checkPronouns(min(n, otherPronouns(maskProfile(text, &clean.Profile), own, self)), own)
+		return err != nil
+	}
+}
