@@ -3,7 +3,9 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,8 +69,29 @@ func TestEnvOverrides(t *testing.T) {
 	}
 }
 
+// TestExampleConfig checks that config.example.yaml publishes no working
+// key: as shipped it is refused, naming the first placeholder, and with a
+// digest of the operator's own key in place of each placeholder it is a
+// valid configuration showing both policies.
 func TestExampleConfig(t *testing.T) {
-	c, err := Load("../../config.example.yaml", func(string) string { return "" })
+	_, err := Load("../../config.example.yaml", func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "tenants[0].keys[0]") || !strings.Contains(err.Error(), "64 hex digits") {
+		t.Fatalf("the example as shipped: got %v; want it refused at tenants[0].keys[0]", err)
+	}
+	data, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	placeholder := regexp.MustCompile(`"sha256:REPLACE[^"]*"`)
+	n := 0
+	filled := placeholder.ReplaceAllStringFunc(string(data), func(string) string {
+		n++
+		return `"` + tenant.Digest("operator-key-"+strconv.Itoa(n)) + `"`
+	})
+	if n == 0 {
+		t.Fatal("config.example.yaml has no REPLACE placeholder")
+	}
+	c, err := load(t, filled, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"maps"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -64,6 +66,13 @@ var help = map[string]string{
 	"biogen_cache_evictions_total":           "Cache entries evicted, by cache.",
 	"biogen_cache_semantic_rejections_total": "Semantic cache candidates refused, by reason (facts, re-personalisation, re-check).",
 	"biogen_cache_store_failures_total":      "Answers whose semantic cache entry could not be stored (the embedding failed or timed out).",
+}
+
+// Families returns the name of every biogen metric family, sorted: what
+// dashboards and alerts may query (a histogram adds _bucket, _sum and
+// _count). It allocates a new slice on each call.
+func Families() []string {
+	return slices.Sorted(maps.Keys(help))
 }
 
 // writeWithHelp copies the exposition in b to w, giving each empty

@@ -281,3 +281,21 @@ func TestNewLogger(t *testing.T) {
 		t.Error("an unknown level disabled info")
 	}
 }
+
+// TestFamilies checks that Families lists every family of help, sorted,
+// and that a copy is returned.
+func TestFamilies(t *testing.T) {
+	got := Families()
+	if len(got) != len(help) || !slices.IsSorted(got) {
+		t.Fatalf("Families() = %v; want the %d keys of help, sorted", got, len(help))
+	}
+	for _, f := range got {
+		if help[f] == "" {
+			t.Errorf("Families() lists %s, which has no HELP text", f)
+		}
+	}
+	got[0] = "changed"
+	if Families()[0] == "changed" {
+		t.Errorf("Families() returns shared storage")
+	}
+}
