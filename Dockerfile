@@ -1,5 +1,8 @@
 # Two stages: build a static binary, run it on a minimal base as an unprivileged user.
-FROM golang:1.26 AS build
+# The Go image is pinned to the toolchain the tests run on (Go 1.26.8, Debian 12).
+# Distroless publishes no version tags: its base is pinned by its Debian release
+# (static-debian12); pin it by digest (image@sha256:...) for a reproducible release.
+FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

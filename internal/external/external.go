@@ -1,6 +1,5 @@
 // Package external is the provider for an OpenAI-compatible
-// chat-completions API outside the premises, on the official client
-// (github.com/openai/openai-go/v3). Only tenants whose policy is
+// chat-completions API outside the premises. Only tenants whose policy is
 // allow_external reach it (the chain and the configuration both refuse
 // otherwise), and nothing identifying leaves: the request is pseudonymised
 // here (pii.Pseudonymise), the prompt rendered from the pseudonymised
@@ -10,20 +9,21 @@
 // stand-in name and the placeholders mapped back in the answer (an answer
 // with a placeholder that was never sent is invalid output). No user id,
 // user field or metadata is sent; the seed is the random variant.
+//
+// The API is spoken by a small client of our own on net/http (client.go):
+// one streaming POST to {base_url}/chat/completions, read as server-sent
+// events. The official SDK (github.com/openai/openai-go) did the same
+// through a reflection-driven encoder that keeps every type of the whole
+// API in the binary: 37 of its 58 MB, for one call.
 package external
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
+	"net/url"
 	"strings"
-	"time"
-
-	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 
 	"github.com/biogen/biogen/internal/pii"
 	"github.com/biogen/biogen/internal/prompt"
@@ -32,11 +32,13 @@ import (
 
 // Config configures the provider.
 type Config struct {
-	Name    string
+	Name string
+	// BaseURL is the API's base URL, e.g. "https://api.openai.com/v1";
+	// requests go to BaseURL + "/chat/completions".
 	BaseURL string
 	Model   string
 	// APIKey is the key itself, read by the caller from the environment
-	// variable the configuration names.
+	// variable the configuration names; sent as a bearer token.
 	APIKey string
 	// Prompt renders the prompt from the pseudonymised request.
 	Prompt *prompt.Renderer
@@ -59,10 +61,12 @@ type Sent struct {
 }
 
 // Provider calls the external API. The zero value is not usable; call New.
-// It is safe for concurrent use and holds nothing to stop.
+// It is safe for concurrent use and holds nothing to stop (idle
+// connections close on their own).
 type Provider struct {
-	cfg    Config
-	client openai.Client
+	cfg     Config
+	http    *http.Client
+	chatURL string
 }
 
 // New returns a Provider.
@@ -73,15 +77,17 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.Temperature < 0 || cfg.Temperature > 2 {
 		return nil, fmt.Errorf("external: temperature %g must be between 0 and 2", cfg.Temperature)
 	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("external: invalid base URL %q", cfg.BaseURL)
+	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64
-	c := openai.NewClient(
-		option.WithBaseURL(cfg.BaseURL),
-		option.WithAPIKey(cfg.APIKey),
-		option.WithMaxRetries(0), // the chain retries, within its budget
-		option.WithHTTPClient(&http.Client{Transport: transport}),
-	)
-	return &Provider{cfg: cfg, client: c}, nil
+	return &Provider{
+		cfg:     cfg,
+		http:    &http.Client{Transport: transport}, // no retries: the chain retries, within its budget
+		chatURL: strings.TrimRight(cfg.BaseURL, "/") + "/chat/completions",
+	}, nil
 }
 
 // Name returns the configured name.
@@ -103,15 +109,17 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 	if err != nil {
 		return nil, err
 	}
-	params := openai.ChatCompletionNewParams{
-		Model:               openai.ChatModel(p.cfg.Model),
+	cr := &chatRequest{
+		Model:               p.cfg.Model,
 		Messages:            messages,
-		Temperature:         openai.Float(p.cfg.Temperature),
-		MaxCompletionTokens: openai.Int(int64(provider.TokenBudget(req.Bio.Options.Length, p.cfg.MaxTokens))),
-		StreamOptions:       openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
+		Temperature:         p.cfg.Temperature,
+		MaxCompletionTokens: provider.TokenBudget(req.Bio.Options.Length, p.cfg.MaxTokens),
+		Stream:              true,
+		StreamOptions:       streamOptions{IncludeUsage: true},
 	}
 	if req.Variant != 0 {
-		params.Seed = openai.Int(int64(req.Variant % (1 << 31)))
+		seed := int64(req.Variant % (1 << 31))
+		cr.Seed = &seed
 	}
 	var text strings.Builder
 	restorer := m.Restorer(func(s string) {
@@ -120,7 +128,7 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 			req.OnDelta(s)
 		}
 	})
-	in, out, err := p.stream(ctx, params, restorer)
+	usage, err := p.chat(ctx, cr, restorer.Write)
 	if err != nil {
 		return nil, err
 	}
@@ -129,18 +137,19 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 		// A placeholder the model made up stands for nothing true.
 		return nil, provider.Errorf(provider.ReasonInvalidOutput, "%s: %w", p.cfg.Name, err)
 	}
+	in, out := usage.PromptTokens, usage.CompletionTokens
 	return &provider.Result{
 		Text:         text.String(),
 		Model:        p.cfg.Model,
-		InputTokens:  int(in),
-		OutputTokens: int(out),
+		InputTokens:  in,
+		OutputTokens: out,
 		CostUSD:      float64(in)/1000*p.cfg.CostPer1KInput + float64(out)/1000*p.cfg.CostPer1KOutput,
 	}, nil
 }
 
 // messages pseudonymises the request and renders the messages to send from
 // it, and records what leaves.
-func (p *Provider) messages(req *provider.Request) ([]openai.ChatCompletionMessageParamUnion, *pii.Mapping, error) {
+func (p *Provider) messages(req *provider.Request) ([]message, *pii.Mapping, error) {
 	pseudo, m, rec := pii.Pseudonymise(req.Bio)
 	msgs, err := p.cfg.Prompt.Render(pseudo, req.Variant)
 	if err != nil {
@@ -150,10 +159,7 @@ func (p *Provider) messages(req *provider.Request) ([]openai.ChatCompletionMessa
 	if rec.Placeholders > 0 {
 		system += "\n" + placeholderRule
 	}
-	messages := []openai.ChatCompletionMessageParamUnion{
-		openai.SystemMessage(system),
-		openai.UserMessage(msgs.User),
-	}
+	messages := []message{{Role: "system", Content: system}, {Role: "user", Content: msgs.User}}
 	size := len(system) + len(msgs.User)
 	if req.Correction != "" {
 		// The earlier answer holds the real name (restored) and may hold
@@ -164,73 +170,11 @@ func (p *Provider) messages(req *provider.Request) ([]openai.ChatCompletionMessa
 		// words are not denied ("Write the bio again", not "Write the
 		// Term4 again").
 		prev, correction := m.Forward(req.Previous), m.ForwardInstruction(req.Correction)
-		messages = append(messages, openai.AssistantMessage(prev), openai.UserMessage(correction))
+		messages = append(messages, message{Role: "assistant", Content: prev}, message{Role: "user", Content: correction})
 		size += len(prev) + len(correction)
 	}
 	if p.cfg.Record != nil {
 		p.cfg.Record(Sent{Provider: p.cfg.Name, Model: p.cfg.Model, Bytes: size, Record: rec})
 	}
 	return messages, m, nil
-}
-
-// stream reads the completion into restorer and returns the tokens used.
-// A stream cut before the model finished, or without any event, is a
-// retryable failure; one that hit the token limit is invalid output.
-func (p *Provider) stream(ctx context.Context, params openai.ChatCompletionNewParams, restorer *pii.Restorer) (in, out int64, err error) {
-	stream := p.client.Chat.Completions.NewStreaming(ctx, params)
-	defer stream.Close()
-	finished, chunks := false, 0
-	for stream.Next() {
-		chunks++
-		chunk := stream.Current()
-		for _, c := range chunk.Choices {
-			if c.Delta.Content != "" {
-				restorer.Write(c.Delta.Content)
-			}
-			if c.FinishReason != "" {
-				finished = true
-				if c.FinishReason == "length" {
-					return 0, 0, provider.Errorf(provider.ReasonInvalidOutput, "%s: the answer hit the token limit", p.cfg.Name)
-				}
-			}
-		}
-		if chunk.Usage.TotalTokens > 0 {
-			in, out = chunk.Usage.PromptTokens, chunk.Usage.CompletionTokens
-		}
-	}
-	switch {
-	case stream.Err() != nil:
-		return 0, 0, p.classify(ctx, stream.Err())
-	case ctx.Err() != nil:
-		return 0, 0, p.classify(ctx, ctx.Err())
-	case chunks == 0:
-		return 0, 0, provider.Retryablef(provider.ReasonError, "%s: the answer held no events", p.cfg.Name)
-	case !finished:
-		return 0, 0, provider.Retryablef(provider.ReasonUnavailable, "%s: stream ended before the model finished", p.cfg.Name)
-	}
-	return in, out, nil
-}
-
-// classify maps client errors to the chain's reasons, never quoting the
-// upstream's text.
-func (p *Provider) classify(ctx context.Context, err error) error {
-	var ae *openai.Error
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		return err
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return &provider.Error{Reason: provider.ReasonTimeout, Err: fmt.Errorf("%s: timed out", p.cfg.Name)}
-	case errors.As(err, &ae):
-		var retryAfter time.Duration
-		if ae.Response != nil {
-			retryAfter = provider.ParseRetryAfter(ae.Response.Header.Get("Retry-After"), time.Now())
-		}
-		return provider.FromStatus(p.cfg.Name, ae.StatusCode, retryAfter)
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection reset") {
-		return provider.Retryablef(provider.ReasonUnavailable, "%s: cannot reach the API or the stream was cut", p.cfg.Name)
-	}
-	return provider.Retryablef(provider.ReasonError, "%s: malformed answer from the API", p.cfg.Name)
 }

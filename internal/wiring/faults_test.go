@@ -27,6 +27,7 @@ const bioRequest = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"
 type running struct {
 	base   string
 	client *http.Client
+	app    *App
 	// stop shuts biogen down and returns Run's error; it runs once, at
 	// the latest when the test ends.
 	stop func() error
@@ -59,7 +60,7 @@ func runApp(t *testing.T, cfg *config.Config) *running {
 		t.Fatalf("Run: %v", err)
 	}
 	<-a.ModelsChecked() // the tests want the models as start-up leaves them
-	r := &running{base: "http://" + addr.String(), client: &http.Client{Timeout: cfg.Server.RequestTimeout + time.Second}}
+	r := &running{base: "http://" + addr.String(), client: &http.Client{Timeout: cfg.Server.RequestTimeout + time.Second}, app: a}
 	r.stop = sync.OnceValue(func() error {
 		r.client.CloseIdleConnections()
 		cancel()
