@@ -73,7 +73,7 @@ func New(cfg Config) (*Chain, error) {
 
 // Check runs the output checks on text as an answer to req, as Run does
 // for a model's answer: it returns the flags to add, or the *check.Error
-// that rejects text. The service uses it for a bio taken from the semantic
+// that rejects text. The answerer uses it for a bio taken from the semantic
 // cache, which must pass against the profile it answers.
 func (c *Chain) Check(req *bio.Request, text string) ([]string, error) {
 	return check.Verify(req, text, func() bool { return c.template.Thin(req) }, c.now())
