@@ -130,7 +130,7 @@ func TestGeneratedPairs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var pairs []pair
 	lines := corpustest.Profiles(t, 100)
-	for i, line := range lines[:120] {
+	for i, line := range lines[:min(120, len(lines))] {
 		var m map[string]any
 		json.Unmarshal(line, &m)
 		prof := m["profile"].(map[string]any)
