@@ -21,6 +21,7 @@ import (
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/tracing"
 )
 
 // Routes, as metrics label them.
@@ -45,6 +46,10 @@ type exchange struct {
 	// admitted is set when the request holds an in-flight slot.
 	admitted bool
 	s        *Server
+	// tctx is the context of the request's work: the server's base, with
+	// the request's span when tracing is on.
+	tctx context.Context
+	span tracing.Span
 }
 
 // Admit takes an in-flight slot for the request, or returns the overloaded
@@ -60,7 +65,7 @@ func (x *exchange) Admit() error {
 // handle serves the public listener. Every request needs a valid key unless
 // the server is keyless (loopback only).
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
-	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s}
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s, tctx: s.base}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
 
@@ -98,7 +103,7 @@ func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
 		pprofhandler.PprofHandler(ctx)
 		return
 	}
-	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s}
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s, tctx: s.base}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
 	s.handleOps(x)
@@ -144,6 +149,11 @@ func (s *Server) finish(x *exchange) {
 }
 
 func (s *Server) observe(x *exchange, status int, method string) {
+	x.span.Int("http.response.status_code", status)
+	if status >= 500 {
+		x.span.Fail(strconv.Itoa(status))
+	}
+	x.span.End()
 	d := s.now().Sub(x.start)
 	telemetry.ObserveRequest(x.route, status, d)
 	if !s.log.Enabled(context.Background(), slog.LevelInfo) {
@@ -226,6 +236,12 @@ func routeOf(path []byte) string {
 func (s *Server) handleBios(x *exchange) {
 	ctx := x.ctx
 	t := x.caller.Tenant
+	if s.cfg.Tracer != nil {
+		h := &ctx.Request.Header
+		x.tctx, x.span = s.cfg.Tracer.StartRequest(s.base, "POST "+routeBios, string(h.Peek("traceparent")), string(h.Peek("tracestate")))
+		x.span.String("http.route", routeBios)
+		x.span.String("tenant.id", t.ID)
+	}
 	lim := s.limiters[t.ID]
 	d := lim.Allow(s.now())
 	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
@@ -245,7 +261,7 @@ func (s *Server) handleBios(x *exchange) {
 		s.fail(x, err)
 		return
 	}
-	reply, err := s.answers.Answer(s.base, answer.Call{
+	reply, err := s.answers.Answer(x.tctx, answer.Call{
 		Tenant: t, RequestID: x.id, Body: ctx.PostBody(), MinSimilarity: minSim, Stream: acceptsEventStream(ctx), Admit: x,
 	})
 	if err != nil {
@@ -397,8 +413,9 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// detach returns a context for work that outlives the handler: it ends when
-// the server's grace period is over, not when the handler returns.
-func (s *Server) detach() (context.Context, context.CancelFunc) {
-	return context.WithCancel(s.base)
+// detach returns a context for x's work that outlives the handler: it
+// ends when the server's grace period is over, not when the handler
+// returns, and carries the request's span.
+func (x *exchange) detach() (context.Context, context.CancelFunc) {
+	return context.WithCancel(x.tctx)
 }
