@@ -24,11 +24,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -61,12 +63,16 @@ type Config struct {
 	BatchDelay time.Duration
 	// Client posts the spans. Nil means a client of its own.
 	Client *http.Client
+	// Log, if not nil, receives the SDK's errors (a failed export) instead
+	// of the standard logger. It is process-wide: the last New sets it.
+	Log *slog.Logger
 }
 
 // Tracer starts the spans of requests and exports them.
 //
-// A nil *Tracer is tracing off: its methods do nothing. A Tracer is safe
-// for concurrent use; Shutdown stops it, once, after the server has stopped.
+// A nil *Tracer is tracing off: its methods do nothing. The zero value of
+// Tracer is not usable: call New. A Tracer is safe for concurrent use;
+// Shutdown stops it, once, after the server has stopped.
 type Tracer struct {
 	tp     *sdktrace.TracerProvider
 	tracer trace.Tracer
@@ -89,6 +95,10 @@ func New(cfg Config) (*Tracer, error) {
 		return nil, errors.New("tracing: the service name is required")
 	case cfg.Timeout <= 0 || cfg.BatchDelay <= 0 || cfg.QueueSize <= 0:
 		return nil, errors.New("tracing: timeout, batch delay and queue size must be positive")
+	}
+	if cfg.Log != nil {
+		log := cfg.Log
+		otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { log.Warn("tracing", "error", err.Error()) }))
 	}
 	client := cfg.Client
 	if client == nil {
@@ -150,8 +160,9 @@ func start(ctx context.Context, name string, kind trace.SpanKind) (context.Conte
 	return ctx, Span{s: s}
 }
 
-// Span is a span being recorded, or nothing (the zero value) when tracing
-// is off. Its methods are safe for concurrent use; End ends it, once.
+// Span is a span being recorded, or nothing: the zero value, a usable Span
+// that records nothing, is what tracing off gives. Its methods are safe
+// for concurrent use; End ends it, once.
 type Span struct {
 	s trace.Span
 }
