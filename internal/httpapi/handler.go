@@ -46,10 +46,25 @@ type exchange struct {
 	// admitted is set when the request holds an in-flight slot.
 	admitted bool
 	s        *Server
-	// tctx is the context of the request's work: the server's base, with
-	// the request's span when tracing is on.
-	tctx context.Context
+	// traced is set when tracing is on (a pointer, so that tracing off
+	// leaves the exchange's size as it was).
+	traced *traced
+}
+
+// traced is a traced request: the context of its work, which carries its
+// span, and the span.
+type traced struct {
+	ctx  context.Context
 	span tracing.Span
+}
+
+// work returns the context of x's work: the server's base, with the
+// request's span when tracing is on.
+func (x *exchange) work() context.Context {
+	if x.traced != nil {
+		return x.traced.ctx
+	}
+	return x.s.base
 }
 
 // Admit takes an in-flight slot for the request, or returns the overloaded
@@ -65,7 +80,7 @@ func (x *exchange) Admit() error {
 // handle serves the public listener. Every request needs a valid key unless
 // the server is keyless (loopback only).
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
-	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s, tctx: s.base}
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
 
@@ -103,7 +118,7 @@ func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
 		pprofhandler.PprofHandler(ctx)
 		return
 	}
-	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s, tctx: s.base}
+	x := &exchange{ctx: ctx, id: requestID(ctx), start: s.now(), route: routeOf(ctx.Path()), s: s}
 	defer s.finish(x)
 	ctx.Response.Header.Set("X-Request-Id", x.id)
 	s.handleOps(x)
@@ -149,11 +164,14 @@ func (s *Server) finish(x *exchange) {
 }
 
 func (s *Server) observe(x *exchange, status int, method string) {
-	x.span.Int("http.response.status_code", status)
-	if status >= 500 {
-		x.span.Fail(strconv.Itoa(status))
+	if x.traced != nil {
+		sp := x.traced.span
+		sp.Int("http.response.status_code", status)
+		if status >= 500 {
+			sp.Fail(strconv.Itoa(status))
+		}
+		sp.End()
 	}
-	x.span.End()
 	d := s.now().Sub(x.start)
 	telemetry.ObserveRequest(x.route, status, d)
 	if !s.log.Enabled(context.Background(), slog.LevelInfo) {
@@ -238,9 +256,10 @@ func (s *Server) handleBios(x *exchange) {
 	t := x.caller.Tenant
 	if s.cfg.Tracer != nil {
 		h := &ctx.Request.Header
-		x.tctx, x.span = s.cfg.Tracer.StartRequest(s.base, "POST "+routeBios, string(h.Peek("traceparent")), string(h.Peek("tracestate")))
-		x.span.String("http.route", routeBios)
-		x.span.String("tenant.id", t.ID)
+		ctx, span := s.cfg.Tracer.StartRequest(s.base, "POST "+routeBios, string(h.Peek("traceparent")), string(h.Peek("tracestate")))
+		span.String("http.route", routeBios)
+		span.String("tenant.id", t.ID)
+		x.traced = &traced{ctx: ctx, span: span}
 	}
 	lim := s.limiters[t.ID]
 	d := lim.Allow(s.now())
@@ -261,7 +280,7 @@ func (s *Server) handleBios(x *exchange) {
 		s.fail(x, err)
 		return
 	}
-	reply, err := s.answers.Answer(x.tctx, answer.Call{
+	reply, err := s.answers.Answer(x.work(), answer.Call{
 		Tenant: t, RequestID: x.id, Body: ctx.PostBody(), MinSimilarity: minSim, Stream: acceptsEventStream(ctx), Admit: x,
 	})
 	if err != nil {
@@ -417,5 +436,5 @@ func newRequestID() string {
 // ends when the server's grace period is over, not when the handler
 // returns, and carries the request's span.
 func (x *exchange) detach() (context.Context, context.CancelFunc) {
-	return context.WithCancel(x.tctx)
+	return context.WithCancel(x.work())
 }
