@@ -170,7 +170,7 @@ func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 		return Reply{}, fmt.Errorf("%w %q", ErrNoTenantChain, t.ID)
 	}
 	if call.Request == nil && !call.Stream {
-		if r := a.cachedBody(t, call, start); r != nil {
+		if r := a.cachedBody(ctx, t, call, start); r != nil {
 			if err := admit(call); err != nil {
 				return Reply{}, err
 			}

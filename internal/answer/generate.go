@@ -13,19 +13,26 @@ import (
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/tracing"
 )
 
 // cachedBody answers, from the exact cache, a request whose body is byte
 // for byte the body of one answered from there before, or returns nil. It
 // does not decode the body.
-func (a *Answerer) cachedBody(t *tenant.Tenant, call Call, start time.Time) *bio.Response {
+func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, start time.Time) *bio.Response {
 	if a.cache == nil {
 		return nil
 	}
+	_, span := tracing.Start(ctx, "cache.lookup")
 	e := a.cache.LookupBody(t.ID, t.CachePolicy, call.Body, a.promptVersion, a.providersKeys[t.ID])
+	span.String("cache.kind", "body")
 	if e == nil {
+		span.String("cache.result", "miss")
+		span.End()
 		return nil
 	}
+	span.String("cache.result", cache.HitExact)
+	span.End()
 	now := a.now()
 	r := fromEntry(e, bio.CacheExact)
 	r.ID = "bio_" + ulid.Make().String()
@@ -54,7 +61,10 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 		return nil
 	}
 	start := a.now()
-	e, kind := a.cached(ctx, j)
+	ctx, span := tracing.Start(ctx, "cache.lookup")
+	span.String("cache.kind", "request")
+	e, kind := a.cached(ctx, j, span)
+	span.End()
 	j.cacheTime = a.now().Sub(start)
 	if e == nil {
 		return nil
@@ -66,12 +76,19 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 	return a.respond(j, *r)
 }
 
-// cached reads the caches for j (see lookup).
-func (a *Answerer) cached(ctx context.Context, j *job) (*cache.Entry, string) {
+// cached reads the caches for j (see lookup), and says what it found on
+// the lookup's span.
+func (a *Answerer) cached(ctx context.Context, j *job, span tracing.Span) (*cache.Entry, string) {
 	e, kind, err := a.cache.Lookup(ctx, j.q)
-	if err != nil || e == nil {
+	switch {
+	case err != nil:
+		span.Fail("error")
+		return nil, ""
+	case e == nil:
+		span.String("cache.result", "miss")
 		return nil, ""
 	}
+	span.String("cache.result", kind)
 	if kind != cache.HitSemantic {
 		return e, kind
 	}
@@ -81,6 +98,7 @@ func (a *Answerer) cached(ctx context.Context, j *job) (*cache.Entry, string) {
 		// (Nor stored: an exact entry cannot exist; a semantic one could
 		// come from a snapshot of a version that missed the instruction.)
 		telemetry.CacheRejected("recheck")
+		span.String("cache.rejected", "recheck")
 		return nil, ""
 	}
 	allowed := e.Flags
@@ -95,6 +113,7 @@ func (a *Answerer) cached(ctx context.Context, j *job) (*cache.Entry, string) {
 		// (an unverified claim, a person to review): the request differs
 		// from the cached one in a way the facts do not show.
 		telemetry.CacheRejected("recheck")
+		span.String("cache.rejected", "recheck")
 		return nil, ""
 	}
 	return e, kind

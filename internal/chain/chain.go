@@ -18,6 +18,7 @@ import (
 	"github.com/biogen/biogen/internal/check"
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/telemetry"
+	"github.com/biogen/biogen/internal/tracing"
 )
 
 // Template is what the chain needs of the template writer beyond a
@@ -131,10 +132,14 @@ func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Out
 		tr.OnDelta = sink.Delta
 	}
 	start := c.now()
+	tctx, span := tracing.Start(ctx, "provider.attempt")
+	span.String("provider.name", c.template.Name())
+	span.String("provider.kind", string(c.template.Kind()))
 	// The template writer runs even when the deadline has passed: it takes
 	// microseconds, and an answer is better than none.
-	res, err := c.template.Generate(context.WithoutCancel(ctx), &tr)
+	res, err := c.template.Generate(context.WithoutCancel(tctx), &tr)
 	out.UpstreamTime += c.now().Sub(start)
+	endAttempt(span, err)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +154,8 @@ func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Out
 func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink Sink, thin func() bool) (*provider.Result, error) {
 	a := &attempt{c: c, g: g, ctx: ctx, req: req, sink: sink, thin: thin, preq: *req}
 	if err := a.enter(); err != nil {
+		_, span := a.startSpan(tracing.Start)
+		endAttempt(span, err) // not called: the span says why
 		return nil, err
 	}
 	defer g.release()
@@ -156,9 +163,11 @@ func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink S
 		if a.budget() <= 0 {
 			return nil, provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
 		}
-		res, sent, err := a.call()
+		sctx, span := a.startSpan(tracing.StartClient)
+		res, sent, err := a.call(sctx)
 		if err == nil {
-			text, verr := a.verify(res, sent)
+			text, verr := a.verify(sctx, res, sent)
+			endAttempt(span, verr)
 			if verr == nil {
 				return res, nil
 			}
@@ -171,6 +180,7 @@ func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink S
 			a.preq.Correction, a.preq.Previous = ce.Correction(), text
 			continue
 		}
+		endAttempt(span, err)
 		if sent {
 			sink.Reset(string(provider.ReasonOf(err)))
 		}
@@ -178,6 +188,38 @@ func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink S
 			return nil, err
 		}
 	}
+}
+
+// startSpan starts the span of one call to the provider, with start
+// (tracing.StartClient for a call, whose requests carry its traceparent).
+func (a *attempt) startSpan(start func(context.Context, string) (context.Context, tracing.Span)) (context.Context, tracing.Span) {
+	ctx, span := start(a.ctx, "provider.attempt")
+	if span.Recording() {
+		span.String("provider.name", a.g.p.Name())
+		span.String("provider.kind", string(a.g.p.Kind()))
+		span.Int("attempt.retry", a.retries)
+		if a.corrected {
+			span.String("attempt.corrective", "true")
+		}
+	}
+	return ctx, span
+}
+
+// endAttempt ends an attempt's span with its outcome: ok, or the reason of
+// its failure (a rejected answer is invalid_output).
+func endAttempt(span tracing.Span, err error) {
+	outcome := "ok"
+	if err != nil {
+		var ce *check.Error
+		if errors.As(err, &ce) {
+			outcome = string(provider.ReasonInvalidOutput)
+		} else {
+			outcome = string(provider.ReasonOf(err))
+		}
+		span.Fail(outcome)
+	}
+	span.String("attempt.outcome", outcome)
+	span.End()
 }
 
 // attempt is one guarded provider's try for one request: its calls, its
@@ -244,8 +286,8 @@ func (a *attempt) rejects() func(string) bool {
 // call makes one call within the provider's timeout and the budget,
 // streaming its text through the stream checks to the sink, and cleans the
 // text. sent reports whether text reached the sink.
-func (a *attempt) call() (res *provider.Result, sent bool, err error) {
-	actx, cancel := context.WithTimeout(a.ctx, min(a.g.s.Timeout, a.budget()))
+func (a *attempt) call(ctx context.Context) (res *provider.Result, sent bool, err error) {
+	actx, cancel := context.WithTimeout(ctx, min(a.g.s.Timeout, a.budget()))
 	defer cancel()
 	var stream *check.Stream
 	if a.sink != nil {
@@ -275,14 +317,25 @@ func (a *attempt) call() (res *provider.Result, sent bool, err error) {
 	return res, sent, nil
 }
 
-// verify runs the output checks on the text of a call. A text that passes
+// verify runs the output checks on the text of a call, in a span of its
+// own (the flags' count or the rejecting problem). A text that passes
 // becomes res's text, with its flags; when the stream's text was rewritten
 // on cleaning, the sink is reset and given the clean text. A text that
 // fails is returned with the check's error, after a reset of the text
 // already sent.
-func (a *attempt) verify(res *provider.Result, sent bool) (string, error) {
+func (a *attempt) verify(ctx context.Context, res *provider.Result, sent bool) (string, error) {
 	text := res.Text
+	_, span := tracing.Start(ctx, "checks")
 	flags, err := check.Verify(a.req.Bio, text, a.thin, a.c.now())
+	if err != nil && span.Recording() { // errors.As's target escapes: not on the way of every answer
+		var ce *check.Error
+		if errors.As(err, &ce) {
+			span.String("check.rejected", string(ce.Problem))
+			span.Fail(string(ce.Problem))
+		}
+	}
+	span.Int("check.flags", len(flags))
+	span.End()
 	if err != nil {
 		if sent {
 			a.sink.Reset(string(provider.ReasonInvalidOutput))

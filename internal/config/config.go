@@ -32,6 +32,7 @@ type Config struct {
 	Providers []Provider      `yaml:"providers"`
 	Cache     Cache           `yaml:"cache"`
 	Tenants   []tenant.Config `yaml:"tenants"`
+	Tracing   Tracing         `yaml:"tracing"`
 
 	// KeylessLoopback is set when the configuration has a tenant without
 	// keys, which Validate allows only on a loopback address.
@@ -193,6 +194,28 @@ type Cache struct {
 	SemanticMaxEntries int `yaml:"semantic_max_entries"`
 }
 
+// Tracing configures OpenTelemetry tracing (docs/operations.md). It is off
+// unless an endpoint is set.
+type Tracing struct {
+	// OTLPEndpoint is the base URL of an OTLP/HTTP collector; spans are
+	// posted as JSON to OTLPEndpoint/v1/traces. Default "": off. Env
+	// OTEL_EXPORTER_OTLP_ENDPOINT overrides it.
+	OTLPEndpoint string `yaml:"otlp_endpoint"`
+	// SampleRatio is the share of new traces recorded, 0 to 1; a request
+	// with a traceparent keeps its caller's decision. Default 1.
+	SampleRatio *float64 `yaml:"sample_ratio"`
+	// ServiceName is the spans' service.name. Default "biogen". Env
+	// OTEL_SERVICE_NAME overrides it.
+	ServiceName string `yaml:"service_name"`
+	// ExportTimeout bounds one export. Default 10s.
+	ExportTimeout time.Duration `yaml:"export_timeout"`
+	// QueueSize is how many ended spans wait for export; more are dropped.
+	// Default 2048.
+	QueueSize int `yaml:"queue_size"`
+	// BatchDelay is the longest an ended span waits to be sent. Default 5s.
+	BatchDelay time.Duration `yaml:"batch_delay"`
+}
+
 // Defaults of the server.
 const (
 	DefaultAddr = "127.0.0.1:8080"
@@ -311,6 +334,12 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	}
 	if v := getenv("OLLAMA_HOST"); v != "" {
 		c.Ollama.Host = v
+	}
+	if v := getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); v != "" {
+		c.Tracing.OTLPEndpoint = v
+	}
+	if v := getenv("OTEL_SERVICE_NAME"); v != "" {
+		c.Tracing.ServiceName = v
 	}
 }
 

@@ -52,6 +52,19 @@ func (c *Config) SetDefaults() {
 	for i := range c.Tenants {
 		SetTenantDefaults(&c.Tenants[i])
 	}
+	c.Tracing.setDefaults()
+}
+
+func (t *Tracing) setDefaults() {
+	if t.SampleRatio == nil {
+		t.SampleRatio = new(1.0)
+	}
+	if t.ServiceName == "" {
+		t.ServiceName = "biogen"
+	}
+	setDuration(&t.ExportTimeout, 10*time.Second)
+	setInt(&t.QueueSize, 2048)
+	setDuration(&t.BatchDelay, 5*time.Second)
 }
 
 func (s *Server) setDefaults() {

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -22,6 +24,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Cache.validate(); err != nil {
+		return err
+	}
+	if err := c.Tracing.validate(); err != nil {
 		return err
 	}
 	providers, err := c.validateProviders()
@@ -104,6 +109,28 @@ func (c *Cache) validate() error {
 	}
 	if c.SnapshotEvery < 0 {
 		return fmt.Errorf("cache.snapshot_every: %s must not be negative", c.SnapshotEvery)
+	}
+	return nil
+}
+
+func (t *Tracing) validate() error {
+	if t.OTLPEndpoint != "" {
+		u, err := url.Parse(t.OTLPEndpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("tracing.otlp_endpoint: %q must be an http or https URL such as http://collector:4318", t.OTLPEndpoint)
+		}
+	}
+	if r := *t.SampleRatio; !(r >= 0 && r <= 1) {
+		return fmt.Errorf("tracing.sample_ratio: %g must be between 0 and 1", r)
+	}
+	if t.ServiceName == "" {
+		return errors.New("tracing.service_name: required")
+	}
+	if t.QueueSize < 1 || t.QueueSize > 1<<20 {
+		return fmt.Errorf("tracing.queue_size: %d must be between 1 and 1048576", t.QueueSize)
+	}
+	if t.ExportTimeout <= 0 || t.BatchDelay <= 0 {
+		return fmt.Errorf("tracing.export_timeout, tracing.batch_delay: %s and %s must be positive", t.ExportTimeout, t.BatchDelay)
 	}
 	return nil
 }

@@ -140,3 +140,32 @@ func TestValidateTenants(t *testing.T) {
 		t.Fatalf("defaults: %v, KeylessLoopback %v", err, c.KeylessLoopback)
 	}
 }
+
+func TestValidateTracing(t *testing.T) {
+	f := func(change func(tr *Tracing), key, value string) {
+		t.Helper()
+		tr := defaulted().Tracing
+		change(&tr)
+		wantErr(t, tr.validate(), key, value)
+	}
+	d := defaulted().Tracing
+	if err := d.validate(); err != nil || d.OTLPEndpoint != "" || *d.SampleRatio != 1 || d.ServiceName != "biogen" {
+		t.Fatalf("defaults %+v: %v; want tracing off, ratio 1, service biogen", d, err)
+	}
+	f(func(tr *Tracing) { tr.OTLPEndpoint = "collector:4318" }, "tracing.otlp_endpoint", `"collector:4318"`)
+	f(func(tr *Tracing) { tr.SampleRatio = new(1.5) }, "tracing.sample_ratio", "1.5")
+	f(func(tr *Tracing) { tr.ServiceName = "" }, "tracing.service_name", "required")
+	f(func(tr *Tracing) { tr.QueueSize = -1 }, "tracing.queue_size", "-1")
+	f(func(tr *Tracing) { tr.BatchDelay = -time.Second }, "tracing.batch_delay", "-1s")
+	zero := defaulted().Tracing
+	zero.SampleRatio = new(0.0)
+	if err := zero.validate(); err != nil {
+		t.Fatalf("sample_ratio 0: %v", err)
+	}
+	c, err := Load("", func(k string) string {
+		return map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4318", "OTEL_SERVICE_NAME": "bios-eu"}[k]
+	})
+	if err != nil || c.Tracing.OTLPEndpoint != "http://otel:4318" || c.Tracing.ServiceName != "bios-eu" {
+		t.Fatalf("env: %+v, %v; want the OTEL_ variables honoured", c.Tracing, err)
+	}
+}

@@ -28,6 +28,7 @@ import (
 	"github.com/biogen/biogen/internal/pii"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/tracing"
 )
 
 // Config configures the provider.
@@ -84,8 +85,10 @@ func New(cfg Config) (*Provider, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64
 	return &Provider{
-		cfg:     cfg,
-		http:    &http.Client{Transport: transport}, // no retries: the chain retries, within its budget
+		cfg: cfg,
+		// No retries: the chain retries, within its budget. The calls made
+		// within a provider attempt's span carry its traceparent.
+		http:    &http.Client{Transport: tracing.Transport(transport)},
 		chatURL: strings.TrimRight(cfg.BaseURL, "/") + "/chat/completions",
 	}, nil
 }

@@ -99,6 +99,7 @@ type Server struct {
 	queue     chan struct{}
 	mu        sync.Mutex
 	bodies    []string
+	parents   []string // the traceparent of each generation request
 	memo      sync.Map // prompt -> bio, so repeated prompts cost nothing
 	memoSize  atomic.Int64
 }
@@ -133,6 +134,14 @@ func (s *Server) Bodies() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.bodies...)
+}
+
+// Traceparents returns the traceparent header of each generation request
+// received, in order ("" for a request without one).
+func (s *Server) Traceparents() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.parents...)
 }
 
 // ServeHTTP serves both APIs.
@@ -285,6 +294,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request) {
 	s.bytes.Add(int64(body.Len()))
 	s.mu.Lock()
 	s.bodies = append(s.bodies, body.String())
+	s.parents = append(s.parents, r.Header.Get("traceparent"))
 	s.mu.Unlock()
 	if err != nil {
 		s.fail(w, openai, 400, "invalid request body")

@@ -21,6 +21,7 @@ import (
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/tracing"
 )
 
 // Routes, as metrics label them.
@@ -45,6 +46,25 @@ type exchange struct {
 	// admitted is set when the request holds an in-flight slot.
 	admitted bool
 	s        *Server
+	// traced is set when tracing is on (a pointer, so that tracing off
+	// leaves the exchange's size as it was).
+	traced *traced
+}
+
+// traced is a traced request: the context of its work, which carries its
+// span, and the span.
+type traced struct {
+	ctx  context.Context
+	span tracing.Span
+}
+
+// work returns the context of x's work: the server's base, with the
+// request's span when tracing is on.
+func (x *exchange) work() context.Context {
+	if x.traced != nil {
+		return x.traced.ctx
+	}
+	return x.s.base
 }
 
 // Admit takes an in-flight slot for the request, or returns the overloaded
@@ -144,6 +164,14 @@ func (s *Server) finish(x *exchange) {
 }
 
 func (s *Server) observe(x *exchange, status int, method string) {
+	if x.traced != nil {
+		sp := x.traced.span
+		sp.Int("http.response.status_code", status)
+		if status >= 500 {
+			sp.Fail(strconv.Itoa(status))
+		}
+		sp.End()
+	}
 	d := s.now().Sub(x.start)
 	telemetry.ObserveRequest(x.route, status, d)
 	if !s.log.Enabled(context.Background(), slog.LevelInfo) {
@@ -226,6 +254,13 @@ func routeOf(path []byte) string {
 func (s *Server) handleBios(x *exchange) {
 	ctx := x.ctx
 	t := x.caller.Tenant
+	if s.cfg.Tracer != nil {
+		h := &ctx.Request.Header
+		ctx, span := s.cfg.Tracer.StartRequest(s.base, "POST "+routeBios, string(h.Peek("traceparent")), string(h.Peek("tracestate")))
+		span.String("http.route", routeBios)
+		span.String("tenant.id", t.ID)
+		x.traced = &traced{ctx: ctx, span: span}
+	}
 	lim := s.limiters[t.ID]
 	d := lim.Allow(s.now())
 	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
@@ -245,7 +280,7 @@ func (s *Server) handleBios(x *exchange) {
 		s.fail(x, err)
 		return
 	}
-	reply, err := s.answers.Answer(s.base, answer.Call{
+	reply, err := s.answers.Answer(x.work(), answer.Call{
 		Tenant: t, RequestID: x.id, Body: ctx.PostBody(), MinSimilarity: minSim, Stream: acceptsEventStream(ctx), Admit: x,
 	})
 	if err != nil {
@@ -397,8 +432,9 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// detach returns a context for work that outlives the handler: it ends when
-// the server's grace period is over, not when the handler returns.
-func (s *Server) detach() (context.Context, context.CancelFunc) {
-	return context.WithCancel(s.base)
+// detach returns a context for x's work that outlives the handler: it
+// ends when the server's grace period is over, not when the handler
+// returns, and carries the request's span.
+func (x *exchange) detach() (context.Context, context.CancelFunc) {
+	return context.WithCancel(x.work())
 }

@@ -26,6 +26,8 @@ import (
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/sse"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/tracing"
+	"github.com/biogen/biogen/internal/tracing/tracingtest"
 	"github.com/biogen/biogen/internal/writer"
 )
 
@@ -49,6 +51,9 @@ type testOptions struct {
 	first provider.Provider
 	// cached turns the caches on.
 	cached bool
+	// tracer, if not nil, traces the bio requests; benchmarkBios then
+	// sends a traceparent.
+	tracer *tracing.Tracer
 }
 
 type testServer struct {
@@ -127,7 +132,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	srv, err := New(Config{
 		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second,
-		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless,
+		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless, Tracer: o.tracer,
 	}, answers, reg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -696,6 +701,9 @@ func benchmarkBios(b *testing.B, o testOptions, warm string, bodies []string, xc
 	req.SetRequestURI("/v1/bios")
 	req.Header.SetContentType("application/json")
 	req.Header.Set("Authorization", "Bearer "+keyFull)
+	if o.tracer != nil {
+		req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	}
 	var ctx fasthttp.RequestCtx
 	if warm != "" {
 		req.SetBodyString(warm)
@@ -721,6 +729,34 @@ func benchmarkBios(b *testing.B, o testOptions, warm string, bodies []string, xc
 // check of the answer, without a cache.
 func BenchmarkBiosModelMiss(b *testing.B) {
 	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}}, "", []string{validReq}, "MISS")
+}
+
+// tracer returns a tracer recording every trace and exporting to a
+// collector that discards what it gets, shut down when b ends.
+func tracer(b *testing.B) *tracing.Tracer {
+	col := tracingtest.New(true)
+	tr, err := tracing.New(tracing.Config{Endpoint: col.URL, SampleRatio: 1, ServiceName: "bench",
+		Timeout: 10 * time.Second, QueueSize: 2048, BatchDelay: 5 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		tr.Shutdown(context.Background())
+		col.Close()
+	})
+	return tr
+}
+
+// BenchmarkBiosExactHitTraced is BenchmarkBiosExactHit with tracing on and
+// an inbound traceparent: a request span and a cache lookup span.
+func BenchmarkBiosExactHitTraced(b *testing.B) {
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, cached: true, tracer: tracer(b)}, validReq, []string{validReq}, "HIT")
+}
+
+// BenchmarkBiosModelMissTraced is BenchmarkBiosModelMiss with tracing on
+// and an inbound traceparent: request, attempt and checks spans.
+func BenchmarkBiosModelMissTraced(b *testing.B) {
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, tracer: tracer(b)}, "", []string{validReq}, "MISS")
 }
 
 // BenchmarkBiosSemanticHit is a semantic hit through the handler: the

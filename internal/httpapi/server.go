@@ -19,6 +19,7 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/tracing"
 )
 
 // Config configures the HTTP edge.
@@ -37,6 +38,9 @@ type Config struct {
 	// Keyless allows requests without a key (a loopback-only server with a
 	// keyless tenant).
 	Keyless bool
+	// Tracer, if not nil, records a span of each bio request, a child of
+	// its traceparent; nil is tracing off.
+	Tracer *tracing.Tracer
 }
 
 // Server serves the API.

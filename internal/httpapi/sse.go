@@ -47,7 +47,7 @@ func (s *Server) stream(x *exchange, reply answer.Reply) {
 
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.release()
-		sctx, cancel := s.detach()
+		sctx, cancel := x.detach()
 		defer cancel()
 		sink := &sseSink{w: w, cancel: cancel}
 		status := fasthttp.StatusOK

@@ -55,6 +55,7 @@ import (
 
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/tracing"
 )
 
 // Config configures one Ollama provider.
@@ -131,7 +132,8 @@ func New(cfg Config) (*Provider, error) {
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 1024 // streams hold a connection each: keep them for reuse
-	hc := &http.Client{Transport: transport}
+	// The calls made within a provider attempt's span carry its traceparent.
+	hc := &http.Client{Transport: tracing.Transport(transport)}
 	return &Provider{cfg: cfg, client: api.NewClient(u, hc), http: hc, chatURL: u.JoinPath("/api/chat").String()}, nil
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/tracing"
 	"github.com/biogen/biogen/internal/writer"
 	"github.com/biogen/biogen/models"
 )
@@ -41,6 +42,7 @@ type App struct {
 	log     *slog.Logger
 	ollamas []*ollama.Provider
 	cache   *cache.Cache
+	tracer  *tracing.Tracer // nil: tracing off
 	// modelsChecked is closed when Run's check of the models has ended.
 	modelsChecked chan struct{}
 }
@@ -117,6 +119,13 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		bioCache.Close()
 		return nil, err
 	}
+	tc := cfg.Tracing
+	tracer, err := tracing.New(tracing.Config{Endpoint: tc.OTLPEndpoint, SampleRatio: *tc.SampleRatio, ServiceName: tc.ServiceName,
+		Timeout: tc.ExportTimeout, QueueSize: tc.QueueSize, BatchDelay: tc.BatchDelay, Log: log})
+	if err != nil {
+		bioCache.Close()
+		return nil, fmt.Errorf("tracing: %w", err)
+	}
 	s := cfg.Server
 	srv, err := httpapi.New(httpapi.Config{
 		MaxBodyBytes:   s.MaxBodyBytes,
@@ -127,12 +136,14 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		MaxInFlight:    s.MaxInFlight,
 		MaxConns:       s.MaxConns,
 		Keyless:        cfg.KeylessLoopback,
+		Tracer:         tracer,
 	}, answers, tenants, log)
 	if err != nil {
 		bioCache.Close()
+		tracer.Shutdown(context.Background()) // nothing recorded yet
 		return nil, err
 	}
-	return &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, modelsChecked: make(chan struct{})}, nil
+	return &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, tracer: tracer, modelsChecked: make(chan struct{})}, nil
 }
 
 func modelOf(cfg *config.Config, provider string) string {
@@ -253,6 +264,7 @@ func (a *App) CheckModels(ctx context.Context) {
 // Run owns the App: the caches are saved and closed when it returns.
 func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error {
 	defer a.cache.Close()
+	defer a.tracer.Shutdown(context.Background()) // done already unless Run failed to listen
 	ln, err := net.Listen("tcp", a.Config.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on server.addr: %w", err)
@@ -316,6 +328,11 @@ wait:
 		if err := <-errc; err != nil && serveErr == nil {
 			serveErr = err
 		}
+	}
+	// The spans of the requests just finished go out within what is left
+	// of the grace period.
+	if err := a.tracer.Shutdown(sctx); err != nil {
+		a.log.Error("cannot export the last spans", "error", err.Error())
 	}
 	a.maintainCache(context.Background())
 	a.saveCache()
