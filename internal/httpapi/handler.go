@@ -198,6 +198,10 @@ func (s *Server) fail(x *exchange, err error) {
 }
 
 func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*tenant.Caller, error) {
+	if len(ctx.Request.Header.PeekAll("Authorization"))+len(ctx.Request.Header.PeekAll("X-API-Key")) > 1 {
+		// Two keys: which one a proxy or this server reads is a guess.
+		return nil, newError(fasthttp.StatusBadRequest, bio.ProblemBadRequest, "send one API key: one Authorization or one X-API-Key header")
+	}
 	key, present := apiKey(ctx)
 	if !present && !s.cfg.Keyless {
 		return nil, unauthorized("an API key is required: send Authorization: Bearer <key> or X-API-Key")

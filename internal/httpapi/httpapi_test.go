@@ -768,3 +768,32 @@ func BenchmarkBiosSemanticHit(b *testing.B) {
 	bodies := []string{reordered, strings.Replace(reordered, `"Ada Okafor"`, `"Ada  Okafor"`, 1)}
 	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, cached: true}, validReq, bodies, "HIT")
 }
+
+// TestTwoKeysAreRefused: two Authorization headers, or one beside an
+// X-API-Key, are a 400: which key a proxy and this server read is a guess.
+func TestTwoKeysAreRefused(t *testing.T) {
+	ts := startServer(t, testOptions{})
+	for _, h := range [][2][2]string{
+		{{"Authorization", "Bearer " + keyFull}, {"Authorization", "Bearer " + keyOther}},
+		{{"Authorization", "Bearer " + keyFull}, {"X-API-Key", keyOther}},
+		{{"X-API-Key", keyFull}, {"X-API-Key", keyFull}},
+	} {
+		req, _ := http.NewRequest("POST", ts.url+"/v1/bios", strings.NewReader(validReq))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Add(h[0][0], h[0][1])
+		req.Header.Add(h[1][0], h[1][1])
+		resp, err := ts.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !bytes.Contains(b, []byte(`"code":"bad_request"`)) {
+			t.Errorf("%v: %d %s", h, resp.StatusCode, b)
+		}
+	}
+	// One key still works, by either header.
+	if r := ts.do("POST", "/v1/bios", keyFull, validReq); r.status != 200 {
+		t.Fatalf("one key: %d", r.status)
+	}
+}
