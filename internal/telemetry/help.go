@@ -65,6 +65,7 @@ var help = map[string]string{
 	"biogen_cache_body_hits_total":           "Exact-cache hits found by the request body's bytes, without decoding, by tenant.",
 	"biogen_cache_evictions_total":           "Cache entries evicted, by cache.",
 	"biogen_cache_semantic_rejections_total": "Semantic cache candidates refused, by reason (facts, re-personalisation, re-check).",
+	"biogen_cache_snapshots_discarded_total": "Semantic cache snapshots that could not be read at start-up (truncated, corrupt or wrongly keyed) and were moved aside.",
 	"biogen_cache_store_failures_total":      "Answers whose semantic cache entry could not be stored (the embedding failed or timed out).",
 }
 

@@ -191,3 +191,15 @@ func CacheRejected(reason string) {
 func CacheStoreFailed() {
 	Set.GetOrCreateCounter(`biogen_cache_store_failures_total`).Inc()
 }
+
+// SnapshotDiscarded counts a semantic cache snapshot that could not be
+// read at start-up and was moved aside.
+func SnapshotDiscarded() {
+	Set.GetOrCreateCounter(`biogen_cache_snapshots_discarded_total`).Inc()
+}
+
+// SnapshotsDiscarded returns how many snapshots were moved aside; for
+// tests.
+func SnapshotsDiscarded() uint64 {
+	return Set.GetOrCreateCounter(`biogen_cache_snapshots_discarded_total`).Get()
+}

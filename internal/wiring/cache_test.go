@@ -400,7 +400,37 @@ func TestCachePersists(t *testing.T) {
 	if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache != "semantic" {
 		t.Fatalf("after restart: %s", got.Cache)
 	}
-	// A wrong key is refused at start-up, naming the setting.
+	// A snapshot under another key, or corrupt, or truncated, does not
+	// stop biogen: it is moved aside, counted, and the cache starts empty.
+	r.stop()
+	good, _ := os.ReadFile(path)
+	for name, key := range map[string]string{"another key": strings.Repeat("t", 32), "flipped byte": strings.Repeat("s", 32),
+		"truncated": strings.Repeat("s", 32)} {
+		t.Setenv("BIOGEN_TEST_CACHE_KEY", key)
+		bad := good
+		switch name {
+		case "flipped byte":
+			bad = append([]byte(nil), good...)
+			bad[len(bad)/2] ^= 0x40
+		case "truncated":
+			bad = good[:len(good)/2]
+		}
+		os.WriteFile(path, bad, 0o600)
+		before := telemetry.SnapshotsDiscarded()
+		r := startAppYAML(t, yaml)
+		if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache != "miss" || got.Source != "ollama" {
+			t.Fatalf("%s: %+v", name, got)
+		}
+		r.stop()
+		aside, _ := filepath.Glob(path + ".unreadable-*")
+		if len(aside) == 0 || telemetry.SnapshotsDiscarded() != before+1 {
+			t.Fatalf("%s: moved aside %v, counted %d", name, aside, telemetry.SnapshotsDiscarded()-before)
+		}
+		for _, a := range aside {
+			os.Remove(a)
+		}
+	}
+	// A key of the wrong length is refused at start-up, naming the setting.
 	t.Setenv("BIOGEN_TEST_CACHE_KEY", "too short")
 	if _, err := Build(loadConfig(t, yaml), quiet); err == nil || !strings.Contains(err.Error(), "cache.key_env") {
 		t.Fatalf("short key: %v", err)

@@ -109,7 +109,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 			checks = append(checks, op)
 		}
 	}
-	bioCache, err := newCache(cfg)
+	bioCache, err := newCache(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func modelOf(cfg *config.Config, provider string) string {
 }
 
 // newCache builds the caches and loads the saved semantic cache.
-func newCache(cfg *config.Config) (*cache.Cache, error) {
+func newCache(cfg *config.Config, log *slog.Logger) (*cache.Cache, error) {
 	var emb cache.Embedder = cache.HashEmbedder{}
 	if cfg.Cache.Embedder == "ollama" {
 		o, err := cache.NewOllamaEmbedder(cfg.Cache.EmbedHost, cfg.Cache.EmbedModel)
@@ -176,8 +176,19 @@ func newCache(cfg *config.Config) (*cache.Cache, error) {
 			return nil, fmt.Errorf("cache.key_env: %s must hold a 32-byte key to encrypt %s", cfg.Cache.KeyEnv, p)
 		}
 		if err := c.Semantic().Import(p, key); err != nil {
+			// A truncated, corrupt or wrongly keyed snapshot must not keep
+			// biogen from starting (a restart loop under a supervisor): it
+			// is moved aside for an operator to look at, and the cache
+			// starts empty.
 			c.Close()
-			return nil, fmt.Errorf("cache.persist_path: %w", err)
+			aside := fmt.Sprintf("%s.unreadable-%d", p, time.Now().Unix())
+			if mvErr := os.Rename(p, aside); mvErr != nil {
+				return nil, fmt.Errorf("cache.persist_path: %w; and cannot move it aside: %w", err, mvErr)
+			}
+			log.Error("the semantic cache snapshot cannot be read: moved aside, starting with an empty cache",
+				"path", p, "moved_to", aside, "error", err.Error())
+			telemetry.SnapshotDiscarded()
+			return cache.New(cfg.Cache.MaxBytes, emb, cfg.Cache.EmbedTimeout)
 		}
 	}
 	return c, nil
