@@ -21,6 +21,11 @@ import (
 	"github.com/biogen/biogen/internal/tenant"
 )
 
+// ErrStopping is the cause to cancel the context of work still running
+// when a shutdown's grace period ends with: the template writer answers it
+// (chain.ErrStopping).
+var ErrStopping = chain.ErrStopping
+
 // ErrNoTenantChain means the tenant has no chain: a wiring bug.
 var ErrNoTenantChain = errors.New("no chain for tenant")
 

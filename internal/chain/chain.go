@@ -80,6 +80,18 @@ func (c *Chain) Check(req *bio.Request, text string) ([]string, error) {
 	return check.Verify(req, text, func() bool { return c.template.Thin(req) }, c.now())
 }
 
+// ErrStopping is the cause with which a server cancels the work still
+// running when its shutdown grace period ends. A chain whose context ends
+// with it does not give up: the template writer answers (degraded, the
+// provider cut off reported as timeout), so no request is lost to a
+// shutdown.
+var ErrStopping = errors.New("the server is stopping")
+
+// stopping reports whether ctx ended because the server is stopping.
+func stopping(ctx context.Context) bool {
+	return ctx.Err() != nil && errors.Is(context.Cause(ctx), ErrStopping)
+}
+
 // Sink receives a streamed answer. Delta carries text in order; Reset says
 // that the text sent so far is void and the next Delta starts again.
 type Sink interface {
@@ -118,10 +130,12 @@ func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Out
 			out.Degraded = len(out.FallbackReasons) > 0
 			return out, nil
 		}
-		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		reason := provider.ReasonOf(err)
+		if stopping(ctx) {
+			reason = provider.ReasonTimeout // cut off by the shutdown: the template answers
+		} else if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		reason := provider.ReasonOf(err)
 		telemetry.ObserveProvider(name, string(reason), d, 0, 0, 0)
 		out.FallbackReasons = append(out.FallbackReasons, name+":"+string(reason))
 	}

@@ -571,6 +571,34 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
+// TestShutdownLosesNothing: requests whose model call is still running when
+// the grace period ends are answered by the template writer, degraded,
+// with the cut-off provider as a timeout, JSON and stream alike, never a
+// 500 (issue 12).
+func TestShutdownLosesNothing(t *testing.T) {
+	b := &blocking{started: make(chan struct{}, 2), release: make(chan struct{})}
+	ts := startServer(t, testOptions{first: b})
+	jsonDone, streamDone := make(chan *result), make(chan *result)
+	go func() { jsonDone <- ts.do("POST", "/v1/bios", keyFull, validReq) }()
+	<-b.started
+	go func() { streamDone <- ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream") }()
+	<-b.started
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	ts.srv.Shutdown(ctx) // the grace period ends with both still waiting for the model
+	r := <-jsonDone
+	var resp bio.Response
+	json.Unmarshal(r.body, &resp)
+	if r.status != 200 || resp.Source != bio.SourceTemplate || !resp.Degraded || strings.Join(resp.FallbackReasons, ",") != "slow:timeout" {
+		t.Fatalf("JSON: %d %s", r.status, r.body)
+	}
+	r = <-streamDone
+	st := readStream(t, r.body)
+	if r.status != 200 || st.Done == nil || st.Done.Source != bio.SourceTemplate || strings.Join(st.Done.FallbackReasons, ",") != "slow:timeout" || st.Text != st.Done.Bio {
+		t.Fatalf("stream: %d %s", r.status, r.body)
+	}
+}
+
 // FuzzHandler feeds arbitrary bodies, content types and paths to the
 // handler: never a panic, never a 5xx.
 func FuzzHandler(f *testing.F) {

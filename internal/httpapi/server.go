@@ -59,7 +59,7 @@ type Server struct {
 	// base is cancelled when a shutdown's grace period runs out, to stop
 	// streams still running.
 	base       context.Context
-	cancelBase context.CancelFunc
+	cancelBase context.CancelCauseFunc
 
 	public, admin *fasthttp.Server
 
@@ -87,11 +87,11 @@ func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *sl
 		inFlight: make(chan struct{}, cfg.MaxInFlight),
 		now:      time.Now,
 	}
-	s.base, s.cancelBase = context.WithCancel(context.Background())
+	s.base, s.cancelBase = context.WithCancelCause(context.Background())
 	for _, t := range tenants.Tenants() {
 		l, err := ratelimit.New(t.RateLimit.RequestsPerSecond, t.RateLimit.Burst)
 		if err != nil {
-			s.cancelBase()
+			s.cancelBase(nil)
 			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
 		}
 		s.limiters[t.ID] = l
@@ -146,7 +146,9 @@ func (s *Server) serve(srv *fasthttp.Server, ln net.Listener) error {
 }
 
 // Shutdown stops accepting connections and waits for requests in flight to
-// finish until ctx is done; then it cancels the streams still running.
+// finish until ctx is done; then it cuts off the model calls still running,
+// whose requests the template writer answers (JSON or stream), and waits
+// a moment (at most a second) for those answers to be written.
 // Shutdown before Serve makes Serve return at once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
@@ -168,7 +170,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 	}
 	err := errors.Join(<-errc, <-errc)
-	s.cancelBase()
+	// The grace period is over: what still runs is cut off, and answered
+	// by the template writer (answer.ErrStopping), not lost. Its answers
+	// need a moment to be written.
+	s.cancelBase(answer.ErrStopping)
+	for i := 0; i < 200 && len(s.inFlight) > 0; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
 	return err
 }
 

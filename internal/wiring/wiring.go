@@ -297,6 +297,10 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 		go func() { errc <- a.Server.ServeAdmin(adminLn) }()
 	}
 	a.log.Info("biogen serving", "addr", ln.Addr().String(), "admin_addr", addrString(adminAddr))
+	if s := a.Config.Server; s.ShutdownGrace < s.RequestTimeout {
+		a.log.Warn("server.shutdown_grace is shorter than server.request_timeout: at shutdown, model calls still running are cut off and answered by the template writer",
+			"shutdown_grace", s.ShutdownGrace.String(), "request_timeout", s.RequestTimeout.String())
+	}
 	if a.Config.KeylessLoopback {
 		a.log.Warn("serving a tenant without API keys: allowed on loopback only; configure keys before exposing biogen (docs/config.md)")
 	}
