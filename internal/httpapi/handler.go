@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
@@ -367,17 +368,69 @@ func serverTiming(r *bio.Response) string {
 		`;desc="` + r.Provider + `", overhead;dur=` + ms(overhead) + `, total;dur=` + ms(r.Timing.Total)
 }
 
+// handleReadyz reports the providers: on the admin listener every
+// tenant's, on the public one only the caller's chain, so that a tenant's
+// key learns nothing of another tenant's providers.
 func (s *Server) handleReadyz(x *exchange) {
-	r := s.answers.Ready(x.ctx, s.tenants.Tenants())
+	tenants := s.tenants.Tenants()
+	if x.caller != nil {
+		tenants = []*tenant.Tenant{x.caller.Tenant}
+	}
+	r := s.answers.Ready(x.ctx, tenants)
 	writeJSON(x.ctx, fasthttp.StatusOK, struct {
 		Status string `json:"status"`
 		answer.Readiness
 	}{"ready", r})
 }
 
+// handleMetrics writes the metrics: on the admin listener all of them; on
+// the public one only the series of the caller's tenant and chain and the
+// process-wide ones, never a series that names another tenant or a
+// provider outside the caller's chain.
 func (s *Server) handleMetrics(x *exchange) {
 	x.ctx.SetContentType("text/plain; version=0.0.4; charset=utf-8")
-	telemetry.WritePrometheus(x.ctx)
+	if x.caller == nil {
+		telemetry.WritePrometheus(x.ctx)
+		return
+	}
+	var b bytes.Buffer
+	telemetry.WritePrometheus(&b)
+	writeOwnSeries(x.ctx, b.Bytes(), x.caller.Tenant)
+}
+
+// writeOwnSeries copies to w the lines of the exposition in b that name no
+// tenant but t and no provider outside t's chain.
+func writeOwnSeries(w io.Writer, b []byte, t *tenant.Tenant) {
+	own := `tenant="` + t.ID + `"`
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i+1], b[i+1:]
+		} else {
+			b = nil
+		}
+		if i := bytes.Index(line, []byte(`tenant="`)); i >= 0 && !bytes.HasPrefix(line[i:], []byte(own)) {
+			continue
+		}
+		if name, ok := labelValue(line, "provider"); ok && !slices.Contains(t.Chain, name) {
+			continue
+		}
+		w.Write(line)
+	}
+}
+
+// labelValue returns the value of the label name in a series line.
+func labelValue(line []byte, name string) (string, bool) {
+	i := bytes.Index(line, []byte(name+`="`))
+	if i < 0 || i > 0 && line[i-1] != '{' && line[i-1] != ',' {
+		return "", false
+	}
+	v := line[i+len(name)+2:]
+	j := bytes.IndexByte(v, '"')
+	if j < 0 {
+		return "", false
+	}
+	return string(v[:j]), true
 }
 
 func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {

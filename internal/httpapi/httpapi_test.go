@@ -825,3 +825,27 @@ func TestTwoKeysAreRefused(t *testing.T) {
 		t.Fatalf("one key: %d", r.status)
 	}
 }
+
+// TestPublicMetricsNameNoOtherTenant: a tenant's key reads on the public
+// port only its own series and process-wide ones; the admin listener has
+// them all (issue 12).
+func TestPublicMetricsNameNoOtherTenant(t *testing.T) {
+	ts := startServer(t, testOptions{first: instant{}, cached: true})
+	ts.do("POST", "/v1/bios", keyFull, validReq)
+	ts.do("POST", "/v1/bios", keyOther, strings.Replace(validReq, `"w-`, `"x-`, 1))
+	r := ts.do("GET", "/metrics", keyFull, "")
+	if r.status != 200 || !strings.Contains(string(r.body), `tenant="acme"`) || strings.Contains(string(r.body), "globex") ||
+		!strings.Contains(string(r.body), "process_cpu_seconds_total") {
+		t.Fatalf("public metrics for acme: %d\n%s", r.status, r.body)
+	}
+	admin := ts.doURL(ts.admin+"/metrics", "GET", "", "")
+	if !strings.Contains(string(admin.body), `tenant="globex"`) || !strings.Contains(string(admin.body), `tenant="acme"`) {
+		t.Fatalf("admin metrics lack a tenant:\n%s", admin.body)
+	}
+	var b bytes.Buffer
+	writeOwnSeries(&b, []byte("# HELP x y\nx{provider=\"big\",tenant=\"acme\"} 1\nx{tenant=\"globex\"} 1\ny{provider=\"other\"} 2\nz 3\n"),
+		&tenant.Tenant{Config: tenant.Config{ID: "acme", Chain: []string{"big", "template"}}})
+	if b.String() != "# HELP x y\nx{provider=\"big\",tenant=\"acme\"} 1\nz 3\n" {
+		t.Fatalf("writeOwnSeries: %q", b.String())
+	}
+}
