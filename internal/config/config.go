@@ -48,6 +48,10 @@ type Server struct {
 	// authentication on a second listener (keep it private). Default "".
 	// Env BIOGEN_ADMIN_ADDR overrides it.
 	AdminAddr string `yaml:"admin_addr"`
+	// AdminPprof serves Go's profiles (/debug/pprof/) on the admin
+	// listener. Default false: a profile shows what the process holds.
+	// Env BIOGEN_ADMIN_PPROF=1 turns it on.
+	AdminPprof bool `yaml:"admin_pprof"`
 	// MaxBodyBytes limits a request body. Default 65536.
 	MaxBodyBytes int `yaml:"max_body_bytes"`
 	// MaxHeaderBytes limits the request line and headers. Default 8192.
@@ -325,6 +329,9 @@ func keyAtLine(n *yaml.Node, line int, path string) string {
 func (c *Config) applyEnv(getenv func(string) string) {
 	if v := getenv("BIOGEN_ADDR"); v != "" {
 		c.Server.Addr = v
+	}
+	if v := getenv("BIOGEN_ADMIN_PPROF"); v == "1" || v == "true" {
+		c.Server.AdminPprof = true
 	}
 	if v := getenv("BIOGEN_ADMIN_ADDR"); v != "" {
 		c.Server.AdminAddr = v

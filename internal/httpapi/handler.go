@@ -115,7 +115,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 // handleAdmin serves the admin listener: operations and Go profiles
 // (/debug/pprof/), no keys.
 func (s *Server) handleAdmin(ctx *fasthttp.RequestCtx) {
-	if bytes.HasPrefix(ctx.Path(), []byte("/debug/pprof/")) {
+	if s.cfg.Pprof && bytes.HasPrefix(ctx.Path(), []byte("/debug/pprof/")) {
 		pprofhandler.PprofHandler(ctx)
 		return
 	}

@@ -54,6 +54,8 @@ type testOptions struct {
 	// tracer, if not nil, traces the bio requests; benchmarkBios then
 	// sends a traceparent.
 	tracer *tracing.Tracer
+	// pprof serves /debug/pprof/ on the admin listener.
+	pprof bool
 }
 
 type testServer struct {
@@ -132,7 +134,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	srv, err := New(Config{
 		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second,
-		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless, Tracer: o.tracer,
+		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless, Tracer: o.tracer, Pprof: o.pprof,
 	}, answers, reg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -847,5 +849,17 @@ func TestPublicMetricsNameNoOtherTenant(t *testing.T) {
 		&tenant.Tenant{Config: tenant.Config{ID: "acme", Chain: []string{"big", "template"}}})
 	if b.String() != "# HELP x y\nx{provider=\"big\",tenant=\"acme\"} 1\nz 3\n" {
 		t.Fatalf("writeOwnSeries: %q", b.String())
+	}
+}
+
+// TestPprofOnlyWhenConfigured: Go's profiles on the admin listener only
+// when the configuration asks for them (issue 12).
+func TestPprofOnlyWhenConfigured(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		ts := startServer(t, testOptions{pprof: on})
+		r := ts.doURL(ts.admin+"/debug/pprof/", "GET", "", "")
+		if (r.status == 200) != on || !on && r.status != 404 {
+			t.Errorf("pprof %v: status %d", on, r.status)
+		}
 	}
 }

@@ -38,6 +38,8 @@ type Config struct {
 	// Keyless allows requests without a key (a loopback-only server with a
 	// keyless tenant).
 	Keyless bool
+	// Pprof serves Go's profiles (/debug/pprof/) on the admin listener.
+	Pprof bool
 	// Tracer, if not nil, records a span of each bio request, a child of
 	// its traceparent; nil is tracing off.
 	Tracer *tracing.Tracer

@@ -136,6 +136,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		MaxInFlight:    s.MaxInFlight,
 		MaxConns:       s.MaxConns,
 		Keyless:        cfg.KeylessLoopback,
+		Pprof:          s.AdminPprof,
 		Tracer:         tracer,
 	}, answers, tenants, log)
 	if err != nil {
