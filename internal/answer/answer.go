@@ -45,6 +45,8 @@ type Answerer struct {
 	promptVersion string
 	timeout       time.Duration
 	now           func() time.Time
+	persist       func() error
+	auditKey      []byte
 }
 
 // Config configures an Answerer.
@@ -64,6 +66,12 @@ type Config struct {
 	Timeout time.Duration
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
+	// Persist, if set, writes what the caches persist; Erase calls it so
+	// that an erased user never comes back from an older snapshot.
+	Persist func() error
+	// AuditKey keys the hash under which audit lines name a user.
+	// Required.
+	AuditKey []byte
 }
 
 // New returns an Answerer, or an error naming a missing setting.
@@ -73,9 +81,11 @@ func New(cfg Config) (*Answerer, error) {
 		return nil, errors.New("answer: the prompt version is required")
 	case cfg.Timeout <= 0:
 		return nil, fmt.Errorf("answer: the request timeout must be positive, not %s", cfg.Timeout)
+	case len(cfg.AuditKey) < 16:
+		return nil, errors.New("answer: the audit key must hold at least 16 bytes")
 	}
 	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
-		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now}
+		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -75,7 +75,7 @@ func setup(t *testing.T) (*Answerer, *tenant.Tenant, *model) {
 	}
 	t.Cleanup(bc.Close)
 	a, err := New(Config{Chains: map[string]*chain.Chain{"acme": c}, ProvidersKeys: map[string]string{"acme": "model=m-1"},
-		Cache: bc, PromptVersion: "bio-v1", Timeout: 5 * time.Second})
+		Cache: bc, PromptVersion: "bio-v1", Timeout: 5 * time.Second, AuditKey: []byte("audit-key-for-tests")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,6 +214,7 @@ func (c *Cache) AliasBody(q *Query, body []byte) {
 // EraseUser deletes everything cached for user in tenant, from both caches,
 // and returns how many entries went.
 func (c *Cache) EraseUser(ctx context.Context, tenantID, user string) (int, error) {
+	c.exact.Wait() // writes still pending would come back after the erasure
 	n := c.exact.EraseUser(tenantID, user)
 	m, err := c.sem.EraseUser(ctx, tenantID, user)
 	return n + m, err

@@ -31,6 +31,7 @@ const (
 	routeHealthz = "/healthz"
 	routeReadyz  = "/readyz"
 	routeMetrics = "/metrics"
+	routeUsers   = "/v1/users/{user_id}"
 	routeOther   = "other"
 )
 
@@ -101,6 +102,15 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		s.handleBios(x)
+	case routeUsers:
+		if !allowMethod(x, fasthttp.MethodDelete) {
+			return
+		}
+		if !caller.Allowed(tenant.ScopeErase) && !caller.Allowed(tenant.ScopeAdmin) {
+			s.fail(x, newError(fasthttp.StatusForbidden, bio.ProblemForbidden, "this API key may not erase users: it needs the scope erase or admin"))
+			return
+		}
+		s.handleErase(x)
 	case routeMetrics:
 		if !caller.Allowed(tenant.ScopeMetrics) && string(ctx.Method()) == fasthttp.MethodGet {
 			s.fail(x, newError(fasthttp.StatusForbidden, bio.ProblemForbidden, "this API key may not read metrics"))
@@ -253,8 +263,13 @@ func routeOf(path []byte) string {
 	case routeBios, routeHealthz, routeReadyz, routeMetrics:
 		return string(path)
 	}
+	if bytes.HasPrefix(path, []byte(usersPrefix)) {
+		return routeUsers
+	}
 	return routeOther
 }
+
+const usersPrefix = "/v1/users/"
 
 func (s *Server) handleBios(x *exchange) {
 	ctx := x.ctx
@@ -494,4 +509,30 @@ func newRequestID() string {
 // returns, and carries the request's span.
 func (x *exchange) detach() (context.Context, context.CancelFunc) {
 	return context.WithCancel(x.work())
+}
+
+// handleErase serves DELETE /v1/users/{user_id}: everything biogen holds
+// about the user in the caller's tenant goes, and an audit line records the
+// tenant, a keyed hash of the user id and the counts, never the id.
+func (s *Server) handleErase(x *exchange) {
+	user := strings.TrimPrefix(string(x.ctx.Path()), usersPrefix)
+	if !bio.ValidUserID(user) {
+		s.fail(x, newError(fasthttp.StatusBadRequest, bio.ProblemBadRequest,
+			"the user id must be 1 to %d characters of A-Z, a-z, 0-9, '.', '_', ':', '@' and '-'", bio.MaxUserID))
+		return
+	}
+	t := x.caller.Tenant
+	erased, err := s.answers.Erase(s.base, t, user)
+	s.log.Info("user erased", "request_id", x.id, "tenant", t.ID, "user_hash", s.answers.AuditID(user),
+		"cache", erased.Cache, "feedback", erased.Feedback, "idempotency", erased.Idempotency, "jobs", erased.Jobs,
+		"complete", err == nil)
+	if err != nil {
+		s.fail(x, err)
+		return
+	}
+	writeJSON(x.ctx, fasthttp.StatusOK, struct {
+		UserID    string        `json:"user_id"`
+		Erased    answer.Erased `json:"erased"`
+		RequestID string        `json:"request_id"`
+	}{user, erased, x.id})
 }

@@ -38,6 +38,8 @@ const (
 	keyBios    = "key-bios-0123456789"
 	keyMetrics = "key-metrics-0123456789"
 	keyOther   = "key-other-tenant-0123"
+	keyErase   = "key-erase-0123456789"
+	keyOtherEr = "key-other-erase-0123"
 )
 
 // testOptions vary the server a test starts.
@@ -84,8 +86,10 @@ func startServer(t testing.TB, o testOptions) *testServer {
 			{Digest: tenant.Digest(keyFull), Name: "full", Scopes: []string{tenant.ScopeBios, tenant.ScopeMetrics}},
 			{Digest: tenant.Digest(keyBios), Name: "bios-only"},
 			{Digest: tenant.Digest(keyMetrics), Name: "metrics-only", Scopes: []string{tenant.ScopeMetrics}},
+			{Digest: tenant.Digest(keyErase), Name: "erase", Scopes: []string{tenant.ScopeErase}},
 		}},
-		{ID: "globex", RateLimit: rl, Keys: []tenant.Key{{Digest: tenant.Digest(keyOther)}}},
+		{ID: "globex", RateLimit: rl, Keys: []tenant.Key{{Digest: tenant.Digest(keyOther)},
+			{Digest: tenant.Digest(keyOtherEr), Name: "admin", Scopes: []string{tenant.ScopeAdmin}}}},
 	}
 	if o.keyless {
 		configs = append(configs, tenant.Config{ID: "local", RateLimit: rl})
@@ -126,7 +130,8 @@ func startServer(t testing.TB, o testOptions) *testServer {
 		}
 		t.Cleanup(bioCache.Close)
 	}
-	answers, err := answer.New(answer.Config{Chains: chains, Cache: bioCache, PromptVersion: tmpl.Version(), Timeout: 5 * time.Second})
+	answers, err := answer.New(answer.Config{Chains: chains, Cache: bioCache, PromptVersion: tmpl.Version(), Timeout: 5 * time.Second,
+		AuditKey: []byte("audit-key-for-tests")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -861,5 +866,67 @@ func TestPprofOnlyWhenConfigured(t *testing.T) {
 		if (r.status == 200) != on || !on && r.status != 404 {
 			t.Errorf("pprof %v: status %d", on, r.status)
 		}
+	}
+}
+
+// TestErase: DELETE /v1/users/{user_id} removes the user's cached bios in
+// the caller's tenant only, needs the erase or admin scope, is idempotent,
+// and its audit line names the user by a keyed hash, never by the id.
+func TestErase(t *testing.T) {
+	ts := startServer(t, testOptions{first: instant{}, cached: true})
+	post := func(key string) string {
+		t.Helper()
+		r := ts.do("POST", "/v1/bios", key, validReq)
+		ts.srv.answers.WaitCache()
+		var resp bio.Response
+		json.Unmarshal(r.body, &resp)
+		return string(resp.Cache)
+	}
+	post(keyFull)
+	post(keyOther)
+	if post(keyFull) != "exact" || post(keyOther) != "exact" {
+		t.Fatal("not cached")
+	}
+	for _, key := range []string{keyFull, keyBios, keyMetrics} {
+		if r := ts.do("DELETE", "/v1/users/w-10423", key, ""); r.status != 403 {
+			t.Fatalf("erase without the scope: %d", r.status)
+		}
+	}
+	if r := ts.do("POST", "/v1/users/w-10423", keyErase, ""); r.status != 405 {
+		t.Fatalf("POST: %d", r.status)
+	}
+	if r := ts.do("DELETE", "/v1/users/bad%20id", keyErase, ""); r.status != 400 {
+		t.Fatalf("bad id: %d", r.status)
+	}
+	r := ts.do("DELETE", "/v1/users/w-10423", keyErase, "")
+	var out struct {
+		UserID    string         `json:"user_id"`
+		Erased    map[string]int `json:"erased"`
+		RequestID string         `json:"request_id"`
+	}
+	if err := json.Unmarshal(r.body, &out); err != nil || r.status != 200 || out.UserID != "w-10423" || out.Erased["cache"] < 1 ||
+		len(out.Erased) != 4 || out.RequestID == "" {
+		t.Fatalf("erase: %d %s", r.status, r.body)
+	}
+	// Gone for acme, kept for globex.
+	if got := post(keyFull); got != "miss" {
+		t.Fatalf("after erasure acme got %s", got)
+	}
+	if got := post(keyOther); got != "exact" {
+		t.Fatalf("globex's entry went too: %s", got)
+	}
+	// Again, and an unknown user: 200 with zeros (acme's new entry aside).
+	ts.do("DELETE", "/v1/users/w-10423", keyErase, "")
+	r = ts.do("DELETE", "/v1/users/nobody-here", keyErase, "")
+	if r.status != 200 || !strings.Contains(string(r.body), `"erased":{"cache":0,"feedback":0,"idempotency":0,"jobs":0}`) {
+		t.Fatalf("unknown user: %d %s", r.status, r.body)
+	}
+	// The admin scope of another tenant erases there only.
+	if r := ts.do("DELETE", "/v1/users/w-10423", keyOtherEr, ""); r.status != 200 || strings.Contains(string(r.body), `"cache":0`) {
+		t.Fatalf("globex admin: %d %s", r.status, r.body)
+	}
+	logs := ts.logs.String()
+	if !strings.Contains(logs, `"msg":"user erased"`) || !strings.Contains(logs, `"user_hash":"`) || strings.Contains(logs, "w-10423") {
+		t.Fatalf("audit lines:\n%s", logs)
 	}
 }

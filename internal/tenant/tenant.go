@@ -33,10 +33,11 @@ const (
 const (
 	ScopeBios    = "bios"    // POST /v1/bios (and, later, feedback)
 	ScopeMetrics = "metrics" // GET /metrics on the public address
-	ScopeAdmin   = "admin"   // erasure and other operations, later
+	ScopeErase   = "erase"   // DELETE /v1/users/{user_id}
+	ScopeAdmin   = "admin"   // every operation: erasure, and later ones
 )
 
-var knownScopes = []string{ScopeBios, ScopeMetrics, ScopeAdmin}
+var knownScopes = []string{ScopeBios, ScopeMetrics, ScopeErase, ScopeAdmin}
 
 // Config is one tenant as the configuration file gives it. The defaults
 // the field comments name are filled by the configuration (config.Load),

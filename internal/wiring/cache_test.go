@@ -535,3 +535,43 @@ func TestHangingEmbedderApp(t *testing.T) {
 		t.Fatalf("shutdown called the embedder %d times", n-calls)
 	}
 }
+
+// TestErasureReachesTheSnapshot: after DELETE /v1/users/{id} answers, the
+// snapshot on disk no longer holds the user, so a process that dies at
+// once and restarts from it does not serve the user's old bio (issue 12).
+func TestErasureReachesTheSnapshot(t *testing.T) {
+	t.Setenv("BIOGEN_TEST_CACHE_KEY", strings.Repeat("e", 32))
+	path := t.TempDir() + "/semantic.enc"
+	_, url := fakeServer(t, fakellm.Config{})
+	yamlFor := func(p string) string {
+		return "server:\n  addr: 127.0.0.1:0\ncache:\n  persist_path: " + p + "\n  key_env: BIOGEN_TEST_CACHE_KEY\n" +
+			"providers:\n" + ollamaProviderTimeout("big", url, "5s") + "tenants:\n  - id: acme\n    chain: [big]\n"
+	}
+	reordered := strings.Replace(bioRequest, `"Go","Kafka","PostgreSQL"`, `"PostgreSQL","Go","Kafka"`, 1)
+	r := startAppYAML(t, yamlFor(path))
+	if got, _ := r.postJSON(t, "", []byte(bioRequest)); got.Cache != "miss" {
+		t.Fatalf("first: %s", got.Cache)
+	}
+	r.stop() // saves the snapshot with the user's entry
+	r = startAppYAML(t, yamlFor(path))
+	if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache != "semantic" {
+		t.Fatalf("from the snapshot: %s", got.Cache)
+	}
+	req, _ := http.NewRequest("DELETE", r.base+"/v1/users/w-1", nil)
+	resp, err := r.client.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("erase: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	// The process "dies" now: a copy of the snapshot as it is on disk.
+	crashed := t.TempDir() + "/semantic.enc"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(crashed, b, 0o600)
+	r2 := startAppYAML(t, yamlFor(crashed))
+	if got, _ := r2.postJSON(t, "", []byte(reordered)); got.Cache != "miss" {
+		t.Fatalf("after erasure, from the snapshot on disk: %s", got.Cache)
+	}
+}

@@ -6,6 +6,7 @@ package wiring
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -114,7 +115,8 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
-		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout})
+		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
+		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log)})
 	if err != nil {
 		bioCache.Close()
 		return nil, err
@@ -209,13 +211,31 @@ func (a *App) maintainCache(ctx context.Context) {
 
 // saveCache writes the semantic cache, if persistence is on.
 func (a *App) saveCache() {
-	p := a.Config.Cache.PersistPath
-	if p == "" {
-		return
-	}
-	if err := a.cache.Semantic().Export(p, os.Getenv(a.Config.Cache.KeyEnv)); err != nil {
+	if err := exportSnapshot(a.Config, a.cache); err != nil {
 		a.log.Error("cannot save the semantic cache", "error", err.Error())
 	}
+}
+
+// exportSnapshot writes the semantic cache to cache.persist_path, if
+// persistence is on.
+func exportSnapshot(cfg *config.Config, c *cache.Cache) error {
+	if cfg.Cache.PersistPath == "" {
+		return nil
+	}
+	return c.Semantic().Export(cfg.Cache.PersistPath, os.Getenv(cfg.Cache.KeyEnv))
+}
+
+// auditKey is the key of the hashes audit lines name users by: from
+// BIOGEN_AUDIT_KEY (16 bytes or more), so that they stay the same across
+// restarts, or else random for this process.
+func auditKey(log *slog.Logger) []byte {
+	if k := os.Getenv("BIOGEN_AUDIT_KEY"); len(k) >= 16 {
+		return []byte(k)
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	log.Info("audit lines name users by a hash keyed for this process only; set BIOGEN_AUDIT_KEY (16 bytes or more) to keep them stable across restarts")
+	return k
 }
 
 // newProvider builds the provider a configuration entry describes; nil for

@@ -1,0 +1,51 @@
+package answer
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// Erased counts what an erasure removed, by store, as the contract's
+// erase response names them.
+type Erased struct {
+	Cache       int `json:"cache"`
+	Feedback    int `json:"feedback"`
+	Idempotency int `json:"idempotency"`
+	Jobs        int `json:"jobs"`
+}
+
+// Erase removes everything biogen holds about user in tenant t: the exact
+// and semantic cache entries (the byte aliases of their bodies with them)
+// and, when the semantic cache is persisted, the snapshot too, rewritten
+// before Erase returns, so that the user's data never comes back from an
+// older one. Erasing an unknown user removes nothing and is no error.
+func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Erased, error) {
+	var e Erased
+	if a.cache == nil {
+		return e, nil
+	}
+	n, err := a.cache.EraseUser(ctx, t.ID, user)
+	e.Cache = n
+	if err != nil {
+		return e, fmt.Errorf("cannot erase from the cache: %w", err)
+	}
+	if a.persist != nil {
+		if err := a.persist(); err != nil {
+			return e, fmt.Errorf("cannot rewrite the cache snapshot after an erasure: %w", err)
+		}
+	}
+	return e, nil
+}
+
+// AuditID returns the keyed hash under which an audit line names user: the
+// id itself is never logged.
+func (a *Answerer) AuditID(user string) string {
+	m := hmac.New(sha256.New, a.auditKey)
+	m.Write([]byte(user))
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
