@@ -40,7 +40,15 @@ type Semantic struct {
 	// embedding or from the collections of an imported snapshot; 0 until
 	// then, when the cache can hold nothing.
 	dims atomic.Int32
+	// retain, if set, is asked of each entry by Purge (see SetRetention).
+	retain atomic.Pointer[func(*Entry) bool]
 }
+
+// SetRetention makes Purge remove the entries for which keep is false as
+// well as the expired ones: an entry of a tenant no longer configured, or
+// older than its tenant's current TTL, which may be shorter than the one
+// it was stored under. keep must be safe for concurrent use.
+func (s *Semantic) SetRetention(keep func(*Entry) bool) { s.retain.Store(&keep) }
 
 // NewSemantic returns an empty semantic cache using emb, each call bounded
 // by embedTimeout (positive) within the caller's deadline and a breaker
@@ -254,9 +262,13 @@ func (s *Semantic) Purge(ctx context.Context, now time.Time, maxEntries int) (in
 			continue // changed under us; the next purge sees it
 		}
 		var expired []string
+		keep := func(*Entry) bool { return true }
+		if k := s.retain.Load(); k != nil {
+			keep = *k
+		}
 		for _, r := range res {
 			var e Entry
-			if json.Unmarshal([]byte(r.Content), &e) != nil || now.After(e.Expires) {
+			if json.Unmarshal([]byte(r.Content), &e) != nil || now.After(e.Expires) || !keep(&e) {
 				expired = append(expired, r.ID)
 				continue
 			}

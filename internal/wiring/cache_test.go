@@ -575,3 +575,41 @@ func TestErasureReachesTheSnapshot(t *testing.T) {
 		t.Fatalf("after erasure, from the snapshot on disk: %s", got.Cache)
 	}
 }
+
+// TestRetentionAtLoad: a snapshot serves nothing the configuration no
+// longer keeps: after a restart with a shorter TTL the old entry is a
+// miss, and a tenant removed for one restart finds nothing of its old
+// entries when it comes back (issue 12).
+func TestRetentionAtLoad(t *testing.T) {
+	t.Setenv("BIOGEN_TEST_CACHE_KEY", strings.Repeat("r", 32))
+	path := t.TempDir() + "/semantic.enc"
+	_, url := fakeServer(t, fakellm.Config{})
+	yamlFor := func(id, ttl string) string {
+		return "server:\n  addr: 127.0.0.1:0\ncache:\n  persist_path: " + path + "\n  key_env: BIOGEN_TEST_CACHE_KEY\n" +
+			"providers:\n" + ollamaProviderTimeout("big", url, "5s") + "tenants:\n  - id: " + id + "\n    chain: [big]\n" +
+			"    cache:\n      ttl: " + ttl + "\n"
+	}
+	reordered := strings.Replace(bioRequest, `"Go","Kafka","PostgreSQL"`, `"PostgreSQL","Go","Kafka"`, 1)
+	seed := func() {
+		r := startAppYAML(t, yamlFor("acme", "24h"))
+		r.postJSON(t, "", []byte(bioRequest))
+		r.stop()
+		r = startAppYAML(t, yamlFor("acme", "24h"))
+		if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache != "semantic" {
+			t.Fatalf("seeded snapshot: %s", got.Cache)
+		}
+		r.stop()
+	}
+	seed()
+	r := startAppYAML(t, yamlFor("acme", "1ns"))
+	if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache == "semantic" {
+		t.Fatal("an entry older than the tenant's new TTL was served")
+	}
+	r.stop()
+	seed()
+	startAppYAML(t, yamlFor("other", "24h")).stop() // acme is gone for one run
+	r = startAppYAML(t, yamlFor("acme", "24h"))
+	if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache == "semantic" {
+		t.Fatal("a removed tenant's entry came back")
+	}
+}

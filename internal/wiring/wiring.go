@@ -178,6 +178,7 @@ func newCache(cfg *config.Config, log *slog.Logger) (*cache.Cache, error) {
 			c.Close()
 			return nil, fmt.Errorf("cache.key_env: %s must hold a 32-byte key to encrypt %s", cfg.Cache.KeyEnv, p)
 		}
+		c.Semantic().SetRetention(retention(cfg))
 		if err := c.Semantic().Import(p, key); err != nil {
 			// A truncated, corrupt or wrongly keyed snapshot must not keep
 			// biogen from starting (a restart loop under a supervisor): it
@@ -193,8 +194,31 @@ func newCache(cfg *config.Config, log *slog.Logger) (*cache.Cache, error) {
 			telemetry.SnapshotDiscarded()
 			return cache.New(cfg.Cache.MaxBytes, emb, cfg.Cache.EmbedTimeout)
 		}
+		// What the configuration no longer allows goes before anything is
+		// served: entries of removed tenants, and those older than their
+		// tenant's current TTL.
+		if n, err := c.Maintain(context.Background(), cfg.Cache.SemanticMaxEntries); err != nil {
+			log.Error("cannot purge the loaded semantic cache", "error", err.Error())
+		} else if n > 0 {
+			log.Info("dropped semantic cache entries the configuration no longer keeps", "removed", n)
+		}
 	}
 	return c, nil
+}
+
+// retention keeps a semantic entry only while its tenant is configured and
+// it is younger than the tenant's current cache TTL: a snapshot written
+// under a longer TTL, or for a tenant since removed, serves nothing after a
+// restart.
+func retention(cfg *config.Config) func(*cache.Entry) bool {
+	ttl := make(map[string]time.Duration, len(cfg.Tenants))
+	for _, t := range cfg.Tenants {
+		ttl[t.ID] = t.Cache.TTL
+	}
+	return func(e *cache.Entry) bool {
+		d, ok := ttl[e.Tenant]
+		return ok && time.Since(e.Created) < d
+	}
 }
 
 // maintainCache purges expired and excess semantic entries.
