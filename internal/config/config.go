@@ -52,6 +52,12 @@ type Server struct {
 	// listener. Default false: a profile shows what the process holds.
 	// Env BIOGEN_ADMIN_PPROF=1 turns it on.
 	AdminPprof bool `yaml:"admin_pprof"`
+	// TLS serves the public address over TLS (1.2 or later) with this
+	// certificate and key, reloaded on SIGHUP or when the files change.
+	// Default none: plain HTTP.
+	TLS TLSFiles `yaml:"tls"`
+	// AdminTLS does the same for the admin listener. Default none.
+	AdminTLS TLSFiles `yaml:"admin_tls"`
 	// MaxBodyBytes limits a request body. Default 65536.
 	MaxBodyBytes int `yaml:"max_body_bytes"`
 	// MaxHeaderBytes limits the request line and headers. Default 8192.
@@ -78,6 +84,16 @@ type Server struct {
 	// MaxConns limits open connections. Default 10000.
 	MaxConns int `yaml:"max_conns"`
 }
+
+// TLSFiles names a certificate (PEM, the chain after the leaf) and its
+// key; both or neither.
+type TLSFiles struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// On reports whether TLS is configured.
+func (t TLSFiles) On() bool { return t.CertFile != "" || t.KeyFile != "" }
 
 // Log configures logging.
 type Log struct {

@@ -40,6 +40,12 @@ func (s *Server) validate() error {
 	if err := checkAddr("server.addr", s.Addr); err != nil {
 		return err
 	}
+	if err := s.TLS.validate("server.tls"); err != nil {
+		return err
+	}
+	if err := s.AdminTLS.validate("server.admin_tls"); err != nil {
+		return err
+	}
 	if s.AdminAddr != "" {
 		if err := checkAddr("server.admin_addr", s.AdminAddr); err != nil {
 			return err
@@ -250,6 +256,23 @@ func (c *Config) validateTenants(providers map[string]*Provider) error {
 			if p.Kind == KindExternal && t.Policy != tenant.AllowExternal {
 				return fmt.Errorf("%s.chain[%d]: provider %q is external, but tenant %q has policy %q; set policy: allow_external to let its data leave", key, j, name, t.ID, t.Policy)
 			}
+		}
+	}
+	return nil
+}
+
+// validate checks that a TLS pair is whole and readable; key is its path
+// ("server.tls").
+func (t TLSFiles) validate(key string) error {
+	if !t.On() {
+		return nil
+	}
+	if t.CertFile == "" || t.KeyFile == "" {
+		return fmt.Errorf("%s: set both cert_file and key_file (got %q and %q)", key, t.CertFile, t.KeyFile)
+	}
+	for _, f := range []string{t.CertFile, t.KeyFile} {
+		if _, err := os.Stat(f); err != nil {
+			return fmt.Errorf("%s: %v", key, err)
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,6 +41,9 @@ type Config struct {
 	Keyless bool
 	// Pprof serves Go's profiles (/debug/pprof/) on the admin listener.
 	Pprof bool
+	// TLS and AdminTLS, if not nil, serve the public and the admin
+	// listener over TLS with their certificates.
+	TLS, AdminTLS *CertReloader
 	// Tracer, if not nil, records a span of each bio request, a child of
 	// its traceparent; nil is tracing off.
 	Tracer *tracing.Tracer
@@ -121,12 +125,19 @@ func (s *Server) newFastHTTP(h fasthttp.RequestHandler) *fasthttp.Server {
 	}
 }
 
-// Serve serves the API on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.serve(s.public, ln) }
+// Serve serves the API on ln until Shutdown, over TLS when configured.
+func (s *Server) Serve(ln net.Listener) error { return s.serve(s.public, withTLS(ln, s.cfg.TLS)) }
 
 // ServeAdmin serves /metrics, /healthz and /readyz without authentication
-// on ln until Shutdown. Keep ln private.
-func (s *Server) ServeAdmin(ln net.Listener) error { return s.serve(s.admin, ln) }
+// on ln until Shutdown, over TLS when configured. Keep ln private.
+func (s *Server) ServeAdmin(ln net.Listener) error { return s.serve(s.admin, withTLS(ln, s.cfg.AdminTLS)) }
+
+func withTLS(ln net.Listener, r *CertReloader) net.Listener {
+	if r == nil {
+		return ln
+	}
+	return tls.NewListener(ln, r.TLSConfig())
+}
 
 func (s *Server) serve(srv *fasthttp.Server, ln net.Listener) error {
 	s.mu.Lock()

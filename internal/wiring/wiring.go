@@ -14,7 +14,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/biogen/biogen/internal/answer"
@@ -46,6 +48,8 @@ type App struct {
 	tracer  *tracing.Tracer // nil: tracing off
 	// modelsChecked is closed when Run's check of the models has ended.
 	modelsChecked chan struct{}
+	// certs are the listeners' TLS certificates, reloaded on SIGHUP.
+	certs []*httpapi.CertReloader
 }
 
 // ModelsChecked is closed once Run has checked (and created or pulled,
@@ -62,53 +66,9 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	tp := writer.NewProvider("template", &writer.Writer{})
-	guards := map[string]*chain.Guard{}
-	for i, pc := range cfg.Providers {
-		p, err := newProvider(pc, tmpl, log)
-		if err != nil {
-			return nil, fmt.Errorf("providers[%d]: %w", i, err)
-		}
-		if p == nil {
-			continue // the template writer
-		}
-		g, err := chain.NewGuard(p, chain.Settings{
-			Timeout: pc.Timeout, Retries: max(pc.Retries, 0), // -1 in the file: none
-			BackoffBase: pc.BackoffBase, BackoffMax: pc.BackoffMax,
-			MaxConcurrent: pc.MaxConcurrent, QueueWait: pc.QueueWait,
-			FailureThreshold: pc.BreakerFailures, OpenTimeout: pc.BreakerOpen,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("providers[%d]: %w", i, err)
-		}
-		guards[pc.Name] = g
-	}
-	chains := map[string]*chain.Chain{}
-	chainIDs := map[string]string{}
-	for _, t := range tenants.Tenants() {
-		var gs []*chain.Guard
-		var id []string
-		for _, name := range t.Chain {
-			if g := guards[name]; g != nil {
-				gs = append(gs, g)
-				id = append(id, name+"="+modelOf(cfg, name))
-			}
-		}
-		chainIDs[t.ID] = strings.Join(id, ",")
-		c, err := chain.New(chain.Config{
-			Guards: gs, Template: tp, Reserve: cfg.Server.TemplateReserve,
-			AllowExternal: t.Policy == tenant.AllowExternal,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
-		}
-		chains[t.ID] = c
-	}
-	var checks []*ollama.Provider
-	for _, g := range guards {
-		if op, ok := g.Provider().(*ollama.Provider); ok {
-			checks = append(checks, op)
-		}
+	chains, chainIDs, checks, err := buildChains(cfg, tenants, tmpl, log)
+	if err != nil {
+		return nil, err
 	}
 	bioCache, err := newCache(cfg, log)
 	if err != nil {
@@ -129,6 +89,11 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
 	s := cfg.Server
+	tlsPublic, tlsAdmin, err := certReloaders(s)
+	if err != nil {
+		bioCache.Close()
+		return nil, err
+	}
 	srv, err := httpapi.New(httpapi.Config{
 		MaxBodyBytes:   s.MaxBodyBytes,
 		MaxHeaderBytes: s.MaxHeaderBytes,
@@ -139,6 +104,8 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		MaxConns:       s.MaxConns,
 		Keyless:        cfg.KeylessLoopback,
 		Pprof:          s.AdminPprof,
+		TLS:            tlsPublic,
+		AdminTLS:       tlsAdmin,
 		Tracer:         tracer,
 	}, answers, tenants, log)
 	if err != nil {
@@ -146,7 +113,71 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		tracer.Shutdown(context.Background()) // nothing recorded yet
 		return nil, err
 	}
-	return &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, tracer: tracer, modelsChecked: make(chan struct{})}, nil
+	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, tracer: tracer, modelsChecked: make(chan struct{})}
+	for _, c := range []*httpapi.CertReloader{tlsPublic, tlsAdmin} {
+		if c != nil {
+			app.certs = append(app.certs, c)
+		}
+	}
+	return app, nil
+}
+
+// buildChains guards each configured model provider and builds each
+// tenant's chain over its providers, with the template writer last; it
+// returns the chains, the string naming each chain's providers and models
+// (cached bios are reused only for the same one) and the Ollama providers
+// whose models start-up checks.
+func buildChains(cfg *config.Config, tenants *tenant.Registry, tmpl *prompt.Renderer, log *slog.Logger) (
+	map[string]*chain.Chain, map[string]string, []*ollama.Provider, error) {
+	tp := writer.NewProvider("template", &writer.Writer{})
+	guards := map[string]*chain.Guard{}
+	for i, pc := range cfg.Providers {
+		p, err := newProvider(pc, tmpl, log)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("providers[%d]: %w", i, err)
+		}
+		if p == nil {
+			continue // the template writer
+		}
+		g, err := chain.NewGuard(p, chain.Settings{
+			Timeout: pc.Timeout, Retries: max(pc.Retries, 0), // -1 in the file: none
+			BackoffBase: pc.BackoffBase, BackoffMax: pc.BackoffMax,
+			MaxConcurrent: pc.MaxConcurrent, QueueWait: pc.QueueWait,
+			FailureThreshold: pc.BreakerFailures, OpenTimeout: pc.BreakerOpen,
+		})
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("providers[%d]: %w", i, err)
+		}
+		guards[pc.Name] = g
+	}
+	chains := map[string]*chain.Chain{}
+	chainIDs := map[string]string{}
+	for _, t := range tenants.Tenants() {
+		var gs []*chain.Guard
+		var id []string
+		for _, name := range t.Chain {
+			if g := guards[name]; g != nil {
+				gs = append(gs, g)
+				id = append(id, name+"="+modelOf(cfg, name))
+			}
+		}
+		chainIDs[t.ID] = strings.Join(id, ",")
+		c, err := chain.New(chain.Config{
+			Guards: gs, Template: tp, Reserve: cfg.Server.TemplateReserve,
+			AllowExternal: t.Policy == tenant.AllowExternal,
+		})
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("tenant %q: %w", t.ID, err)
+		}
+		chains[t.ID] = c
+	}
+	var checks []*ollama.Provider
+	for _, g := range guards {
+		if op, ok := g.Provider().(*ollama.Provider); ok {
+			checks = append(checks, op)
+		}
+	}
+	return chains, chainIDs, checks, nil
 }
 
 func modelOf(cfg *config.Config, provider string) string {
@@ -320,6 +351,11 @@ func (a *App) CheckModels(ctx context.Context) {
 // Run owns the App: the caches are saved and closed when it returns.
 func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error {
 	defer a.cache.Close()
+	// SIGHUP reloads the TLS certificates; caught from the start, so that
+	// it never ends the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	defer a.tracer.Shutdown(context.Background()) // done already unless Run failed to listen
 	ln, err := net.Listen("tcp", a.Config.Server.Addr)
 	if err != nil {
@@ -376,6 +412,8 @@ wait:
 		case <-snapshots.C:
 			a.maintainCache(ctx)
 			a.saveCache()
+		case <-hup:
+			a.reloadCerts()
 		}
 	}
 	grace := a.Config.Server.ShutdownGrace
@@ -428,4 +466,31 @@ func Probe(url string) error {
 		return fmt.Errorf("%s answered %d", url, resp.StatusCode)
 	}
 	return nil
+}
+
+// certReloaders loads the TLS certificates of the listeners that have one.
+func certReloaders(s config.Server) (public, admin *httpapi.CertReloader, err error) {
+	if s.TLS.On() {
+		if public, err = httpapi.NewCertReloader(s.TLS.CertFile, s.TLS.KeyFile); err != nil {
+			return nil, nil, fmt.Errorf("server.tls: %w", err)
+		}
+	}
+	if s.AdminTLS.On() {
+		if admin, err = httpapi.NewCertReloader(s.AdminTLS.CertFile, s.AdminTLS.KeyFile); err != nil {
+			return nil, nil, fmt.Errorf("server.admin_tls: %w", err)
+		}
+	}
+	return public, admin, nil
+}
+
+// reloadCerts loads the listeners' TLS certificates again (SIGHUP); a pair
+// that cannot be loaded leaves the one served so far.
+func (a *App) reloadCerts() {
+	for _, c := range a.certs {
+		if err := c.Reload(); err != nil {
+			a.log.Error("cannot reload a TLS certificate; serving the one loaded before", "error", err.Error())
+			continue
+		}
+		a.log.Info("TLS certificate reloaded")
+	}
 }
