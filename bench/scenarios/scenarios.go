@@ -284,7 +284,7 @@ func (e *env) config() string {
 	}
 	b.WriteString("tenants:\n")
 	for _, t := range tenants {
-		fmt.Fprintf(&b, "  - id: %s\n    keys: [%q]\n    chain: [%s]\n    rate_limit:\n      requests_per_second: 1000000\n", t.id, tenant.Digest(key(t.id)), t.chain)
+		fmt.Fprintf(&b, "  - id: %s\n    keys: [%q]\n    chain: [%s]\n    rate_limit:\n      requests_per_second: 1000000\n      per_user: {requests_per_minute: 0}\n", t.id, tenant.Digest(key(t.id)), t.chain)
 		if t.cache == "off" {
 			b.WriteString("    cache:\n      exact: false\n      semantic: false\n")
 		}

@@ -108,15 +108,15 @@ type Call struct {
 	// for one ("stream": true) is streamed too.
 	Stream bool
 	// Admit, if not nil, is asked once the request is known to be valid,
-	// before any work on it: the edge's load shedding. Its error is
-	// returned as it is.
+	// and whose user it is, before any work on it: the edge's per-user
+	// rate limit and load shedding. Its error is returned as it is.
 	Admit Admitter
 }
 
 // Admitter admits a request to be worked on, or returns the error to
 // answer instead.
 type Admitter interface {
-	Admit() error
+	Admit(user string) error
 }
 
 // Reply is Answer's answer: the whole response, or a stream to run.
@@ -185,8 +185,8 @@ func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 		return Reply{}, fmt.Errorf("%w %q", ErrNoTenantChain, t.ID)
 	}
 	if call.Request == nil && !call.Stream {
-		if r := a.cachedBody(ctx, t, call, start); r != nil {
-			if err := admit(call); err != nil {
+		if r, user := a.cachedBody(ctx, t, call, start); r != nil {
+			if err := admit(call, user); err != nil {
 				return Reply{}, err
 			}
 			return Reply{Response: r, Lookup: r.Timing.Cache}, nil
@@ -199,7 +199,7 @@ func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 			return Reply{}, err
 		}
 	}
-	if err := admit(call); err != nil {
+	if err := admit(call, req.UserID); err != nil {
 		return Reply{}, err
 	}
 	deadline := start.Add(a.timeout)
@@ -223,11 +223,11 @@ func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 	return Reply{Response: r, Lookup: j.cacheTime}, nil
 }
 
-func admit(call Call) error {
+func admit(call Call, user string) error {
 	if call.Admit == nil {
 		return nil
 	}
-	return call.Admit.Admit()
+	return call.Admit.Admit(user)
 }
 
 // Readiness is what /readyz reports.

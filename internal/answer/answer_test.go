@@ -39,10 +39,15 @@ func (m *model) Generate(_ context.Context, req *provider.Request) (*provider.Re
 // admitter counts its calls and refuses when told to.
 type admitter struct {
 	calls  int
+	users  []string
 	refuse error
 }
 
-func (a *admitter) Admit() error { a.calls++; return a.refuse }
+func (a *admitter) Admit(user string) error {
+	a.calls++
+	a.users = append(a.users, user)
+	return a.refuse
+}
 
 // sink records a stream.
 type sink struct{ deltas, resets []string }
@@ -101,8 +106,8 @@ func TestOnePath(t *testing.T) {
 			t.Fatalf("repeat %d: %+v, %v", i, r.Response, err)
 		}
 	}
-	if m.calls.Load() != 1 || adm.calls != 3 {
-		t.Fatalf("model calls %d, admissions %d; want 1 and 3", m.calls.Load(), adm.calls)
+	if m.calls.Load() != 1 || adm.calls != 3 || strings.Join(adm.users, ",") != "w-1,w-1,w-1" {
+		t.Fatalf("model calls %d, admissions %d of %q; want 1 and 3 of w-1 (a hit by bytes knows its user too)", m.calls.Load(), adm.calls, adm.users)
 	}
 	for _, c := range []Call{
 		{Tenant: ten, Body: []byte(body), Stream: true},

@@ -19,9 +19,9 @@ import (
 // cachedBody answers, from the exact cache, a request whose body is byte
 // for byte the body of one answered from there before, or returns nil. It
 // does not decode the body.
-func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, start time.Time) *bio.Response {
+func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, start time.Time) (*bio.Response, string) {
 	if a.cache == nil {
-		return nil
+		return nil, ""
 	}
 	_, span := tracing.Start(ctx, "cache.lookup")
 	e := a.cache.LookupBody(t.ID, t.CachePolicy, call.Body, a.promptVersion, a.providersKeys[t.ID])
@@ -29,7 +29,7 @@ func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, 
 	if e == nil {
 		span.String("cache.result", "miss")
 		span.End()
-		return nil
+		return nil, ""
 	}
 	span.String("cache.result", cache.HitExact)
 	span.End()
@@ -41,7 +41,7 @@ func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, 
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
 	r.Timing = bio.Timing{Cache: now.Sub(start), Total: now.Sub(start)}
 	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), false, nil, r.Flags)
-	return r
+	return r, e.User
 }
 
 // lookup returns the cached answer of j's request, or nil, and sets j's

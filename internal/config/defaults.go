@@ -167,7 +167,14 @@ func SetTenantDefaults(c *tenant.Config) {
 		c.Cache.Scope = "user"
 	}
 	setFloat(&c.Cache.Similarity, 0.92)
-	setFloat(&c.RateLimit.RequestsPerSecond, 50)
+	// A peak of 100 requests a second (about 10,000 daily users) passes.
+	setFloat(&c.RateLimit.RequestsPerSecond, 100)
+	if c.RateLimit.PerUser.RequestsPerMinute == nil {
+		c.RateLimit.PerUser.RequestsPerMinute = new(10)
+	}
+	if c.RateLimit.PerUser.Burst == 0 {
+		c.RateLimit.PerUser.Burst = 5
+	}
 	if c.RateLimit.Burst == 0 {
 		c.RateLimit.Burst = max(int(2*c.RateLimit.RequestsPerSecond), 1)
 	}

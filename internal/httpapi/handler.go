@@ -47,7 +47,9 @@ type exchange struct {
 	streaming bool
 	// admitted is set when the request holds an in-flight slot.
 	admitted bool
-	s        *Server
+	// tenantLimit is the tenant bucket's decision for this request.
+	tenantLimit ratelimit.Decision
+	s           *Server
 	// traced is set when tracing is on (a pointer, so that tracing off
 	// leaves the exchange's size as it was).
 	traced *traced
@@ -71,11 +73,35 @@ func (x *exchange) work() context.Context {
 
 // Admit takes an in-flight slot for the request, or returns the overloaded
 // problem: the load shedding Answer asks for once the request is valid.
-func (x *exchange) Admit() error {
+func (x *exchange) Admit(user string) error {
+	if err := x.s.limitUser(x, user); err != nil {
+		return err
+	}
 	if !x.s.admit() {
 		return overloaded()
 	}
 	x.admitted = true
+	return nil
+}
+
+// limitUser takes a token of the user's bucket, if the tenant has per-user
+// limits, and sets the RateLimit headers to both policies and the one of
+// them closest to empty; an empty user bucket is the 429.
+func (s *Server) limitUser(x *exchange, user string) error {
+	t := x.caller.Tenant
+	u := s.users[t.ID]
+	if u == nil {
+		return nil
+	}
+	ud := u.Allow(user, s.now())
+	h := &x.ctx.Response.Header
+	h.Set("RateLimit-Policy", s.limiters[t.ID].Policy()+", "+u.Policy())
+	closest, name := ratelimit.Closer(x.tenantLimit, ud, s.limiters[t.ID].Burst(), t.RateLimit.PerUser.Burst)
+	h.Set("RateLimit", closest.HeaderOf(name))
+	if !ud.Allowed {
+		return newError(fasthttp.StatusTooManyRequests, bio.ProblemRateLimited, "this user is over the per-user rate limit of tenant %q", t.ID).
+			with("Retry-After", strconv.Itoa(max(1, ratelimit.CeilSeconds(ud.RetryAfter))))
+	}
 	return nil
 }
 
@@ -283,6 +309,7 @@ func (s *Server) handleBios(x *exchange) {
 	}
 	lim := s.limiters[t.ID]
 	d := lim.Allow(s.now())
+	x.tenantLimit = d
 	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
 	ctx.Response.Header.Set("RateLimit", d.Header())
 	if !d.Allowed {

@@ -58,6 +58,8 @@ type testOptions struct {
 	tracer *tracing.Tracer
 	// pprof serves /debug/pprof/ on the admin listener.
 	pprof bool
+	// perUserPerMinute and perUserBurst set the per-user buckets; 0 is off.
+	perUserPerMinute, perUserBurst int
 }
 
 type testServer struct {
@@ -93,6 +95,12 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	}
 	if o.keyless {
 		configs = append(configs, tenant.Config{ID: "local", RateLimit: rl})
+	}
+	for i := range configs {
+		// Most tests send many requests for one user: the per-user bucket
+		// is off unless a test asks for it.
+		perUser := o.perUserPerMinute
+		configs[i].RateLimit.PerUser = tenant.PerUserLimit{RequestsPerMinute: &perUser, Burst: max(o.perUserBurst, 1)}
 	}
 	for i := range configs {
 		config.SetTenantDefaults(&configs[i])
@@ -928,5 +936,29 @@ func TestErase(t *testing.T) {
 	logs := ts.logs.String()
 	if !strings.Contains(logs, `"msg":"user erased"`) || !strings.Contains(logs, `"user_hash":"`) || strings.Contains(logs, "w-10423") {
 		t.Fatalf("audit lines:\n%s", logs)
+	}
+}
+
+// TestPerUserLimit: besides the tenant's bucket each user has one; an
+// empty user bucket is a 429 for that user only, the headers list both
+// policies and report the one closest to empty, and a hit by the body's
+// bytes draws from it too (contract 1.1).
+func TestPerUserLimit(t *testing.T) {
+	ts := startServer(t, testOptions{first: instant{}, cached: true, perUserPerMinute: 10, perUserBurst: 2})
+	for i := 0; i < 2; i++ {
+		r := ts.do("POST", "/v1/bios", keyFull, validReq)
+		ts.srv.answers.WaitCache()
+		if r.status != 200 || !strings.Contains(r.header.Get("RateLimit-Policy"), `"user";q=2;w=12`) ||
+			!strings.Contains(r.header.Get("RateLimit-Policy"), `"tenant";q=`) {
+			t.Fatalf("request %d: %d, policy %q", i, r.status, r.header.Get("RateLimit-Policy"))
+		}
+	}
+	r := ts.do("POST", "/v1/bios", keyFull, validReq) // the same bytes: a hit by body, refused all the same
+	if r.status != 429 || r.problem(t).Code != bio.ProblemRateLimited || r.header.Get("Retry-After") == "" ||
+		!strings.HasPrefix(r.header.Get("RateLimit"), `"user";r=0`) {
+		t.Fatalf("third: %d %q %s", r.status, r.header.Get("RateLimit"), r.body)
+	}
+	if r := ts.do("POST", "/v1/bios", keyFull, strings.Replace(validReq, `"w-10423"`, `"w-other"`, 1)); r.status != 200 {
+		t.Fatalf("another user: %d", r.status)
 	}
 }

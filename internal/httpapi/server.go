@@ -58,6 +58,7 @@ type Server struct {
 	answers  *answer.Answerer
 	tenants  *tenant.Registry
 	limiters map[string]*ratelimit.Limiter
+	users    map[string]*ratelimit.Users // nil for a tenant without per-user limits
 	log      *slog.Logger
 	inFlight chan struct{}
 	now      func() time.Time
@@ -89,6 +90,7 @@ func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *sl
 		answers:  answers,
 		tenants:  tenants,
 		limiters: map[string]*ratelimit.Limiter{},
+		users:    map[string]*ratelimit.Users{},
 		log:      log,
 		inFlight: make(chan struct{}, cfg.MaxInFlight),
 		now:      time.Now,
@@ -101,6 +103,13 @@ func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *sl
 			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
 		}
 		s.limiters[t.ID] = l
+		pu := t.RateLimit.PerUser
+		u, err := ratelimit.NewUsers(*pu.RequestsPerMinute, pu.Burst)
+		if err != nil {
+			s.cancelBase(nil)
+			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
+		}
+		s.users[t.ID] = u
 	}
 	s.public = s.newFastHTTP(s.handle)
 	s.admin = s.newFastHTTP(s.handleAdmin)
@@ -130,7 +139,9 @@ func (s *Server) Serve(ln net.Listener) error { return s.serve(s.public, withTLS
 
 // ServeAdmin serves /metrics, /healthz and /readyz without authentication
 // on ln until Shutdown, over TLS when configured. Keep ln private.
-func (s *Server) ServeAdmin(ln net.Listener) error { return s.serve(s.admin, withTLS(ln, s.cfg.AdminTLS)) }
+func (s *Server) ServeAdmin(ln net.Listener) error {
+	return s.serve(s.admin, withTLS(ln, s.cfg.AdminTLS))
+}
 
 func withTLS(ln net.Listener, r *CertReloader) net.Listener {
 	if r == nil {

@@ -83,9 +83,16 @@ func seconds(s float64) time.Duration {
 func (l *Limiter) Policy() string { return l.policy }
 
 // Header is the RateLimit header value for d: `"tenant";r=REMAINING;t=SECONDS`.
-func (d Decision) Header() string {
-	return `"tenant";r=` + strconv.Itoa(d.Remaining) + `;t=` + strconv.Itoa(CeilSeconds(d.Reset))
+func (d Decision) Header() string { return d.HeaderOf("tenant") }
+
+// HeaderOf is the RateLimit header value for d under the policy name:
+// `"user";r=REMAINING;t=SECONDS`.
+func (d Decision) HeaderOf(name string) string {
+	return `"` + name + `";r=` + strconv.Itoa(d.Remaining) + `;t=` + strconv.Itoa(CeilSeconds(d.Reset))
 }
+
+// Burst returns the bucket size, the policy's quota.
+func (l *Limiter) Burst() int { return l.burst }
 
 // CeilSeconds rounds d up to whole seconds, as Retry-After wants them.
 func CeilSeconds(d time.Duration) int {

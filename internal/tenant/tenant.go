@@ -115,6 +115,17 @@ type RateLimitConfig struct {
 	RequestsPerSecond float64 `yaml:"requests_per_second"`
 	// Burst is the bucket size. Default 2 × RequestsPerSecond, at least 1.
 	Burst int `yaml:"burst"`
+	// PerUser is a bucket per user of the tenant, beside the tenant's.
+	PerUser PerUserLimit `yaml:"per_user"`
+}
+
+// PerUserLimit is the token bucket of each (tenant, user_id).
+type PerUserLimit struct {
+	// RequestsPerMinute is the sustained rate; 0 turns the user bucket
+	// off. Default 10 (nil until the configuration fills it).
+	RequestsPerMinute *int `yaml:"requests_per_minute"`
+	// Burst is the bucket size. Default 5.
+	Burst int `yaml:"burst"`
 }
 
 // Validate checks a tenant as the configuration filled it: every field is
@@ -217,6 +228,9 @@ func (c *RateLimitConfig) validate(prefix string) error {
 	}
 	if c.Burst < 1 {
 		return fmt.Errorf("%s.burst: %d must be at least 1", prefix, c.Burst)
+	}
+	if u := c.PerUser; u.RequestsPerMinute == nil || *u.RequestsPerMinute < 0 || *u.RequestsPerMinute > 0 && u.Burst < 1 {
+		return fmt.Errorf("%s.per_user: requests_per_minute must be 0 (off) or positive with a burst of at least 1", prefix)
 	}
 	return nil
 }

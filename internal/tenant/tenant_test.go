@@ -19,7 +19,7 @@ func filled(c Config) Config {
 	}
 	on := true
 	c.Cache = CacheConfig{Exact: &on, Semantic: &on, TTL: 24 * time.Hour, Scope: "user", Similarity: 0.92}
-	c.RateLimit = RateLimitConfig{RequestsPerSecond: 50, Burst: 100}
+	c.RateLimit = RateLimitConfig{RequestsPerSecond: 50, Burst: 100, PerUser: PerUserLimit{RequestsPerMinute: new(10), Burst: 5}}
 	for i := range c.Keys {
 		if len(c.Keys[i].Scopes) == 0 {
 			c.Keys[i].Scopes = []string{ScopeBios}
