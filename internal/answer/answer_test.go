@@ -212,3 +212,52 @@ func TestReadyAndConfig(t *testing.T) {
 		t.Error("no timeout: no error")
 	}
 }
+
+// gated is a model that waits for its gate before it answers.
+type gated struct {
+	model
+	entered, gate chan struct{}
+}
+
+func (g *gated) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	g.entered <- struct{}{}
+	<-g.gate
+	return g.model.Generate(ctx, req)
+}
+
+// TestEraseWhileAnswering: an answer written for a user who is erased
+// while it is being written is served but never stored (adversary round
+// 6, F2).
+func TestEraseWhileAnswering(t *testing.T) {
+	a, ten, _ := setup(t)
+	g := &gated{entered: make(chan struct{}, 4), gate: make(chan struct{})}
+	gd, err := chain.NewGuard(g, chain.Settings{Timeout: 5 * time.Second, BackoffBase: time.Millisecond, BackoffMax: time.Millisecond,
+		MaxConcurrent: 4, FailureThreshold: 5, OpenTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chain.New(chain.Config{Guards: []*chain.Guard{gd}, Template: writer.NewProvider("template", &writer.Writer{}), Reserve: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.chains[ten.ID] = c
+	ctx := context.Background()
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.Answer(ctx, Call{Tenant: ten, Body: []byte(body)})
+		done <- err
+	}()
+	<-g.entered
+	if _, err := a.Erase(ctx, ten, "w-1"); err != nil {
+		t.Fatal(err)
+	}
+	close(g.gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	a.WaitCache()
+	r, err := a.Answer(ctx, Call{Tenant: ten, Body: []byte(body)}) // the gate is open: a miss answers at once
+	if err != nil || r.Response.Cache != bio.CacheMiss {
+		t.Fatalf("after the erasure: %+v, %v; want a miss", r.Response, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
@@ -26,7 +27,17 @@ type Cache struct {
 	exact *Exact
 	sem   *Semantic
 	now   func() time.Time
+
+	// erasedMu guards erased: when each (tenant, user) was last erased,
+	// kept an hour, so that an answer to a request that began before the
+	// erasure is not stored after it.
+	erasedMu sync.Mutex
+	erased   map[string]time.Time
 }
+
+// erasedKeep is how long an erasure holds back the stores of requests that
+// began before it: longer than any request runs.
+const erasedKeep = time.Hour
 
 // New returns a cache whose exact part holds at most maxBytes, and whose
 // semantic part embeds with emb, each call bounded by embedTimeout, which
@@ -63,6 +74,9 @@ type Query struct {
 	// the same normalised facts, a similarity of 1, so only a value above
 	// 1 (which the HTTP edge does not accept) turns the lookup off.
 	MinSimilarity float64
+	// Started is when the request arrived; an answer to it is not stored
+	// if its user was erased after that. Zero means unknown: stored.
+	Started time.Time
 
 	key   string
 	facts *Facts
@@ -121,9 +135,10 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 // error or an unfinished stream.
 func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []string, source, provider, model string) error {
 	cfg := q.Policy
-	if cfg.off() || slices.Contains(flags, bio.FlagNeedsReview) {
+	if cfg.off() || slices.Contains(flags, bio.FlagNeedsReview) || c.erasedSince(q) {
 		// A tenant with both caches off: not even the key or the facts.
-		// A text that a person must review is never served again.
+		// A text that a person must review is never served again. An
+		// answer for a user erased while it was written is not kept.
 		return nil
 	}
 	now := c.now()
@@ -140,10 +155,17 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 		c.exact.Set(q.key, e, now)
 		c.exact.Wait()
 	}
+	var err error
 	if cfg.Semantic {
-		return c.sem.Add(ctx, e, cfg.TenantScope)
+		err = c.sem.Add(ctx, e, cfg.TenantScope)
 	}
-	return nil
+	if c.erasedSince(q) {
+		// Erased while this was written: the erasure may have run before
+		// the writes landed, so they go now.
+		c.exact.EraseUser(q.Tenant, q.Req.UserID)
+		c.sem.EraseUser(ctx, q.Tenant, q.Req.UserID)
+	}
+	return err
 }
 
 // bodyKey is the key under which the exact cache finds a request by the
@@ -190,7 +212,7 @@ func (c *Cache) LookupBody(tenant string, p Policy, body []byte, promptVersion, 
 // and is erased with the user's data. The caller must not alias a body that
 // asks for a new version (regenerate) or a stream.
 func (c *Cache) AliasBody(q *Query, body []byte) {
-	if !q.Policy.Exact || len(body) == 0 {
+	if !q.Policy.Exact || len(body) == 0 || c.erasedSince(q) {
 		return
 	}
 	now := c.now()
@@ -214,6 +236,7 @@ func (c *Cache) AliasBody(q *Query, body []byte) {
 // EraseUser deletes everything cached for user in tenant, from both caches,
 // and returns how many entries went.
 func (c *Cache) EraseUser(ctx context.Context, tenantID, user string) (int, error) {
+	c.noteErasure(tenantID, user)
 	c.exact.Wait() // writes still pending would come back after the erasure
 	n := c.exact.EraseUser(tenantID, user)
 	m, err := c.sem.EraseUser(ctx, tenantID, user)
@@ -234,4 +257,33 @@ func (c *Cache) Close() { c.exact.Close() }
 // (0: no limit); the exact cache expires and evicts by itself.
 func (c *Cache) Maintain(ctx context.Context, maxEntries int) (int, error) {
 	return c.sem.Purge(ctx, c.now(), maxEntries)
+}
+
+// noteErasure records that user of tenant was erased now, and forgets
+// erasures older than erasedKeep.
+func (c *Cache) noteErasure(tenant, user string) {
+	now := c.now()
+	c.erasedMu.Lock()
+	defer c.erasedMu.Unlock()
+	if c.erased == nil {
+		c.erased = map[string]time.Time{}
+	}
+	for k, at := range c.erased {
+		if now.Sub(at) > erasedKeep {
+			delete(c.erased, k)
+		}
+	}
+	c.erased[userKey(tenant, user)] = now
+}
+
+// erasedSince reports whether q's user was erased after q's request began:
+// its answer must not be stored.
+func (c *Cache) erasedSince(q *Query) bool {
+	if q.Started.IsZero() {
+		return false
+	}
+	c.erasedMu.Lock()
+	at, ok := c.erased[userKey(q.Tenant, q.Req.UserID)]
+	c.erasedMu.Unlock()
+	return ok && !at.Before(q.Started)
 }

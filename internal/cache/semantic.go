@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +37,8 @@ type Semantic struct {
 	db  *chromem.DB
 	emb *boundedEmbedder
 	mu  sync.Mutex // guards collection creation and lookup
+	// exportMu makes exports one at a time.
+	exportMu sync.Mutex
 	// dims is the size of the embedder's vectors, learnt from the first
 	// embedding or from the collections of an imported snapshot; 0 until
 	// then, when the cache can hold nothing.
@@ -321,11 +324,25 @@ func (s *Semantic) Export(path, key string) error {
 	if len(key) != 32 {
 		return errors.New("the semantic cache key must be 32 bytes")
 	}
-	tmp := path + ".tmp"
-	if err := s.db.ExportToFile(tmp, true, key); err != nil {
+	// One export at a time (erasures, the timer and shutdown all export),
+	// each through a file of its own: the last rename is the newest view.
+	s.exportMu.Lock()
+	defer s.exportMu.Unlock()
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
 		return fmt.Errorf("cannot export semantic cache: %w", err)
 	}
-	return os.Rename(tmp, path)
+	tmp := f.Name()
+	f.Close()
+	if err := s.db.ExportToFile(tmp, true, key); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot export semantic cache: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // Import loads a cache written by Export. A missing file is not an error.

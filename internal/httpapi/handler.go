@@ -78,6 +78,9 @@ func (x *exchange) Admit(user string) error {
 		return err
 	}
 	if !x.s.admit() {
+		if u := x.s.users[x.caller.Tenant.ID]; u != nil {
+			u.Refund(user) // a request refused for load costs the user nothing
+		}
 		return overloaded()
 	}
 	x.admitted = true

@@ -962,3 +962,25 @@ func TestPerUserLimit(t *testing.T) {
 		t.Fatalf("another user: %d", r.status)
 	}
 }
+
+// TestOverloadCostsTheUserNothing: a request refused with 503 for load
+// gives its user's token back (adversary round 6, F4).
+func TestOverloadCostsTheUserNothing(t *testing.T) {
+	b := &blocking{started: make(chan struct{}, 8), release: make(chan struct{})}
+	ts := startServer(t, testOptions{first: b, maxInFlight: 1, perUserPerMinute: 1, perUserBurst: 2})
+	done := make(chan *result)
+	go func() { done <- ts.do("POST", "/v1/bios", keyFull, strings.Replace(validReq, `"w-10423"`, `"holder"`, 1)) }()
+	<-b.started
+	for i := 0; i < 4; i++ {
+		if r := ts.do("POST", "/v1/bios", keyFull, validReq); r.status != 503 {
+			t.Fatalf("request %d while full: %d", i, r.status)
+		}
+	}
+	close(b.release)
+	<-done
+	for i := 0; i < 2; i++ { // the user's whole burst is still there
+		if r := ts.do("POST", "/v1/bios", keyFull, validReq); r.status != 200 {
+			t.Fatalf("after the load, request %d: %d %s", i, r.status, r.body)
+		}
+	}
+}
