@@ -969,7 +969,9 @@ func TestOverloadCostsTheUserNothing(t *testing.T) {
 	b := &blocking{started: make(chan struct{}, 8), release: make(chan struct{})}
 	ts := startServer(t, testOptions{first: b, maxInFlight: 1, perUserPerMinute: 1, perUserBurst: 2})
 	done := make(chan *result)
-	go func() { done <- ts.do("POST", "/v1/bios", keyFull, strings.Replace(validReq, `"w-10423"`, `"holder"`, 1)) }()
+	go func() {
+		done <- ts.do("POST", "/v1/bios", keyFull, strings.Replace(validReq, `"w-10423"`, `"holder"`, 1))
+	}()
 	<-b.started
 	for i := 0; i < 4; i++ {
 		if r := ts.do("POST", "/v1/bios", keyFull, validReq); r.status != 503 {
