@@ -46,6 +46,7 @@ type Answerer struct {
 	timeout       time.Duration
 	now           func() time.Time
 	persist       func() error
+	record        func(tenant, user string) error
 	auditKey      []byte
 }
 
@@ -72,6 +73,9 @@ type Config struct {
 	// AuditKey keys the hash under which audit lines name a user.
 	// Required.
 	AuditKey []byte
+	// RecordErasure, if set, records an erasure durably before Erase
+	// removes anything, so that a snapshot loaded later drops the user.
+	RecordErasure func(tenant, user string) error
 }
 
 // New returns an Answerer, or an error naming a missing setting.
@@ -85,7 +89,7 @@ func New(cfg Config) (*Answerer, error) {
 		return nil, errors.New("answer: the audit key must hold at least 16 bytes")
 	}
 	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
-		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey}
+		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey, record: cfg.RecordErasure}
 	if a.now == nil {
 		a.now = time.Now
 	}

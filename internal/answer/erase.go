@@ -29,6 +29,11 @@ func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Er
 	if a.cache == nil {
 		return e, nil
 	}
+	if a.record != nil {
+		if err := a.record(t.ID, user); err != nil {
+			return e, err
+		}
+	}
 	n, err := a.cache.EraseUser(ctx, t.ID, user)
 	e.Cache = n
 	if err != nil {

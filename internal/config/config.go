@@ -33,6 +33,10 @@ type Config struct {
 	Cache     Cache           `yaml:"cache"`
 	Tenants   []tenant.Config `yaml:"tenants"`
 	Tracing   Tracing         `yaml:"tracing"`
+	// DataDir holds durable state: for now the records of erasures (so an
+	// erased user never comes back from an older snapshot). Default
+	// "biogen-data" in the working directory; created when first needed.
+	DataDir string `yaml:"data_dir"`
 
 	// KeylessLoopback is set when the configuration has a tenant without
 	// keys, which Validate allows only on a loopback address.

@@ -22,6 +22,9 @@ func (c *Config) SetDefaults() {
 	if c.Log.Format == "" {
 		c.Log.Format = "json"
 	}
+	if c.DataDir == "" {
+		c.DataDir = "biogen-data"
+	}
 	if c.Prompts.Version == "" {
 		c.Prompts.Version = "v1"
 	}

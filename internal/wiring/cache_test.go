@@ -542,9 +542,10 @@ func TestHangingEmbedderApp(t *testing.T) {
 func TestErasureReachesTheSnapshot(t *testing.T) {
 	t.Setenv("BIOGEN_TEST_CACHE_KEY", strings.Repeat("e", 32))
 	path := t.TempDir() + "/semantic.enc"
+	dataDir := t.TempDir()
 	_, url := fakeServer(t, fakellm.Config{})
 	yamlFor := func(p string) string {
-		return "server:\n  addr: 127.0.0.1:0\ncache:\n  persist_path: " + p + "\n  key_env: BIOGEN_TEST_CACHE_KEY\n" +
+		return "data_dir: " + dataDir + "\nserver:\n  addr: 127.0.0.1:0\ncache:\n  persist_path: " + p + "\n  key_env: BIOGEN_TEST_CACHE_KEY\n" +
 			"providers:\n" + ollamaProviderTimeout("big", url, "5s") + "tenants:\n  - id: acme\n    chain: [big]\n"
 	}
 	reordered := strings.Replace(bioRequest, `"Go","Kafka","PostgreSQL"`, `"PostgreSQL","Go","Kafka"`, 1)
@@ -556,6 +557,10 @@ func TestErasureReachesTheSnapshot(t *testing.T) {
 	r = startAppYAML(t, yamlFor(path))
 	if got, _ := r.postJSON(t, "", []byte(reordered)); got.Cache != "semantic" {
 		t.Fatalf("from the snapshot: %s", got.Cache)
+	}
+	before, err := os.ReadFile(path) // a snapshot taken before the erasure
+	if err != nil {
+		t.Fatal(err)
 	}
 	req, _ := http.NewRequest("DELETE", r.base+"/v1/users/w-1", nil)
 	resp, err := r.client.Do(req)
@@ -573,6 +578,18 @@ func TestErasureReachesTheSnapshot(t *testing.T) {
 	r2 := startAppYAML(t, yamlFor(crashed))
 	if got, _ := r2.postJSON(t, "", []byte(reordered)); got.Cache != "miss" {
 		t.Fatalf("after erasure, from the snapshot on disk: %s", got.Cache)
+	}
+	r2.stop()
+	// Even a snapshot taken before the erasure: the erasure's durable
+	// record in data_dir drops the user at load (adversary round 6, F1).
+	older := t.TempDir() + "/semantic.enc"
+	os.WriteFile(older, before, 0o600)
+	r3 := startAppYAML(t, yamlFor(older))
+	if got, _ := r3.postJSON(t, "", []byte(reordered)); got.Cache != "miss" {
+		t.Fatalf("after erasure, from a snapshot taken before it: %s", got.Cache)
+	}
+	if b, _ := os.ReadFile(dataDir + "/erasures.jsonl"); strings.Contains(string(b), "w-1") || len(b) == 0 {
+		t.Fatalf("erasure records: %q", b)
 	}
 }
 

@@ -70,13 +70,18 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	bioCache, err := newCache(cfg, log)
+	erasures, err := cache.OpenErasures(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("data_dir: %w", err)
+	}
+	bioCache, err := newCache(cfg, log, erasures)
 	if err != nil {
 		return nil, err
 	}
 	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
 		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
-		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log)})
+		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log),
+		RecordErasure: func(tenant, user string) error { return erasures.Record(tenant, user, time.Now()) }})
 	if err != nil {
 		bioCache.Close()
 		return nil, err
@@ -190,7 +195,7 @@ func modelOf(cfg *config.Config, provider string) string {
 }
 
 // newCache builds the caches and loads the saved semantic cache.
-func newCache(cfg *config.Config, log *slog.Logger) (*cache.Cache, error) {
+func newCache(cfg *config.Config, log *slog.Logger, erasures *cache.Erasures) (*cache.Cache, error) {
 	var emb cache.Embedder = cache.HashEmbedder{}
 	if cfg.Cache.Embedder == "ollama" {
 		o, err := cache.NewOllamaEmbedder(cfg.Cache.EmbedHost, cfg.Cache.EmbedModel)
@@ -209,7 +214,7 @@ func newCache(cfg *config.Config, log *slog.Logger) (*cache.Cache, error) {
 			c.Close()
 			return nil, fmt.Errorf("cache.key_env: %s must hold a 32-byte key to encrypt %s", cfg.Cache.KeyEnv, p)
 		}
-		c.Semantic().SetRetention(retention(cfg))
+		c.Semantic().SetRetention(retention(cfg, erasures))
 		if err := c.Semantic().Import(p, key); err != nil {
 			// A truncated, corrupt or wrongly keyed snapshot must not keep
 			// biogen from starting (a restart loop under a supervisor): it
@@ -237,18 +242,19 @@ func newCache(cfg *config.Config, log *slog.Logger) (*cache.Cache, error) {
 	return c, nil
 }
 
-// retention keeps a semantic entry only while its tenant is configured and
-// it is younger than the tenant's current cache TTL: a snapshot written
-// under a longer TTL, or for a tenant since removed, serves nothing after a
-// restart.
-func retention(cfg *config.Config) func(*cache.Entry) bool {
+// retention keeps a semantic entry only while its tenant is configured, it
+// is younger than the tenant's current cache TTL and its user was not
+// erased after it was written: a snapshot written under a longer TTL, for
+// a tenant since removed, or before an erasure serves nothing of that
+// after a restart.
+func retention(cfg *config.Config, erasures *cache.Erasures) func(*cache.Entry) bool {
 	ttl := make(map[string]time.Duration, len(cfg.Tenants))
 	for _, t := range cfg.Tenants {
 		ttl[t.ID] = t.Cache.TTL
 	}
 	return func(e *cache.Entry) bool {
 		d, ok := ttl[e.Tenant]
-		return ok && time.Since(e.Created) < d
+		return ok && time.Since(e.Created) < d && !erasures.Erased(e)
 	}
 }
 
