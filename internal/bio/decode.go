@@ -267,7 +267,7 @@ func (d *decoder) userID(m map[string]any) string {
 		return ""
 	}
 	if !ValidUserID(s) {
-		d.fail("/user_id", "must be 1 to %d characters of A-Z, a-z, 0-9, '.', '_', ':', '@' and '-'", MaxUserID)
+		d.fail("/user_id", "must be 1 to %d characters of A-Z, a-z, 0-9, '.', '_', ':', '@' and '-', and not \".\" or \"..\"", MaxUserID)
 		return ""
 	}
 	return s
@@ -275,8 +275,8 @@ func (d *decoder) userID(m map[string]any) string {
 
 // ValidUserID reports whether s is a user id the contract accepts.
 func ValidUserID(s string) bool {
-	if len(s) == 0 || len(s) > MaxUserID {
-		return false
+	if len(s) == 0 || len(s) > MaxUserID || s == "." || s == ".." {
+		return false // "." and "..": no path could name the user to erase
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]

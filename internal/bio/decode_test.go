@@ -382,3 +382,16 @@ func FuzzWordCount(f *testing.F) {
 		}
 	})
 }
+
+func TestUserIDsThatAPathCannotName(t *testing.T) {
+	for _, id := range []string{".", ".."} {
+		if ValidUserID(id) {
+			t.Errorf("%q accepted: DELETE /v1/users/%s could never erase it", id, id)
+		}
+	}
+	for _, id := range []string{"...", "a.b", "w-1", ".a"} {
+		if !ValidUserID(id) {
+			t.Errorf("%q refused", id)
+		}
+	}
+}
