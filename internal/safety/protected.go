@@ -1,0 +1,324 @@
+package safety
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/lexicon"
+)
+
+// Attribute is a protected attribute: a bio that states one the profile
+// does not is rejected, and one that states one the profile does is for
+// a person to review before it is published.
+type Attribute string
+
+// The protected attributes.
+const (
+	Age         Attribute = "age"
+	Religion    Attribute = "religion"
+	Health      Attribute = "health"
+	Disability  Attribute = "disability"
+	Family      Attribute = "family_status"
+	Ethnicity   Attribute = "ethnicity"
+	Orientation Attribute = "sexual_orientation"
+)
+
+// term is one way of stating an attribute. The patterns are written
+// about the person ("her faith", "diagnosed with", "a mother of two"; not
+// "their", which is as often other people's)
+// rather than the topic, so that an oncologist's "cancer research" or an
+// accessibility lead's "disability inclusion" states nothing about them;
+// a word that is only ever said of a person ("devout", "lesbian",
+// "widowed") stands alone.
+type term struct {
+	attr    Attribute
+	pattern string
+}
+
+var terms = []term{
+	{Age, `\d{1,3}[- ]years?[- ]old`},
+	{Age, `(?:aged|age of|at age) \d{1,3}`},
+	{Age, `(?:in|into) (?:his|her|their) (?:late |early |mid[- ])?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|\d0s)`},
+	{Age, `born (?:in|on) (?:\w+ )?(?:\d{1,2},? )?(?:19|20)\d\d`},
+	{Age, `millennials?|baby boomers?|gen[- ]?[xyz]|generation [xyz]|octogenarian|septuagenarian|sexagenarian|elderly`},
+	{Age, `young (?:man|woman|men|women|mother|father|girl|boy|lady)`},
+
+	{Religion, `christians?|christianity|catholics?|catholicism|protestants?|evangelicals?|mormons?|lutherans?|methodists?|presbyterians?|anglicans?`},
+	{Religion, `muslims?|islam|islamic`},
+	{Religion, `jewish|jews?|judaism`},
+	{Religion, `hindus?|hinduism|buddhists?|buddhism|sikhs?|sikhism|jains?|jainism`},
+	{Religion, `atheists?|atheism|agnostics?`},
+	{Religion, `devout|religious|religion|churchgoer|(?:his|her) faith|person of faith|prays|attends (?:church|mass|mosque|synagogue|temple)`},
+
+	{Health, `diagnosed with|suffer(?:s|ed|ing)? from|living with (?:an? )?(?:illness|condition|cancer|hiv|diabetes|depression|anxiety|chronic)`},
+	{Health, `(?:cancer|stroke|heart attack) survivor|survivor of (?:cancer|a stroke|a heart attack)|battl(?:ed|es|ing) (?:cancer|illness|depression|addiction|an illness)`},
+	{Health, `(?:his|her) (?:illness|cancer|diagnosis|depression|anxiety|pregnancy|miscarriage|addiction)`},
+	{Health, `pregnant|pregnancy|miscarriage|infertility|(?:on|took|taking|returned from) (?:sick|medical) leave|in recovery|recovering (?:alcoholic|addict)|alcoholic|alcoholism|sober|sobriety`},
+	{Health, `hiv[- ]positive|diabetic|epileptic|bipolar|schizophreni[ac]|ptsd|terminally ill|chronically ill|mentally ill|mental illness|obese|overweight`},
+
+	{Disability, `(?:is|was|legally|profoundly|born) (?:blind|deaf)|disabled (?:veteran|person|employee|woman|man|people|worker)`},
+	{Disability, `(?:his|her) disability|(?:has|have|had|with|living with) a disability|wheelchair user|uses a wheelchair|in a wheelchair`},
+	{Disability, `autistic|on the autism spectrum|dyslexic|neurodivergent|hard of hearing|visually impaired|hearing impaired|amputee|paralysed|paralyzed|paraplegic`},
+
+	{Family, `married|marriage|wife|husband|spouse|divorced?|divorcee|widow|widowed|widower|fianc[eé]e?|newlywed|engaged to`},
+	{Family, `single (?:mother|father|parent|mom|mum|dad)|(?:mother|father|parent|mom|mum|dad|grandmother|grandfather|grandparent) (?:of|to) (?:one|two|three|four|five|six|twins|\d)`},
+	{Family, `(?:his|her) (?:children|kids|sons?|daughters?|family|twins|baby|grandchildren|boyfriend|girlfriend|parents|mother|father)`},
+	{Family, `stay[- ]at[- ]home|family (?:man|woman)|(?:maternity|paternity|parental) leave|childless|no children`},
+
+	{Ethnicity, `hispanic|latin[oax]s?|caucasian|african[- ]americans?|asian[- ]americans?|biracial|multiracial|mixed[- ]race|bipoc|ethnicity|ethnic (?:minority|background|origin)`},
+	{Ethnicity, `(?:person|people|woman|women|man|men) of colou?r`},
+	{Ethnicity, `(?:black|white|asian|arab|brown|latina|latino) (?:woman|man|women|men|female|male|girl|boy|founder|leader|engineer|executive|professional)`},
+	{Ethnicity, `of \w+ (?:descent|heritage|ancestry|origin)|native american|first nations|aboriginal|indigenous (?:woman|man|person|people)`},
+
+	{Orientation, `gay|lesbians?|bisexual|homosexual|heterosexual|queer|lgbt\w*|pansexual|asexual|same[- ]sex|sexual orientation|came out as`},
+	{Orientation, `transgender|trans (?:woman|man|person)|non[- ]?binary|gender[- ]?queer|gender[- ]fluid`},
+}
+
+// compiled are the terms' patterns on whole words, each with the
+// literals one of which any match of it holds, so that a text without them
+// costs a few substring searches instead of a regular expression.
+var compiled = func() []compiledTerm {
+	out := make([]compiledTerm, len(terms))
+	for i, t := range terms {
+		re := regexp.MustCompile(`\b(?:` + t.pattern + `)\b`)
+		tree, err := syntax.Parse(t.pattern, syntax.Perl)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = compiledTerm{re: re, needs: needs(tree.Simplify())}
+	}
+	return out
+}()
+
+type compiledTerm struct {
+	re    *regexp.Regexp
+	needs []string // nil: no literal is sure to be in a match
+}
+
+// needs returns literals one of which every match of re holds, or nil
+// when it finds none of three bytes or more (the rarer of two sets when
+// it finds both: the one with the longest shortest string).
+func needs(re *syntax.Regexp) []string {
+	if set, ok := strs(re); ok && long(set) && re.Op != syntax.OpConcat {
+		return set
+	}
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return needs(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return needs(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		return concatNeeds(re.Sub)
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			n := needs(sub)
+			if n == nil {
+				return nil
+			}
+			all = append(all, n...)
+		}
+		return all
+	}
+	return nil
+}
+
+// concatNeeds is needs of a concatenation: the smallest set among its
+// parts' and among the strings of each run of parts with few strings.
+func concatNeeds(subs []*syntax.Regexp) []string {
+	var best []string
+	// The rarer the literals the better: the longest shortest one, then
+	// the fewest.
+	better := func(n []string) {
+		if n != nil && long(n) && (best == nil || shortest(n) > shortest(best) || shortest(n) == shortest(best) && len(n) < len(best)) {
+			best = n
+		}
+	}
+	run := []string{""}
+	for _, sub := range subs {
+		better(needs(sub))
+		set, ok := strs(sub)
+		if ok {
+			run, ok = product(run, set)
+		}
+		if !ok {
+			better(run)
+			run = []string{""}
+		}
+	}
+	better(run)
+	return best
+}
+
+// maxStrs bounds the strings strs enumerates.
+const maxStrs = 64
+
+// strs returns every string re matches, when they are few.
+func strs(re *syntax.Regexp) ([]string, bool) {
+	if re.Flags&syntax.FoldCase != 0 {
+		return nil, false
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if out = append(out, string(r)); len(out) > maxStrs {
+					return nil, false
+				}
+			}
+		}
+		return out, true
+	case syntax.OpCapture:
+		return strs(re.Sub[0])
+	case syntax.OpQuest:
+		set, ok := strs(re.Sub[0])
+		return append(set, ""), ok
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			set, ok := strs(sub)
+			if !ok || len(out)+len(set) > maxStrs {
+				return nil, false
+			}
+			out = append(out, set...)
+		}
+		return out, true
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, sub := range re.Sub {
+			set, ok := strs(sub)
+			if !ok {
+				return nil, false
+			}
+			if out, ok = product(out, set); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// product returns each of a followed by each of b, if they are few.
+func product(a, b []string) ([]string, bool) {
+	if len(a)*len(b) > maxStrs {
+		return nil, false
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out, true
+}
+
+func shortest(set []string) int {
+	n := len(set[0])
+	for _, s := range set {
+		n = min(n, len(s))
+	}
+	return n
+}
+
+// long reports whether every string of set has three bytes or more.
+func long(set []string) bool {
+	for _, s := range set {
+		if len(s) < 3 {
+			return false
+		}
+	}
+	return len(set) > 0
+}
+
+// Statement is a protected attribute stated in a text.
+type Statement struct {
+	Attr Attribute
+	// Term numbers the way it was stated: a text states the same thing
+	// as another when both have a statement with the same Term.
+	Term int
+	// Start and End are the statement's bytes in the text's lower-case
+	// form (Form).
+	Start, End int
+}
+
+// Protected calls fn with each protected attribute text states, in the
+// order of the terms, until fn returns false. text is read in its Form.
+func Protected(text string, fn func(Statement) bool) {
+	low := Form(text)
+	live := candidates(low)
+	for i := range compiled {
+		c := &compiled[i]
+		if c.needs != nil && live&(1<<i) == 0 {
+			continue
+		}
+		for _, m := range c.re.FindAllStringIndex(low, -1) {
+			if !fn(Statement{Attr: terms[i].attr, Term: i, Start: m[0], End: m[1]}) {
+				return
+			}
+		}
+	}
+}
+
+// literal is one of a term's needs.
+type literal struct {
+	s    string
+	term int
+}
+
+// byTrigram are the terms' needs by their first three bytes.
+var byTrigram = func() map[uint32][]literal {
+	if len(terms) > 64 {
+		panic("safety: more terms than a candidates mask holds")
+	}
+	m := map[uint32][]literal{}
+	for i, c := range compiled {
+		for _, s := range c.needs {
+			k := trigram(s, 0)
+			m[k] = append(m[k], literal{s, i})
+		}
+	}
+	return m
+}()
+
+func trigram(s string, i int) uint32 { return uint32(s[i])<<16 | uint32(s[i+1])<<8 | uint32(s[i+2]) }
+
+// candidates returns the terms one of whose needs low holds, as a mask:
+// one pass over low instead of a search per literal.
+func candidates(low string) uint64 {
+	var live uint64
+	for i := 0; i+3 <= len(low); i++ {
+		for _, l := range byTrigram[trigram(low, i)] {
+			if live&(1<<l.term) == 0 && strings.HasPrefix(low[i:], l.s) {
+				live |= 1 << l.term
+			}
+		}
+	}
+	return live
+}
+
+// Terms returns the set of terms text states, as Protected finds them.
+func Terms(text string) map[int]bool {
+	var set map[int]bool
+	Protected(text, func(s Statement) bool {
+		if set == nil {
+			set = map[int]bool{}
+		}
+		set[s.Term] = true
+		return true
+	})
+	return set
+}
+
+// Form is text as Protected reads it: folded (bio.Fold), in lower case,
+// without accents.
+func Form(text string) string {
+	return strings.ToLower(lexicon.FoldAccents(bio.Fold(text)))
+}
