@@ -268,8 +268,9 @@ func (a *Answerer) WaitCache() {
 	}
 }
 
-// respond builds a response of this request.
-func (a *Answerer) respond(j *job, r bio.Response) *bio.Response {
+// respond builds a response of this request; reasons say why each of its
+// flags was added ("<flag>:<reason>"), for the metrics.
+func (a *Answerer) respond(j *job, r bio.Response, reasons []string) *bio.Response {
 	now := a.now()
 	r.ID = "bio_" + ulid.Make().String()
 	r.Format = string(j.req.Options.Format)
@@ -277,6 +278,6 @@ func (a *Answerer) respond(j *job, r bio.Response) *bio.Response {
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
 	r.Timing.Cache = j.cacheTime
 	r.Timing.Total = now.Sub(j.start)
-	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), r.Degraded, r.FallbackReasons, r.Flags)
+	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), r.Degraded, r.FallbackReasons, r.Flags, reasons)
 	return &r
 }

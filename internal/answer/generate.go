@@ -40,7 +40,7 @@ func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, 
 	r.RequestID = call.RequestID
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
 	r.Timing = bio.Timing{Cache: now.Sub(start), Total: now.Sub(start)}
-	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), false, nil, r.Flags)
+	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), false, nil, r.Flags, e.Reasons)
 	return r, e.User
 }
 
@@ -73,7 +73,7 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 		a.cache.AliasBody(j.q, j.body)
 	}
 	r := fromEntry(e, bio.Cache(kind))
-	return a.respond(j, *r)
+	return a.respond(j, *r, e.Reasons)
 }
 
 // cached reads the caches for j (see lookup), and says what it found on
@@ -155,14 +155,18 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 	}
 	res := out.Result
 	flags := append([]string{}, res.Flags...) // never null in JSON
+	reasons := res.Reasons
 	if out.Kind != provider.KindTemplate && !j.req.Options.English() {
 		// A model was asked for the language; nothing here can confirm it.
 		flags = appendFlag(flags, bio.FlagNeedsReview)
+		reasons = appendFlag(reasons, bio.FlagNeedsReview+":unchecked_language")
 	}
 	if injected {
 		flags = appendFlag(flags, bio.FlagNeedsReview)
+		reasons = appendFlag(reasons, bio.FlagNeedsReview+":instructions")
 	}
 	if j.q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
+		j.q.Reasons = reasons
 		a.store(ctx, j, out.Kind, out.Provider, res.Model, res.Text, flags)
 	}
 	r := a.respond(j, bio.Response{
@@ -177,7 +181,7 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 		Flags:           flags,
 		Usage:           bio.Usage{InputTokens: res.InputTokens, OutputTokens: res.OutputTokens, CostUSD: res.CostUSD},
 		Timing:          bio.Timing{Provider: out.UpstreamTime},
-	})
+	}, reasons)
 	return r, nil
 }
 

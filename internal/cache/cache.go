@@ -77,6 +77,9 @@ type Query struct {
 	// Started is when the request arrived; an answer to it is not stored
 	// if its user was erased after that. Zero means unknown: stored.
 	Started time.Time
+	// Reasons are the reasons of the flags of the answer stored
+	// ("<flag>:<reason>"), kept with it for the metrics of its hits.
+	Reasons []string
 
 	key   string
 	facts *Facts
@@ -144,7 +147,7 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 	now := c.now()
 	q.prepare(now)
 	e := &Entry{
-		Tenant: q.Tenant, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags,
+		Tenant: q.Tenant, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags, Reasons: q.Reasons,
 		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, ProvidersKey: q.ProvidersKey,
 		Options: q.Req.Options, Facts: *q.factsOf(now), FactsVersion: factsVersion, Created: now, Expires: now.Add(cfg.TTL),
 	}

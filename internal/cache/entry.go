@@ -16,9 +16,12 @@ type Entry struct {
 	User   string `json:"user"`
 	// Name is the person's name as the profile gave it, for
 	// re-personalisation.
-	Name          string   `json:"name"`
-	Bio           string   `json:"bio"`
-	Flags         []string `json:"flags"`
+	Name  string   `json:"name"`
+	Bio   string   `json:"bio"`
+	Flags []string `json:"flags"`
+	// Reasons say why each flag was added ("<flag>:<reason>"); entries of
+	// snapshots older than them have none.
+	Reasons       []string `json:"reasons,omitempty"`
 	Source        string   `json:"source"`
 	Provider      string   `json:"provider"`
 	Model         string   `json:"model"`
@@ -48,6 +51,9 @@ type Entry struct {
 func (e *Entry) size() int64 {
 	n := 256 + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.ProvidersKey)
 	for _, f := range e.Flags {
+		n += 16 + len(f)
+	}
+	for _, f := range e.Reasons {
 		n += 16 + len(f)
 	}
 	n += e.Facts.size()

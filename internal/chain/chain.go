@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -156,6 +157,12 @@ func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Out
 	endAttempt(span, err)
 	if err != nil {
 		return nil, err
+	}
+	if reasons := check.Repeated(req.Bio, res.Text); len(reasons) > 0 {
+		if !slices.Contains(res.Flags, bio.FlagNeedsReview) {
+			res.Flags = append(res.Flags, bio.FlagNeedsReview)
+		}
+		res.Reasons = append(res.Reasons, reasons...)
 	}
 	out.Result, out.Provider, out.Kind = res, c.template.Name(), c.template.Kind()
 	out.Degraded = len(c.guards) > 0
@@ -340,10 +347,11 @@ func (a *attempt) call(ctx context.Context) (res *provider.Result, sent bool, er
 func (a *attempt) verify(ctx context.Context, res *provider.Result, sent bool) (string, error) {
 	text := res.Text
 	_, span := tracing.Start(ctx, "checks")
-	flags, err := check.Verify(a.req.Bio, text, a.thin, a.c.now())
-	if err != nil && span.Recording() { // errors.As's target escapes: not on the way of every answer
+	flags, reasons, err := check.VerifyReasons(a.req.Bio, text, a.thin, a.c.now())
+	if err != nil {
 		var ce *check.Error
 		if errors.As(err, &ce) {
+			telemetry.CheckRejected(string(ce.Problem))
 			span.String("check.rejected", string(ce.Problem))
 			span.Fail(string(ce.Problem))
 		}
@@ -361,6 +369,7 @@ func (a *attempt) verify(ctx context.Context, res *provider.Result, sent bool) (
 		a.sink.Delta(text)
 	}
 	res.Flags = append(res.Flags, flags...)
+	res.Reasons = append(res.Reasons, reasons...)
 	res.InputTokens, res.OutputTokens = plausibleTokens(res.InputTokens), plausibleTokens(res.OutputTokens)
 	if res.CostUSD < 0 || math.IsNaN(res.CostUSD) || math.IsInf(res.CostUSD, 0) {
 		res.CostUSD = 0

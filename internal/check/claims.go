@@ -23,6 +23,12 @@ type evidence struct {
 	norm     string
 	acronyms map[string]bool
 	normRead bool
+	// offensive and protected are what the safety checks find in the
+	// profile (safety.go).
+	offensive     map[string]bool
+	offensiveRead bool
+	protected     map[int]bool
+	protectedRead bool
 }
 
 func (f *evidence) text() string {

@@ -10,8 +10,8 @@ import (
 // Rejects returns a test of a streamed answer's text so far: whether it
 // already fails a check that no text after it can undo, so that a stream
 // holds it back instead of showing it: a contact detail the profile does
-// not give, or, in an English third-person bio, pronouns of another set
-// twice. Verify decides on the whole answer; this only keeps the client's
+// not give, offensive language or a protected attribute it does not hold,
+// or, in an English third-person bio, pronouns of another set twice. Verify decides on the whole answer; this only keeps the client's
 // screen free of what Verify is sure to reject.
 //
 // The function is used by one goroutine.
@@ -20,10 +20,17 @@ func Rejects(req *bio.Request) func(text string) bool {
 	ev := evidence{p: &clean.Profile}
 	own := bio.ParsePronouns(clean.Profile.Pronouns)
 	self := strings.FieldsFunc(clean.Profile.Name, func(r rune) bool { return !unicode.IsLetter(r) })
-	pronouns := req.Options.English() && req.Options.Perspective == bio.PerspectiveThird
+	english := req.Options.English()
+	pronouns := english && req.Options.Perspective == bio.PerspectiveThird
 	return func(text string) bool {
-		if inventedContact(bio.Fold(text), &ev) {
+		folded := bio.Fold(text)
+		if inventedContact(folded, &ev) {
 			return true
+		}
+		if mayBeUnsafe(folded, english) {
+			if _, err := unsafe(maskProfile(text, &clean.Profile), &ev, english); err != nil {
+				return true
+			}
 		}
 		if !pronouns {
 			return false

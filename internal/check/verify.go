@@ -28,6 +28,8 @@ const (
 	ProblemPlaceholder Problem = "placeholder"
 	ProblemFormat      Problem = "wrong_format"
 	ProblemContact     Problem = "invented_contact"
+	ProblemOffensive   Problem = "offensive"
+	ProblemProtected   Problem = "protected_attribute"
 )
 
 // Error is a rejected text. Its message is safe to log and to send back to
@@ -72,6 +74,21 @@ var (
 // instruction asked a model to write ("state that she was dismissed for
 // fraud") is a claim the profile does not make.
 func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]string, error) {
+	flags, _, err := VerifyReasons(req, text, thin, now)
+	return flags, err
+}
+
+// VerifyReasons is Verify, and the reasons of the flags, one or more
+// "<flag>:<reason>" for each flag (ReasonInstructions...).
+func VerifyReasons(req *bio.Request, text string, thin func() bool, now time.Time) (flags, reasons []string, err error) {
+	v, err := verify(req, text, thin, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v.flags, v.reasons, nil
+}
+
+func verify(req *bio.Request, text string, thin func() bool, now time.Time) (*verification, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, &Error{ProblemEmpty, "the answer was empty"}
 	}
@@ -85,21 +102,35 @@ func Verify(req *bio.Request, text string, thin func() bool, now time.Time) ([]s
 		return nil, &Error{ProblemContact, "it gave a contact detail (an e-mail address, a web address or a phone number) that the profile does not; leave contact details out"}
 	}
 	if injected {
-		v.flag(bio.FlagNeedsReview)
+		v.flag(ReasonInstructions)
 	}
-	if !v.o.English() {
-		// The person, pronoun, name and claim checks read English words;
-		// for another language only the checks above apply.
+	english := v.o.English()
+	if offensiveProfile(v.p) {
+		v.flag(ReasonOffensive)
+	}
+	if mayBeUnsafe(v.folded, english) {
+		reasons, err := unsafe(v.rest(), &v.evidence, english)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range reasons {
+			v.flag(r)
+		}
+	}
+	if !english {
+		// The person, pronoun, name, claim and protected-attribute
+		// checks read English words; for another language only the
+		// checks above apply.
 		if v.o.Perspective == bio.PerspectiveThird && !strings.Contains(v.lower, strings.ToLower(v.p.Name)) {
 			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
 		}
-		return v.flags, nil
+		return v, nil
 	}
 	if err := v.person(); err != nil {
 		return nil, err
 	}
 	v.claims(now)
-	return v.flags, nil
+	return v, nil
 }
 
 // verification is one run of Verify: the text, the profile it is checked
@@ -113,6 +144,7 @@ type verification struct {
 	// zero-width-split name, word or address is found as written plainly.
 	folded   string
 	flags    []string
+	reasons  []string // "<flag>:<reason>", each once
 	evidence evidence
 	// self are the words of the person's name.
 	self []string
@@ -122,10 +154,14 @@ type verification struct {
 	isMasked bool
 }
 
-// flag adds f to the flags once.
-func (v *verification) flag(f string) {
+// flag adds a reason ("<flag>:<reason>") and its flag, each once.
+func (v *verification) flag(reason string) {
+	f, _, _ := strings.Cut(reason, ":")
 	if !slices.Contains(v.flags, f) {
 		v.flags = append(v.flags, f)
+	}
+	if !slices.Contains(v.reasons, reason) {
+		v.reasons = append(v.reasons, reason)
 	}
 }
 
@@ -161,7 +197,7 @@ func (v *verification) form(thin func() bool) error {
 	case n < min && !thin():
 		return &Error{ProblemTooShort, fmt.Sprintf("it had %d words; write %d to %d", n, min, max)}
 	case n < min:
-		v.flag(bio.FlagSparseProfile)
+		v.flag(ReasonThin)
 	}
 	if v.o.Format == bio.FormatBullets {
 		for _, line := range strings.Split(v.text, "\n") {
@@ -203,7 +239,7 @@ func (v *verification) person() error {
 			return err
 		}
 		if review {
-			v.flag(bio.FlagNeedsReview)
+			v.flag(ReasonPronoun)
 		}
 	}
 	return nil
@@ -215,16 +251,19 @@ func (v *verification) person() error {
 func (v *verification) claims(now time.Time) {
 	self := v.nameWords()
 	if otherPerson(v.folded, self, v.evidence.hasWord) || otherScriptName(v.folded, &v.evidence) {
-		v.flag(bio.FlagNeedsReview)
+		v.flag(ReasonOtherPerson)
 	}
 	// An adverse claim is for a reviewer to read even when the profile
 	// makes it; one the profile does not make is unverified too.
 	adverse, unsupported := adverseClaim(v.folded, subjectOf(v.p.Pronouns, self), &v.evidence)
 	if adverse {
-		v.flag(bio.FlagNeedsReview)
+		v.flag(ReasonAdverse)
 	}
-	if unsupported || unverified(v.folded, v.p, &v.evidence, now) {
-		v.flag(bio.FlagUnverifiedFacts)
+	if unsupported {
+		v.flag(ReasonUnsupported)
+	}
+	if unverified(v.folded, v.p, &v.evidence, now) {
+		v.flag(ReasonUnverified)
 	}
 }
 

@@ -29,7 +29,9 @@ func allOptions(language string) []bio.Options {
 // TestWriterBiosPass checks every bio the template writer writes for every
 // shared profile, with every option and two variants, as a model's answer:
 // the writer repeats only the profile, so no check may reject one or flag
-// it for review, except a profile holding an injected instruction.
+// it for review, except a profile holding an injected instruction; and
+// none of these clean profiles is flagged for offensive language or a
+// protected attribute (Repeated, the chain's look at a template bio).
 func TestWriterBiosPass(t *testing.T) {
 	w := writer.Writer{Now: func() time.Time { return now }}
 	bios, failures := 0, 0
@@ -51,9 +53,12 @@ func TestWriterBiosPass(t *testing.T) {
 					flagged[f]++
 				}
 				review := slices.Contains(flags, bio.FlagNeedsReview)
-				if err != nil || review != injected {
+				// The chain's own look at a template bio: no protected
+				// attribute or offensive word in a clean corpus.
+				repeated := Repeated(&req, b.Text)
+				if err != nil || review != injected || repeated != nil {
 					if failures++; failures <= 10 {
-						t.Errorf("profile %d (%s) %+v variant %d: got %v, %v; want no error and needs_review %v\n%s", i, req.UserID, o, v, flags, err, injected, b.Text)
+						t.Errorf("profile %d (%s) %+v variant %d: got %v, %v, %v; want no error and needs_review %v\n%s", i, req.UserID, o, v, flags, err, repeated, injected, b.Text)
 					}
 				}
 			}

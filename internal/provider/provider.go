@@ -41,9 +41,12 @@ type Request struct {
 
 // Result is a written bio.
 type Result struct {
-	Text         string
-	Model        string
-	Flags        []string
+	Text  string
+	Model string
+	Flags []string
+	// Reasons say why each flag was added, as "<flag>:<reason>"
+	// ("needs_review:offensive"); the metrics count flags by them.
+	Reasons      []string
 	InputTokens  int
 	OutputTokens int
 	CostUSD      float64

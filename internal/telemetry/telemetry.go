@@ -71,7 +71,11 @@ type routeMetrics struct {
 }
 
 // ObserveBio records what answered one bio request.
-func ObserveBio(source, provider, cache string, degraded bool, fallbacks, flags []string) {
+//
+// reasons say why each flag was added, as "<flag>:<reason>"; a flag none
+// of them names (a cached entry older than reasons) is counted with the
+// reason "unknown".
+func ObserveBio(source, provider, cache string, degraded bool, fallbacks, flags, reasons []string) {
 	Set.GetOrCreateCounter(`biogen_bios_total{source="` + source + `",provider="` + provider + `",cache="` + cache + `",degraded="` + strconv.FormatBool(degraded) + `"}`).Inc()
 	for _, f := range fallbacks {
 		p, reason, _ := strings.Cut(f, ":")
@@ -79,7 +83,23 @@ func ObserveBio(source, provider, cache string, degraded bool, fallbacks, flags 
 	}
 	for _, f := range flags {
 		Set.GetOrCreateCounter(`biogen_bio_flags_total{flag="` + f + `"}`).Inc()
+		named := false
+		for _, r := range reasons {
+			if flag, reason, _ := strings.Cut(r, ":"); flag == f {
+				Set.GetOrCreateCounter(`biogen_bio_flag_reasons_total{flag="` + f + `",reason="` + reason + `"}`).Inc()
+				named = true
+			}
+		}
+		if !named {
+			Set.GetOrCreateCounter(`biogen_bio_flag_reasons_total{flag="` + f + `",reason="unknown"}`).Inc()
+		}
 	}
+}
+
+// CheckRejected counts an answer the output checks rejected, by the
+// problem found (check.Problem: "offensive", "invented_contact"...).
+func CheckRejected(problem string) {
+	Set.GetOrCreateCounter(`biogen_check_rejections_total{problem="` + problem + `"}`).Inc()
 }
 
 // ObserveOverhead records biogen's own time in a request: the total less

@@ -56,18 +56,25 @@ func moved(t *testing.T, fn func(), names ...string) []float64 {
 
 func TestObserveBio(t *testing.T) {
 	got := moved(t, func() {
-		ObserveBio("ollama", "big", "miss", true, []string{"small:timeout", "small:timeout", "ext:rate_limited"}, []string{"sparse_profile"})
+		ObserveBio("ollama", "big", "miss", true, []string{"small:timeout", "small:timeout", "ext:rate_limited"},
+			[]string{"sparse_profile", "needs_review", "unverified_facts"},
+			[]string{"sparse_profile:thin_profile", "needs_review:offensive", "needs_review:protected_attribute"})
 	},
 		`biogen_bios_total{source="ollama",provider="big",cache="miss",degraded="true"}`,
 		`biogen_fallbacks_total{provider="small",reason="timeout"}`,
 		`biogen_fallbacks_total{provider="ext",reason="rate_limited"}`,
 		`biogen_bio_flags_total{flag="sparse_profile"}`,
+		`biogen_bio_flags_total{flag="needs_review"}`,
+		`biogen_bio_flag_reasons_total{flag="sparse_profile",reason="thin_profile"}`,
+		`biogen_bio_flag_reasons_total{flag="needs_review",reason="offensive"}`,
+		`biogen_bio_flag_reasons_total{flag="needs_review",reason="protected_attribute"}`,
+		`biogen_bio_flag_reasons_total{flag="unverified_facts",reason="unknown"}`,
 	)
-	if want := []float64{1, 2, 1, 1}; !slices.Equal(got, want) {
+	if want := []float64{1, 2, 1, 1, 1, 1, 1, 1, 1}; !slices.Equal(got, want) {
 		t.Fatalf("got moves %v; want %v", got, want)
 	}
 	// Another answer moves its own series, not the first one's.
-	got = moved(t, func() { ObserveBio("template", "template", "exact", false, nil, nil) },
+	got = moved(t, func() { ObserveBio("template", "template", "exact", false, nil, nil, nil) },
 		`biogen_bios_total{source="template",provider="template",cache="exact",degraded="false"}`,
 		`biogen_bios_total{source="ollama",provider="big",cache="miss",degraded="true"}`,
 	)
@@ -166,7 +173,7 @@ func TestCacheAndExternal(t *testing.T) {
 // values from a closed set, the configuration (routes, statuses, provider
 // and tenant names, the contract's reasons and flags) or the build
 // (version, revision, goversion), never from a request.
-var labelNames = []string{"cache", "degraded", "flag", "goversion", "kind", "le", "outcome", "provider", "reason", "result",
+var labelNames = []string{"cache", "degraded", "flag", "goversion", "kind", "le", "outcome", "problem", "provider", "reason", "result",
 	"revision", "route", "source", "status", "tenant", "to", "version"}
 
 var labelRE = regexp.MustCompile(`([a-z_]+)="`)
@@ -178,7 +185,8 @@ func TestNoPersonalLabels(t *testing.T) {
 	// What the service passes on for a request about Ada Okafor: closed-set
 	// values and configured names only.
 	ObserveRequest("/v1/bio", 200, time.Millisecond)
-	ObserveBio("ollama", "big", "miss", false, []string{"small:timeout"}, []string{"needs_review"})
+	ObserveBio("ollama", "big", "miss", false, []string{"small:timeout"}, []string{"needs_review"}, []string{"needs_review:offensive"})
+	CheckRejected("protected_attribute")
 	ObserveProvider("big", "ok", time.Second, 10, 20, 0)
 	CacheLookup("semantic", "acme", "miss")
 	for s := range series(t) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/safety"
 )
 
 // Places of each kind of fact in the text.
@@ -267,7 +268,11 @@ func (c *composer) usable(text string) bool {
 		return false
 	}
 	if bio.LooksLikeInstruction(text) {
-		c.review = true
+		c.injected = true
+		return false
+	}
+	if safety.HasOffensive(text, true) {
+		c.offensive = true
 		return false
 	}
 	if c.v.first {

@@ -42,7 +42,7 @@ func (p *Provider) Generate(_ context.Context, req *provider.Request) (*provider
 	if req.OnDelta != nil {
 		req.OnDelta(b.Text)
 	}
-	return &provider.Result{Text: b.Text, Model: Model, Flags: b.Flags}, nil
+	return &provider.Result{Text: b.Text, Model: Model, Flags: b.Flags, Reasons: b.Reasons}, nil
 }
 
 // Thin reports whether req's profile holds too few facts for the length

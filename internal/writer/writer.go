@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/safety"
 )
 
 // Version is the version of the sentence frames; it is part of the model
@@ -40,6 +41,8 @@ type Bio struct {
 	Text  string
 	Words int
 	Flags []string
+	// Reasons say why each flag was added, as "<flag>:<reason>".
+	Reasons []string
 }
 
 func (b *Bio) sparse() bool { return slices.Contains(b.Flags, bio.FlagSparseProfile) }
@@ -59,6 +62,7 @@ func (w *Writer) Write(req *bio.Request, variant uint64) Bio {
 	// a prompt (bio.Request.WithoutInstructions, which the service has
 	// usually applied already), and the bio is flagged for review.
 	req, injected := req.WithoutInstructions()
+	req, offensive := safety.WithoutOffensive(req)
 	c := composer{
 		req:     req,
 		opts:    req.Options,
@@ -66,7 +70,8 @@ func (w *Writer) Write(req *bio.Request, variant uint64) Bio {
 		seed:    seedOf(req),
 		variant: variant,
 		now:     now(),
-		review:  injected,
+		injected:  injected,
+		offensive: offensive,
 	}
 	// Each layout of frames in turn, then other wordings of the same
 	// facts, until one reaches the range; else the longest.
@@ -128,7 +133,9 @@ type composer struct {
 	variant  uint64
 	now      time.Time
 	mode     mode
-	review   bool // text was left out that a person should look at
+	// injected and offensive say that text was left out that a person
+	// should look at: instructions to a model, offensive language.
+	injected, offensive bool
 
 	units   []unit
 	fillers []unit
@@ -338,15 +345,31 @@ func (c *composer) fit() Bio {
 	}
 	out := Bio{Text: b.String(), Words: total}
 	if !c.opts.English() {
-		out.Flags = append(out.Flags, bio.FlagLanguageFallback)
+		out.flag(ReasonLanguage)
 	}
-	if c.review {
-		out.Flags = append(out.Flags, bio.FlagNeedsReview)
+	if c.injected {
+		out.flag(bio.FlagNeedsReview + ":instructions")
+	}
+	if c.offensive {
+		out.flag(bio.FlagNeedsReview + ":offensive")
 	}
 	if total < min {
-		out.Flags = append(out.Flags, bio.FlagSparseProfile)
+		out.flag(bio.FlagSparseProfile + ":thin_profile")
 	}
 	return out
+}
+
+// ReasonLanguage is the reason of the language_fallback flag: the writer
+// writes English only.
+const ReasonLanguage = bio.FlagLanguageFallback + ":template"
+
+// flag adds a reason ("<flag>:<reason>") and its flag, each once.
+func (b *Bio) flag(reason string) {
+	f, _, _ := strings.Cut(reason, ":")
+	if !slices.Contains(b.Flags, f) {
+		b.Flags = append(b.Flags, f)
+	}
+	b.Reasons = append(b.Reasons, reason)
 }
 
 func hashString(s string) uint64 {

@@ -1,0 +1,126 @@
+package check
+
+import (
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/safety"
+)
+
+// The reasons of the flags Verify adds (VerifyReasons), as
+// "<flag>:<reason>"; the metrics count flags by them.
+const (
+	ReasonInstructions = bio.FlagNeedsReview + ":instructions"
+	ReasonPronoun      = bio.FlagNeedsReview + ":other_pronoun"
+	ReasonOtherPerson  = bio.FlagNeedsReview + ":other_person"
+	ReasonAdverse      = bio.FlagNeedsReview + ":adverse_claim"
+	ReasonOffensive    = bio.FlagNeedsReview + ":offensive"
+	ReasonProtected    = bio.FlagNeedsReview + ":protected_attribute"
+	ReasonUnverified   = bio.FlagUnverifiedFacts + ":fact"
+	ReasonUnsupported  = bio.FlagUnverifiedFacts + ":adverse_claim"
+	ReasonThin         = bio.FlagSparseProfile + ":thin_profile"
+)
+
+// offensiveWords returns the offensive words the profile holds, names or
+// not (a bio that repeats "Dick's Sporting Goods" repeats the profile),
+// read once.
+func (f *evidence) offensiveWords() map[string]bool {
+	if !f.offensiveRead {
+		f.offensiveRead = true
+		f.p.EachText(func(_ bio.TextField, s *string) {
+			safety.Offensive(*s, func(m safety.Match) bool {
+				if f.offensive == nil {
+					f.offensive = map[string]bool{}
+				}
+				f.offensive[m.Word] = true
+				return true
+			})
+		})
+	}
+	return f.offensive
+}
+
+// protectedTerms returns the protected attributes the profile states, by
+// term, read once.
+func (f *evidence) protectedTerms() map[int]bool {
+	if !f.protectedRead {
+		f.protected, f.protectedRead = safety.Terms(f.text()), true
+	}
+	return f.protected
+}
+
+// offensiveProfile reports whether the profile holds offensive language
+// that is not a name written as one ("Dick Smith", "Coon Rapids").
+func offensiveProfile(p *bio.Profile) bool {
+	found := false
+	p.EachText(func(_ bio.TextField, s *string) {
+		found = found || safety.HasOffensive(*s, true)
+	})
+	return found
+}
+
+// unsafe finds what must not reach a profile unreviewed in text, a bio
+// with the profile's name-like values masked (maskProfile): an offensive
+// word or a protected attribute (age, religion, health...) the profile
+// does not hold rejects the text; one it holds is for review.
+func unsafe(text string, f *evidence, english bool) (reasons []string, err error) {
+	safety.Offensive(text, func(m safety.Match) bool {
+		if !f.offensiveWords()[m.Word] {
+			err = &Error{ProblemOffensive, "it used offensive language that is not in the profile; write professionally and leave it out"}
+			return false
+		}
+		reasons = append(reasons, ReasonOffensive)
+		return true
+	})
+	if err != nil || !english {
+		return reasons, err
+	}
+	safety.Protected(text, func(s safety.Statement) bool {
+		if !f.protectedTerms()[s.Term] {
+			err = &Error{ProblemProtected, "it stated the person's " + attributeWords[s.Attr] + ", which the profile does not; leave personal characteristics out"}
+			return false
+		}
+		reasons = append(reasons, ReasonProtected)
+		return true
+	})
+	return reasons, err
+}
+
+// attributeWords name each attribute in a correction.
+var attributeWords = map[safety.Attribute]string{
+	safety.Age: "age", safety.Religion: "religion", safety.Health: "health", safety.Disability: "disability",
+	safety.Family: "marital or family status", safety.Ethnicity: "ethnicity", safety.Orientation: "sexual orientation or gender identity",
+}
+
+// mayBeUnsafe is the cheap look before unsafe: whether the unmasked text
+// holds anything unsafe at all. Masking only removes words.
+func mayBeUnsafe(text string, english bool) bool {
+	if safety.HasOffensive(text, false) {
+		return true
+	}
+	found := false
+	if english {
+		safety.Protected(text, func(safety.Statement) bool { found = true; return false })
+	}
+	return found
+}
+
+// Repeated returns the review reasons of a text that only repeats the
+// profile, as the template writer's does: the protected attributes it
+// states (ReasonProtected), and offensive words that are no name of the
+// profile's (ReasonOffensive, which the writer leaves out).
+func Repeated(req *bio.Request, text string) []string {
+	if !mayBeUnsafe(text, true) {
+		return nil
+	}
+	clean, _ := req.WithoutInstructions()
+	var reasons []string
+	masked := maskProfile(text, &clean.Profile)
+	if safety.HasOffensive(masked, false) {
+		reasons = append(reasons, ReasonOffensive)
+	}
+	found := false
+	safety.Protected(masked, func(safety.Statement) bool { found = true; return false })
+	if found {
+		reasons = append(reasons, ReasonProtected)
+	}
+	return reasons
+}
