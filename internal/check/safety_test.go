@@ -69,13 +69,13 @@ func TestOffensiveOutput(t *testing.T) {
 func TestProtectedOutput(t *testing.T) {
 	clean := request(t, `{"user_id":"u","profile":{`+adaProfile+`,"pronouns":"she/her"},"options":{"length":"short"}}`)
 	for add, what := range map[string]string{
-		" At 45 years old, she still codes daily.":      "age",
+		" At 45 years old, she still codes daily.":       "age",
 		" A devout Catholic, she volunteers on Sundays.": "religion",
-		" She is a breast cancer survivor.":             "health",
-		" She is a wheelchair user.":                    "disability",
-		" She is a proud mother of two.":                "family",
+		" She is a breast cancer survivor.":              "health",
+		" She is a wheelchair user.":                     "disability",
+		" She is a proud mother of two.":                 "family",
 		" As a Black woman in tech, she mentors widely.": "ethnicity",
-		" She is openly lesbian.":                       "sexual orientation",
+		" She is openly lesbian.":                        "sexual orientation",
 	} {
 		text := goodShort + add
 		_, err := Verify(clean, text, func() bool { return false }, now)

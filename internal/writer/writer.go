@@ -64,12 +64,12 @@ func (w *Writer) Write(req *bio.Request, variant uint64) Bio {
 	req, injected := req.WithoutInstructions()
 	req, offensive := safety.WithoutOffensive(req)
 	c := composer{
-		req:     req,
-		opts:    req.Options,
-		v:       newVoice(req),
-		seed:    seedOf(req),
-		variant: variant,
-		now:     now(),
+		req:       req,
+		opts:      req.Options,
+		v:         newVoice(req),
+		seed:      seedOf(req),
+		variant:   variant,
+		now:       now(),
 		injected:  injected,
 		offensive: offensive,
 	}
