@@ -11,9 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/config"
@@ -21,21 +24,43 @@ import (
 	"github.com/biogen/biogen/internal/leaktest"
 )
 
-func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+// built is the binary every test runs, built once per package run into a
+// directory that TestMain removes.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	out      []byte
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "biogen-test-")
+	if err != nil {
+		panic(err)
+	}
+	built.dir = dir
+	goleak.VerifyTestMain(m, append(leaktest.Options, goleak.Cleanup(func(code int) {
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}))...)
+}
 
 const request = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Principal Data Engineer",
 	"company":"Northwind Health","years_experience":12,"skills":["Go","Kafka","PostgreSQL"],
 	"achievements":["Cut claims processing time from 3 days to 4 hours"]},"options":{"length":"short"}}`
 
-// binary builds biogen once for the tests.
+// binary returns biogen's binary, built on first use, once for all the
+// tests of the package.
 func binary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "biogen")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		built.bin = filepath.Join(built.dir, "biogen")
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
 	}
-	return bin
+	return built.bin
 }
 
 // serve runs the binary with no configuration, the given OLLAMA_HOST, on a
