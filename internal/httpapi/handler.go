@@ -135,7 +135,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		if !allowMethod(x, fasthttp.MethodDelete) {
 			return
 		}
-		if !caller.Allowed(tenant.ScopeErase) && !caller.Allowed(tenant.ScopeAdmin) {
+		if !caller.Allowed(tenant.ScopeErase) { // admin holds every scope
 			s.fail(x, newError(fasthttp.StatusForbidden, bio.ProblemForbidden, "this API key may not erase users: it needs the scope erase or admin"))
 			return
 		}
