@@ -21,8 +21,11 @@ import (
 // metadata that only it has.
 type isoTenant struct {
 	id, provider string
-	// host is its fake model server's host:port.
+	// host is its provider's fake model server, host:port.
 	host string
+	// ownProvider is set when no other tenant's chain has the provider:
+	// then its name and host are the tenant's metadata.
+	ownProvider bool
 	// person, surname, company and user are in its requests only.
 	person, surname, company, user string
 	keys                           []isoKey
@@ -31,11 +34,8 @@ type isoTenant struct {
 // isoKey is an API key in clear, its configured name and its one scope.
 type isoKey struct{ scope, name, key string }
 
-func newIsoTenant(t *testing.T, id, person, surname, company, user string) *isoTenant {
-	t.Helper()
-	_, url := fakeServer(t, fakellm.Config{})
-	c := &isoTenant{id: id, provider: id + "-writer", host: strings.TrimPrefix(url, "http://"),
-		person: person + " " + surname, surname: surname, company: company, user: user}
+func newIsoTenant(id, person, surname, company, user string) *isoTenant {
+	c := &isoTenant{id: id, person: person + " " + surname, surname: surname, company: company, user: user}
 	for _, s := range []string{tenant.ScopeBios, tenant.ScopeMetrics, tenant.ScopeErase, tenant.ScopeAdmin} {
 		c.keys = append(c.keys, isoKey{scope: s, name: id + "-" + s + "-2026", key: id + "-" + s + "-secret-k3y"})
 	}
@@ -70,10 +70,13 @@ func (c *isoTenant) body() string {
 }
 
 // markers are the strings of c that no other tenant's caller may receive:
-// its data (person, company, user id) and its metadata (tenant id,
-// provider name, model server, key names, digests and keys).
+// its data (person, company, user id) and its metadata (tenant id, key
+// names, digests and keys, and its own provider's name and model server).
 func (c *isoTenant) markers() []string {
-	m := []string{c.person, c.surname, c.company, c.user, c.id, c.provider, c.host}
+	m := []string{c.person, c.surname, c.company, c.user, c.id}
+	if c.ownProvider {
+		m = append(m, c.provider, c.host)
+	}
 	for _, k := range c.keys {
 		m = append(m, k.name, k.key, strings.TrimPrefix(tenant.Digest(k.key), "sha256:"))
 	}
@@ -121,25 +124,59 @@ func (x *isoExchange) problem(t *testing.T, status int, code bio.ProblemCode) {
 // isoCall is one call of the matrix: a route, as httpapi.Routes names it,
 // asked one way, by a key of the scope it needs ("" for any valid key).
 type isoCall struct {
-	route, name, method string
-	path                func(c *isoTenant) string
-	body                func(c *isoTenant) string
-	stream              bool
-	scope               string
+	route, name, method, path string
+	body                      func(c *isoTenant) string // nil: none
+	stream                    bool
+	scope                     string
+}
+
+// isoCalls are the calls of the matrix: each route of httpapi.Routes, and
+// a path that is none ("other").
+var isoCalls = []isoCall{
+	{route: "/v1/bios", name: "json", method: "POST", path: "/v1/bios", scope: tenant.ScopeBios, body: (*isoTenant).body},
+	{route: "/v1/bios", name: "stream", method: "POST", path: "/v1/bios", scope: tenant.ScopeBios, body: (*isoTenant).body, stream: true},
+	{route: "/v1/users/{user_id}", name: "erase", method: "DELETE", path: "/v1/users/w-shared-1", scope: tenant.ScopeErase},
+	{route: "/metrics", method: "GET", path: "/metrics", scope: tenant.ScopeMetrics},
+	{route: "/readyz", method: "GET", path: "/readyz"},
+	{route: "/healthz", method: "GET", path: "/healthz"},
+	{route: "other", method: "GET", path: "/v1/not-a-route"},
 }
 
 // TestIsolationMatrix builds biogen from a configuration with two tenants,
-// each with a key of every scope, its own provider and both caches in
-// tenant scope, and calls every public route with every key of each (and
-// with none). Whatever a tenant's key receives, headers and bodies, holds
-// no data and no metadata of the other tenant; each key is answered as its
-// scope allows, else 403 forbidden; an erasure reaches the caller's tenant
-// only, also for a user id both tenants have; the same body never hits the
-// other tenant's cache. The admin listener still shows both tenants
-// (issue 12).
+// each with a key of every scope and both caches in tenant scope, and calls
+// every public route with every key of each (and with none). Whatever a
+// tenant's key receives, headers and bodies, holds no data and no metadata
+// of the other tenant; each key is answered as its scope allows, else 403
+// forbidden; an erasure reaches the caller's tenant only, also for a user
+// id both tenants have; the same body never hits the other tenant's cache.
+// The admin listener still shows both tenants (issue 12).
+//
+// It runs twice: each tenant with its own provider, whose name is then the
+// tenant's metadata, and both with one provider, where only the tenant
+// keeps their cache entries apart (the providers are in the cache keys).
 func TestIsolationMatrix(t *testing.T) {
-	acme := newIsoTenant(t, "acme", "Odalys", "Brennan", "Larkspur Biotech", "u-larkspur-5521")
-	globex := newIsoTenant(t, "globex", "Tobiah", "Marchetti", "Ferncastle Logistics", "u-ferncastle-7730")
+	// Every route served is called: a new route cannot slip past.
+	routes := httpapi.Routes()
+	for _, rt := range routes {
+		if !slices.ContainsFunc(isoCalls, func(c isoCall) bool { return c.route == rt }) {
+			t.Errorf("the public listener serves %s and the isolation matrix does not call it", rt)
+		}
+	}
+	for _, c := range isoCalls {
+		if c.route != "other" && !slices.Contains(routes, c.route) {
+			t.Errorf("the matrix calls %s, which httpapi.Routes does not list", c.route)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	t.Run("own providers", func(t *testing.T) { isolationMatrix(t, true) })
+	t.Run("one provider", func(t *testing.T) { isolationMatrix(t, false) })
+}
+
+func isolationMatrix(t *testing.T, ownProviders bool) {
+	acme := newIsoTenant("acme", "Odalys", "Brennan", "Larkspur Biotech", "u-larkspur-5521")
+	globex := newIsoTenant("globex", "Tobiah", "Marchetti", "Ferncastle Logistics", "u-ferncastle-7730")
 	tenants := []*isoTenant{acme, globex}
 	other := func(c *isoTenant) *isoTenant {
 		if c == acme {
@@ -147,10 +184,22 @@ func TestIsolationMatrix(t *testing.T) {
 		}
 		return acme
 	}
+	providers := ""
+	for _, c := range tenants {
+		c.ownProvider = ownProviders
+		if !ownProviders && c != acme {
+			c.provider, c.host = acme.provider, acme.host
+			continue
+		}
+		_, url := fakeServer(t, fakellm.Config{})
+		c.provider, c.host = c.id+"-writer", strings.TrimPrefix(url, "http://")
+		if !ownProviders {
+			c.provider = "shared-writer"
+		}
+		providers += ollamaProviderTimeout(c.provider, url, "5s")
+	}
 	r := startAppYAML(t, "data_dir: "+t.TempDir()+"\nserver:\n  addr: 127.0.0.1:0\n  admin_addr: 127.0.0.1:0\n"+
-		"  request_timeout: 10s\n  write_timeout: 20s\nproviders:\n"+
-		ollamaProviderTimeout(acme.provider, "http://"+acme.host, "5s")+ollamaProviderTimeout(globex.provider, "http://"+globex.host, "5s")+
-		"tenants:\n"+acme.yaml()+globex.yaml())
+		"  request_timeout: 10s\n  write_timeout: 20s\nproviders:\n"+providers+"tenants:\n"+acme.yaml()+globex.yaml())
 	if r.admin == "" {
 		t.Fatal("no admin listener")
 	}
@@ -207,6 +256,11 @@ func TestIsolationMatrix(t *testing.T) {
 		return out.Erased["cache"]
 	}
 	shared := string(withUser(t, []byte(bioRequest), "w-shared-1")) // a user id and a body both tenants have
+	// The same facts in other words: only the semantic cache answers it.
+	reordered := strings.Replace(shared, `"Go","Kafka","PostgreSQL"`, `"PostgreSQL","Go","Kafka"`, 1)
+	if reordered == shared {
+		t.Fatal("the skills were not reordered")
+	}
 
 	// Each tenant's own person, then the same body in both tenants: the
 	// second tenant's first request is a miss.
@@ -229,34 +283,6 @@ func TestIsolationMatrix(t *testing.T) {
 				post(other(c), other(c).body(), "own person after "+c.id+" erased its user id", "exact")
 			}
 		}
-	}
-
-	calls := []isoCall{
-		{route: "/v1/bios", name: "json", method: "POST", scope: tenant.ScopeBios,
-			path: func(*isoTenant) string { return "/v1/bios" }, body: (*isoTenant).body},
-		{route: "/v1/bios", name: "stream", method: "POST", scope: tenant.ScopeBios, stream: true,
-			path: func(*isoTenant) string { return "/v1/bios" }, body: (*isoTenant).body},
-		{route: "/v1/users/{user_id}", name: "erase", method: "DELETE", scope: tenant.ScopeErase,
-			path: func(*isoTenant) string { return "/v1/users/w-shared-1" }},
-		{route: "/metrics", method: "GET", scope: tenant.ScopeMetrics, path: func(*isoTenant) string { return "/metrics" }},
-		{route: "/readyz", method: "GET", path: func(*isoTenant) string { return "/readyz" }},
-		{route: "/healthz", method: "GET", path: func(*isoTenant) string { return "/healthz" }},
-		{route: "other", method: "GET", path: func(*isoTenant) string { return "/v1/not-a-route" }},
-	}
-	// Every route served is called: a new route cannot slip past.
-	routes := httpapi.Routes()
-	for _, rt := range routes {
-		if !slices.ContainsFunc(calls, func(c isoCall) bool { return c.route == rt }) {
-			t.Errorf("the public listener serves %s and the isolation matrix does not call it", rt)
-		}
-	}
-	for _, c := range calls {
-		if c.route != "other" && !slices.Contains(routes, c.route) {
-			t.Errorf("the matrix calls %s, which httpapi.Routes does not list", c.route)
-		}
-	}
-	if t.Failed() {
-		t.FailNow()
 	}
 
 	check := func(c *isoTenant, k isoKey, call isoCall, x *isoExchange, erased *bool) {
@@ -328,7 +354,7 @@ func TestIsolationMatrix(t *testing.T) {
 	for _, c := range tenants {
 		erased := false
 		for _, k := range c.keys {
-			for _, call := range calls {
+			for _, call := range isoCalls {
 				var h []string
 				if call.stream {
 					h = []string{"Accept", "text/event-stream"}
@@ -338,7 +364,7 @@ func TestIsolationMatrix(t *testing.T) {
 					body = call.body(c)
 				}
 				x := do(c, k.key, fmt.Sprintf("%s/%s %s %s (%s)", c.id, k.scope, call.method, call.route, call.name),
-					call.method, r.base+call.path(c), body, h...)
+					call.method, r.base+call.path, body, h...)
 				check(c, k, call, x, &erased)
 			}
 		}
@@ -346,18 +372,20 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Fatalf("no key of %s erased", c.id)
 		}
 		// The user id both tenants have is gone from the caller's tenant
-		// only.
+		// only: from neither of its caches (a semantic entry left would
+		// answer), from both of the other's.
 		post(c, shared, "shared body after its erasure", "miss")
 		post(other(c), shared, "shared body after "+c.id+" erased it", "exact")
+		post(other(c), reordered, "shared facts reordered after "+c.id+" erased them", "semantic")
 	}
 
 	// Without a key, every route is 401, for either tenant's data.
-	for _, call := range calls {
+	for _, call := range isoCalls {
 		body := ""
 		if call.body != nil {
 			body = call.body(acme)
 		}
-		x := do(nil, "", "no key "+call.method+" "+call.route, call.method, r.base+call.path(acme), body)
+		x := do(nil, "", "no key "+call.method+" "+call.route, call.method, r.base+call.path, body)
 		x.problem(t, 401, bio.ProblemUnauthorized)
 		if !strings.HasPrefix(x.header.Get("WWW-Authenticate"), "Bearer") {
 			t.Fatalf("%v\nwant WWW-Authenticate: Bearer", x)
@@ -409,5 +437,5 @@ func TestIsolationMatrix(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d requests over %d routes, %d keys of each tenant and none", len(log), len(routes), len(acme.keys))
+	t.Logf("%d requests, %d keys of each tenant and none", len(log), len(acme.keys))
 }
