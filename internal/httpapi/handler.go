@@ -135,7 +135,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		if !allowMethod(x, fasthttp.MethodDelete) {
 			return
 		}
-		if !caller.Allowed(tenant.ScopeErase) && !caller.Allowed(tenant.ScopeAdmin) {
+		if !caller.Allowed(tenant.ScopeErase) { // admin holds every scope
 			s.fail(x, newError(fasthttp.StatusForbidden, bio.ProblemForbidden, "this API key may not erase users: it needs the scope erase or admin"))
 			return
 		}
@@ -287,13 +287,28 @@ func allowMethod(x *exchange, methods ...string) bool {
 	return false
 }
 
+// routes are the routes of the public listener. A path reaches a handler
+// only through routeOf, which knows no route but these: a route missing
+// here is never served, and Routes shows every route served.
+var routes = []string{routeBios, routeUsers, routeHealthz, routeReadyz, routeMetrics}
+
+// Routes returns the routes of the public listener, as metrics label them;
+// "{name}" stands for one path segment or more. Every other path is 404.
+// The admin listener serves the operational ones among them.
+func Routes() []string { return slices.Clone(routes) }
+
+// routeOf returns the route of path, or routeOther. A route whose last
+// segment is a parameter ("/v1/users/{user_id}") takes every path under
+// its prefix; its handler validates the rest.
 func routeOf(path []byte) string {
-	switch string(path) {
-	case routeBios, routeHealthz, routeReadyz, routeMetrics:
-		return string(path)
-	}
-	if bytes.HasPrefix(path, []byte(usersPrefix)) {
-		return routeUsers
+	for _, r := range routes {
+		if prefix, _, param := strings.Cut(r, "{"); param {
+			if len(path) >= len(prefix) && string(path[:len(prefix)]) == prefix {
+				return r
+			}
+		} else if string(path) == r {
+			return r
+		}
 	}
 	return routeOther
 }

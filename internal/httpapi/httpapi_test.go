@@ -475,6 +475,30 @@ func TestPanicIsInternal(t *testing.T) {
 	}
 }
 
+// TestRouteOf: each path reaches its route, a parameter route takes the
+// paths under its prefix, anything else is routeOther; matching costs no
+// allocation.
+func TestRouteOf(t *testing.T) {
+	f := func(path, want string) {
+		t.Helper()
+		if got := routeOf([]byte(path)); got != want {
+			t.Fatalf("routeOf(%q): got %q; want %q", path, got, want)
+		}
+	}
+	for _, r := range Routes() {
+		f(strings.Replace(r, "{user_id}", "w-1", 1), r)
+	}
+	f("/v1/users/", routeUsers) // an empty id: the handler answers 400
+	f("/v1/users", routeOther)
+	f("/v1/bios/", routeOther)
+	f("/v1/bios/bio_1/feedback", routeOther)
+	f("/", routeOther)
+	path := []byte("/v1/users/w-1")
+	if n := testing.AllocsPerRun(100, func() { routeOf(path) }); n != 0 {
+		t.Fatalf("routeOf allocates %.0f times; want 0", n)
+	}
+}
+
 func TestOperations(t *testing.T) {
 	ts := startServer(t, testOptions{})
 	ts.do("POST", "/v1/bios", keyFull, validReq)

@@ -34,7 +34,7 @@ const (
 	ScopeBios    = "bios"    // POST /v1/bios (and, later, feedback)
 	ScopeMetrics = "metrics" // GET /metrics on the public address
 	ScopeErase   = "erase"   // DELETE /v1/users/{user_id}
-	ScopeAdmin   = "admin"   // every operation: erasure, and later ones
+	ScopeAdmin   = "admin"   // every operation: all the scopes above, and later ones
 )
 
 var knownScopes = []string{ScopeBios, ScopeMetrics, ScopeErase, ScopeAdmin}
@@ -342,9 +342,10 @@ type Caller struct {
 	scopes  []string
 }
 
-// Allowed reports whether the caller may act in scope.
+// Allowed reports whether the caller may act in scope: a key holding the
+// scope, or admin, which is every scope (docs/config.md).
 func (c *Caller) Allowed(scope string) bool {
-	return c.scopes == nil || slices.Contains(c.scopes, scope)
+	return c.scopes == nil || slices.Contains(c.scopes, scope) || slices.Contains(c.scopes, ScopeAdmin)
 }
 
 // Authenticate returns the caller that key belongs to. It hashes the key and

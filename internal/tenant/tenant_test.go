@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,27 @@ func TestAuthenticate(t *testing.T) {
 	f("g2", "", false)
 	f("", "", false)
 	f("A-OLD", "", false)
+}
+
+// TestAdminIsEveryScope: a key with the admin scope may do what each
+// scope allows; a key with one scope only that (docs/config.md).
+func TestAdminIsEveryScope(t *testing.T) {
+	r := registry(t, Config{ID: "acme", Keys: []Key{{Digest: Digest("adm"), Scopes: []string{ScopeAdmin}},
+		{Digest: Digest("er"), Scopes: []string{ScopeErase}}}})
+	f := func(key string, want ...string) {
+		t.Helper()
+		c, ok := r.Authenticate(key)
+		if !ok {
+			t.Fatalf("key %q refused", key)
+		}
+		for _, s := range knownScopes {
+			if c.Allowed(s) != slices.Contains(want, s) {
+				t.Fatalf("key %q, scope %s: got %v; want %v", key, s, c.Allowed(s), !c.Allowed(s))
+			}
+		}
+	}
+	f("adm", knownScopes...)
+	f("er", ScopeErase)
 }
 
 func TestKeylessTenant(t *testing.T) {

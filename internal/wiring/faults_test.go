@@ -25,7 +25,9 @@ const bioRequest = `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"
 
 // running is a biogen started for one test.
 type running struct {
-	base   string
+	base string
+	// admin is the admin listener's base URL, "" without server.admin_addr.
+	admin  string
 	client *http.Client
 	app    *App
 	// stop shuts biogen down and returns Run's error; it runs once, at
@@ -50,17 +52,21 @@ func runApp(t *testing.T, cfg *config.Config) *running {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	addrs := make(chan net.Addr, 1)
+	addrs := make(chan [2]net.Addr, 1)
 	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, func(p, _ net.Addr) { addrs <- p }) }()
-	var addr net.Addr
+	go func() { done <- a.Run(ctx, func(p, adm net.Addr) { addrs <- [2]net.Addr{p, adm} }) }()
+	var addr [2]net.Addr
 	select {
 	case addr = <-addrs:
 	case err := <-done:
+		cancel()
 		t.Fatalf("Run: %v", err)
 	}
 	<-a.ModelsChecked() // the tests want the models as start-up leaves them
-	r := &running{base: "http://" + addr.String(), client: &http.Client{Timeout: cfg.Server.RequestTimeout + time.Second}, app: a}
+	r := &running{base: "http://" + addr[0].String(), client: &http.Client{Timeout: cfg.Server.RequestTimeout + time.Second}, app: a}
+	if addr[1] != nil {
+		r.admin = "http://" + addr[1].String()
+	}
 	r.stop = sync.OnceValue(func() error {
 		r.client.CloseIdleConnections()
 		cancel()
