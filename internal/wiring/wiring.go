@@ -221,7 +221,8 @@ func newCache(cfg *config.Config, log *slog.Logger, erasures *cache.Erasures) (*
 			// is moved aside for an operator to look at, and the cache
 			// starts empty.
 			c.Close()
-			aside := fmt.Sprintf("%s.unreadable-%d", p, time.Now().Unix())
+			// Nanoseconds: two discards in one second keep both files.
+			aside := fmt.Sprintf("%s.unreadable-%d", p, time.Now().UnixNano())
 			if mvErr := os.Rename(p, aside); mvErr != nil {
 				return nil, fmt.Errorf("cache.persist_path: %w; and cannot move it aside: %w", err, mvErr)
 			}
