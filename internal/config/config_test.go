@@ -133,6 +133,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 	f("tenants:\n  - id: a\n    cache:\n      similarity: 1.5\n", nil, "tenants[0].cache.similarity")
 	f("tenants:\n  - id: a\n    cache:\n      scope: world\n", nil, "tenants[0].cache.scope")
 	f("tenants:\n  - id: a\n    rate_limit:\n      burst: -1\n", nil, "tenants[0].rate_limit.burst")
+	f("tenants:\n  - id: a\n    retention: -1h\n", nil, "tenants[0].retention")
+	f("tenants:\n  - id: a\n    retention: forever\n", nil, "retention")
 	f("providers:\n  - name: big\n    kind: ollama\n", nil, "providers[0].model")
 	f("providers:\n  - name: x\n    kind: gpt\n", nil, "providers[0].kind")
 	f("providers:\n  - name: ext\n    kind: external\n    base_url: https://api.example\n    model: m\n", nil, "providers[0].api_key_env")

@@ -166,6 +166,7 @@ func SetTenantDefaults(c *tenant.Config) {
 		c.Cache.Semantic = new(true)
 	}
 	setDuration(&c.Cache.TTL, 24*time.Hour)
+	setDuration(&c.Retention, 30*24*time.Hour)
 	if c.Cache.Scope == "" {
 		c.Cache.Scope = "user"
 	}

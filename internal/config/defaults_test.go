@@ -38,6 +38,9 @@ func TestDefaultsFillEverything(t *testing.T) {
 		t.Fatalf("tenant.New refused the defaults: %v", err)
 	}
 	for _, tn := range reg.Tenants() {
+		if tn.Retention != 30*24*time.Hour {
+			t.Fatalf("tenant %q: retention %s; want the contract's 30 days", tn.ID, tn.Retention)
+		}
 		if err := tn.CachePolicy.Validate(); err != nil || !tn.CachePolicy.Exact || !tn.CachePolicy.Semantic {
 			t.Fatalf("tenant %q: policy %+v: %v", tn.ID, tn.CachePolicy, err)
 		}

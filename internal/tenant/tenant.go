@@ -60,6 +60,10 @@ type Config struct {
 	Cache CacheConfig `yaml:"cache"`
 	// RateLimit limits the tenant's requests.
 	RateLimit RateLimitConfig `yaml:"rate_limit"`
+	// Retention is how long the tenant's durable records (bio records,
+	// feedback, jobs and their results) are kept; the configuration's
+	// default is 720h (30 days). Cached bios follow Cache.TTL instead.
+	Retention time.Duration `yaml:"retention"`
 }
 
 // Key is an API key digest with its scopes. In YAML it is either a string
@@ -147,6 +151,9 @@ func (c *Config) Validate(prefix string) error {
 	}
 	if err := c.Cache.validate(prefix + ".cache"); err != nil {
 		return err
+	}
+	if c.Retention <= 0 {
+		return fmt.Errorf("%s.retention: %s must be positive (for example 720h, 30 days)", prefix, c.Retention)
 	}
 	return c.RateLimit.validate(prefix + ".rate_limit")
 }

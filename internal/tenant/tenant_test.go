@@ -21,6 +21,7 @@ func filled(c Config) Config {
 	on := true
 	c.Cache = CacheConfig{Exact: &on, Semantic: &on, TTL: 24 * time.Hour, Scope: "user", Similarity: 0.92}
 	c.RateLimit = RateLimitConfig{RequestsPerSecond: 50, Burst: 100, PerUser: PerUserLimit{RequestsPerMinute: new(10), Burst: 5}}
+	c.Retention = 720 * time.Hour
 	for i := range c.Keys {
 		if len(c.Keys[i].Scopes) == 0 {
 			c.Keys[i].Scopes = []string{ScopeBios}
@@ -152,6 +153,7 @@ func TestNewRejectsUnsetAndInvalid(t *testing.T) {
 	f(func(c *Config) { c.Cache.Similarity = 0 }, "tenants[0].cache.similarity: 0 must be in (0, 1]")
 	f(func(c *Config) { c.RateLimit.RequestsPerSecond = 0 }, "tenants[0].rate_limit.requests_per_second: 0 must be positive")
 	f(func(c *Config) { c.RateLimit.Burst = 0 }, "tenants[0].rate_limit.burst: 0 must be at least 1")
+	f(func(c *Config) { c.Retention = -time.Hour }, "tenants[0].retention: -1h0m0s must be positive")
 }
 
 // TestCachePolicy checks that New hands the caches the tenant's settings
