@@ -74,7 +74,7 @@ func setup(t *testing.T) (*Answerer, *tenant.Tenant, *model) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bc, err := cache.New(16<<20, cache.HashEmbedder{}, time.Second)
+	bc, err := cache.New(cache.Limits{Bytes: 16 << 20}, cache.HashEmbedder{}, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

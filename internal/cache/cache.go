@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -39,15 +40,35 @@ type Cache struct {
 // began before it: longer than any request runs.
 const erasedKeep = time.Hour
 
-// New returns a cache whose exact part holds at most maxBytes, and whose
-// semantic part embeds with emb, each call bounded by embedTimeout, which
-// must be positive (the configuration sets it; see config.Cache).
-func New(maxBytes int64, emb Embedder, embedTimeout time.Duration) (*Cache, error) {
+// Limits bound the caches' memory.
+//
+// The zero value is not valid: Bytes must be positive.
+type Limits struct {
+	// Bytes is the budget of both caches in real bytes (entries, vectors,
+	// indexes): a quarter for the exact cache, the rest for the semantic
+	// one, each enforced on every store. At least 1 MiB.
+	Bytes int64
+	// SemanticEntries bounds the semantic cache's entries too; 0 is no
+	// bound but the bytes.
+	SemanticEntries int
+}
+
+// exactShare is the part of Limits.Bytes the exact cache takes.
+func (l Limits) exactShare() int64 { return l.Bytes / 4 }
+
+// New returns a cache within limits, whose semantic part embeds with emb,
+// each call bounded by embedTimeout, which must be positive (the
+// configuration sets it; see config.Cache).
+func New(limits Limits, emb Embedder, embedTimeout time.Duration) (*Cache, error) {
+	if limits.Bytes < 1<<20 || limits.SemanticEntries < 0 {
+		return nil, fmt.Errorf("cache limits %+v: the budget must be at least 1 MiB and the entries not negative", limits)
+	}
 	sem, err := NewSemantic(emb, embedTimeout)
 	if err != nil {
 		return nil, err
 	}
-	ex, err := NewExact(maxBytes)
+	sem.SetBounds(context.Background(), limits.Bytes-limits.exactShare(), limits.SemanticEntries)
+	ex, err := NewExact(limits.exactShare())
 	if err != nil {
 		return nil, err
 	}
@@ -256,10 +277,19 @@ func (c *Cache) Semantic() *Semantic { return c.sem }
 // Close stops the exact cache's goroutines.
 func (c *Cache) Close() { c.exact.Close() }
 
-// Maintain purges expired semantic entries and keeps at most maxEntries
-// (0: no limit); the exact cache expires and evicts by itself.
-func (c *Cache) Maintain(ctx context.Context, maxEntries int) (int, error) {
-	return c.sem.Purge(ctx, c.now(), maxEntries)
+// Maintain purges the semantic entries that expired or that the retention
+// no longer keeps, and returns how many went; the exact cache expires by
+// itself, and both keep their bounds on every store.
+func (c *Cache) Maintain(ctx context.Context) int {
+	return c.sem.Purge(ctx, c.now())
+}
+
+// Size returns the bytes each cache accounts for, and the semantic
+// cache's entries.
+func (c *Cache) Size() (exactBytes, semanticBytes int64, semanticEntries int) {
+	exactBytes = c.exact.Bytes()
+	semanticBytes, semanticEntries = c.sem.Size()
+	return exactBytes, semanticBytes, semanticEntries
 }
 
 // noteErasure records that user of tenant was erased now, and forgets

@@ -47,7 +47,7 @@ func testTenant(scope string) *testTenantView {
 }
 
 func newCache(t testing.TB) *Cache {
-	c, err := New(64<<20, HashEmbedder{}, time.Second)
+	c, err := New(Limits{Bytes: 64 << 20}, HashEmbedder{}, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func BenchmarkMemoryPerEntry(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		c, _ := New(1<<30, HashEmbedder{}, time.Second)
+		c, _ := New(Limits{Bytes: 1 << 30}, HashEmbedder{}, time.Second)
 		tn := testTenant("user")
 		ctx := context.Background()
 		text := strings.Repeat("word ", 180)
@@ -331,7 +331,11 @@ func BenchmarkMemoryPerEntry(b *testing.B) {
 }
 
 func TestPurge(t *testing.T) {
-	c := newCache(t)
+	c, err := New(Limits{Bytes: 64 << 20, SemanticEntries: 3}, HashEmbedder{}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	c.now = func() time.Time { return now }
 	tn := testTenant("user")
@@ -339,13 +343,10 @@ func TestPurge(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		store(t, c, tn, strings.Replace(base, `"u1"`, fmt.Sprintf(`"u%d"`, i), 1))
 		now = now.Add(time.Minute)
-	}
-	if n := c.Semantic().Count(); n != 5 {
-		t.Fatalf("%d entries", n)
-	}
-	// Keep the newest three.
-	if n, err := c.Maintain(context.Background(), 3); err != nil || n != 2 || c.Semantic().Count() != 3 {
-		t.Fatalf("removed %d, %v; %d left", n, err, c.Semantic().Count())
+		// The bound holds on every store, not at the next purge.
+		if n := c.Semantic().Count(); n != min(i+1, 3) {
+			t.Fatalf("after store %d: %d entries", i, n)
+		}
 	}
 	// The newest survive, the oldest went (reordered skills: a semantic lookup).
 	reordered := func(user string) string {
@@ -357,10 +358,16 @@ func TestPurge(t *testing.T) {
 	if _, kind := lookup(t, c, tn, reordered("u0")); kind == HitSemantic {
 		t.Fatal("the oldest entry survived")
 	}
+	if n := c.Maintain(context.Background()); n != 0 || c.Semantic().Count() != 3 {
+		t.Fatalf("purged %d of nothing expired; %d left", n, c.Semantic().Count())
+	}
 	// An hour later all have expired.
 	now = now.Add(time.Hour)
-	if n, err := c.Maintain(context.Background(), 0); err != nil || n != 3 || c.Semantic().Count() != 0 {
-		t.Fatalf("removed %d, %v; %d left", n, err, c.Semantic().Count())
+	if n := c.Maintain(context.Background()); n != 3 || c.Semantic().Count() != 0 {
+		t.Fatalf("removed %d; %d left", n, c.Semantic().Count())
+	}
+	if b, n := c.Semantic().Size(); b != 0 || n != 0 {
+		t.Fatalf("an empty cache accounts for %d bytes in %d entries", b, n)
 	}
 }
 

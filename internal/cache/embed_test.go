@@ -33,7 +33,7 @@ func (h *hangingEmbedder) Embed(ctx context.Context, _ string) ([]float32, error
 func TestHangingEmbedder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		emb := &hangingEmbedder{}
-		c, err := New(16<<20, emb, 50*time.Millisecond)
+		c, err := New(Limits{Bytes: 16 << 20}, emb, 50*time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,9 +68,7 @@ func TestHangingEmbedder(t *testing.T) {
 		if _, kind := lookup(t, c, tn, strings.Replace(base, `"Go","Kafka"`, `"Kafka","Go"`, 1)); kind != "" {
 			t.Fatalf("semantic lookup: %q", kind)
 		}
-		if _, err := c.Maintain(ctx, 10); err != nil {
-			t.Fatal(err)
-		}
+		c.Maintain(ctx)
 		if err := c.Semantic().Export(filepath.Join(t.TempDir(), "s"), strings.Repeat("k", 32)); err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/ristretto/v2"
@@ -47,6 +48,10 @@ type Exact struct {
 	// users indexes keys by tenant and user, for erasure.
 	mu    sync.Mutex
 	users map[string]map[string]struct{}
+	// bytes are the entries' costs, added on a store and taken off when
+	// ristretto lets an entry go (evicted, rejected, replaced, deleted,
+	// expired).
+	bytes atomic.Int64
 }
 
 // NewExact returns an exact cache of at most maxBytes, which must be
@@ -69,6 +74,11 @@ func NewExact(maxBytes int64) (*Exact, error) {
 			telemetry.CacheEvicted("exact")
 		},
 		OnReject: func(item *ristretto.Item[*Entry]) { e.unindex(item.Value) },
+		OnExit: func(v *Entry) {
+			if v != nil {
+				e.bytes.Add(-v.size())
+			}
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot create exact cache: %w", err)
@@ -117,8 +127,18 @@ func (e *Exact) Set(key string, v *Entry, now time.Time) bool {
 	}
 	e.users[uk][key] = struct{}{}
 	e.mu.Unlock()
-	return e.c.SetWithTTL(key, v, v.size(), ttl)
+	cost := v.size()
+	e.bytes.Add(cost)
+	if !e.c.SetWithTTL(key, v, cost, ttl) {
+		e.bytes.Add(-cost) // dropped: ristretto never saw it
+		return false
+	}
+	return true
 }
+
+// Bytes returns the costs of the entries held, as far as ristretto has
+// applied the stores (see Wait).
+func (e *Exact) Bytes() int64 { return e.bytes.Load() }
 
 // Wait applies every pending Set.
 func (e *Exact) Wait() { e.c.Wait() }

@@ -39,12 +39,14 @@ func TestNewRejectsZeroValues(t *testing.T) {
 			t.Fatalf("%s: got %v; want an error with %q", name, err, want)
 		}
 	}
-	_, err := New(1<<20, HashEmbedder{}, 0)
+	_, err := New(Limits{Bytes: 1 << 20}, HashEmbedder{}, 0)
 	f("zero embed timeout", err, `embed timeout "0s" must be positive`)
-	_, err = New(1<<20, nil, time.Second)
+	_, err = New(Limits{Bytes: 1 << 20}, nil, time.Second)
 	f("no embedder", err, "needs an embedder")
-	_, err = New(0, HashEmbedder{}, time.Second)
-	f("zero size", err, "exact cache size 0 must be positive")
+	_, err = New(Limits{}, HashEmbedder{}, time.Second)
+	f("zero size", err, "the budget must be at least 1 MiB")
+	_, err = New(Limits{Bytes: 1 << 20, SemanticEntries: -1}, HashEmbedder{}, time.Second)
+	f("negative entries", err, "the entries not negative")
 	_, err = NewSemantic(HashEmbedder{}, -time.Second)
 	f("negative embed timeout", err, `embed timeout "-1s" must be positive`)
 	_, err = NewOllamaEmbedder("http://127.0.0.1:11434", "")

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +36,11 @@ type Semantic struct {
 	db  *chromem.DB
 	emb *boundedEmbedder
 	mu  sync.Mutex // guards collection creation and lookup
+	// writeMu makes the writes one at a time (a store and its evictions,
+	// an erasure, a purge), so that the ledger and the collections agree.
+	writeMu sync.Mutex
+	// ledger counts the entries' bytes and keeps them within the bounds.
+	ledger ledger
 	// exportMu makes exports one at a time.
 	exportMu sync.Mutex
 	// dims is the size of the embedder's vectors, learnt from the first
@@ -115,19 +119,24 @@ func scopeUser(user string, tenantScope bool) string {
 	return user
 }
 
+// SetBounds bounds the entries in bytes (real bytes: content, vector and
+// overheads, see entryBytes) and in number; 0 is no bound. Past a bound, a
+// store evicts the least recently used entries at once.
+func (s *Semantic) SetBounds(ctx context.Context, maxBytes int64, maxEntries int) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.drop(ctx, s.ledger.setBounds(maxBytes, maxEntries), true)
+}
+
+// Size returns the bytes and the number of entries the bounds count.
+func (s *Semantic) Size() (bytes int64, entries int) { return s.ledger.size() }
+
 // Add stores e in its tenant's collection, its user's alone unless
 // tenantScope, under its facts class (with the person in user scope,
-// without in tenant scope, where another user's request may find it).
+// without in tenant scope, where another user's request may find it),
+// then evicts the least recently used entries beyond the bounds.
 func (s *Semantic) Add(ctx context.Context, e *Entry, tenantScope bool) error {
 	vec, err := s.emb.Embed(ctx, e.Facts.Text())
-	if err != nil {
-		return err
-	}
-	s.dims.Store(int32(len(vec)))
-	name := collectionName(e.Tenant, len(vec), signature(e.Options, e.PromptVersion, e.ProvidersKey), scopeUser(e.User, tenantScope))
-	s.mu.Lock()
-	col, err := s.db.GetOrCreateCollection(name, nil, noEmbedding)
-	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
@@ -135,8 +144,51 @@ func (s *Semantic) Add(ctx context.Context, e *Entry, tenantScope bool) error {
 	if err != nil {
 		return err
 	}
+	s.dims.Store(int32(len(vec)))
+	name := collectionName(e.Tenant, len(vec), signature(e.Options, e.PromptVersion, e.ProvidersKey), scopeUser(e.User, tenantScope))
+	id := e.Facts.Class(!tenantScope)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.Lock()
+	col, err := s.db.GetOrCreateCollection(name, nil, noEmbedding)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	meta := map[string]string{"user": e.User}
-	return col.AddDocument(ctx, chromem.Document{ID: e.Facts.Class(!tenantScope), Metadata: meta, Embedding: vec, Content: string(content)})
+	if err := col.AddDocument(ctx, chromem.Document{ID: id, Metadata: meta, Embedding: vec, Content: string(content)}); err != nil {
+		return err
+	}
+	evicted := s.ledger.add(&slot{slotKey: slotKey{name, id}, tenant: e.Tenant, user: e.User, created: e.Created, expires: e.Expires,
+		bytes: entryBytes(string(content), id, e.User, len(vec))})
+	s.drop(ctx, evicted, true)
+	return nil
+}
+
+// drop deletes the entries of keys from their collections, and the
+// collections the ledger no longer holds; evicted counts them as
+// evictions. The caller holds writeMu.
+func (s *Semantic) drop(ctx context.Context, keys []slotKey, evicted bool) {
+	for name, ids := range byCollection(keys) {
+		s.mu.Lock()
+		col := s.db.GetCollection(name, noEmbedding)
+		s.mu.Unlock()
+		if col != nil {
+			if err := col.Delete(ctx, nil, nil, ids...); err != nil {
+				continue
+			}
+		}
+		if evicted {
+			for range ids {
+				telemetry.CacheEvicted("semantic")
+			}
+		}
+		if !s.ledger.has(name) {
+			s.mu.Lock()
+			s.db.DeleteCollection(name)
+			s.mu.Unlock()
+		}
+	}
 }
 
 // FindQuery is a semantic lookup.
@@ -188,6 +240,7 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 		return nil, nil
 	}
 	if e.User == q.User && Same(&e.Facts, q.Facts) {
+		s.ledger.touch(slotKey{name, doc.ID})
 		return &e, nil
 	}
 	if !q.TenantScope {
@@ -202,11 +255,14 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 		return nil, nil
 	}
 	e.Bio, e.User, e.Name, e.Facts, e.Repersonalised = text, q.User, q.Req.Profile.Name, *q.Facts, true
+	s.ledger.touch(slotKey{name, doc.ID})
 	return &e, nil
 }
 
 // EraseUser deletes every entry of user in tenant.
 func (s *Semantic) EraseUser(ctx context.Context, tenant, user string) (int, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	s.mu.Lock()
 	var cols []*chromem.Collection
 	for name, c := range s.db.ListCollections() {
@@ -223,88 +279,73 @@ func (s *Semantic) EraseUser(ctx context.Context, tenant, user string) (int, err
 		}
 		n += before - col.Count()
 	}
+	s.drop(ctx, s.ledger.remove(func(sl *slot) bool { return sl.tenant == tenant && sl.user == user }), false)
 	return n, nil
 }
 
-// Purge deletes expired entries, then the oldest entries beyond maxEntries
-// (0: no limit), and drops emptied collections and collections of an older
-// form. It returns how many entries went. chromem-go has no listing, so each
-// collection is read back through a query for all its documents with a
-// probe vector of the size its name gives: a maintenance task, not a request
-// path, and one that makes no embedding call.
-func (s *Semantic) Purge(ctx context.Context, now time.Time, maxEntries int) (int, error) {
+// Purge deletes the entries that expired or that the retention (see
+// SetRetention) no longer keeps, and returns how many went. It reads the
+// ledger, not the collections.
+func (s *Semantic) Purge(ctx context.Context, now time.Time) int {
+	keep := func(*Entry) bool { return true }
+	if k := s.retain.Load(); k != nil {
+		keep = *k
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	gone := s.ledger.remove(func(sl *slot) bool {
+		return now.After(sl.expires) || !keep(&Entry{Tenant: sl.tenant, User: sl.user, Created: sl.created, Expires: sl.expires})
+	})
+	s.drop(ctx, gone, false)
+	return len(gone)
+}
+
+// rebuild makes the ledger from the collections, after an import: it reads
+// each collection back (chromem-go has no listing: through a query for all
+// its documents with a probe vector of the size its name gives), drops the
+// collections of an older form and the entries it cannot read, records the
+// others oldest first, and evicts what the bounds do not hold.
+func (s *Semantic) rebuild(ctx context.Context) {
 	s.mu.Lock()
 	cols := s.db.ListCollections()
 	s.mu.Unlock()
-	type doc struct {
-		col     string
-		id      string
-		created time.Time
-	}
-	var live []doc
-	removed := 0
+	var slots []*slot
 	for name, col := range cols {
-		n := col.Count()
-		dims := dimsOf(name)
-		if dims == 0 {
-			// Written before collections named their vector size; their
-			// entries can never be found.
+		n, dims := col.Count(), dimsOf(name)
+		if dims == 0 || n == 0 {
+			// Written before collections named their vector size, their
+			// entries can never be found; or empty.
 			s.mu.Lock()
 			s.db.DeleteCollection(name)
 			s.mu.Unlock()
-			removed += n
-			continue
-		}
-		if n == 0 {
 			continue
 		}
 		probe := make([]float32, dims)
 		probe[0] = 1
 		res, err := col.QueryEmbedding(ctx, probe, n, nil, nil)
 		if err != nil {
-			continue // changed under us; the next purge sees it
+			continue
 		}
-		var expired []string
-		keep := func(*Entry) bool { return true }
-		if k := s.retain.Load(); k != nil {
-			keep = *k
-		}
+		var bad []string
 		for _, r := range res {
 			var e Entry
-			if json.Unmarshal([]byte(r.Content), &e) != nil || now.After(e.Expires) || !keep(&e) {
-				expired = append(expired, r.ID)
+			if json.Unmarshal([]byte(r.Content), &e) != nil {
+				bad = append(bad, r.ID)
 				continue
 			}
-			live = append(live, doc{name, r.ID, e.Created})
+			slots = append(slots, &slot{slotKey: slotKey{name, r.ID}, tenant: e.Tenant, user: e.User, created: e.Created, expires: e.Expires,
+				bytes: entryBytes(r.Content, r.ID, r.Metadata["user"], dims)})
 		}
-		if len(expired) > 0 {
-			if err := col.Delete(ctx, nil, nil, expired...); err != nil {
-				return removed, err
-			}
-			removed += len(expired)
+		if len(bad) > 0 {
+			_ = col.Delete(ctx, nil, nil, bad...)
 		}
 	}
-	if maxEntries > 0 && len(live) > maxEntries {
-		sort.Slice(live, func(i, j int) bool { return live[i].created.Before(live[j].created) })
-		byCol := map[string][]string{}
-		for _, d := range live[:len(live)-maxEntries] {
-			byCol[d.col] = append(byCol[d.col], d.id)
-		}
-		for name, ids := range byCol {
-			if err := cols[name].Delete(ctx, nil, nil, ids...); err != nil {
-				return removed, err
-			}
-			removed += len(ids)
-		}
+	oldestFirst(slots)
+	var evicted []slotKey
+	for _, sl := range slots {
+		evicted = append(evicted, s.ledger.add(sl)...)
 	}
-	s.mu.Lock()
-	for name, col := range s.db.ListCollections() {
-		if col.Count() == 0 {
-			s.db.DeleteCollection(name)
-		}
-	}
-	s.mu.Unlock()
-	return removed, nil
+	s.drop(ctx, evicted, true)
 }
 
 // Count returns how many entries the semantic cache holds.
@@ -345,14 +386,18 @@ func (s *Semantic) Export(path, key string) error {
 	return nil
 }
 
-// Import loads a cache written by Export. A missing file is not an error.
+// Import loads a cache written by Export, and accounts for its entries
+// within the bounds (the most recently created kept). A missing file is
+// not an error.
 func (s *Semantic) Import(path, key string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.db.ImportFromFile(path, key); err != nil {
+		s.mu.Unlock()
 		return fmt.Errorf("cannot import semantic cache %q: %w", path, err)
 	}
 	for name := range s.db.ListCollections() {
@@ -363,5 +408,7 @@ func (s *Semantic) Import(path, key string) error {
 			s.dims.Store(int32(d))
 		}
 	}
+	s.mu.Unlock()
+	s.rebuild(context.Background())
 	return nil
 }

@@ -37,6 +37,12 @@ type Config struct {
 	// erased user never comes back from an older snapshot). Default
 	// "biogen-data" in the working directory; created when first needed.
 	DataDir string `yaml:"data_dir"`
+	// MemoryLimit is the Go runtime's soft memory limit in bytes
+	// (runtime/debug.SetMemoryLimit): the collector works harder as the
+	// heap nears it, before the box swaps. Default cache.max_bytes plus
+	// 192 MiB (448 MiB with the default cache). The GOMEMLIMIT variable,
+	// when set, wins. At least cache.max_bytes plus 32 MiB.
+	MemoryLimit int64 `yaml:"memory_limit"`
 
 	// KeylessLoopback is set when the configuration has a tenant without
 	// keys, which Validate allows only on a loopback address.
@@ -189,7 +195,10 @@ type Provider struct {
 // Cache configures the caches; each tenant turns them on or off and sets its
 // TTL, scope and similarity (tenants[].cache).
 type Cache struct {
-	// MaxBytes bounds the exact cache's memory. Default 268435456 (256 MiB).
+	// MaxBytes is the memory budget of both caches, in real bytes (bios,
+	// facts, vectors, indexes): a quarter for the exact cache, the rest
+	// for the semantic one, each held on every store by evicting the least
+	// recently used entries. Default 268435456 (256 MiB).
 	MaxBytes int64 `yaml:"max_bytes"`
 	// Embedder is "hash" (built in: no model, no network; the default) or
 	// "ollama" (EmbedModel on EmbedHost, or ollama.host).
@@ -213,8 +222,9 @@ type Cache struct {
 	// SnapshotEvery is how often the semantic cache is purged of expired
 	// entries and, with PersistPath, saved. Default 5m.
 	SnapshotEvery time.Duration `yaml:"snapshot_every"`
-	// SemanticMaxEntries bounds the semantic cache: past it, the oldest
-	// entries go at the next purge. Default 100000.
+	// SemanticMaxEntries bounds the semantic cache's entries as well as
+	// its bytes: past it, a store evicts the least recently used. Default
+	// 100000.
 	SemanticMaxEntries int `yaml:"semantic_max_entries"`
 }
 

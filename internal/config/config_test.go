@@ -134,6 +134,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 	f("tenants:\n  - id: a\n    cache:\n      scope: world\n", nil, "tenants[0].cache.scope")
 	f("tenants:\n  - id: a\n    rate_limit:\n      burst: -1\n", nil, "tenants[0].rate_limit.burst")
 	f("tenants:\n  - id: a\n    retention: -1h\n", nil, "tenants[0].retention")
+	f("memory_limit: 100000000\n", nil, "memory_limit")
+	f("cache:\n  max_bytes: 1073741824\nmemory_limit: 1073741824\n", nil, "memory_limit")
 	f("tenants:\n  - id: a\n    retention: forever\n", nil, "retention")
 	f("providers:\n  - name: big\n    kind: ollama\n", nil, "providers[0].model")
 	f("providers:\n  - name: x\n    kind: gpt\n", nil, "providers[0].kind")

@@ -25,6 +25,12 @@ func (c *Config) SetDefaults() {
 	if c.DataDir == "" {
 		c.DataDir = "biogen-data"
 	}
+	defer func() {
+		// After the cache's defaults: the limit follows its budget.
+		if c.MemoryLimit == 0 {
+			c.MemoryLimit = c.Cache.MaxBytes + 192<<20
+		}
+	}()
 	if c.Prompts.Version == "" {
 		c.Prompts.Version = "v1"
 	}

@@ -26,6 +26,9 @@ func (c *Config) Validate() error {
 	if err := c.Cache.validate(); err != nil {
 		return err
 	}
+	if err := c.validateMemory(); err != nil {
+		return err
+	}
 	if err := c.Tracing.validate(); err != nil {
 		return err
 	}
@@ -93,6 +96,14 @@ func (l *Log) validate() error {
 	}
 	if l.Format != "json" && l.Format != "text" {
 		return fmt.Errorf("log.format: %q must be json or text", l.Format)
+	}
+	return nil
+}
+
+// validateMemory checks the memory limit against the cache's budget.
+func (c *Config) validateMemory() error {
+	if c.MemoryLimit < c.Cache.MaxBytes+32<<20 {
+		return fmt.Errorf("memory_limit: %d must be at least cache.max_bytes (%d) plus 32 MiB", c.MemoryLimit, c.Cache.MaxBytes)
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	}
 	var bioCache *cache.Cache
 	if o.cached {
-		bioCache, err = cache.New(16<<20, cache.HashEmbedder{}, time.Second)
+		bioCache, err = cache.New(cache.Limits{Bytes: 16 << 20}, cache.HashEmbedder{}, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}

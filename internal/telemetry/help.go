@@ -52,6 +52,8 @@ var help = map[string]string{
 	"biogen_fallbacks_total":                 "Providers passed over, by provider and reason.",
 	"biogen_bio_flags_total":                 "Flags on answered bios, by flag.",
 	"biogen_bio_flag_reasons_total":          "Reasons of the flags on answered bios, by flag and reason (a flag may have several).",
+	"biogen_cache_bytes":                     "Bytes the caches account for (real bytes of entries, vectors and indexes), by cache; cache.max_bytes bounds their sum.",
+	"biogen_cache_entries":                   "Entries of the semantic cache.",
 	"biogen_check_rejections_total":          "Answers the output checks rejected, by problem.",
 	"biogen_overhead_seconds":                "biogen's own time per bio request: the total less the time waiting for providers.",
 	"biogen_breaker_state":                   "A provider's circuit breaker: 0 closed, 1 half-open, 2 open.",

@@ -96,6 +96,28 @@ func ObserveBio(source, provider, cache string, degraded bool, fallbacks, flags,
 	}
 }
 
+// CacheSize exposes the caches' accounted bytes and the semantic cache's
+// entries, read from size when scraped. The last call wins: one cache per
+// process.
+func CacheSize(size func() (exactBytes, semanticBytes int64, semanticEntries int)) {
+	cacheSize.Store(&size)
+}
+
+var cacheSize atomic.Pointer[func() (int64, int64, int)]
+
+var (
+	_ = Set.NewGauge(`biogen_cache_bytes{cache="exact"}`, func() float64 { e, _, _ := readCacheSize(); return float64(e) })
+	_ = Set.NewGauge(`biogen_cache_bytes{cache="semantic"}`, func() float64 { _, s, _ := readCacheSize(); return float64(s) })
+	_ = Set.NewGauge(`biogen_cache_entries{cache="semantic"}`, func() float64 { _, _, n := readCacheSize(); return float64(n) })
+)
+
+func readCacheSize() (int64, int64, int) {
+	if f := cacheSize.Load(); f != nil {
+		return (*f)()
+	}
+	return 0, 0, 0
+}
+
 // CheckRejected counts an answer the output checks rejected, by the
 // problem found (check.Problem: "offensive", "invented_contact"...).
 func CheckRejected(problem string) {

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -78,6 +79,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	telemetry.CacheSize(bioCache.Size)
 	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
 		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
 		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log),
@@ -204,7 +206,8 @@ func newCache(cfg *config.Config, log *slog.Logger, erasures *cache.Erasures) (*
 		}
 		emb = o
 	}
-	c, err := cache.New(cfg.Cache.MaxBytes, emb, cfg.Cache.EmbedTimeout)
+	limits := cache.Limits{Bytes: cfg.Cache.MaxBytes, SemanticEntries: cfg.Cache.SemanticMaxEntries}
+	c, err := cache.New(limits, emb, cfg.Cache.EmbedTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -229,14 +232,12 @@ func newCache(cfg *config.Config, log *slog.Logger, erasures *cache.Erasures) (*
 			log.Error("the semantic cache snapshot cannot be read: moved aside, starting with an empty cache",
 				"path", p, "moved_to", aside, "error", err.Error())
 			telemetry.SnapshotDiscarded()
-			return cache.New(cfg.Cache.MaxBytes, emb, cfg.Cache.EmbedTimeout)
+			return cache.New(limits, emb, cfg.Cache.EmbedTimeout)
 		}
 		// What the configuration no longer allows goes before anything is
 		// served: entries of removed tenants, and those older than their
 		// tenant's current TTL.
-		if n, err := c.Maintain(context.Background(), cfg.Cache.SemanticMaxEntries); err != nil {
-			log.Error("cannot purge the loaded semantic cache", "error", err.Error())
-		} else if n > 0 {
+		if n := c.Maintain(context.Background()); n > 0 {
 			log.Info("dropped semantic cache entries the configuration no longer keeps", "removed", n)
 		}
 	}
@@ -259,14 +260,20 @@ func retention(cfg *config.Config, erasures *cache.Erasures) func(*cache.Entry) 
 	}
 }
 
-// maintainCache purges expired and excess semantic entries.
-func (a *App) maintainCache(ctx context.Context) {
-	n, err := a.cache.Maintain(ctx, a.Config.Cache.SemanticMaxEntries)
-	if err != nil {
-		a.log.Error("cannot purge the semantic cache", "error", err.Error())
+// limitMemory gives the Go runtime the configuration's soft memory limit,
+// unless the GOMEMLIMIT variable set one (the runtime read it at start).
+func (a *App) limitMemory() {
+	if v := os.Getenv("GOMEMLIMIT"); v != "" {
+		a.log.Info("GOMEMLIMIT is set: memory_limit is not applied", "gomemlimit", v)
 		return
 	}
-	if n > 0 {
+	debug.SetMemoryLimit(a.Config.MemoryLimit)
+}
+
+// maintainCache purges expired semantic entries (the bounds hold on every
+// store).
+func (a *App) maintainCache(ctx context.Context) {
+	if n := a.cache.Maintain(ctx); n > 0 {
 		a.log.Info("purged the semantic cache", "removed", n)
 	}
 }
@@ -358,6 +365,7 @@ func (a *App) CheckModels(ctx context.Context) {
 // Run owns the App: the caches are saved and closed when it returns.
 func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error {
 	defer a.cache.Close()
+	a.limitMemory()
 	// SIGHUP reloads the TLS certificates; caught from the start, so that
 	// it never ends the process.
 	hup := make(chan os.Signal, 1)

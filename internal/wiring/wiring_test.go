@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -125,4 +126,23 @@ func TestProbe(t *testing.T) {
 		t.Fatal("503 taken for healthy")
 	}
 	http.DefaultClient.CloseIdleConnections()
+}
+
+// TestMemoryLimit: Run gives the runtime the configuration's soft memory
+// limit, unless GOMEMLIMIT set one.
+func TestMemoryLimit(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+	a := &App{Config: &config.Config{MemoryLimit: 300 << 20}, log: quiet}
+	t.Setenv("GOMEMLIMIT", "")
+	a.limitMemory()
+	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
+		t.Fatalf("limit %d; want 300 MiB", got)
+	}
+	debug.SetMemoryLimit(old)
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	a.limitMemory()
+	if got := debug.SetMemoryLimit(-1); got != old {
+		t.Fatalf("limit %d with GOMEMLIMIT set; want it untouched (%d)", got, old)
+	}
 }
