@@ -175,8 +175,12 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 	if cfg.Exact {
 		// Stores follow model calls of seconds: waiting for ristretto to
 		// apply the write costs nothing in comparison, and a client that
-		// repeats its request at once gets the exact hit.
-		c.exact.Set(q.key, e, now)
+		// repeats its request at once gets the exact hit. The exact entry
+		// goes without the facts: its key is the whole request, and the
+		// facts are a third of its bytes.
+		ex := *e
+		ex.Facts = Facts{}
+		c.exact.Set(q.key, &ex, now)
 		c.exact.Wait()
 	}
 	var err error

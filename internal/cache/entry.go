@@ -50,7 +50,7 @@ type Entry struct {
 // entryBase is what an entry costs beyond its lengths: the struct, the
 // facts' slices and maps, its key in the erasure index and ristretto's
 // records of it (TestExactCountsRealBytes measures them).
-const entryBase = 1536
+const entryBase = 1280
 
 // size is the entry's memory in bytes, not less than the heap it takes
 // (TestExactCountsRealBytes), for a byte budget.

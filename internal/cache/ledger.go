@@ -13,7 +13,7 @@ import (
 // a collection's struct, maps and name. TestLedgerCountsRealBytes measures
 // them against the heap and fails when they count less than it grows.
 const (
-	entryOverhead      = 1024
+	entryOverhead      = 640
 	collectionOverhead = 1024
 )
 

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -125,7 +126,7 @@ func scopeUser(user string, tenantScope bool) string {
 func (s *Semantic) SetBounds(ctx context.Context, maxBytes int64, maxEntries int) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	s.drop(ctx, s.ledger.setBounds(maxBytes, maxEntries), true)
+	_ = s.drop(ctx, s.ledger.setBounds(maxBytes, maxEntries), true) // a failed delete leaves an entry the ledger forgot: found, never counted
 }
 
 // Size returns the bytes and the number of entries the bounds count.
@@ -155,26 +156,30 @@ func (s *Semantic) Add(ctx context.Context, e *Entry, tenantScope bool) error {
 	if err != nil {
 		return err
 	}
-	meta := map[string]string{"user": e.User}
-	if err := col.AddDocument(ctx, chromem.Document{ID: id, Metadata: meta, Embedding: vec, Content: string(content)}); err != nil {
+	// No metadata: the ledger knows each entry's user, for erasure, and a
+	// map per entry would cost more than its ID.
+	if err := col.AddDocument(ctx, chromem.Document{ID: id, Embedding: vec, Content: string(content)}); err != nil {
 		return err
 	}
 	evicted := s.ledger.add(&slot{slotKey: slotKey{name, id}, tenant: e.Tenant, user: e.User, created: e.Created, expires: e.Expires,
 		bytes: entryBytes(string(content), id, e.User, len(vec))})
-	s.drop(ctx, evicted, true)
+	_ = s.drop(ctx, evicted, true) // stored; an eviction that failed leaves an entry the ledger forgot
 	return nil
 }
 
 // drop deletes the entries of keys from their collections, and the
 // collections the ledger no longer holds; evicted counts them as
-// evictions. The caller holds writeMu.
-func (s *Semantic) drop(ctx context.Context, keys []slotKey, evicted bool) {
+// evictions. It returns the first error, after trying every collection.
+// The caller holds writeMu.
+func (s *Semantic) drop(ctx context.Context, keys []slotKey, evicted bool) error {
+	var first error
 	for name, ids := range byCollection(keys) {
 		s.mu.Lock()
 		col := s.db.GetCollection(name, noEmbedding)
 		s.mu.Unlock()
 		if col != nil {
 			if err := col.Delete(ctx, nil, nil, ids...); err != nil {
+				first = cmp.Or(first, err)
 				continue
 			}
 		}
@@ -189,6 +194,7 @@ func (s *Semantic) drop(ctx context.Context, keys []slotKey, evicted bool) {
 			s.mu.Unlock()
 		}
 	}
+	return first
 }
 
 // FindQuery is a semantic lookup.
@@ -259,28 +265,13 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 	return &e, nil
 }
 
-// EraseUser deletes every entry of user in tenant.
+// EraseUser deletes every entry of user in tenant, as the ledger knows
+// them (it holds every entry stored or imported), and returns how many.
 func (s *Semantic) EraseUser(ctx context.Context, tenant, user string) (int, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	s.mu.Lock()
-	var cols []*chromem.Collection
-	for name, c := range s.db.ListCollections() {
-		if strings.HasPrefix(name, collectionPrefix(tenant)) {
-			cols = append(cols, c)
-		}
-	}
-	s.mu.Unlock()
-	n := 0
-	for _, col := range cols {
-		before := col.Count()
-		if err := col.Delete(ctx, map[string]string{"user": user}, nil); err != nil {
-			return n, err
-		}
-		n += before - col.Count()
-	}
-	s.drop(ctx, s.ledger.remove(func(sl *slot) bool { return sl.tenant == tenant && sl.user == user }), false)
-	return n, nil
+	gone := s.ledger.remove(func(sl *slot) bool { return sl.tenant == tenant && sl.user == user })
+	return len(gone), s.drop(ctx, gone, false)
 }
 
 // Purge deletes the entries that expired or that the retention (see
@@ -296,7 +287,7 @@ func (s *Semantic) Purge(ctx context.Context, now time.Time) int {
 	gone := s.ledger.remove(func(sl *slot) bool {
 		return now.After(sl.expires) || !keep(&Entry{Tenant: sl.tenant, User: sl.user, Created: sl.created, Expires: sl.expires})
 	})
-	s.drop(ctx, gone, false)
+	_ = s.drop(ctx, gone, false)
 	return len(gone)
 }
 
@@ -334,7 +325,7 @@ func (s *Semantic) rebuild(ctx context.Context) {
 				continue
 			}
 			slots = append(slots, &slot{slotKey: slotKey{name, r.ID}, tenant: e.Tenant, user: e.User, created: e.Created, expires: e.Expires,
-				bytes: entryBytes(r.Content, r.ID, r.Metadata["user"], dims)})
+				bytes: entryBytes(r.Content, r.ID, e.User, dims)})
 		}
 		if len(bad) > 0 {
 			_ = col.Delete(ctx, nil, nil, bad...)
@@ -345,7 +336,7 @@ func (s *Semantic) rebuild(ctx context.Context) {
 	for _, sl := range slots {
 		evicted = append(evicted, s.ledger.add(sl)...)
 	}
-	s.drop(ctx, evicted, true)
+	_ = s.drop(ctx, evicted, true)
 }
 
 // Count returns how many entries the semantic cache holds.
