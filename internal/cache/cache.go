@@ -34,6 +34,8 @@ type Cache struct {
 	// erasure is not stored after it.
 	erasedMu sync.Mutex
 	erased   map[string]time.Time
+	// erasedOrder are the notes in the order made, oldest first.
+	erasedOrder []erasure
 }
 
 // erasedKeep is how long an erasure holds back the stores of requests that
@@ -297,7 +299,11 @@ func (c *Cache) Size() (exactBytes, semanticBytes int64, semanticEntries int) {
 }
 
 // noteErasure records that user of tenant was erased now, and forgets
-// erasures older than erasedKeep.
+// erasures older than erasedKeep, and the oldest beyond
+// maxRecentErasures: a flood of erasures costs bounded memory and
+// constant time each. (A forgotten one's request, if still running, may
+// store once more; the durable record, Erasures, still drops it from any
+// snapshot loaded later.)
 func (c *Cache) noteErasure(tenant, user string) {
 	now := c.now()
 	c.erasedMu.Lock()
@@ -305,13 +311,27 @@ func (c *Cache) noteErasure(tenant, user string) {
 	if c.erased == nil {
 		c.erased = map[string]time.Time{}
 	}
-	for k, at := range c.erased {
-		if now.Sub(at) > erasedKeep {
-			delete(c.erased, k)
+	for len(c.erasedOrder) > 0 && (now.Sub(c.erasedOrder[0].at) > erasedKeep || len(c.erasedOrder) >= maxRecentErasures) {
+		old := c.erasedOrder[0]
+		c.erasedOrder = c.erasedOrder[1:]
+		if c.erased[old.key] == old.at { // not erased again since
+			delete(c.erased, old.key)
 		}
 	}
-	c.erased[userKey(tenant, user)] = now
+	k := userKey(tenant, user)
+	c.erased[k] = now
+	c.erasedOrder = append(c.erasedOrder, erasure{k, now})
 }
+
+// erasure is one note of noteErasure.
+type erasure struct {
+	key string
+	at  time.Time
+}
+
+// maxRecentErasures bounds the erasures the cache remembers for stores in
+// flight (about 150 bytes each).
+const maxRecentErasures = 100_000
 
 // erasedSince reports whether q's user was erased after q's request began:
 // its answer must not be stored.
