@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/safety"
 )
 
 // evidence is what the profile says, that a bio's facts are checked
@@ -27,7 +28,7 @@ type evidence struct {
 	// profile (safety.go).
 	offensive     map[string]bool
 	offensiveRead bool
-	protected     map[int]bool
+	protected     map[safety.Attribute]bool
 	protectedRead bool
 }
 

@@ -22,13 +22,29 @@ func Rejects(req *bio.Request) func(text string) bool {
 	self := strings.FieldsFunc(clean.Profile.Name, func(r rune) bool { return !unicode.IsLetter(r) })
 	english := req.Options.English()
 	pronouns := english && req.Options.Perspective == bio.PerspectiveThird
+	checked := 0
 	return func(text string) bool {
 		folded := bio.Fold(text)
 		if inventedContact(folded, &ev) {
 			return true
 		}
-		if mayBeUnsafe(folded, english) {
-			if _, err := unsafe(maskProfile(text, &clean.Profile), &ev, english); err != nil {
+		// Offensive words and protected attributes are found in a
+		// sentence or two: only the text after what was checked last,
+		// with a margin for a phrase that spans the cut, is read again.
+		if checked > len(text) {
+			checked = 0 // text started again (a reset)
+		}
+		from := max(0, checked-safetyMargin)
+		if from > 0 {
+			// Start at a word: "Scunthorpe" cut to "cunthorpe" is no word
+			// of the text's.
+			if k := strings.IndexByte(text[from:], ' '); k >= 0 {
+				from += k + 1
+			}
+		}
+		checked = len(text)
+		if tail := text[from:]; mayBeUnsafe(tail, english) {
+			if _, err := unsafe(maskProfile(tail, &clean.Profile), &ev, english); err != nil {
 				return true
 			}
 		}
@@ -45,3 +61,8 @@ func Rejects(req *bio.Request) func(text string) bool {
 		return err != nil
 	}
 }
+
+// safetyMargin is how much of the text already checked the stream gate
+// reads again with the new text: more than any phrase the safety checks
+// match.
+const safetyMargin = 160

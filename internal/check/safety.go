@@ -1,6 +1,8 @@
 package check
 
 import (
+	"strings"
+
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/safety"
 )
@@ -19,14 +21,17 @@ const (
 	ReasonThin         = bio.FlagSparseProfile + ":thin_profile"
 )
 
-// offensiveWords returns the offensive words the profile holds, names or
-// not (a bio that repeats "Dick's Sporting Goods" repeats the profile),
-// read once.
+// offensiveWords returns the offensive words the profile holds, other
+// than names (a bio's names are masked before it is read), read once.
 func (f *evidence) offensiveWords() map[string]bool {
 	if !f.offensiveRead {
 		f.offensiveRead = true
-		f.p.EachText(func(_ bio.TextField, s *string) {
+		f.p.EachText(func(field bio.TextField, s *string) {
+			names := safety.NamesIn(field.Kind)
 			safety.Offensive(*s, func(m safety.Match) bool {
+				if names.IsName(m) {
+					return true // a name licenses nothing: "Coon Rapids" is no "coon"
+				}
 				if f.offensive == nil {
 					f.offensive = map[string]bool{}
 				}
@@ -38,21 +43,38 @@ func (f *evidence) offensiveWords() map[string]bool {
 	return f.offensive
 }
 
-// protectedTerms returns the protected attributes the profile states, by
-// term, read once.
-func (f *evidence) protectedTerms() map[int]bool {
+// protectedAttributes returns the protected attributes the profile
+// states, read once: in the first person ("I am a proud mother of two"),
+// in fragments ("Devout Catholic"), or in the third person by name, which
+// is masked as a bio's is.
+func (f *evidence) protectedAttributes() map[safety.Attribute]bool {
 	if !f.protectedRead {
-		f.protected, f.protectedRead = safety.Terms(f.text()), true
+		f.protected, f.protectedRead = safety.Attributes(maskName(profileText(f.p), f.p.Name)), true
 	}
 	return f.protected
+}
+
+// maskName replaces the person's full name in text, then each word of it
+// on its own ("Ada is..."), with "Q", as maskProfile does in a bio.
+func maskName(text, name string) string {
+	if name == "" {
+		return text
+	}
+	text = strings.ReplaceAll(text, name, "Q")
+	for _, w := range strings.Fields(name) {
+		if len(w) > 1 {
+			text = replaceWord(text, w, "Q")
+		}
+	}
+	return text
 }
 
 // offensiveProfile reports whether the profile holds offensive language
 // that is not a name written as one ("Dick Smith", "Coon Rapids").
 func offensiveProfile(p *bio.Profile) bool {
 	found := false
-	p.EachText(func(_ bio.TextField, s *string) {
-		found = found || safety.HasOffensive(*s, true)
+	p.EachText(func(f bio.TextField, s *string) {
+		found = found || safety.HasOffensive(*s, safety.NamesIn(f.Kind))
 	})
 	return found
 }
@@ -74,7 +96,7 @@ func unsafe(text string, f *evidence, english bool) (reasons []string, err error
 		return reasons, err
 	}
 	safety.Protected(text, func(s safety.Statement) bool {
-		if !f.protectedTerms()[s.Term] {
+		if !f.protectedAttributes()[s.Attr] {
 			err = &Error{ProblemProtected, "it stated the person's " + attributeWords[s.Attr] + ", which the profile does not; leave personal characteristics out"}
 			return false
 		}
@@ -93,7 +115,7 @@ var attributeWords = map[safety.Attribute]string{
 // mayBeUnsafe is the cheap look before unsafe: whether the unmasked text
 // holds anything unsafe at all. Masking only removes words.
 func mayBeUnsafe(text string, english bool) bool {
-	if safety.HasOffensive(text, false) {
+	if safety.HasOffensive(text, safety.NoNames) {
 		return true
 	}
 	found := false
@@ -114,7 +136,7 @@ func Repeated(req *bio.Request, text string) []string {
 	clean, _ := req.WithoutInstructions()
 	var reasons []string
 	masked := maskProfile(text, &clean.Profile)
-	if safety.HasOffensive(masked, false) {
+	if safety.HasOffensive(masked, safety.NoNames) {
 		reasons = append(reasons, ReasonOffensive)
 	}
 	found := false

@@ -116,3 +116,30 @@ func TestRepeated(t *testing.T) {
 		t.Fatalf("an attribute: %v", got)
 	}
 }
+
+// TestGateReadsWholeWords: the stream gate reads the new text with a
+// margin of the old that starts at a word, so a name cut at the margin
+// ("Scunthorpe" read as "cunthorpe") never holds a stream back, and a word
+// over the cut is still seen.
+func TestGateReadsWholeWords(t *testing.T) {
+	req := request(t, `{"user_id":"u","profile":{`+adaProfile+`,"pronouns":"she/her","location":"Scunthorpe"},"options":{"length":"short"}}`)
+	for cut := 1; cut < 60; cut++ {
+		gate := Rejects(req)
+		text := strings.Repeat("x", safetyMargin-cut) + " She lives in Scunthorpe and leads the data team with care." +
+			strings.Repeat(" She ships.", 2*safetyMargin/10)
+		for i := 1; i <= len(text)+6; i += 7 {
+			if gate(text[:min(i, len(text))]) {
+				t.Fatalf("cut %d: held back at %d: %q", cut, i, text[:min(i, len(text))])
+			}
+		}
+	}
+	gate := Rejects(request(t, `{"user_id":"u","profile":{`+adaProfile+`,"pronouns":"she/her"},"options":{"length":"short"}}`))
+	text := goodShort + " She calls the old process shit."
+	held := false
+	for i := 1; i <= len(text)+4 && !held; i += 5 {
+		held = gate(text[:min(i, len(text))])
+	}
+	if !held {
+		t.Fatal("the gate let an insult through")
+	}
+}

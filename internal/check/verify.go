@@ -322,7 +322,7 @@ func maskProfile(text string, p *bio.Profile) string {
 			return
 		}
 		if f.Kind == bio.TextName || f.Kind == bio.TextLabel {
-			text = strings.ReplaceAll(text, *v, "Q")
+			text = replaceWord(text, *v, "Q")
 			return
 		}
 		// Free text is not masked, but the names in it that hold a
@@ -331,6 +331,38 @@ func maskProfile(text string, p *bio.Profile) string {
 	})
 	return text
 }
+
+// replaceWord replaces each occurrence of w in text that is a whole word
+// where w starts or ends with a letter or digit (a skill "C" masks "C",
+// never the C of "Christian"; "C++" masks "C++"), with by.
+func replaceWord(text, w, by string) string {
+	if w == "" || !strings.Contains(text, w) {
+		return text
+	}
+	var b strings.Builder
+	for i := 0; ; {
+		k := strings.Index(text[i:], w)
+		if k < 0 {
+			b.WriteString(text[i:])
+			return b.String()
+		}
+		start, end := i+k, i+k+len(w)
+		r0, _ := utf8.DecodeRuneInString(w)
+		r1, _ := utf8.DecodeLastRuneInString(w)
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		whole := (start == 0 || !wordRune(r0) || !wordRune(before)) && (end == len(text) || !wordRune(r1) || !wordRune(after))
+		if whole {
+			b.WriteString(text[i:start])
+			b.WriteString(by)
+		} else {
+			b.WriteString(text[i:end])
+		}
+		i = end
+	}
+}
+
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // eachPronounName calls fn with each name in s, a run of two or more
 // capitalised words, that holds a gendered pronoun ("She Codes Nigeria",

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"unicode"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/lexicon"
@@ -25,55 +26,10 @@ const (
 	Orientation Attribute = "sexual_orientation"
 )
 
-// term is one way of stating an attribute. The patterns are written
-// about the person ("her faith", "diagnosed with", "a mother of two"; not
-// "their", which is as often other people's)
-// rather than the topic, so that an oncologist's "cancer research" or an
-// accessibility lead's "disability inclusion" states nothing about them;
-// a word that is only ever said of a person ("devout", "lesbian",
-// "widowed") stands alone.
+// term is one way of stating an attribute (terms.go).
 type term struct {
 	attr    Attribute
 	pattern string
-}
-
-var terms = []term{
-	{Age, `\d{1,3}[- ]years?[- ]old`},
-	{Age, `(?:aged|age of|at age) \d{1,3}`},
-	{Age, `(?:in|into) (?:his|her|their) (?:late |early |mid[- ])?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|\d0s)`},
-	{Age, `born (?:in|on) (?:\w+ )?(?:\d{1,2},? )?(?:19|20)\d\d`},
-	{Age, `millennials?|baby boomers?|gen[- ]?[xyz]|generation [xyz]|octogenarian|septuagenarian|sexagenarian|elderly`},
-	{Age, `young (?:man|woman|men|women|mother|father|girl|boy|lady)`},
-
-	{Religion, `christians?|christianity|catholics?|catholicism|protestants?|evangelicals?|mormons?|lutherans?|methodists?|presbyterians?|anglicans?`},
-	{Religion, `muslims?|islam|islamic`},
-	{Religion, `jewish|jews?|judaism`},
-	{Religion, `hindus?|hinduism|buddhists?|buddhism|sikhs?|sikhism|jains?|jainism`},
-	{Religion, `atheists?|atheism|agnostics?`},
-	{Religion, `devout|religious|religion|churchgoer|(?:his|her) faith|person of faith|prays|attends (?:church|mass|mosque|synagogue|temple)`},
-
-	{Health, `diagnosed with|suffer(?:s|ed|ing)? from|living with (?:an? )?(?:illness|condition|cancer|hiv|diabetes|depression|anxiety|chronic)`},
-	{Health, `(?:cancer|stroke|heart attack) survivor|survivor of (?:cancer|a stroke|a heart attack)|battl(?:ed|es|ing) (?:cancer|illness|depression|addiction|an illness)`},
-	{Health, `(?:his|her) (?:illness|cancer|diagnosis|depression|anxiety|pregnancy|miscarriage|addiction)`},
-	{Health, `pregnant|pregnancy|miscarriage|infertility|(?:on|took|taking|returned from) (?:sick|medical) leave|in recovery|recovering (?:alcoholic|addict)|alcoholic|alcoholism|sober|sobriety`},
-	{Health, `hiv[- ]positive|diabetic|epileptic|bipolar|schizophreni[ac]|ptsd|terminally ill|chronically ill|mentally ill|mental illness|obese|overweight`},
-
-	{Disability, `(?:is|was|legally|profoundly|born) (?:blind|deaf)|disabled (?:veteran|person|employee|woman|man|people|worker)`},
-	{Disability, `(?:his|her) disability|(?:has|have|had|with|living with) a disability|wheelchair user|uses a wheelchair|in a wheelchair`},
-	{Disability, `autistic|on the autism spectrum|dyslexic|neurodivergent|hard of hearing|visually impaired|hearing impaired|amputee|paralysed|paralyzed|paraplegic`},
-
-	{Family, `married|marriage|wife|husband|spouse|divorced?|divorcee|widow|widowed|widower|fianc[eé]e?|newlywed|engaged to`},
-	{Family, `single (?:mother|father|parent|mom|mum|dad)|(?:mother|father|parent|mom|mum|dad|grandmother|grandfather|grandparent) (?:of|to) (?:one|two|three|four|five|six|twins|\d)`},
-	{Family, `(?:his|her) (?:children|kids|sons?|daughters?|family|twins|baby|grandchildren|boyfriend|girlfriend|parents|mother|father)`},
-	{Family, `stay[- ]at[- ]home|family (?:man|woman)|(?:maternity|paternity|parental) leave|childless|no children`},
-
-	{Ethnicity, `hispanic|latin[oax]s?|caucasian|african[- ]americans?|asian[- ]americans?|biracial|multiracial|mixed[- ]race|bipoc|ethnicity|ethnic (?:minority|background|origin)`},
-	{Ethnicity, `(?:person|people|woman|women|man|men) of colou?r`},
-	{Ethnicity, `(?:black|white|asian|arab|brown|latina|latino) (?:woman|man|women|men|female|male|girl|boy|founder|leader|engineer|executive|professional)`},
-	{Ethnicity, `of \w+ (?:descent|heritage|ancestry|origin)|native american|first nations|aboriginal|indigenous (?:woman|man|person|people)`},
-
-	{Orientation, `gay|lesbians?|bisexual|homosexual|heterosexual|queer|lgbt\w*|pansexual|asexual|same[- ]sex|sexual orientation|came out as`},
-	{Orientation, `transgender|trans (?:woman|man|person)|non[- ]?binary|gender[- ]?queer|gender[- ]fluid`},
 }
 
 // compiled are the terms' patterns on whole words, each with the
@@ -82,19 +38,35 @@ var terms = []term{
 var compiled = func() []compiledTerm {
 	out := make([]compiledTerm, len(terms))
 	for i, t := range terms {
-		re := regexp.MustCompile(`\b(?:` + t.pattern + `)\b`)
+		re := regexp.MustCompile(`(?:` + t.pattern + `)`)
 		tree, err := syntax.Parse(t.pattern, syntax.Perl)
 		if err != nil {
 			panic(err)
 		}
-		out[i] = compiledTerm{re: re, needs: needs(tree.Simplify())}
+		out[i] = compiledTerm{re: re, needs: needs(tree.Simplify()), topical: strings.HasPrefix(t.pattern, topical)}
 	}
 	return out
 }()
 
 type compiledTerm struct {
-	re    *regexp.Regexp
-	needs []string // nil: no literal is sure to be in a match
+	re      *regexp.Regexp
+	needs   []string // nil: no literal is sure to be in a match
+	topical bool     // see topical
+}
+
+// topicAfter reports whether rest, the text after a match, makes it a
+// topic: "'s" ("her children's books") or a topic noun ("her cancer
+// research").
+func topicAfter(rest string) bool {
+	if strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
+		return true
+	}
+	rest = strings.TrimLeft(rest, " -")
+	end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		end = len(rest)
+	}
+	return topicNouns[rest[:end]]
 }
 
 // needs returns literals one of which every match of re holds, or nil
@@ -138,24 +110,36 @@ func concatNeeds(subs []*syntax.Regexp) []string {
 			best = n
 		}
 	}
+	// A capturing group marks what to search for (terms.go captures the
+	// attribute: "muslim" is rarer than "she is ").
+	for _, sub := range subs {
+		if sub.Op == syntax.OpCapture {
+			if n := needs(sub); n != nil && long(n) {
+				return n
+			}
+		}
+	}
 	run := []string{""}
 	for _, sub := range subs {
 		better(needs(sub))
 		set, ok := strs(sub)
+		var next []string
 		if ok {
-			run, ok = product(run, set)
+			next, ok = product(run, set)
 		}
 		if !ok {
 			better(run)
 			run = []string{""}
+			continue
 		}
+		run = next
 	}
 	better(run)
 	return best
 }
 
 // maxStrs bounds the strings strs enumerates.
-const maxStrs = 64
+const maxStrs = 256
 
 // strs returns every string re matches, when they are few.
 func strs(re *syntax.Regexp) ([]string, bool) {
@@ -252,7 +236,9 @@ type Statement struct {
 // Protected calls fn with each protected attribute text states, in the
 // order of the terms, until fn returns false. text is read in its Form.
 func Protected(text string, fn func(Statement) bool) {
-	low := Form(text)
+	// A sentence starts the text: patterns that open a sentence read
+	// ". " before it.
+	low := ". " + Form(text)
 	live := candidates(low)
 	for i := range compiled {
 		c := &compiled[i]
@@ -260,7 +246,10 @@ func Protected(text string, fn func(Statement) bool) {
 			continue
 		}
 		for _, m := range c.re.FindAllStringIndex(low, -1) {
-			if !fn(Statement{Attr: terms[i].attr, Term: i, Start: m[0], End: m[1]}) {
+			if c.topical && topicAfter(low[m[1]:]) {
+				continue
+			}
+			if !fn(Statement{Attr: terms[i].attr, Term: i, Start: max(m[0]-2, 0), End: m[1] - 2}) {
 				return
 			}
 		}
@@ -304,14 +293,14 @@ func candidates(low string) uint64 {
 	return live
 }
 
-// Terms returns the set of terms text states, as Protected finds them.
-func Terms(text string) map[int]bool {
-	var set map[int]bool
+// Attributes returns the attributes text states, as Protected finds them.
+func Attributes(text string) map[Attribute]bool {
+	var set map[Attribute]bool
 	Protected(text, func(s Statement) bool {
 		if set == nil {
-			set = map[int]bool{}
+			set = map[Attribute]bool{}
 		}
-		set[s.Term] = true
+		set[s.Attr] = true
 		return true
 	})
 	return set

@@ -12,9 +12,11 @@ func TestOffensive(t *testing.T) {
 		"fired every idiot, the stupid bastards", "what a load of bullshit", "Shit happens", "sh1t", "$hit", "f*ck this",
 		"F*CKING great", "motherfucker", "a real asshole", "dumbass decisions", "ｆｕｃｋ", "fu\u200bck", "*shit*",
 		"total b!tch", "crappy code", "a jackass move", "that cunt", "niggers", "you moron", "batshit", "dickhead",
-		"fuckwit", "piss off", "wankers", "tranny", "kike", "Whore",
+		"fuckwit", "piss off", "wankers", "tranny", "kike", "Whore", "f u c k it", "s.h.i.t happens", "F-U-C-K", "fuuuck",
+		"shittt", "fuсk", "ꜰᴜᴄᴋ", "fu\u0336ck", "**F**uck", "fuck111111111111111111111111111111111111111111111111", "a shitshow",
+		"a lazy hoe.", "she was a cripple.", "bitchass",
 	} {
-		if !HasOffensive(s, true) {
+		if !HasOffensive(s, InLabel) {
 			t.Errorf("not found in %q", s)
 		}
 	}
@@ -26,7 +28,9 @@ func TestOffensive(t *testing.T) {
 		"class of 2010", "therapist", "Arsenal", "peacock", "cumin", "document", "circumstance", "spectacular",
 		"basement", "titanic", "pussycat", "scunthorpe", "shiitake", "Hitchcock", "analytics", "sextant", "Wankel engine",
 		"Middlesex", "2015-2020", "401k", "B2B", "$8 million", "ASP.NET", "Cut p99 latency by 45%", "Dickson", "bass",
-		"sex discrimination law", "penis", "rape crisis counsellor", "drop flange", "hoe", "golf balls", "Nazi Germany",
+		"sex discrimination law", "penis", "rape crisis counsellor", "drop flange", "hoe the beds", "golf balls", "Nazi Germany",
+		"butt welds", "butter", "craps tables", "igneous dykes", "cocker spaniels", "ear muffs", "gallery-cum-workshop", "Galaxy A55",
+		"Ass. Prof. of Chemistry", "whelping bitches", "a chink in the armour", "Homo sapiens", "cripple the network", "set retarders",
 	} {
 		Offensive(s, func(m Match) bool { t.Errorf("%q: found %q", s, m.Word); return true })
 	}
@@ -35,20 +39,20 @@ func TestOffensive(t *testing.T) {
 // TestOffensiveNames: a word that is also a name, written as one, is a
 // name when names are asked for; the strong words never are.
 func TestOffensiveNames(t *testing.T) {
-	for _, s := range []string{"Dick Smith", "Dick's Sporting Goods", "Ahmed Butt", "Coon Rapids", "Van Dyke"} {
-		if HasOffensive(s, true) {
+	for _, s := range []string{"Dick Smith", "Dick's Sporting Goods", "Coon Rapids", "Washington Redskins"} {
+		if HasOffensive(s, InLabel) {
 			t.Errorf("%q: a name taken for an insult", s)
 		}
-		if !HasOffensive(s, false) {
+		if !HasOffensive(s, NoNames) {
 			t.Errorf("%q: not found without names", s)
 		}
 	}
 	for _, s := range []string{"Shit Corp", "FUCK Ltd", "Bastard Inc"} {
-		if !HasOffensive(s, true) {
+		if !HasOffensive(s, InLabel) {
 			t.Errorf("%q: a strong word taken for a name", s)
 		}
 	}
-	if HasOffensive("my dick", true) != true {
+	if HasOffensive("my dick", InLabel) != true {
 		t.Error("lower-case dick taken for a name")
 	}
 }
@@ -67,13 +71,13 @@ func TestOffensiveMatch(t *testing.T) {
 // words about a topic are not.
 func TestProtected(t *testing.T) {
 	for attr, list := range map[Attribute][]string{
-		Age:         {"a 45-year-old engineer", "aged 52", "in her early fifties", "born in 1979", "a millennial leader", "at the age of 60"},
-		Religion:    {"a devout Catholic", "a proud Muslim", "her faith guides her", "Jewish", "attends church weekly", "an atheist"},
-		Health:      {"diagnosed with cancer in 2019", "a cancer survivor", "while pregnant", "she is diabetic", "suffers from anxiety", "his illness"},
-		Disability:  {"a wheelchair user", "she is autistic", "legally blind", "a disabled veteran", "is deaf", "dyslexic"},
-		Family:      {"a mother of two", "married with three children", "her husband", "a single father", "divorced", "on maternity leave"},
-		Ethnicity:   {"a Hispanic engineer", "a Black woman in tech", "of Nigerian descent", "a woman of color", "biracial", "Latina founder"},
-		Orientation: {"an openly gay executive", "a lesbian", "bisexual", "came out as trans", "a transgender woman", "non-binary"},
+		Age:         {"a 45-year-old engineer", "q, aged 52, leads", "in her early fifties", "born in 1979", "she is a millennial leader", "at 60, she", "she is 45.", "she turned 60"},
+		Religion:    {"a devout catholic", "as a proud muslim,", "her faith guides her", "she is jewish", "she attends church weekly", "he is an atheist."},
+		Health:      {"she was diagnosed with cancer in 2019", "she is a cancer survivor.", "she is pregnant", "he suffers from anxiety", "his illness is", "she has diabetes"},
+		Disability:  {"she is a wheelchair user.", "she is autistic", "he is legally blind", "he is deaf", "as a dyslexic engineer", "she uses a wheelchair"},
+		Family:      {"a mother of two", "she is married with three children", "her husband is", "he is a single father", "she is divorced.", "she is on maternity leave"},
+		Ethnicity:   {"a hispanic engineer", "as a black woman in tech", "she is of nigerian descent", "she is a woman of color.", "he is biracial", "a latina founder"},
+		Orientation: {"an openly gay executive", "she is a lesbian.", "he is bisexual", "she came out as trans", "she is a transgender woman", "they are non-binary."},
 	} {
 		for _, s := range list {
 			found := false
@@ -99,32 +103,26 @@ func TestProtected(t *testing.T) {
 	}
 }
 
-// TestTerms: the same statement in two texts has the same term.
-func TestTerms(t *testing.T) {
-	a, b := Terms("She is a devout Catholic."), Terms("Catholic Charities volunteer")
-	if !a[termOf(t, "catholic")] || !b[termOf(t, "catholic")] {
+// TestAttributes: a statement in the first person (a profile) or about
+// the subject (a bio) is the same attribute; a name is none.
+func TestAttributes(t *testing.T) {
+	a, b := Attributes("She is a devout Catholic."), Attributes("I am a practising Catholic and a volunteer.")
+	if !a[Religion] || !b[Religion] || len(a) != 1 || len(b) != 1 {
 		t.Fatalf("%v %v", a, b)
 	}
-	if Terms("Staff engineer at Acme") != nil {
-		t.Fatal("terms in a clean text")
+	for _, s := range []string{"Catholic Charities volunteer", "Staff engineer at Acme", "Sponsor of the Muslim Employee Network"} {
+		if got := Attributes(s); got != nil {
+			t.Errorf("%q: %v", s, got)
+		}
 	}
-}
-
-func termOf(t *testing.T, s string) int {
-	t.Helper()
-	for k := range Terms(s) {
-		return k
-	}
-	t.Fatalf("no term in %q", s)
-	return -1
 }
 
 func BenchmarkScan(b *testing.B) {
 	s := "Ada Okafor is a Principal Data Engineer at Northwind Health with 12 years of experience in Go, Kafka and PostgreSQL. She cut claims processing time from 3 days to 4 hours and leads a team of eight engineers across two sites, mentoring new hires and running the on-call rota."
 	b.ReportAllocs()
 	for b.Loop() {
-		HasOffensive(s, false)
-		Terms(s)
+		HasOffensive(s, NoNames)
+		Attributes(s)
 	}
 }
 
@@ -132,7 +130,7 @@ func BenchmarkOffensive(b *testing.B) {
 	s := "Ada Okafor is a Principal Data Engineer at Northwind Health with 12 years of experience in Go, Kafka and PostgreSQL. She cut claims processing time from 3 days to 4 hours and leads a team of eight engineers across two sites, mentoring new hires and running the on-call rota."
 	b.ReportAllocs()
 	for b.Loop() {
-		HasOffensive(s, false)
+		HasOffensive(s, NoNames)
 	}
 }
 

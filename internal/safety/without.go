@@ -18,17 +18,17 @@ import (
 func WithoutOffensive(req *bio.Request) (*bio.Request, bool) {
 	found := false
 	req.Profile.EachText(func(f bio.TextField, s *string) {
-		found = found || f.Kind != bio.TextName && HasOffensive(*s, true)
+		found = found || f.Kind != bio.TextName && HasOffensive(*s, NamesIn(f.Kind))
 	})
 	if !found {
-		return req, req.Profile.Name != "" && HasOffensive(req.Profile.Name, true)
+		return req, req.Profile.Name != "" && HasOffensive(req.Profile.Name, InLabel)
 	}
 	c := *req
 	c.Profile = req.Profile.Clone()
 	const gone = "\x00offensive"
 	c.Profile.EachText(func(f bio.TextField, s *string) {
 		switch {
-		case f.Kind == bio.TextName || !HasOffensive(*s, true):
+		case f.Kind == bio.TextName || !HasOffensive(*s, NamesIn(f.Kind)):
 		case f.Kind == bio.TextFree:
 			*s = withoutOffensiveSentences(*s)
 		case f.Index >= 0 && !strings.Contains(f.Name, "."):
@@ -52,7 +52,7 @@ func withoutOffensiveSentences(text string) string {
 		end := sentenceEnd(rest)
 		s := rest[:end]
 		rest = rest[end:]
-		if !HasOffensive(s, true) {
+		if !HasOffensive(s, InText) {
 			b.WriteString(s)
 		}
 	}
@@ -79,4 +79,13 @@ func sentenceEnd(text string) int {
 		return j
 	}
 	return len(text)
+}
+
+// NamesIn returns where names are in a profile text of kind k: anywhere
+// in a name or a label, not at the start of a sentence in free text.
+func NamesIn(k bio.TextKind) Names {
+	if k == bio.TextFree {
+		return InText
+	}
+	return InLabel
 }

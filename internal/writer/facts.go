@@ -271,7 +271,7 @@ func (c *composer) usable(text string) bool {
 		c.injected = true
 		return false
 	}
-	if safety.HasOffensive(text, true) {
+	if safety.HasOffensive(text, safety.InText) {
 		c.offensive = true
 		return false
 	}

@@ -28,7 +28,7 @@ func TestOffensiveInputLeftOut(t *testing.T) {
 		r := *req
 		r.Options = o
 		b := w.Write(&r, 0)
-		if safety.HasOffensive(b.Text, false) {
+		if safety.HasOffensive(b.Text, safety.NoNames) {
 			t.Fatalf("%+v: offensive text in the bio:\n%s", o, b.Text)
 		}
 		for _, bad := range []string{"idiot", "talking", "board", "Dumbass"} {
