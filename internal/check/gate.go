@@ -43,7 +43,7 @@ func Rejects(req *bio.Request) func(text string) bool {
 			}
 		}
 		checked = len(text)
-		if tail := text[from:]; mayBeUnsafe(tail, english) {
+		if tail := text[from:]; mayBeUnsafe(tail, &clean.Profile, english) {
 			if _, err := unsafe(maskProfile(tail, &clean.Profile), &ev, english); err != nil {
 				return true
 			}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/safety"
@@ -55,18 +56,31 @@ func (f *evidence) protectedAttributes() map[safety.Attribute]bool {
 }
 
 // maskName replaces the person's full name in text, then each word of it
-// on its own ("Ada is..."), with "Q", as maskProfile does in a bio.
+// on its own, however capitalised ("Ada is...", "Black, a LEED Fellow,"
+// for "jordan black"), and a nickname in quotes ('Richard "Dick" Bishop'),
+// with "Q", as maskProfile does in a bio.
 func maskName(text, name string) string {
 	if name == "" {
 		return text
 	}
 	text = strings.ReplaceAll(text, name, "Q")
-	for _, w := range strings.Fields(name) {
-		if len(w) > 1 {
-			text = replaceWord(text, w, "Q")
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' }) {
+		if len([]rune(w)) > 1 {
+			text = replaceWordFold(text, w, "Q")
 		}
 	}
 	return text
+}
+
+// theyAsName reads "they" as the person ("q") in a text about a person
+// whose pronouns are they/them, for the protected-attribute patterns,
+// whose subjects are "she", "he", "i" and the name: for anyone else
+// "they" are other people ("when they have cancer").
+func theyAsName(text string, p *bio.Profile) string {
+	if !strings.Contains(strings.ToLower(p.Pronouns), "they") {
+		return text
+	}
+	return replaceWordFold(text, "they", "q")
 }
 
 // offensiveProfile reports whether the profile holds offensive language
@@ -74,7 +88,8 @@ func maskName(text, name string) string {
 func offensiveProfile(p *bio.Profile) bool {
 	found := false
 	p.EachText(func(f bio.TextField, s *string) {
-		found = found || safety.HasOffensive(*s, safety.NamesIn(f.Kind))
+		// A person's name is a name, whatever it spells ("Shi Ting").
+		found = found || f.Kind != bio.TextName && safety.HasOffensive(*s, safety.NamesIn(f.Kind))
 	})
 	return found
 }
@@ -84,7 +99,19 @@ func offensiveProfile(p *bio.Profile) bool {
 // word or a protected attribute (age, religion, health...) the profile
 // does not hold rejects the text; one it holds is for review.
 func unsafe(text string, f *evidence, english bool) (reasons []string, err error) {
+	// The name's words alone are the person too ("Okafor is Jewish";
+	// "Black, a LEED Fellow,").
+	text = theyAsName(maskName(text, f.p.Name), f.p)
 	safety.Offensive(text, func(m safety.Match) bool {
+		if m.Name && !m.Initial && f.namesWord(text[m.Start:m.End]) {
+			return true // a name the profile gives ("Dick's Sporting Goods account")
+		}
+		if m.Name && !m.Initial {
+			// A word that is also a name, written as one ("Sen. Coons",
+			// "Moby-Dick"): for a person to read, not a reason to reject.
+			reasons = append(reasons, ReasonOffensive)
+			return true
+		}
 		if !f.offensiveWords()[m.Word] {
 			err = &Error{ProblemOffensive, "it used offensive language that is not in the profile; write professionally and leave it out"}
 			return false
@@ -112,17 +139,25 @@ var attributeWords = map[safety.Attribute]string{
 	safety.Family: "marital or family status", safety.Ethnicity: "ethnicity", safety.Orientation: "sexual orientation or gender identity",
 }
 
-// mayBeUnsafe is the cheap look before unsafe: whether the unmasked text
-// holds anything unsafe at all. Masking only removes words.
-func mayBeUnsafe(text string, english bool) bool {
+// mayBeUnsafe is the cheap look before unsafe: whether the text, with
+// the person's name masked (cheap, and what makes the name a subject),
+// holds anything unsafe at all. The rest of the mask only removes words.
+func mayBeUnsafe(text string, p *bio.Profile, english bool) bool {
 	if safety.HasOffensive(text, safety.NoNames) {
 		return true
 	}
 	found := false
 	if english {
-		safety.Protected(text, func(safety.Statement) bool { found = true; return false })
+		safety.Protected(theyAsName(maskName(text, p.Name), p), func(safety.Statement) bool { found = true; return false })
 	}
 	return found
+}
+
+// namesWord reports whether the profile writes w, a capitalised word, as
+// it is: a name the profile gives in a free text ("the Dick's Sporting
+// Goods account", "the Coon Rapids office").
+func (f *evidence) namesWord(w string) bool {
+	return hasWordAt(profileText(f.p), w, true)
 }
 
 // Repeated returns the review reasons of a text that only repeats the
@@ -130,12 +165,12 @@ func mayBeUnsafe(text string, english bool) bool {
 // states (ReasonProtected), and offensive words that are no name of the
 // profile's (ReasonOffensive, which the writer leaves out).
 func Repeated(req *bio.Request, text string) []string {
-	if !mayBeUnsafe(text, true) {
+	if !mayBeUnsafe(text, &req.Profile, true) {
 		return nil
 	}
 	clean, _ := req.WithoutInstructions()
 	var reasons []string
-	masked := maskProfile(text, &clean.Profile)
+	masked := theyAsName(maskName(maskProfile(text, &clean.Profile), clean.Profile.Name), &clean.Profile)
 	if safety.HasOffensive(masked, safety.NoNames) {
 		reasons = append(reasons, ReasonOffensive)
 	}

@@ -108,7 +108,7 @@ func verify(req *bio.Request, text string, thin func() bool, now time.Time) (*ve
 	if offensiveProfile(v.p) {
 		v.flag(ReasonOffensive)
 	}
-	if mayBeUnsafe(v.folded, english) {
+	if mayBeUnsafe(v.folded, v.p, english) {
 		reasons, err := unsafe(v.rest(), &v.evidence, english)
 		if err != nil {
 			return nil, err
@@ -363,6 +363,32 @@ func replaceWord(text, w, by string) string {
 }
 
 func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// replaceWordFold is replaceWord whatever the case of w in text.
+func replaceWordFold(text, w, by string) string {
+	lt, lw := strings.ToLower(text), strings.ToLower(w)
+	if len(lt) != len(text) || !strings.Contains(lt, lw) {
+		return replaceWord(text, w, by) // a case change that changes lengths: exact only
+	}
+	var b strings.Builder
+	for i := 0; ; {
+		k := strings.Index(lt[i:], lw)
+		if k < 0 {
+			b.WriteString(text[i:])
+			return b.String()
+		}
+		start, end := i+k, i+k+len(lw)
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if (start == 0 || !wordRune(before)) && (end == len(text) || !wordRune(after)) {
+			b.WriteString(text[i:start])
+			b.WriteString(by)
+		} else {
+			b.WriteString(text[i:end])
+		}
+		i = end
+	}
+}
 
 // eachPronounName calls fn with each name in s, a run of two or more
 // capitalised words, that holds a gendered pronoun ("She Codes Nigeria",

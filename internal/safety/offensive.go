@@ -35,7 +35,7 @@ var professional = map[string]bool{
 	"anal": true, "anus": true, "clitoris": true, "labia": true, "nipple": true, "penis": true, "scrotum": true,
 	"vagina": true, "sex": true, "incest": true, "rape": true, "rapist": true, "pedophile": true, "nazi": true,
 	"queer": true, "naked": true, "nude": true, "flange": true, "balls": true, "nips": true, "tits": true,
-	"butt": true, "dyke": true, "muff": true,
+	"butt": true, "muff": true, "porn": true,
 }
 
 // extraWords are insults and slurs the library's list lacks (its list is
@@ -51,6 +51,10 @@ var extraWords = map[string]bool{
 	"kike": true, "spic": true, "wetback": true, "gook": true, "raghead": true, "towelhead": true, "tranny": true,
 	"paki": true, "darkie": true, "faggot": true, "chink": true, "beaner": true, "kraut": true, "wop": true, "dago": true,
 	"redskin": true, "homo": true, "lesbo": true, "poof": true, "shemale": true, "spaz": true, "cripple": true, "midget": true,
+	"mothafucka": true, "mothafucker": true, "fvck": true, "fvcking": true, "jap": true, "yid": true, "polack": true,
+	"wog": true, "honky": true, "mongoloid": true, "spastic": true, "schizo": true, "dyke": true,
+	"cocksucking": true, "fucc": true, "phuk": true, "libtard": true, "knobhead": true, "cuck": true, "fatass": true,
+	"pillock": true, "thot": true, "gyppo": true, "bitchass": true,
 }
 
 // ambiguous are offensive words that are also names (a person called
@@ -59,7 +63,8 @@ var extraWords = map[string]bool{
 var ambiguous = map[string]bool{
 	"dick": true, "cock": true, "coon": true, "prick": true, "bugger": true, "cum": true, "fag": true, "boob": true,
 	"turd": true, "crap": true, "poop": true, "redskin": true, "homo": true, "kraut": true, "wop": true, "hoe": true,
-	"chink": true, "spic": true, "paki": true, "jerk": true, "ass": true,
+	"chink": true, "spic": true, "paki": true, "jerk": true, "ass": true, "pussy": true, "dyke": true, "idiot": true,
+	"bimbo": true,
 }
 
 // stems are the strong words that start other offensive words whatever
@@ -70,13 +75,17 @@ var stems = []string{"fuck", "cunt"}
 // follow, in one word ("bullshit", "motherfucker", "shitshow", "bitchass").
 var compounds = []string{"shit", "fuck", "bitch", "whore", "slut", "twat", "cunt", "piss"}
 
+// leading are the compounds' words that lead an English word into one
+// ("shitshow", "bitchass"); not "slut" ("Slutsky").
+var leading = map[string]bool{"shit": true, "fuck": true, "bitch": true, "piss": true, "cunt": true}
+
 // suffixes are the endings an offensive word takes and stays one. Not
 // "er": "butter", "cocker spaniels", "set retarders".
 var suffixes = []string{"", "s", "es", "ed", "ing", "y", "ier", "iest", "ings", "head", "heads", "hole", "holes", "face", "wit", "wits", "bag", "bags", "wad", "wads"}
 
 // innocentForms are whole words that look like a listed word's form and
 // are not ("craps" is a dice game).
-var innocentForms = map[string]bool{"craps": true}
+var innocentForms = map[string]bool{"craps": true, "jerky": true, "booby": true}
 
 var words = func() map[string]bool {
 	w := make(map[string]bool, len(goaway.DefaultProfanities)+len(extraWords))
@@ -135,6 +144,7 @@ var leet = func() map[rune]rune {
 var confusables = func() map[rune]rune {
 	m := map[rune]rune{}
 	for _, pair := range []string{
+		"ƒf", "սu", "օo", "հh", "ոn", "ѵv", "ԍg",
 		"аa", "вb", "еe", "ёe", "кk", "мm", "нh", "оo", "рp", "сc", "тt", "уy", "хx", "ѕs", "іi", "їi", "јj", "ԁd", "һh", "ԛq", "ԝw",
 		"αa", "βb", "εe", "ιi", "κk", "νv", "οo", "ρp", "τt", "υu", "χx",
 		"ᴀa", "ʙb", "ᴄc", "ᴅd", "ᴇe", "ꜰf", "ɢg", "ʜh", "ɪi", "ᴊj", "ᴋk", "ʟl", "ᴍm", "ɴn", "ᴏo", "ᴘp", "ʀr", "ꜱs", "ᴛt", "ᴜu", "ᴠv", "ᴡw", "ʏy", "ᴢz",
@@ -261,7 +271,8 @@ func previous(prev string, low []byte) string {
 		return prev
 	}
 	switch string(low) { // the words the rules read: no allocation for others
-	case "summa", "magna", "whelping", "breeding", "brood", "maiden", "pregnant", "knee":
+	case "summa", "magna", "whelping", "breeding", "brood", "maiden", "pregnant", "knee", "igneous", "dolerite", "basalt",
+		"granite", "sea", "river", "flood", "coastal", "garden", "hand", "stirrup", "dutch", "draw":
 		return string(low)
 	}
 	return ""
@@ -274,7 +285,29 @@ func sentenceInitial(text string, start int) bool {
 	for j > 0 && strings.IndexByte(" \t\"'*([", text[j-1]) >= 0 {
 		j--
 	}
-	return j == 0 || strings.IndexByte(".!?\n:;", text[j-1]) >= 0
+	if j == 0 {
+		return true
+	}
+	if strings.IndexByte("!?\n:;", text[j-1]) >= 0 {
+		return true
+	}
+	return text[j-1] == '.' && !abbreviation(text[:j-1])
+}
+
+// abbreviation reports whether before, the text before a full stop, ends
+// with an initial ("Philip K.") or a title or abbreviation ("Sen.", "Dr.")
+// whose full stop ends no sentence.
+func abbreviation(before string) bool {
+	k := strings.LastIndexFunc(before, func(r rune) bool { return !unicode.IsLetter(r) })
+	w := before[k+1:]
+	if len(w) == 1 && unicode.IsUpper(rune(w[0])) {
+		return true
+	}
+	switch strings.ToLower(w) {
+	case "dr", "mr", "mrs", "ms", "prof", "sen", "rep", "gov", "st", "jr", "sr", "vs", "gen", "col", "capt", "lt", "rev", "hon":
+		return true
+	}
+	return false
 }
 
 // innocent reports whether the listed word w at text[start:end] is used
@@ -287,19 +320,44 @@ func innocent(text string, start, end int, w, prev string) bool {
 	switch w {
 	case "cum":
 		return prev == "summa" || prev == "magna" || strings.HasPrefix(next, "laude") ||
-			start > 0 && text[start-1] == '-' && end < len(text) && text[end] == '-'
+			start > 0 && text[start-1] == '-' || end < len(text) && text[end] == '-'
 	case "chink":
-		return strings.HasPrefix(next, "in ")
+		return strings.HasPrefix(next, "in the armo") || strings.HasPrefix(next, "in his armo") || strings.HasPrefix(next, "in her armo") ||
+			strings.HasPrefix(next, "in its armo") || strings.HasPrefix(next, "in their armo")
+	case "dyke":
+		return prev == "igneous" || prev == "dolerite" || prev == "basalt" || prev == "granite" || prev == "sea" || prev == "river" ||
+			prev == "flood" || prev == "coastal" || strings.HasPrefix(next, "swarm")
+	case "spastic":
+		return strings.HasPrefix(next, "paraplegia") || strings.HasPrefix(next, "diplegia") || strings.HasPrefix(next, "quadriplegia") ||
+			strings.HasPrefix(next, "cerebral") || strings.HasPrefix(next, "paralysis") || strings.HasPrefix(next, "hemiplegia")
 	case "bitch":
 		return prev == "whelping" || prev == "breeding" || prev == "brood" || prev == "maiden" || prev == "pregnant"
 	case "ass":
 		return end < len(text) && text[end] == '.' && unicode.IsUpper(rune(text[start]))
 	case "jerk":
-		return prev == "knee" && start > 0 && text[start-1] == '-'
+		return prev == "knee" && start > 0 && text[start-1] == '-' || firstWordIn(next, "chicken", "pork", "seasoning", "spice", "marinade", "sauce")
 	case "homo":
-		return strings.HasPrefix(next, "sapiens") || strings.HasPrefix(next, "erectus") || strings.HasPrefix(next, "habilis")
-	case "cripple", "hoe":
-		return end < len(text) && text[end] == ' ' && next != "" && unicode.IsLetter(rune(next[0])) && !strings.HasPrefix(next, "and ")
+		return next != "" && unicode.IsLower(rune(next[0])) && unicode.IsUpper(rune(text[start])) // Homo sapiens, Homo naledi
+	case "hoe":
+		if prev == "garden" || prev == "hand" || prev == "stirrup" || prev == "dutch" || prev == "draw" ||
+			strings.Contains(next[:min(len(next), 40)], "rake") || strings.Contains(next[:min(len(next), 40)], "shovel") ||
+			strings.Contains(next[:min(len(next), 40)], "spade") || strings.Contains(next[:min(len(next), 40)], "pruner") {
+			return true // the garden tool
+		}
+		return firstWordIn(next, "the", "a", "an", "our", "their", "its", "his", "her", "my", "your", "this", "that", "these", "those", "every", "any", "all")
+	case "cripple":
+		// A verb before its object ("cripple the network", "hoe the beds").
+		return firstWordIn(next, "the", "a", "an", "our", "their", "its", "his", "her", "my", "your", "this", "that", "these", "those", "every", "any", "all")
+	}
+	return false
+}
+
+// firstWordIn reports whether s starts with one of words, whole.
+func firstWordIn(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) && (len(s) == len(w) || !unicode.IsLetter(rune(s[len(w)]))) {
+			return true
+		}
 	}
 	return false
 }
@@ -318,7 +376,7 @@ type spelling struct {
 func (s *spelling) add(text string, start, end int) (Match, bool) {
 	r, n := utf8.DecodeRuneInString(text[start:end])
 	single := n == end-start && unicode.IsLetter(r) && r < utf8.RuneSelf
-	joined := len(s.letters) > 0 && start == s.end+1 && strings.IndexByte(" ._-", text[s.end]) >= 0
+	joined := len(s.letters) > 0 && start == s.end+1 && strings.IndexByte(" ._-/", text[s.end]) >= 0
 	if single && (joined || len(s.letters) == 0) {
 		if len(s.letters) == 0 {
 			s.start = start
@@ -478,10 +536,14 @@ func lookup(w string) string {
 			continue
 		}
 		if words[base] {
+			if (s == "ing" || s == "ed") && cvc(base) {
+				continue // its forms double the consonant: "shiting" is a name
+			}
 			return base
 		}
-		// "crappy", "shitty": a doubled last letter before the ending.
-		if n := len(base); s != "" && base[n-1] == base[n-2] && words[base[:n-1]] {
+		// "crappy", "shitty", "shitting": a doubled last letter before the
+		// ending (not "Cummings").
+		if n := len(base); (s == "y" || s == "ier" || s == "iest" || s == "ing" || s == "ed") && base[n-1] == base[n-2] && words[base[:n-1]] {
 			return base[:n-1]
 		}
 		if n := strings.Count(base, "*"); n > 0 && n <= 3 { // more stars are noise, and cost
@@ -495,12 +557,27 @@ func lookup(w string) string {
 			return s
 		}
 	}
+	if strings.Contains(w, "fuck") { // no word holds it innocently: "unfuckingbelievable"
+		return "fuck"
+	}
 	if strings.Contains(w, "*") {
 		if m := wildcard(w, stems, true); m != "" {
 			return m
 		}
 	}
 	return compound(w)
+}
+
+// cvc reports whether w ends in a consonant, a vowel and a consonant
+// (not w, x or y), so that its -ing and -ed forms double the last letter.
+func cvc(w string) bool {
+	n := len(w)
+	if n < 3 {
+		return false
+	}
+	vowel := func(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
+	a, b, c := w[n-3], w[n-2], w[n-1]
+	return !vowel(a) && vowel(b) && !vowel(c) && strings.IndexByte("wxy", c) < 0
 }
 
 // compound returns the strong word of w made of it and an English word,
@@ -515,7 +592,7 @@ func compound(w string) string {
 		if k >= 3 && lexicon.IsWord(before) && slices.Contains(suffixes, after) {
 			return c
 		}
-		if k == 0 && len(after) >= 3 && lexicon.IsWord(after) {
+		if k == 0 && len(after) >= 4 && leading[c] && lexicon.IsWord(after) { // not "Shitole"
 			return c
 		}
 	}
@@ -548,4 +625,42 @@ func starMatch(pattern, w string) bool {
 		}
 	}
 	return true
+}
+
+// unconfuse reads look-alike letters of other scripts (confusables) as the
+// Latin letters they look like, in the words of text that mix them with
+// Latin letters; a word wholly in another script stays.
+func unconfuse(text string) string {
+	mixed := false
+	for _, r := range text {
+		if _, ok := confusables[r]; ok {
+			mixed = true
+			break
+		}
+	}
+	if !mixed {
+		return text
+	}
+	var b strings.Builder
+	for _, w := range strings.SplitAfter(text, " ") {
+		latin, other := false, false
+		for _, r := range w {
+			if _, ok := confusables[r]; ok {
+				other = true
+			} else if r < utf8.RuneSelf && unicode.IsLetter(r) {
+				latin = true
+			}
+		}
+		if !latin || !other {
+			b.WriteString(w)
+			continue
+		}
+		for _, r := range w {
+			if to, ok := confusables[r]; ok {
+				r = to
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -43,7 +43,8 @@ var compiled = func() []compiledTerm {
 		if err != nil {
 			panic(err)
 		}
-		out[i] = compiledTerm{re: re, needs: needs(tree.Simplify()), topical: strings.HasPrefix(t.pattern, topical)}
+		out[i] = compiledTerm{re: re, needs: needs(tree.Simplify()), topical: strings.HasPrefix(t.pattern, topical),
+			noAnd: strings.HasPrefix(t.pattern, topicalNoAnd)}
 	}
 	return out
 }()
@@ -52,21 +53,44 @@ type compiledTerm struct {
 	re      *regexp.Regexp
 	needs   []string // nil: no literal is sure to be in a match
 	topical bool     // see topical
+	noAnd   bool     // see topicalNoAnd
 }
 
-// topicAfter reports whether rest, the text after a match, makes it a
-// topic: "'s" ("her children's books") or a topic noun ("her cancer
-// research").
-func topicAfter(rest string) bool {
-	if strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s") {
+// topicAfter reports whether rest, the text after a topical match, makes
+// it a topic rather than a statement: "'s" ("her children's books"), or
+// any word but those that may follow a statement ("her husband is",
+// "she has diabetes and", "she transitioned in 2019"): "her cancer
+// research", "he developed diabetes prediction models", "her transition
+// to leadership", "she came out on top".
+func topicAfter(rest string, noAnd bool) bool {
+	if strings.HasPrefix(rest, "'s") {
 		return true
 	}
-	rest = strings.TrimLeft(rest, " -")
-	end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) })
+	rest = strings.TrimLeft(rest, " ")
+	if rest == "" || strings.IndexByte(",.;:!?)", rest[0]) >= 0 {
+		return false
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if end < 0 {
 		end = len(rest)
 	}
-	return topicNouns[rest[:end]]
+	w := rest[:end]
+	return !statementFollowers[w] || noAnd && w == "and"
+}
+
+// statementFollowers are the words that may follow a statement about the
+// person.
+var statementFollowers = map[string]bool{
+	"and": true, "in": true, "at": true, "since": true, "after": true, "before": true, "when": true,
+	"while": true, "during": true, "for": true, "but": true, "which": true, "that": true, "who": true, "as": true,
+	"last": true, "this": true, "early": true, "late": true, "twice": true, "again": true, "herself": true,
+	"himself": true, "themselves": true, "until": true, "because": true, "so": true, "then": true, "is": true,
+	"was": true, "are": true, "were": true, "has": true, "had": true, "have": true, "every": true, "each": true,
+	"weekly": true, "regularly": true, "both": true, "now": true, "still": true, "today": true, "once": true,
+	"a": true, "an": true, "the": true, "her": true, "his": true, "their": true, "my": true, "young": true,
+	"grown": true, "children": true, "kids": true, "boys": true, "girls": true, "sons": true, "daughters": true,
+	"with": true, "journey": true, "story": true, "battle": true, "fight": true, "struggle": true, "recovery": true,
+	"treatment": true, "diagnosis": true,
 }
 
 // needs returns literals one of which every match of re holds, or nil
@@ -139,7 +163,7 @@ func concatNeeds(subs []*syntax.Regexp) []string {
 }
 
 // maxStrs bounds the strings strs enumerates.
-const maxStrs = 256
+const maxStrs = 1024
 
 // strs returns every string re matches, when they are few.
 func strs(re *syntax.Regexp) ([]string, bool) {
@@ -246,7 +270,7 @@ func Protected(text string, fn func(Statement) bool) {
 			continue
 		}
 		for _, m := range c.re.FindAllStringIndex(low, -1) {
-			if c.topical && topicAfter(low[m[1]:]) {
+			if c.topical && topicAfter(low[m[1]:], c.noAnd) {
 				continue
 			}
 			if !fn(Statement{Attr: terms[i].attr, Term: i, Start: max(m[0]-2, 0), End: m[1] - 2}) {
@@ -307,7 +331,10 @@ func Attributes(text string) map[Attribute]bool {
 }
 
 // Form is text as Protected reads it: folded (bio.Fold), in lower case,
-// without accents.
+// without accents, with look-alike letters of other scripts inside Latin
+// words read as Latin ("Мuslim" with a Cyrillic М), and ’ as '.
 func Form(text string) string {
-	return strings.ToLower(lexicon.FoldAccents(bio.Fold(text)))
+	low := strings.ToLower(lexicon.FoldAccents(bio.Fold(text)))
+	low = strings.ReplaceAll(low, "’", "'")
+	return unconfuse(low)
 }

@@ -71,13 +71,13 @@ func TestOffensiveMatch(t *testing.T) {
 // words about a topic are not.
 func TestProtected(t *testing.T) {
 	for attr, list := range map[Attribute][]string{
-		Age:         {"a 45-year-old engineer", "q, aged 52, leads", "in her early fifties", "born in 1979", "she is a millennial leader", "at 60, she", "she is 45.", "she turned 60"},
-		Religion:    {"a devout catholic", "as a proud muslim,", "her faith guides her", "she is jewish", "she attends church weekly", "he is an atheist."},
+		Age:         {"a 45-year-old engineer", "q, aged 52, leads", "in her early fifties", "she was born in 1979", "she is a millennial leader", "at 60, she", "she is 45.", "she turned 60"},
+		Religion:    {"a devout catholic", "as a proud muslim,", "her catholic faith guides her", "she is jewish", "she attends church weekly", "he is an atheist."},
 		Health:      {"she was diagnosed with cancer in 2019", "she is a cancer survivor.", "she is pregnant", "he suffers from anxiety", "his illness is", "she has diabetes"},
 		Disability:  {"she is a wheelchair user.", "she is autistic", "he is legally blind", "he is deaf", "as a dyslexic engineer", "she uses a wheelchair"},
 		Family:      {"a mother of two", "she is married with three children", "her husband is", "he is a single father", "she is divorced.", "she is on maternity leave"},
 		Ethnicity:   {"a hispanic engineer", "as a black woman in tech", "she is of nigerian descent", "she is a woman of color.", "he is biracial", "a latina founder"},
-		Orientation: {"an openly gay executive", "she is a lesbian.", "he is bisexual", "she came out as trans", "she is a transgender woman", "they are non-binary."},
+		Orientation: {"an openly gay executive", "she is a lesbian.", "he is bisexual", "she came out as trans", "she is a transgender woman", "she is non-binary."},
 	} {
 		for _, s := range list {
 			found := false

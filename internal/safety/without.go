@@ -21,7 +21,7 @@ func WithoutOffensive(req *bio.Request) (*bio.Request, bool) {
 		found = found || f.Kind != bio.TextName && HasOffensive(*s, NamesIn(f.Kind))
 	})
 	if !found {
-		return req, req.Profile.Name != "" && HasOffensive(req.Profile.Name, InLabel)
+		return req, false // a person's name is a name, whatever it spells ("Shi Ting")
 	}
 	c := *req
 	c.Profile = req.Profile.Clone()
