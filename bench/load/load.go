@@ -49,7 +49,8 @@ type Config struct {
 	Do func(ctx context.Context, i int) Result
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Observe, if set, is told each request's latency.
+	// Observe, if set, is told each request's latency as it completes, in
+	// either mode; it is called from many goroutines at once.
 	Observe func(i int, latency time.Duration)
 }
 
@@ -229,7 +230,11 @@ func closedLoop(ctx context.Context, cfg Config, rec *recorder, start time.Time,
 				mu.Unlock()
 				t := now()
 				res := cfg.Do(ctx, i)
-				rec.add(res, now().Sub(t))
+				d := now().Sub(t)
+				rec.add(res, d)
+				if cfg.Observe != nil {
+					cfg.Observe(i, d)
+				}
 			}
 		}()
 	}

@@ -103,3 +103,20 @@ func TestCapsEndTheRun(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+// TestClosedLoopObserves checks that a closed loop tells Observe of every
+// request, as an open loop does.
+func TestClosedLoopObserves(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[int]bool{}
+	rep := Run(context.Background(), Config{Concurrency: 4, Duration: time.Minute, MaxRequests: 50,
+		Do: func(context.Context, int) Result { return Result{Status: 200} },
+		Observe: func(i int, d time.Duration) {
+			mu.Lock()
+			seen[i] = true
+			mu.Unlock()
+		}})
+	if rep.Sent != 50 || rep.OK != 50 || len(seen) != 50 {
+		t.Fatalf("sent %d, ok %d, observed %d; want 50 of each", rep.Sent, rep.OK, len(seen))
+	}
+}

@@ -1,8 +1,10 @@
 // Command run runs every load scenario (make bench) and writes the reports:
-// a table on stdout, results.json, report.html (latency chart) and, with
-// -results, bench/RESULTS.md.
+// a table on stdout, results.json, report.html (latency chart, and the
+// soak's memory and throughput over time) and, with -results,
+// bench/RESULTS.md.
 //
 //	go run ./bench/run -duration 10s -rate 200 -model-rate 1000 -binary bin/biogen
+//	go run ./bench/run -binary bin/biogen -only soak -soak 30m
 package main
 
 import (
@@ -29,6 +31,9 @@ func main() {
 	out := flag.String("out", "bench/out", "directory for results.json and report.html")
 	results := flag.String("results", "", "also write the figures to this Markdown file (bench/RESULTS.md)")
 	only := flag.String("only", "", "comma-separated scenarios to run (default all)")
+	soak := flag.Duration("soak", 0, "length of the soak scenario (distinct requests, biogen's RSS over time; needs -binary); 0 skips it")
+	soakC := flag.Int("soak-c", scenarios.SoakConcurrency, "requests in flight in the soak scenario")
+	soakHeap := flag.String("soak-heap", "", "write a heap profile of biogen, taken when the soak's load stops, to this file")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process (the load generator, the fakes and, without -binary, biogen) to this file")
 	flag.Parse()
 
@@ -47,7 +52,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	o := scenarios.Options{Duration: *duration, Rate: *rate, ModelRate: *modelRate, StreamRate: *streamRate, Bodies: bodies, Binary: *binary, Log: os.Stderr}
+	o := scenarios.Options{Duration: *duration, Rate: *rate, ModelRate: *modelRate, StreamRate: *streamRate, Bodies: bodies, Binary: *binary, Log: os.Stderr,
+		SoakDuration: *soak, SoakConcurrency: *soakC, SoakHeapProfile: *soakHeap}
 	if *only != "" {
 		o.Only = strings.Split(*only, ",")
 	}

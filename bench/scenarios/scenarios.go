@@ -62,6 +62,15 @@ type Options struct {
 	// Binary, if set, is a built biogen to run as its own process, so its
 	// memory can be read; otherwise biogen runs in this process.
 	Binary string
+	// SoakDuration is the length of the soak scenario's load; 0 skips it.
+	// The soak needs Binary (it reads biogen's own memory).
+	SoakDuration time.Duration
+	// SoakConcurrency is the soak's requests in flight. Default
+	// SoakConcurrency.
+	SoakConcurrency int
+	// SoakHeapProfile, if set, is a file for a heap profile of biogen
+	// taken when the soak's load stops.
+	SoakHeapProfile string
 	// Log receives progress lines; nil for none.
 	Log io.Writer
 }
@@ -90,6 +99,8 @@ type Summary struct {
 	// Overheads are derived figures: "..._p50"/"..._p99" in milliseconds
 	// (biogen minus the direct baseline), "..._share" a ratio.
 	Overheads map[string]float64 `json:"derived"`
+	// Soak is the soak scenario's samples and figures, if it ran.
+	Soak *Soak `json:"soak,omitempty"`
 }
 
 // env is the running set-up shared by the scenarios.
@@ -113,6 +124,7 @@ var tenants = []struct{ id, chain, cache string }{
 	{"stream", "tokens", "off"},
 	{"fallback", "down", "off"},
 	{"overload", "limited", "off"},
+	{"soak", "fast", "on"}, // the default cache settings: what the soak measures
 }
 
 func key(tenantID string) string { return "bench-key-" + tenantID }
@@ -127,6 +139,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	if o.StreamRate == 0 {
 		o.StreamRate = o.Rate
+	}
+	if o.SoakConcurrency == 0 {
+		o.SoakConcurrency = SoakConcurrency
 	}
 	if len(o.SweepRates) == 0 {
 		o.SweepRates = []float64{500, 1000, 1500, 2000, 3000, 4000, 6000, 8000}
@@ -148,6 +163,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	e.repeatMiss(ctx, s)
 	overheads(s)
+	e.runSoak(ctx, s)
 	return s, nil
 }
 
@@ -625,6 +641,13 @@ type target interface {
 }
 
 func startBiogen(ctx context.Context, yaml, binary string) (target, error) {
+	if binary != "" {
+		p, err := startBiogenProcess(yaml, binary, nil)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
 	dir, err := os.MkdirTemp("", "biogen-bench")
 	if err != nil {
 		return nil, err
@@ -632,9 +655,6 @@ func startBiogen(ctx context.Context, yaml, binary string) (target, error) {
 	path := filepath.Join(dir, "biogen.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		return nil, err
-	}
-	if binary != "" {
-		return startProcess(binary, path, dir)
 	}
 	cfg, err := config.Load(path, func(string) string { return "" })
 	if err != nil {
@@ -679,10 +699,27 @@ type process struct {
 	dir  string
 }
 
-// startProcess runs the biogen binary on a free port.
-func startProcess(binary, config, dir string) (target, error) {
+// startBiogenProcess runs the biogen binary with the configuration yaml
+// and the environment env (nil: this process's).
+func startBiogenProcess(yaml, binary string, env []string) (*process, error) {
+	dir, err := os.MkdirTemp("", "biogen-bench")
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "biogen.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return startProcess(binary, path, dir, env)
+}
+
+// startProcess runs the biogen binary on a free port, with the
+// environment env (nil: this process's).
+func startProcess(binary, config, dir string, env []string) (*process, error) {
 	addr := strings.TrimPrefix(closedPort(), "http://")
 	cmd := exec.Command(binary, "-config", config, "-addr", addr)
+	cmd.Env = env
 	cmd.Stderr = io.Discard
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
