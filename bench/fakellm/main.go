@@ -39,6 +39,7 @@ func main() {
 		log.Fatalf("fakellm: -errors: %v", err)
 	}
 	cfg := fakellm.Config{
+		Forget:     true,
 		FirstToken: *ttft, Jitter: *jitter, Fault: fakellm.RandomFaults(rates),
 		MaxParallel: *maxParallel, QueueSize: *queue, SlowDelay: 30 * time.Second,
 	}

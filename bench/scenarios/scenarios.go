@@ -170,14 +170,14 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 // start starts the fake upstreams, the baseline and biogen, and the
 // clients.
 func (e *env) start(ctx context.Context) error {
-	e.upstreams["fast"] = httptest.NewServer(fakellm.New(fakellm.Config{ChunkWords: 40}))
+	e.upstreams["fast"] = httptest.NewServer(fakellm.New(fakellm.Config{Forget: true, ChunkWords: 40}))
 	// model: the whole answer after 50 ms, the anchor other gateways are
 	// measured with; tokens: a 50 ms first token, then 2 ms a token.
-	e.upstreams["model"] = httptest.NewServer(fakellm.New(fakellm.Config{FirstToken: 50 * time.Millisecond, ChunkWords: 40}))
-	e.upstreams["tokens"] = httptest.NewServer(fakellm.New(fakellm.Config{FirstToken: 50 * time.Millisecond, TokenDelay: 2 * time.Millisecond, Jitter: 0.1}))
+	e.upstreams["model"] = httptest.NewServer(fakellm.New(fakellm.Config{Forget: true, FirstToken: 50 * time.Millisecond, ChunkWords: 40}))
+	e.upstreams["tokens"] = httptest.NewServer(fakellm.New(fakellm.Config{Forget: true, FirstToken: 50 * time.Millisecond, TokenDelay: 2 * time.Millisecond, Jitter: 0.1}))
 	// limited: 4 in parallel, 4 waiting, 100 ms each: about 40 requests a
 	// second, less than the scenarios send.
-	e.upstreams["limited"] = httptest.NewServer(fakellm.New(fakellm.Config{FirstToken: 100 * time.Millisecond, MaxParallel: 4, QueueSize: 4, ChunkWords: 40}))
+	e.upstreams["limited"] = httptest.NewServer(fakellm.New(fakellm.Config{Forget: true, FirstToken: 100 * time.Millisecond, MaxParallel: 4, QueueSize: 4, ChunkWords: 40}))
 	if err := e.startBaseline(); err != nil {
 		return err
 	}

@@ -129,7 +129,10 @@ func (e *Exact) Set(key string, v *Entry, now time.Time) bool {
 	e.mu.Unlock()
 	cost := v.size()
 	e.bytes.Add(cost)
-	if !e.c.SetWithTTL(key, v, cost, ttl) {
+	// No ristretto TTL: its expiry buckets are Go maps that keep their
+	// size until the TTL ends, 14 bytes a store for a day under distinct
+	// traffic. Get refuses an expired entry, and the byte budget evicts it.
+	if !e.c.Set(key, v, cost) {
 		e.bytes.Add(-cost) // dropped: ristretto never saw it
 		return false
 	}

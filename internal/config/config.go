@@ -39,9 +39,11 @@ type Config struct {
 	DataDir string `yaml:"data_dir"`
 	// MemoryLimit is the Go runtime's soft memory limit in bytes
 	// (runtime/debug.SetMemoryLimit): the collector works harder as the
-	// heap nears it, before the box swaps. Default cache.max_bytes plus
-	// 192 MiB (448 MiB with the default cache). The GOMEMLIMIT variable,
-	// when set, wins. At least cache.max_bytes plus 32 MiB.
+	// heap nears it, before the box swaps. Default three times
+	// cache.max_bytes, and at least cache.max_bytes plus 128 MiB (384 MiB
+	// with the default cache): the collector lets the heap grow to about
+	// twice its live size. The GOMEMLIMIT variable, when set, wins. At least
+	// cache.max_bytes plus 32 MiB.
 	MemoryLimit int64 `yaml:"memory_limit"`
 
 	// KeylessLoopback is set when the configuration has a tenant without
@@ -198,7 +200,7 @@ type Cache struct {
 	// MaxBytes is the memory budget of both caches, in real bytes (bios,
 	// facts, vectors, indexes): a quarter for the exact cache, the rest
 	// for the semantic one, each held on every store by evicting the least
-	// recently used entries. Default 268435456 (256 MiB).
+	// recently used entries. Default 134217728 (128 MiB).
 	MaxBytes int64 `yaml:"max_bytes"`
 	// Embedder is "hash" (built in: no model, no network; the default) or
 	// "ollama" (EmbedModel on EmbedHost, or ollama.host).

@@ -28,7 +28,9 @@ func (c *Config) SetDefaults() {
 	defer func() {
 		// After the cache's defaults: the limit follows its budget.
 		if c.MemoryLimit == 0 {
-			c.MemoryLimit = c.Cache.MaxBytes + 192<<20
+			// The caches live in a heap the collector lets grow to about
+			// twice its live size, beside the requests in flight.
+			c.MemoryLimit = max(3*c.Cache.MaxBytes, c.Cache.MaxBytes+128<<20)
 		}
 	}()
 	if c.Prompts.Version == "" {
@@ -96,7 +98,7 @@ func (s *Server) setDefaults() {
 
 func (c *Cache) setDefaults(ollamaHost string) {
 	if c.MaxBytes == 0 {
-		c.MaxBytes = 256 << 20
+		c.MaxBytes = 128 << 20
 	}
 	if c.Embedder == "" {
 		c.Embedder = "hash"

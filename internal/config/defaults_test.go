@@ -20,8 +20,8 @@ func TestDefaultsFillEverything(t *testing.T) {
 	if c.Server.RequestTimeout != 20*time.Second || c.Server.TemplateReserve != 500*time.Millisecond || c.Prompts.Version != "v1" || c.Cache.EmbedTimeout != time.Second {
 		t.Fatalf("server, prompts or cache defaults missing: %+v %+v %+v", c.Server, c.Prompts, c.Cache)
 	}
-	if c.Cache.MaxBytes != 256<<20 || c.MemoryLimit != 448<<20 {
-		t.Fatalf("memory: cache %d, limit %d; want 256 MiB and 448 MiB", c.Cache.MaxBytes, c.MemoryLimit)
+	if c.Cache.MaxBytes != 128<<20 || c.MemoryLimit != 384<<20 {
+		t.Fatalf("memory: cache %d, limit %d; want 128 MiB and 384 MiB", c.Cache.MaxBytes, c.MemoryLimit)
 	}
 	p := Provider{Name: "big", Kind: KindOllama, Model: "m"}
 	p.setDefaults("http://h:1", 20*time.Second)

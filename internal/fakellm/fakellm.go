@@ -53,6 +53,10 @@ type Config struct {
 	// Models are the models /api/tags lists and /api/chat accepts; empty
 	// accepts any model.
 	Models []string
+	// Forget, if set, keeps no request bodies or trace headers (Bodies and
+	// Parents stay empty): a load test's fake would otherwise hold every
+	// request it was sent.
+	Forget bool
 	// FirstToken is the delay before the first token; TokenDelay the delay
 	// between tokens.
 	FirstToken, TokenDelay time.Duration
@@ -292,10 +296,12 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
 	err := json.NewDecoder(teeReader{r.Body, &body}).Decode(&req)
 	s.bytes.Add(int64(body.Len()))
-	s.mu.Lock()
-	s.bodies = append(s.bodies, body.String())
-	s.parents = append(s.parents, r.Header.Get("traceparent"))
-	s.mu.Unlock()
+	if !s.cfg.Forget {
+		s.mu.Lock()
+		s.bodies = append(s.bodies, body.String())
+		s.parents = append(s.parents, r.Header.Get("traceparent"))
+		s.mu.Unlock()
+	}
 	if err != nil {
 		s.fail(w, openai, 400, "invalid request body")
 		return
