@@ -450,6 +450,25 @@ func nextToken(text string, i int) (start, end int) {
 // a word of fewer than two real letters that leans on leetspeak ("A55" is
 // a phone, not "ass").
 func lowerForm(dst []byte, tok string) ([]byte, bool) {
+	if ascii(tok) {
+		letters, leeted := 0, false
+		for i := 0; i < len(tok) && i < maxToken; i++ {
+			c := tok[i]
+			switch {
+			case 'a' <= c && c <= 'z':
+				letters++
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+				letters++
+			default:
+				if to, ok := leet[rune(c)]; ok {
+					c, leeted = byte(to), true
+				}
+			}
+			dst = append(dst, c)
+		}
+		return dst, !leeted || letters >= 2
+	}
 	letters, leeted, n := 0, false, 0
 	for _, r := range lexicon.FoldAccents(tok) {
 		if n++; n > maxToken {
@@ -469,6 +488,15 @@ func lowerForm(dst []byte, tok string) ([]byte, bool) {
 		dst = utf8.AppendRune(dst, unicode.ToLower(r))
 	}
 	return dst, !leeted || letters >= 2
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // lookupForms is lookup of a word, then of the word with its stretched

@@ -3,6 +3,7 @@ package safety
 import (
 	"regexp"
 	"regexp/syntax"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -43,7 +44,7 @@ var compiled = func() []compiledTerm {
 		if err != nil {
 			panic(err)
 		}
-		out[i] = compiledTerm{re: re, needs: needs(tree.Simplify()), topical: strings.HasPrefix(t.pattern, topical),
+		out[i] = compiledTerm{re: re, needs: minimal(needs(tree.Simplify())), topical: strings.HasPrefix(t.pattern, topical),
 			noAnd: strings.HasPrefix(t.pattern, topicalNoAnd)}
 	}
 	return out
@@ -91,6 +92,27 @@ var statementFollowers = map[string]bool{
 	"grown": true, "children": true, "kids": true, "boys": true, "girls": true, "sons": true, "daughters": true,
 	"with": true, "journey": true, "story": true, "battle": true, "fight": true, "struggle": true, "recovery": true,
 	"treatment": true, "diagnosis": true,
+}
+
+// minimal drops the literals of set that hold another of its literals:
+// a text holding the longer one holds the shorter ("she is aged " and "she
+// is "), so the shorter says all.
+func minimal(set []string) []string {
+	sort.Slice(set, func(i, j int) bool { return len(set[i]) < len(set[j]) })
+	var keep []string
+	for _, s := range set {
+		redundant := false
+		for _, k := range keep {
+			if strings.Contains(s, k) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			keep = append(keep, s)
+		}
+	}
+	return keep
 }
 
 // needs returns literals one of which every match of re holds, or nil
@@ -280,42 +302,20 @@ func Protected(text string, fn func(Statement) bool) {
 	}
 }
 
-// literal is one of a term's needs.
-type literal struct {
-	s    string
-	term int
-}
-
-// byTrigram are the terms' needs by their first three bytes.
-var byTrigram = func() map[uint32][]literal {
-	if len(terms) > 64 {
+// matcher finds the terms whose literals a text holds, in one pass.
+var matcher = func() *literals {
+	if len(compiled) > 64 {
 		panic("safety: more terms than a candidates mask holds")
 	}
-	m := map[uint32][]literal{}
+	needs := make([][]string, len(compiled))
 	for i, c := range compiled {
-		for _, s := range c.needs {
-			k := trigram(s, 0)
-			m[k] = append(m[k], literal{s, i})
-		}
+		needs[i] = c.needs
 	}
-	return m
+	return newLiterals(needs)
 }()
 
-func trigram(s string, i int) uint32 { return uint32(s[i])<<16 | uint32(s[i+1])<<8 | uint32(s[i+2]) }
-
-// candidates returns the terms one of whose needs low holds, as a mask:
-// one pass over low instead of a search per literal.
-func candidates(low string) uint64 {
-	var live uint64
-	for i := 0; i+3 <= len(low); i++ {
-		for _, l := range byTrigram[trigram(low, i)] {
-			if live&(1<<l.term) == 0 && strings.HasPrefix(low[i:], l.s) {
-				live |= 1 << l.term
-			}
-		}
-	}
-	return live
-}
+// candidates returns the terms one of whose needs low holds, as a mask.
+func candidates(low string) uint64 { return matcher.match(low) }
 
 // Attributes returns the attributes text states, as Protected finds them.
 func Attributes(text string) map[Attribute]bool {

@@ -1,6 +1,7 @@
 package safety
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -142,4 +143,29 @@ func TestEveryTermHasLiterals(t *testing.T) {
 			t.Errorf("term %d (%s) has no literal every match holds", i, terms[i].pattern)
 		}
 	}
+}
+
+// TestLiteralsMatchNaively: the automaton finds exactly the terms a plain
+// search of every literal finds, on bios, statements and their pieces.
+func TestLiteralsMatchNaively(t *testing.T) {
+	texts := []string{"", ". q is a devout catholic.", ". she has cancer research experience and he is 45.", ". her husband's wife; i'm gay, she's 60",
+		". a mother of two who attends church. she converted to islam. q, 45, leads. at 62, she"}
+	for _, s := range texts {
+		for cut := 0; cut < len(s); cut += 3 {
+			part := s[cut:]
+			var want uint64
+			for i, c := range compiled {
+				for _, n := range c.needs {
+					if strings.Contains(part, n) {
+						want |= 1 << i
+						break
+					}
+				}
+			}
+			if got := candidates(part); got != want {
+				t.Fatalf("%q: automaton %b, search %b", part, got, want)
+			}
+		}
+	}
+	t.Logf("%d nodes, %d symbols", len(matcher.out), matcher.width)
 }
