@@ -139,6 +139,16 @@ var leet = func() map[rune]rune {
 	return m
 }()
 
+// leetByte marks the ASCII characters leetspeak uses.
+var leetByte = func() (t [utf8.RuneSelf]bool) {
+	for r := range leet {
+		if r < utf8.RuneSelf {
+			t[r] = true
+		}
+	}
+	return t
+}()
+
 // confusables are letters of other scripts that read as Latin ones inside
 // an English word: Cyrillic, Greek, small capitals.
 var confusables = func() map[rune]rune {
@@ -413,8 +423,23 @@ func nextToken(text string, i int) (start, end int) {
 		start, letters := -1, 0
 		j := i
 		for j < len(text) {
+			c := text[j]
+			if c < utf8.RuneSelf { // ASCII without tables
+				switch {
+				case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+					letters++
+				case c == '*' || leetByte[c]:
+				default:
+					goto done
+				}
+				if start < 0 {
+					start = j
+				}
+				j++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && r != '*' && leet[r] == 0 {
+			if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
 				break
 			}
 			if start < 0 {
@@ -425,6 +450,7 @@ func nextToken(text string, i int) (start, end int) {
 			}
 			j += n
 		}
+	done:
 		if start < 0 {
 			_, n := utf8.DecodeRuneInString(text[j:])
 			i = j + n
@@ -659,6 +685,9 @@ func starMatch(pattern, w string) bool {
 // Latin letters they look like, in the words of text that mix them with
 // Latin letters; a word wholly in another script stays.
 func unconfuse(text string) string {
+	if ascii(text) {
+		return text
+	}
 	mixed := false
 	for _, r := range text {
 		if _, ok := confusables[r]; ok {

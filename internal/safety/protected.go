@@ -285,22 +285,69 @@ func Protected(text string, fn func(Statement) bool) {
 	// A sentence starts the text: patterns that open a sentence read
 	// ". " before it.
 	low := ". " + Form(text)
-	live := candidates(low)
+	if candidates(low) == 0 && !alwaysRun {
+		return
+	}
+	// The patterns stay within a sentence: each runs on the sentences
+	// holding its literals, not on the whole text.
+	for a := 2; a < len(low); {
+		b := clauseEnd(low, a)
+		seg := ". " + low[a:b]
+		if !statements(seg, a-2, fn) {
+			return
+		}
+		a = b
+	}
+}
+
+// statements calls fn with each statement of seg, a sentence read with
+// ". " before it, that starts at offset in the text; false when fn said
+// to stop.
+func statements(seg string, offset int, fn func(Statement) bool) bool {
+	live := candidates(seg)
 	for i := range compiled {
 		c := &compiled[i]
 		if c.needs != nil && live&(1<<i) == 0 {
 			continue
 		}
-		for _, m := range c.re.FindAllStringIndex(low, -1) {
-			if c.topical && topicAfter(low[m[1]:], c.noAnd) {
+		for _, m := range c.re.FindAllStringIndex(seg, -1) {
+			if c.topical && topicAfter(seg[m[1]:], c.noAnd) {
 				continue
 			}
-			if !fn(Statement{Attr: terms[i].attr, Term: i, Start: max(m[0]-2, 0), End: m[1] - 2}) {
-				return
+			if !fn(Statement{Attr: terms[i].attr, Term: i, Start: offset + max(m[0]-2, 0), End: offset + m[1] - 2}) {
+				return false
 			}
 		}
 	}
+	return true
 }
+
+// clauseEnd returns the end of the sentence of low that starts at a:
+// after ". ", "! ", "? " or a line break, with the spaces after it.
+func clauseEnd(low string, a int) int {
+	for i := a; i < len(low); i++ {
+		c := low[i]
+		if c == '\n' || (c == '.' || c == '!' || c == '?') && i+1 < len(low) && low[i+1] == ' ' {
+			j := i + 1
+			for j < len(low) && (low[j] == ' ' || low[j] == '\n') {
+				j++
+			}
+			return j
+		}
+	}
+	return len(low)
+}
+
+// alwaysRun is set when a term has no literal: then no text is passed
+// over without its pattern.
+var alwaysRun = func() bool {
+	for _, c := range compiled {
+		if c.needs == nil {
+			return true
+		}
+	}
+	return false
+}()
 
 // matcher finds the terms whose literals a text holds, in one pass.
 var matcher = func() *literals {
@@ -334,6 +381,9 @@ func Attributes(text string) map[Attribute]bool {
 // without accents, with look-alike letters of other scripts inside Latin
 // words read as Latin ("Мuslim" with a Cyrillic М), and ’ as '.
 func Form(text string) string {
+	if ascii(text) {
+		return strings.ToLower(text)
+	}
 	low := strings.ToLower(lexicon.FoldAccents(bio.Fold(text)))
 	low = strings.ReplaceAll(low, "’", "'")
 	return unconfuse(low)
