@@ -22,25 +22,10 @@ const adv2First = "I am Ada Okafor, a Principal Data Engineer at Northwind Healt
 // adv2Verdict is safetyVerdict with a perspective.
 func adv2Verdict(t *testing.T, profile, text string, first bool) (problem Problem, safetyReasons []string, gate bool, other error) {
 	t.Helper()
-	persp := "third"
 	if first {
-		persp = "first"
+		return safetyVerdictAs(t, profile, text, "first")
 	}
-	req := request(t, `{"user_id":"u","profile":{`+profile+`},"options":{"length":"medium","perspective":"`+persp+`"}}`)
-	_, reasons, err := VerifyReasons(req, text, func() bool { return true }, now)
-	gate = Rejects(req)(text)
-	if err != nil {
-		if e, ok := err.(*Error); ok && (e.Problem == ProblemOffensive || e.Problem == ProblemProtected) {
-			return e.Problem, nil, gate, nil
-		}
-		return "", nil, gate, err
-	}
-	for _, r := range reasons {
-		if r == ReasonOffensive || r == ReasonProtected {
-			safetyReasons = append(safetyReasons, r)
-		}
-	}
-	return "", safetyReasons, gate, nil
+	return safetyVerdictAs(t, profile, text, "third")
 }
 
 type adv2Miss struct {

@@ -29,7 +29,13 @@ const advProfile = adaProfile + `,"pronouns":"she/her"`
 // flagged for review for one, and whether the gate holds it back.
 func safetyVerdict(t *testing.T, profile, text string) (problem Problem, safetyReasons []string, gate bool, other error) {
 	t.Helper()
-	req := request(t, `{"user_id":"u","profile":{`+profile+`},"options":{"length":"medium"}}`)
+	return safetyVerdictAs(t, profile, text, "third")
+}
+
+// safetyVerdictAs is safetyVerdict of a bio in the given perspective.
+func safetyVerdictAs(t *testing.T, profile, text, perspective string) (problem Problem, safetyReasons []string, gate bool, other error) {
+	t.Helper()
+	req := request(t, `{"user_id":"u","profile":{`+profile+`},"options":{"length":"medium","perspective":"`+perspective+`"}}`)
 	_, reasons, err := VerifyReasons(req, text, func() bool { return true }, now)
 	gate = Rejects(req)(text)
 	if err != nil {
