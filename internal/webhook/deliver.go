@@ -187,7 +187,8 @@ var ErrUndelivered = errors.New("webhook: not delivered: every attempt failed")
 
 // Deliver sends m until a receiver answers 2xx, retrying failures (any
 // other status, a timeout, a refused connection) on the schedule, and
-// returns its log entry. It returns nil when delivered; ErrUndelivered when
+// returns its log entry (none, and nothing logged, when m itself is
+// refused: a bad id, body or URL, or no secret). It returns nil when delivered; ErrUndelivered when
 // the schedule ran out; a *TargetError (ErrForbiddenTarget) or ErrBadURL at
 // once, without retrying, when the target is refused; ctx's error when ctx
 // ends (shutdown: the entry's last NextRetry says when it was due).
