@@ -33,6 +33,7 @@ type Config struct {
 	Cache     Cache           `yaml:"cache"`
 	Tenants   []tenant.Config `yaml:"tenants"`
 	Tracing   Tracing         `yaml:"tracing"`
+	Webhooks  Webhooks        `yaml:"webhooks"`
 	// DataDir holds durable state: for now the records of erasures (so an
 	// erased user never comes back from an older snapshot). Default
 	// "biogen-data" in the working directory; created when first needed.
@@ -250,6 +251,25 @@ type Tracing struct {
 	QueueSize int `yaml:"queue_size"`
 	// BatchDelay is the longest an ended span waits to be sent. Default 5s.
 	BatchDelay time.Duration `yaml:"batch_delay"`
+}
+
+// Webhooks configures the delivery of job callbacks (docs/operations.md,
+// "Webhooks"); each tenant's secrets and allowed targets are
+// tenants[].webhooks.
+type Webhooks struct {
+	// AttemptTimeout bounds one attempt: lookup, connection, TLS, the body
+	// and the receiver's status line. Default 10s; 1s to 5m.
+	AttemptTimeout time.Duration `yaml:"attempt_timeout"`
+	// RetrySchedule holds the widths of the retry slots: retry k comes at a
+	// random time within slot k (full jitter), so a callback gets one
+	// attempt more than there are slots. The slots before the last must
+	// add up to an hour at least (the contract). Default 5s, 30s, 2m,
+	// 10m, 30m, 1h, 2h: 8 attempts, the last between 1h42m35s and
+	// 3h42m35s after the first.
+	RetrySchedule []time.Duration `yaml:"retry_schedule"`
+	// LogSize is how many deliveries the in-memory delivery log keeps.
+	// Default 1000.
+	LogSize int `yaml:"log_size"`
 }
 
 // Defaults of the server.

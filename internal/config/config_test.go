@@ -137,6 +137,11 @@ func TestErrorsNameTheKey(t *testing.T) {
 	f("memory_limit: 100000000\n", nil, "memory_limit")
 	f("cache:\n  max_bytes: 1073741824\nmemory_limit: 1073741824\n", nil, "memory_limit")
 	f("tenants:\n  - id: a\n    retention: forever\n", nil, "retention")
+	f("tenants:\n  - id: a\n    webhooks:\n      secrets: [\"whsec_dG9vIHNob3J0\"]\n", nil, "tenants[0].webhooks.secrets[0]: the key must be 24 to 64 bytes")
+	f("tenants:\n  - id: a\n    webhooks:\n      secrets: [\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3\"]\n", nil, "tenants[0].webhooks.secrets[0]: must start with \"whsec_\"")
+	f("tenants:\n  - id: a\n    webhooks:\n      allow_private_targets: maybe\n", nil, "tenants[0].webhooks.allow_private_targets")
+	f("webhooks:\n  retry_schedule: [5s, 30s]\n", nil, "webhooks.retry_schedule")
+	f("webhooks:\n  attempt_timeout: 0.5s\n", nil, "webhooks.attempt_timeout")
 	f("providers:\n  - name: big\n    kind: ollama\n", nil, "providers[0].model")
 	f("providers:\n  - name: x\n    kind: gpt\n", nil, "providers[0].kind")
 	f("providers:\n  - name: ext\n    kind: external\n    base_url: https://api.example\n    model: m\n", nil, "providers[0].api_key_env")
@@ -147,6 +152,29 @@ func TestErrorsNameTheKey(t *testing.T) {
 	_, err := load(t, "tenants:\n  - id: a\n    keys: [\"plain-secret-key-in-the-file\"]\n", nil)
 	if err == nil || strings.Contains(err.Error(), "plain-secret-key-in-the-file") {
 		t.Fatalf("error echoes the key: %v", err)
+	}
+}
+
+// TestWebhookKeys loads the keys contract 1.1 fixes for callbacks: a
+// tenant's secrets, in order, and allow_private_targets; and the global
+// webhooks section.
+func TestWebhookKeys(t *testing.T) {
+	current, previous := "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3", "whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldY"
+	c, err := load(t, "webhooks:\n  attempt_timeout: 3s\n  retry_schedule: [1m, 1h, 3h]\n  log_size: 50\n"+
+		"tenants:\n  - id: acme\n    webhooks:\n      secrets: [\""+current+"\", \""+previous+"\"]\n      allow_private_targets: true\n  - id: plain\n    keys: [\""+tenant.Digest("k")+"\"]\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Webhooks; w.AttemptTimeout != 3*time.Second || w.LogSize != 50 || len(w.RetrySchedule) != 3 || w.RetrySchedule[2] != 3*time.Hour {
+		t.Fatalf("got webhooks %+v", w)
+	}
+	reg, err := tenant.New(c.Tenants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme, plain := reg.Tenants()[0].WebhookPolicy, reg.Tenants()[1].WebhookPolicy
+	if len(acme.Secrets) != 2 || !acme.AllowPrivateTargets || len(plain.Secrets) != 0 || plain.AllowPrivateTargets {
+		t.Fatalf("got policies %+v and %+v", acme, plain)
 	}
 }
 

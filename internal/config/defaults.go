@@ -64,6 +64,16 @@ func (c *Config) SetDefaults() {
 		SetTenantDefaults(&c.Tenants[i])
 	}
 	c.Tracing.setDefaults()
+	c.Webhooks.setDefaults()
+}
+
+func (w *Webhooks) setDefaults() {
+	setDuration(&w.AttemptTimeout, 10*time.Second)
+	if len(w.RetrySchedule) == 0 {
+		w.RetrySchedule = []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute,
+			10 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour}
+	}
+	setInt(&w.LogSize, 1000)
 }
 
 func (t *Tracing) setDefaults() {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/webhook"
 )
 
 // TestDefaultsFillEverything checks that the configuration is the one
@@ -35,6 +36,10 @@ func TestDefaultsFillEverything(t *testing.T) {
 	none := Provider{Name: "big", Kind: KindOllama, Model: "m", Retries: -1}
 	if none.setDefaults("", 20*time.Second); none.Retries != -1 {
 		t.Fatalf("retries -1 (none) became %d", none.Retries)
+	}
+	w := c.Webhooks
+	if _, err := webhook.New(webhook.Options{AttemptTimeout: w.AttemptTimeout, Schedule: w.RetrySchedule, LogSize: w.LogSize}); err != nil {
+		t.Fatalf("webhook.New refused the defaults: %v", err)
 	}
 	reg, err := tenant.New(c.Tenants)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/webhook"
 	"github.com/biogen/biogen/models"
 )
 
@@ -30,6 +31,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Tracing.validate(); err != nil {
+		return err
+	}
+	if err := c.Webhooks.validate(); err != nil {
 		return err
 	}
 	providers, err := c.validateProviders()
@@ -148,6 +152,19 @@ func (t *Tracing) validate() error {
 	}
 	if t.ExportTimeout <= 0 || t.BatchDelay <= 0 {
 		return fmt.Errorf("tracing.export_timeout, tracing.batch_delay: %s and %s must be positive", t.ExportTimeout, t.BatchDelay)
+	}
+	return nil
+}
+
+func (w *Webhooks) validate() error {
+	if w.AttemptTimeout < time.Second || w.AttemptTimeout > 5*time.Minute {
+		return fmt.Errorf("webhooks.attempt_timeout: %s must be between 1s and 5m", w.AttemptTimeout)
+	}
+	if err := webhook.CheckSchedule(w.RetrySchedule); err != nil {
+		return fmt.Errorf("webhooks.retry_schedule: %v: %w", w.RetrySchedule, err)
+	}
+	if w.LogSize < 1 || w.LogSize > 1<<20 {
+		return fmt.Errorf("webhooks.log_size: %d must be between 1 and 1048576", w.LogSize)
 	}
 	return nil
 }

@@ -169,3 +169,21 @@ func TestValidateTracing(t *testing.T) {
 		t.Fatalf("env: %+v, %v; want the OTEL_ variables honoured", c.Tracing, err)
 	}
 }
+
+func TestValidateWebhooks(t *testing.T) {
+	f := func(change func(w *Webhooks), key, value string) {
+		t.Helper()
+		w := defaulted().Webhooks
+		change(&w)
+		wantErr(t, w.validate(), key, value)
+	}
+	d := defaulted().Webhooks
+	if err := d.validate(); err != nil || d.AttemptTimeout != 10*time.Second || d.LogSize != 1000 || len(d.RetrySchedule) != 7 {
+		t.Fatalf("defaults %+v: %v", d, err)
+	}
+	f(func(w *Webhooks) { w.AttemptTimeout = time.Hour }, "webhooks.attempt_timeout", "1h0m0s must be between 1s and 5m")
+	f(func(w *Webhooks) { w.RetrySchedule = []time.Duration{time.Minute, 10 * time.Minute, time.Hour} },
+		"webhooks.retry_schedule", "[1m0s 10m0s 1h0m0s]: the last attempt may come 11m0s after the first")
+	f(func(w *Webhooks) { w.RetrySchedule = []time.Duration{time.Hour, -time.Second} }, "webhooks.retry_schedule", "slot 1 is -1s")
+	f(func(w *Webhooks) { w.LogSize = -1 }, "webhooks.log_size", "-1 must be between 1 and 1048576")
+}

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/biogen/biogen/internal/cache"
+	"github.com/biogen/biogen/internal/webhook"
 )
 
 // Policy says where a tenant's data may go.
@@ -64,6 +65,26 @@ type Config struct {
 	// feedback, jobs and their results) are kept; the configuration's
 	// default is 720h (30 days). Cached bios follow Cache.TTL instead.
 	Retention time.Duration `yaml:"retention"`
+	// Webhooks holds the secrets that sign the tenant's job callbacks and
+	// where callbacks may go.
+	Webhooks WebhooksConfig `yaml:"webhooks"`
+}
+
+// WebhooksConfig is tenants[].webhooks as the file gives it; New turns it
+// into the webhook.Policy the deliveries take (Tenant.WebhookPolicy) and
+// drops the secrets' text from the Tenant.
+//
+// The zero value is valid: no secrets (the tenant cannot be called back)
+// and public targets only. It is plain data; never log it.
+type WebhooksConfig struct {
+	// Secrets are "whsec_" and the base64 of 24 to 64 random bytes; every
+	// one signs each callback (rotation), the first being the current one.
+	// Default none.
+	Secrets []string `yaml:"secrets"`
+	// AllowPrivateTargets lets callback URLs reach loopback, private,
+	// link-local and CGNAT addresses, and use http: tests and on-prem
+	// receivers. Default false.
+	AllowPrivateTargets bool `yaml:"allow_private_targets"`
 }
 
 // Key is an API key digest with its scopes. In YAML it is either a string
@@ -155,6 +176,9 @@ func (c *Config) Validate(prefix string) error {
 	if c.Retention <= 0 {
 		return fmt.Errorf("%s.retention: %s must be positive (for example 720h, 30 days)", prefix, c.Retention)
 	}
+	if _, err := c.Webhooks.policy(prefix + ".webhooks"); err != nil {
+		return err
+	}
 	return c.RateLimit.validate(prefix + ".rate_limit")
 }
 
@@ -229,6 +253,12 @@ func (c *CacheConfig) policy() cache.Policy {
 	}
 }
 
+// policy parses the secrets; prefix names the section in errors, which
+// never quote a secret.
+func (c *WebhooksConfig) policy(prefix string) (webhook.Policy, error) {
+	return webhook.ParsePolicy(prefix+".secrets", c.Secrets, c.AllowPrivateTargets)
+}
+
 func (c *RateLimitConfig) validate(prefix string) error {
 	if c.RequestsPerSecond <= 0 {
 		return fmt.Errorf("%s.requests_per_second: %g must be positive", prefix, c.RequestsPerSecond)
@@ -271,6 +301,10 @@ type Tenant struct {
 	Config
 	// CachePolicy is the tenant's use of the caches, from Config.Cache.
 	CachePolicy cache.Policy
+	// WebhookPolicy signs and aims the tenant's callbacks, from
+	// Config.Webhooks (whose Secrets New empties: only the parsed,
+	// unprintable secrets are kept).
+	WebhookPolicy webhook.Policy
 }
 
 // Digest returns the configuration form of key: "sha256:<hex>".
@@ -313,6 +347,11 @@ func New(configs []Config) (*Registry, error) {
 			return nil, err
 		}
 		t.CachePolicy = t.Cache.policy()
+		var err error
+		if t.WebhookPolicy, err = t.Webhooks.policy(fmt.Sprintf("tenants[%d].webhooks", i)); err != nil {
+			return nil, err
+		}
+		t.Webhooks.Secrets = nil
 		if seen[t.ID] {
 			return nil, fmt.Errorf("tenants[%d].id: %q is used twice", i, t.ID)
 		}

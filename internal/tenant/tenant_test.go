@@ -177,3 +177,39 @@ func TestCachePolicy(t *testing.T) {
 		t.Fatalf("the policy of a valid tenant is invalid: %v", err)
 	}
 }
+
+// TestWebhooks: a tenant's secrets become its webhook policy, in order, and
+// leave the Tenant's configuration; a bad one is refused with its key
+// named and its text not quoted.
+func TestWebhooks(t *testing.T) {
+	current := "whsec_" + strings.Repeat("MDEyMzQ1Njc4OWFi", 2) // 24 bytes
+	previous := "whsec_" + strings.Repeat("QUJDREVGR0hJSktM", 2)
+	r := registry(t, Config{ID: "acme", Webhooks: WebhooksConfig{Secrets: []string{current, previous}, AllowPrivateTargets: true}})
+	tn := r.Tenants()[0]
+	if p := tn.WebhookPolicy; len(p.Secrets) != 2 || !p.AllowPrivateTargets || tn.Webhooks.Secrets != nil {
+		t.Fatalf("got policy %+v, config secrets %q", p, tn.Webhooks.Secrets)
+	}
+	if r := registry(t, Config{ID: "plain"}); len(r.Tenants()[0].WebhookPolicy.Secrets) != 0 || r.Tenants()[0].WebhookPolicy.AllowPrivateTargets {
+		t.Fatalf("no webhooks section: got %+v", r.Tenants()[0].WebhookPolicy)
+	}
+	f := func(secrets []string, want string) {
+		t.Helper()
+		c := filled(Config{ID: "acme", Webhooks: WebhooksConfig{Secrets: secrets}})
+		err := c.Validate("tenants[0]")
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Fatalf("got %v; want an error starting %q", err, want)
+		}
+		for _, s := range secrets {
+			if len(s) > 10 && strings.Contains(err.Error(), s[6:]) {
+				t.Fatalf("the error %q quotes a secret", err)
+			}
+		}
+		if _, err := New([]Config{c}); err == nil {
+			t.Fatal("New accepted it")
+		}
+	}
+	f([]string{current, "whsec_c2hvcnQ="}, "tenants[0].webhooks.secrets[1]: the key must be 24 to 64 bytes (got 5)")
+	f([]string{strings.TrimPrefix(current, "whsec_")}, `tenants[0].webhooks.secrets[0]: must start with "whsec_"`)
+	f([]string{"whsec_!!" + strings.Repeat("A", 30)}, "tenants[0].webhooks.secrets[0]: must be \"whsec_\" and standard base64")
+	f([]string{current, current}, "tenants[0].webhooks.secrets[1]: the same secret as tenants[0].webhooks.secrets[0]")
+}
