@@ -229,9 +229,9 @@ func (s *Store) Update(fn func(*Tx) error) error {
 }
 
 // Batch is Update for many goroutines writing at once: their functions
-// share one transaction, so one sync, at the cost of a few milliseconds of
-// waiting. fn may run more than once, so it must not do anything but its
-// writes.
+// share one transaction, so one sync, at the cost of waiting up to 10 ms
+// for the others (bbolt's MaxBatchDelay). fn may run more than once, so it
+// must not do anything but its writes.
 func (s *Store) Batch(fn func(*Tx) error) error {
 	return s.db.Batch(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, s: s}) })
 }
