@@ -7,9 +7,12 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/biogen ./cmd/biogen
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/biogen ./cmd/biogen && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/biogen /biogen
+# data_dir (docker-compose.yml mounts a volume here), owned by the nonroot user
+# so that a new volume starts writable.
+COPY --from=build --chown=65532:65532 /out/data /var/lib/biogen
 EXPOSE 8080 9090
 ENTRYPOINT ["/biogen"]

@@ -234,6 +234,13 @@ func TestComposeBiogenConfig(t *testing.T) {
 	if grace := time.Duration(*biogen.StopGracePeriod); grace <= c.Server.ShutdownGrace {
 		t.Errorf("stop_grace_period %s; want more than server.shutdown_grace %s", grace, c.Server.ShutdownGrace)
 	}
+	// The container's file system is read-only: data_dir needs a
+	// writable volume, or biogen cannot open its store and stops.
+	if !slices.ContainsFunc(biogen.Volumes, func(v types.ServiceVolumeConfig) bool {
+		return v.Target == c.DataDir && v.Type == types.VolumeTypeVolume && !v.ReadOnly
+	}) {
+		t.Errorf("data_dir %q is not on a writable volume of biogen: %+v", c.DataDir, biogen.Volumes)
+	}
 	if len(c.Tenants) != 1 {
 		t.Fatalf("%d tenants; want one", len(c.Tenants))
 	}

@@ -40,7 +40,7 @@ func loadSpec(t *testing.T) validator.Validator {
 	}
 	// Every status of the contract's table is documented on /v1/bios.
 	post := model.Model.Paths.PathItems.GetOrZero("/v1/bios").Post
-	for _, code := range []string{"200", "400", "401", "403", "405", "413", "415", "422", "429", "503"} {
+	for _, code := range []string{"200", "400", "401", "403", "405", "409", "413", "415", "422", "429", "503"} {
 		if post.Responses.Codes.GetOrZero(code) == nil {
 			t.Errorf("POST /v1/bios does not document %s", code)
 		}
@@ -66,9 +66,12 @@ func TestOpenAPI(t *testing.T) {
 	const key = "docs-test-key"
 	valid := `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer","company":"Contoso",
 		"experience":[{"title":"Developer","company":"Fabrikam","start":"2015-01","end":null}],"skills":["Go"]},"options":{"length":"short","format":"bullets"}}`
-	f := func(method, path, auth, contentType, body string, wantStatus int, checkRequest bool) {
+	f := func(method, path, auth, contentType, body string, wantStatus int, checkRequest bool, headers ...string) {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
 		if auth != "" {
 			req.Header.Set("Authorization", "Bearer "+auth)
 		}
@@ -105,6 +108,11 @@ func TestOpenAPI(t *testing.T) {
 	f("POST", "/v1/bios", key, "text/plain", valid, 415, false)
 	f("POST", "/v1/bios", key, "application/json", `{"user_id":"w-1","profile":{"name":"A"},"extra":1}`, 422, false)
 	f("POST", "/v1/bios", key, "application/json", `{"user_id":"`+strings.Repeat("x", 70000)+`"}`, 413, false)
+	// An Idempotency-Key: the answer, its replay, the key with another body.
+	f("POST", "/v1/bios", key, "application/json", valid, 200, true, "Idempotency-Key", "docs-order-1")
+	f("POST", "/v1/bios", key, "application/json", valid, 200, true, "Idempotency-Key", "docs-order-1")
+	f("POST", "/v1/bios", key, "application/json", strings.Replace(valid, `"short"`, `"long"`, 1), 422, false, "Idempotency-Key", "docs-order-1")
+	f("POST", "/v1/bios", key, "application/json", valid, 400, false, "Idempotency-Key", strings.Repeat("k", 256))
 	f("GET", "/healthz", key, "", "", 200, true)
 	f("GET", "/readyz", key, "", "", 200, true)
 	f("GET", "/metrics", key, "", "", 200, true)
@@ -113,7 +121,7 @@ func TestOpenAPI(t *testing.T) {
 func startBiogen(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	yaml := "server:\n  addr: 127.0.0.1:0\n  shutdown_grace: 2s\n" +
+	yaml := "data_dir: " + filepath.Join(dir, "data") + "\nserver:\n  addr: 127.0.0.1:0\n  shutdown_grace: 2s\n" +
 		"tenants:\n  - id: docs\n    keys:\n      - digest: " + tenant.Digest("docs-test-key") + "\n        scopes: [bios, metrics]\n"
 	path := filepath.Join(dir, "biogen.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {

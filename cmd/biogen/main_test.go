@@ -74,6 +74,7 @@ func serve(t *testing.T, bin, ollamaHost string) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin)
+	cmd.Dir = t.TempDir() // the default data_dir is in the working directory
 	cmd.Env = append(os.Environ(), "OLLAMA_HOST="+ollamaHost, "BIOGEN_ADDR="+addr, "BIOGEN_CONFIG=")
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs

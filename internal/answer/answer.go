@@ -47,6 +47,7 @@ type Answerer struct {
 	now           func() time.Time
 	persist       func() error
 	record        func(tenant, user string) error
+	eraseIdem     func(tenant, user string) (int, error)
 	auditKey      []byte
 }
 
@@ -76,6 +77,9 @@ type Config struct {
 	// RecordErasure, if set, records an erasure durably before Erase
 	// removes anything, so that a snapshot loaded later drops the user.
 	RecordErasure func(tenant, user string) error
+	// EraseIdempotency, if set, removes a user's idempotency records and
+	// returns how many; Erase calls it and reports the count.
+	EraseIdempotency func(tenant, user string) (int, error)
 }
 
 // New returns an Answerer, or an error naming a missing setting.
@@ -89,7 +93,8 @@ func New(cfg Config) (*Answerer, error) {
 		return nil, errors.New("answer: the audit key must hold at least 16 bytes")
 	}
 	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
-		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey, record: cfg.RecordErasure}
+		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey, record: cfg.RecordErasure,
+		eraseIdem: cfg.EraseIdempotency}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -23,25 +23,32 @@ type Erased struct {
 // and semantic cache entries (the byte aliases of their bodies with them)
 // and, when the semantic cache is persisted, the snapshot too, rewritten
 // before Erase returns, so that the user's data never comes back from an
-// older one. Erasing an unknown user removes nothing and is no error.
+// older one; then the user's idempotency records. Erasing an unknown user
+// removes nothing and is no error.
 func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Erased, error) {
 	var e Erased
-	if a.cache == nil {
-		return e, nil
-	}
 	if a.record != nil {
 		if err := a.record(t.ID, user); err != nil {
 			return e, err
 		}
 	}
-	n, err := a.cache.EraseUser(ctx, t.ID, user)
-	e.Cache = n
-	if err != nil {
-		return e, fmt.Errorf("cannot erase from the cache: %w", err)
+	if a.cache != nil {
+		n, err := a.cache.EraseUser(ctx, t.ID, user)
+		e.Cache = n
+		if err != nil {
+			return e, fmt.Errorf("cannot erase from the cache: %w", err)
+		}
+		if a.persist != nil {
+			if err := a.persist(); err != nil {
+				return e, fmt.Errorf("cannot rewrite the cache snapshot after an erasure: %w", err)
+			}
+		}
 	}
-	if a.persist != nil {
-		if err := a.persist(); err != nil {
-			return e, fmt.Errorf("cannot rewrite the cache snapshot after an erasure: %w", err)
+	if a.eraseIdem != nil {
+		n, err := a.eraseIdem(t.ID, user)
+		e.Idempotency = n
+		if err != nil {
+			return e, fmt.Errorf("cannot erase idempotency records: %w", err)
 		}
 	}
 	return e, nil

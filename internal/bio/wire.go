@@ -126,6 +126,12 @@ const (
 	ProblemBadRequest       ProblemCode = "bad_request"
 	ProblemHeadersTooLarge  ProblemCode = "headers_too_large"
 	ProblemRequestTimeout   ProblemCode = "request_timeout"
+	// ProblemIdempotencyKeyReused: the Idempotency-Key was used with
+	// another body (422).
+	ProblemIdempotencyKeyReused ProblemCode = "idempotency_key_reused"
+	// ProblemIdempotencyKeyInFlight: a request with the Idempotency-Key is
+	// still running (409).
+	ProblemIdempotencyKeyInFlight ProblemCode = "idempotency_key_in_flight"
 )
 
 var problemTitles = map[ProblemCode]string{
@@ -143,6 +149,9 @@ var problemTitles = map[ProblemCode]string{
 	ProblemBadRequest:       "Bad request",
 	ProblemHeadersTooLarge:  "Request headers too large",
 	ProblemRequestTimeout:   "Request timeout",
+
+	ProblemIdempotencyKeyReused:   "Idempotency key reused",
+	ProblemIdempotencyKeyInFlight: "Idempotency key in flight",
 }
 
 // Title returns the code's title, the same for every problem of the code.

@@ -34,9 +34,10 @@ type Config struct {
 	Tenants   []tenant.Config `yaml:"tenants"`
 	Tracing   Tracing         `yaml:"tracing"`
 	Webhooks  Webhooks        `yaml:"webhooks"`
-	// DataDir holds durable state: for now the records of erasures (so an
-	// erased user never comes back from an older snapshot). Default
-	// "biogen-data" in the working directory; created when first needed.
+	// DataDir holds durable state: the store (biogen.db: idempotency
+	// records) and the records of erasures (so an erased user never comes
+	// back from an older snapshot). Default "biogen-data" in the working
+	// directory; created at start-up, and it must be writable.
 	DataDir string `yaml:"data_dir"`
 	// MemoryLimit is the Go runtime's soft memory limit in bytes
 	// (runtime/debug.SetMemoryLimit): the collector works harder as the

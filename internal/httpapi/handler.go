@@ -19,6 +19,7 @@ import (
 
 	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/idempotency"
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
@@ -49,7 +50,12 @@ type exchange struct {
 	admitted bool
 	// tenantLimit is the tenant bucket's decision for this request.
 	tenantLimit ratelimit.Decision
-	s           *Server
+	// user is the request's user, once Answer has admitted it.
+	user string
+	// claim is the request's Idempotency-Key while the handler holds it;
+	// a stream's writer takes it over.
+	claim *idempotency.Claim
+	s     *Server
 	// traced is set when tracing is on (a pointer, so that tracing off
 	// leaves the exchange's size as it was).
 	traced *traced
@@ -74,6 +80,7 @@ func (x *exchange) work() context.Context {
 // Admit takes an in-flight slot for the request, or returns the overloaded
 // problem: the load shedding Answer asks for once the request is valid.
 func (x *exchange) Admit(user string) error {
+	x.user = user
 	if err := x.s.limitUser(x, user); err != nil {
 		return err
 	}
@@ -345,6 +352,10 @@ func (s *Server) handleBios(x *exchange) {
 		s.fail(x, err)
 		return
 	}
+	if !s.claimKey(x) {
+		return // a replay, or the problem of the Idempotency-Key
+	}
+	defer s.releaseKey(x) // unless answered, or handed to the stream
 	reply, err := s.answers.Answer(x.work(), answer.Call{
 		Tenant: t, RequestID: x.id, Body: ctx.PostBody(), MinSimilarity: minSim, Stream: acceptsEventStream(ctx), Admit: x,
 	})
@@ -358,6 +369,7 @@ func (s *Server) handleBios(x *exchange) {
 		return
 	}
 	s.answer(x, reply.Response) // finish releases the slot
+	s.completeKey(x, reply.Response)
 }
 
 // admit takes an in-flight slot, or returns false when all are taken. The
@@ -408,11 +420,7 @@ func (s *Server) observeOverhead(r *bio.Response) {
 }
 
 func setBioHeaders(ctx *fasthttp.RequestCtx, r *bio.Response) {
-	if r.Cache == bio.CacheMiss {
-		ctx.Response.Header.Set("X-Cache", "MISS")
-	} else {
-		ctx.Response.Header.Set("X-Cache", "HIT")
-	}
+	ctx.Response.Header.Set("X-Cache", xCache(r))
 	ctx.Response.Header.Set("Server-Timing", serverTiming(r))
 }
 

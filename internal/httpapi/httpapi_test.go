@@ -21,6 +21,7 @@ import (
 	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/config"
+	"github.com/biogen/biogen/internal/idempotency"
 	"github.com/biogen/biogen/internal/leaktest"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
@@ -60,11 +61,17 @@ type testOptions struct {
 	pprof bool
 	// perUserPerMinute and perUserBurst set the per-user buckets; 0 is off.
 	perUserPerMinute, perUserBurst int
+	// idempotent keeps the answers of requests with an Idempotency-Key in
+	// a store in a temporary directory, under the clock now (nil: the
+	// real one).
+	idempotent bool
+	now        func() time.Time
 }
 
 type testServer struct {
 	t      testing.TB
 	srv    *Server
+	keeper *idempotency.Keeper // nil unless idempotent
 	url    string
 	admin  string
 	client *http.Client
@@ -138,8 +145,13 @@ func startServer(t testing.TB, o testOptions) *testServer {
 		}
 		t.Cleanup(bioCache.Close)
 	}
-	answers, err := answer.New(answer.Config{Chains: chains, Cache: bioCache, PromptVersion: tmpl.Version(), Timeout: 5 * time.Second,
-		AuditKey: []byte("audit-key-for-tests")})
+	keeper := idempotentKeeper(t, o)
+	acfg := answer.Config{Chains: chains, Cache: bioCache, PromptVersion: tmpl.Version(), Timeout: 5 * time.Second,
+		AuditKey: []byte("audit-key-for-tests")}
+	if keeper != nil {
+		acfg.EraseIdempotency = keeper.EraseUser
+	}
+	answers, err := answer.New(acfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +159,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	srv, err := New(Config{
 		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second,
-		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless, Tracer: o.tracer, Pprof: o.pprof,
+		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless, Tracer: o.tracer, Pprof: o.pprof, Idempotency: keeper,
 	}, answers, reg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +176,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	wg.Add(2)
 	go func() { defer wg.Done(); srv.Serve(ln) }()
 	go func() { defer wg.Done(); srv.ServeAdmin(adminLn) }()
-	ts := &testServer{t: t, srv: srv, url: "http://" + ln.Addr().String(), admin: "http://" + adminLn.Addr().String(),
+	ts := &testServer{t: t, srv: srv, keeper: keeper, url: "http://" + ln.Addr().String(), admin: "http://" + adminLn.Addr().String(),
 		client: &http.Client{Timeout: 10 * time.Second}, logs: &logs.buf}
 	t.Cleanup(func() {
 		ts.client.CloseIdleConnections()

@@ -10,6 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/idempotency"
 )
 
 // apiError is an error with its HTTP answer. Handlers return one or pass
@@ -49,6 +50,12 @@ func asAPIError(err error) (e *apiError, internal bool) {
 			detail = strconv.Itoa(n) + " fields are invalid"
 		}
 		return &apiError{status: fasthttp.StatusUnprocessableEntity, code: bio.ProblemValidationFailed, detail: detail, fields: ve.Fields}, false
+	case errors.Is(err, idempotency.ErrInFlight):
+		return newError(fasthttp.StatusConflict, bio.ProblemIdempotencyKeyInFlight,
+			"a request with this Idempotency-Key is still running; retry once it has been answered").with("Retry-After", "1"), false
+	case errors.Is(err, idempotency.ErrReused):
+		return newError(fasthttp.StatusUnprocessableEntity, bio.ProblemIdempotencyKeyReused,
+			"this Idempotency-Key was used with another request body in the last 24 hours; send a new key for a new request"), false
 	case errors.Is(err, bio.ErrMalformed):
 		// The decoder's message names the position, never the body.
 		return newError(fasthttp.StatusBadRequest, bio.ProblemMalformedJSON, "%s", strings.TrimPrefix(err.Error(), bio.ErrMalformed.Error()+": ")), false

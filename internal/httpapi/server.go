@@ -18,6 +18,7 @@ import (
 
 	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/idempotency"
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/tracing"
@@ -47,6 +48,9 @@ type Config struct {
 	// Tracer, if not nil, records a span of each bio request, a child of
 	// its traceparent; nil is tracing off.
 	Tracer *tracing.Tracer
+	// Idempotency, if not nil, keeps and replays the answers of bio
+	// requests sent with an Idempotency-Key; nil ignores the header.
+	Idempotency *idempotency.Keeper
 }
 
 // Server serves the API.

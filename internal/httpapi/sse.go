@@ -33,9 +33,7 @@ const pingEvery = 500 * time.Millisecond
 func (s *Server) stream(x *exchange, reply answer.Reply) {
 	ctx := x.ctx
 	ctx.SetStatusCode(fasthttp.StatusOK)
-	ctx.SetContentType("text/event-stream; charset=utf-8")
-	ctx.Response.Header.Set("Cache-Control", "no-cache")
-	ctx.Response.Header.Set("X-Accel-Buffering", "no")
+	setStreamHeaders(ctx)
 	id, method := x.id, string(ctx.Method())
 	if reply.Response != nil {
 		setBioHeaders(ctx, reply.Response)
@@ -45,11 +43,24 @@ func (s *Server) stream(x *exchange, reply answer.Reply) {
 	}
 	x.ctx = nil // not to be touched from the stream writer
 
+	claim := x.takeClaim() // the writer stores the done event, or releases the key
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.release()
 		sctx, cancel := x.detach()
 		defer cancel()
 		sink := &sseSink{w: w, cancel: cancel}
+		var done *bio.Response // set once the done event reached the client
+		var doneJSON []byte
+		defer func() {
+			if claim == nil {
+				return
+			}
+			if done == nil {
+				claim.Release() // an error, a panic or a cut stream
+				return
+			}
+			s.keep(x, claim, done, doneJSON)
+		}()
 		status := fasthttp.StatusOK
 		defer func() {
 			if r := recover(); r != nil {
@@ -79,8 +90,36 @@ func (s *Server) stream(x *exchange, reply answer.Reply) {
 		if resp.Cache == bio.CacheMiss {
 			s.observeOverhead(resp)
 		}
-		sink.event("done", resp)
+		b := marshalEvent(resp)
+		sink.raw("done", b)
+		if !sink.gone() {
+			done, doneJSON = resp, b
+		}
 	})
+}
+
+// setStreamHeaders sets the headers of a server-sent event stream.
+func setStreamHeaders(ctx *fasthttp.RequestCtx) {
+	ctx.SetContentType("text/event-stream; charset=utf-8")
+	ctx.Response.Header.Set("Cache-Control", "no-cache")
+	ctx.Response.Header.Set("X-Accel-Buffering", "no")
+}
+
+// appendEvent appends the event name with data to dst.
+func appendEvent(dst []byte, name string, data []byte) []byte {
+	dst = append(dst, "event: "...)
+	dst = append(dst, name...)
+	dst = append(dst, "\ndata: "...)
+	dst = append(dst, data...)
+	return append(dst, "\n\n"...)
+}
+
+func marshalEvent(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("httpapi: cannot encode event: " + err.Error())
+	}
+	return b
 }
 
 // sseSink writes a chain's deltas and resets as events. Writes come from the
@@ -109,20 +148,17 @@ func (k *sseSink) gone() bool {
 // event writes one event and flushes it; a failure means the client went
 // away, and cancels the generation so the upstream stops too.
 func (k *sseSink) event(name string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("httpapi: cannot encode event: " + err.Error())
-	}
+	k.raw(name, marshalEvent(v))
+}
+
+// raw writes one event of JSON data and flushes it, as event does.
+func (k *sseSink) raw(name string, data []byte) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.broken {
 		return
 	}
-	k.w.WriteString("event: ")
-	k.w.WriteString(name)
-	k.w.WriteString("\ndata: ")
-	k.w.Write(b)
-	k.w.WriteString("\n\n")
+	k.w.Write(appendEvent(nil, name, data))
 	k.flushLocked()
 }
 

@@ -71,6 +71,8 @@ var help = map[string]string{
 	"biogen_cache_semantic_rejections_total": "Semantic cache candidates refused, by reason (facts, re-personalisation, re-check).",
 	"biogen_cache_snapshots_discarded_total": "Semantic cache snapshots that could not be read at start-up (truncated, corrupt or wrongly keyed) and were moved aside.",
 	"biogen_cache_store_failures_total":      "Answers whose semantic cache entry could not be stored (the embedding failed or timed out).",
+	"biogen_idempotency_total":               "Requests with an Idempotency-Key, by outcome: replayed, in_flight, reused, stored, erased (its user was erased meanwhile), store_failed.",
+	"biogen_store_bytes":                     "Size of the durable store's file (data_dir/biogen.db) in bytes.",
 }
 
 // Families returns the name of every biogen metric family, sorted: what

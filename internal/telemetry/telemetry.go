@@ -245,3 +245,23 @@ func SnapshotDiscarded() {
 func SnapshotsDiscarded() uint64 {
 	return Set.GetOrCreateCounter(`biogen_cache_snapshots_discarded_total`).Get()
 }
+
+// Idempotency counts an idempotency-key outcome: "replayed", "in_flight",
+// "reused", "stored", "erased" (not stored: the user was erased while the
+// request ran) or "store_failed".
+func Idempotency(outcome string) {
+	Set.GetOrCreateCounter(`biogen_idempotency_total{outcome="` + outcome + `"}`).Inc()
+}
+
+// StoreSize reports the durable store's file size through size, from now
+// on.
+func StoreSize(size func() int64) { storeSize.Store(&size) }
+
+var storeSize atomic.Pointer[func() int64]
+
+var _ = Set.NewGauge("biogen_store_bytes", func() float64 {
+	if f := storeSize.Load(); f != nil {
+		return float64((*f)())
+	}
+	return 0
+})

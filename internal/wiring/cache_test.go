@@ -575,6 +575,7 @@ func TestErasureReachesTheSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(crashed, b, 0o600)
+	r.stop() // its lock on data_dir goes, as a dead process's would; the copy is taken
 	r2 := startAppYAML(t, yamlFor(crashed))
 	if got, _ := r2.postJSON(t, "", []byte(reordered)); got.Cache != "miss" {
 		t.Fatalf("after erasure, from the snapshot on disk: %s", got.Cache)

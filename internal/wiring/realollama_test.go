@@ -193,6 +193,7 @@ func TestRealOllama(t *testing.T) {
 		// subtests, so that the noise ends in invalid_output, not timeout.
 		cfg.Server.RequestTimeout, cfg.Server.WriteTimeout = 80*time.Second, 100*time.Second
 		cfg.Providers[0].Timeout, cfg.Providers[0].MaxTokens = 60*time.Second, 48
+		cfg.DataDir = t.TempDir()
 		r := runApp(t, cfg)
 		if body := r.readyz(t); !strings.Contains(body, `"name":"local","kind":"ollama","state":"ok"`) {
 			t.Fatalf("readyz: %s", body)

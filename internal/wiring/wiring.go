@@ -26,9 +26,11 @@ import (
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/external"
 	"github.com/biogen/biogen/internal/httpapi"
+	"github.com/biogen/biogen/internal/idempotency"
 	"github.com/biogen/biogen/internal/ollama"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
+	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/tracing"
@@ -46,6 +48,7 @@ type App struct {
 	log     *slog.Logger
 	ollamas []*ollama.Provider
 	cache   *cache.Cache
+	store   *store.Store    // data_dir/biogen.db: idempotency records
 	tracer  *tracing.Tracer // nil: tracing off
 	// modelsChecked is closed when Run's check of the models has ended.
 	modelsChecked chan struct{}
@@ -75,30 +78,37 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data_dir: %w", err)
 	}
-	bioCache, err := newCache(cfg, log, erasures)
+	st, keeper, err := openStore(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
+	bioCache, err := newCache(cfg, log, erasures)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	closeAll := func() { bioCache.Close(); st.Close() }
 	telemetry.CacheSize(bioCache.Size)
 	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
 		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
 		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log),
-		RecordErasure: func(tenant, user string) error { return erasures.Record(tenant, user, time.Now()) }})
+		RecordErasure:    func(tenant, user string) error { return erasures.Record(tenant, user, time.Now()) },
+		EraseIdempotency: keeper.EraseUser})
 	if err != nil {
-		bioCache.Close()
+		closeAll()
 		return nil, err
 	}
 	tc := cfg.Tracing
 	tracer, err := tracing.New(tracing.Config{Endpoint: tc.OTLPEndpoint, SampleRatio: *tc.SampleRatio, ServiceName: tc.ServiceName,
 		Timeout: tc.ExportTimeout, QueueSize: tc.QueueSize, BatchDelay: tc.BatchDelay, Log: log})
 	if err != nil {
-		bioCache.Close()
+		closeAll()
 		return nil, fmt.Errorf("tracing: %w", err)
 	}
 	s := cfg.Server
 	tlsPublic, tlsAdmin, err := certReloaders(s)
 	if err != nil {
-		bioCache.Close()
+		closeAll()
 		return nil, err
 	}
 	srv, err := httpapi.New(httpapi.Config{
@@ -114,19 +124,64 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		TLS:            tlsPublic,
 		AdminTLS:       tlsAdmin,
 		Tracer:         tracer,
+		Idempotency:    keeper,
 	}, answers, tenants, log)
 	if err != nil {
-		bioCache.Close()
+		closeAll()
 		tracer.Shutdown(context.Background()) // nothing recorded yet
 		return nil, err
 	}
-	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, tracer: tracer, modelsChecked: make(chan struct{})}
+	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, store: st, tracer: tracer, modelsChecked: make(chan struct{})}
 	for _, c := range []*httpapi.CertReloader{tlsPublic, tlsAdmin} {
 		if c != nil {
 			app.certs = append(app.certs, c)
 		}
 	}
 	return app, nil
+}
+
+// DataKeyEnv names the environment variable that may hold the 32-byte key
+// of the durable store; without it the key is data_dir/store.key, made on
+// first use.
+const DataKeyEnv = "BIOGEN_DATA_KEY"
+
+// storePurgeEvery is how often Run removes expired records from the store
+// (it does at start-up too).
+const storePurgeEvery = 10 * time.Minute
+
+// openStore opens the durable store in dataDir, sealed under
+// BIOGEN_DATA_KEY or the key file beside it, and the idempotency keeper
+// over it.
+func openStore(dataDir string) (*store.Store, *idempotency.Keeper, error) {
+	var key []byte
+	if k := os.Getenv(DataKeyEnv); k != "" {
+		if len(k) != store.KeySize {
+			return nil, nil, fmt.Errorf("data_dir: %s must hold a %d-byte key, not %d bytes", DataKeyEnv, store.KeySize, len(k))
+		}
+		key = []byte(k)
+	}
+	st, err := store.Open(dataDir, store.Options{Key: key})
+	if err != nil {
+		return nil, nil, fmt.Errorf("data_dir: %w", err)
+	}
+	telemetry.StoreSize(st.Size)
+	keeper, err := idempotency.New(idempotency.Config{Store: st})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, keeper, nil
+}
+
+// purgeStore removes expired records from the store.
+func (a *App) purgeStore() {
+	n, err := a.store.Purge()
+	if err != nil {
+		a.log.Error("cannot purge the store", "error", err.Error())
+	}
+	if n > 0 {
+		a.log.Info("purged expired records from the store", "removed", n)
+	}
 }
 
 // buildChains guards each configured model provider and builds each
@@ -365,6 +420,7 @@ func (a *App) CheckModels(ctx context.Context) {
 // Run owns the App: the caches are saved and closed when it returns.
 func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error {
 	defer a.cache.Close()
+	defer a.store.Close() // after the server's shutdown: no request uses it then
 	a.limitMemory()
 	// SIGHUP reloads the TLS certificates; caught from the start, so that
 	// it never ends the process.
@@ -415,6 +471,8 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 	}
 	snapshots := time.NewTicker(a.Config.Cache.SnapshotEvery)
 	defer snapshots.Stop()
+	purges := time.NewTicker(storePurgeEvery)
+	defer purges.Stop()
 	var serveErr error
 wait:
 	for {
@@ -427,6 +485,8 @@ wait:
 		case <-snapshots.C:
 			a.maintainCache(ctx)
 			a.saveCache()
+		case <-purges.C:
+			a.purgeStore()
 		case <-hup:
 			a.reloadCerts()
 		}

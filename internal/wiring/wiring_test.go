@@ -26,6 +26,11 @@ func loadConfig(t *testing.T, yaml string) *config.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(yaml, "data_dir") {
+		// Not the default in the package's directory: each test has its
+		// own durable state, and two running at once never share a file.
+		cfg.DataDir = t.TempDir()
+	}
 	if !strings.Contains(yaml, "per_user") {
 		// Most tests send many requests for one user: no per-user bucket
 		// unless the test's configuration sets one.
