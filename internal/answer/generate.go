@@ -236,8 +236,3 @@ func appendFlag(flags []string, f string) []string {
 	}
 	return append(flags, f)
 }
-
-// generate writes j's bio for j alone (see write).
-func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Response, error) {
-	return a.alone(ctx, j, sink)
-}
