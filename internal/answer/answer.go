@@ -35,9 +35,12 @@ type Sink = chain.Sink
 
 // Answerer answers bio requests for the tenants it was built with.
 //
-// The zero value is not usable: call New. An Answerer is immutable after
-// New and safe for concurrent use; it holds nothing to stop (the cache it
-// is given is closed by whoever made it).
+// The zero value is not usable: call New. An Answerer is safe for
+// concurrent use: its configuration does not change after New, and its map
+// of the generations in flight (shared by identical requests, see
+// generate) is guarded by a mutex. It holds nothing to stop and keeps no
+// goroutine: a generation runs in the goroutine of the request that
+// started it. The cache it is given is closed by whoever made it.
 type Answerer struct {
 	chains        map[string]*chain.Chain
 	providersKeys map[string]string
@@ -49,6 +52,7 @@ type Answerer struct {
 	record        func(tenant, user string) error
 	eraseIdem     func(tenant, user string) (int, error)
 	auditKey      []byte
+	flights       flights
 }
 
 // Config configures an Answerer.
@@ -148,7 +152,10 @@ func (r Reply) Streamed() bool { return r.pending != nil }
 // Stream sends the answer to sink and returns the response for the
 // stream's last event: a cache hit as one delta, else the text of the
 // tenant's chain as it is written, with resets when a provider fails after
-// sending text. ctx ends the generation when the client goes away.
+// sending text. A stream of a request identical to one being generated
+// joins that generation: it gets the text written so far as one delta,
+// then the rest as it comes. ctx ending (the client gone) ends this
+// stream's wait, and the generation once no other request waits for it.
 func (r Reply) Stream(ctx context.Context, sink Sink) (*bio.Response, error) {
 	p := r.pending
 	if p == nil {

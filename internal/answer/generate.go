@@ -134,16 +134,35 @@ func fromEntry(e *cache.Entry, kind bio.Cache) *bio.Response {
 	}
 }
 
-// generate writes j's bio with the tenant's chain, sending the text to sink
+// written is what a generation wrote: the response without what belongs
+// to each request answered with it (id, request id, creation time, cache
+// and total times), and the reasons of its flags.
+type written struct {
+	r       bio.Response
+	reasons []string
+	stored  time.Duration // the time storing it in the cache took
+}
+
+// alone writes j's bio for j alone (see write) and responds with it.
+func (a *Answerer) alone(ctx context.Context, j *job, sink Sink) (*bio.Response, error) {
+	w, err := a.write(ctx, j, sink)
+	if err != nil {
+		return nil, err
+	}
+	j.cacheTime += w.stored
+	return a.respond(j, w.r, w.reasons), nil
+}
+
+// write writes j's bio with the tenant's chain, sending the text to sink
 // as it is written when sink is not nil, and stores what a first-choice
-// model wrote.
+// model wrote. Of j it changes only the reasons of its cache query.
 //
 // Profile text that reads as an instruction to a model is not a fact: the
 // providers get the request without it (bio.Request.WithoutInstructions),
 // their answers are checked against that request, so whatever the
 // instruction asked for is an unverified claim, and the answer is flagged
 // needs_review, which is never cached nor answered from a cache.
-func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Response, error) {
+func (a *Answerer) write(ctx context.Context, j *job, sink Sink) (*written, error) {
 	clean, injected := j.req.WithoutInstructions()
 	preq := &provider.Request{Bio: clean}
 	if j.req.Regenerate {
@@ -165,11 +184,7 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 		flags = appendFlag(flags, bio.FlagNeedsReview)
 		reasons = appendFlag(reasons, bio.FlagNeedsReview+":instructions")
 	}
-	if j.q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
-		j.q.Reasons = reasons
-		a.store(ctx, j, out.Kind, out.Provider, res.Model, res.Text, flags)
-	}
-	r := a.respond(j, bio.Response{
+	w := &written{reasons: reasons, r: bio.Response{
 		Bio:             res.Text,
 		Source:          out.Kind,
 		Provider:        out.Provider,
@@ -181,15 +196,20 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 		Flags:           flags,
 		Usage:           bio.Usage{InputTokens: res.InputTokens, OutputTokens: res.OutputTokens, CostUSD: res.CostUSD},
 		Timing:          bio.Timing{Provider: out.UpstreamTime},
-	}, reasons)
-	return r, nil
+	}}
+	if j.q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
+		j.q.Reasons = reasons
+		w.stored = a.store(ctx, j, out.Kind, out.Provider, res.Model, res.Text, flags)
+	}
+	return w, nil
 }
 
 // store files a first-choice model's checked answer in the cache, and
-// under the body's bytes when it may answer them again. A semantic entry
-// that cannot be stored (its embedding failed or timed out) is counted;
-// the exact entry is stored before it, and the answer goes out either way.
-func (a *Answerer) store(ctx context.Context, j *job, kind provider.Kind, providerName, model, text string, flags []string) {
+// under the body's bytes when it may answer them again, and returns the
+// time that took. A semantic entry that cannot be stored (its embedding
+// failed or timed out) is counted; the exact entry is stored before it,
+// and the answer goes out either way.
+func (a *Answerer) store(ctx context.Context, j *job, kind provider.Kind, providerName, model, text string, flags []string) time.Duration {
 	start := a.now()
 	if err := a.cache.Store(ctx, j.q, text, flags, string(kind), providerName, model); err != nil {
 		telemetry.CacheStoreFailed()
@@ -197,7 +217,7 @@ func (a *Answerer) store(ctx context.Context, j *job, kind provider.Kind, provid
 	if j.body != nil {
 		a.cache.AliasBody(j.q, j.body)
 	}
-	j.cacheTime += a.now().Sub(start)
+	return a.now().Sub(start)
 }
 
 // subset reports whether every flag of a is in b.

@@ -632,7 +632,9 @@ func TestShutdownLosesNothing(t *testing.T) {
 	jsonDone, streamDone := make(chan *result), make(chan *result)
 	go func() { jsonDone <- ts.do("POST", "/v1/bios", keyFull, validReq) }()
 	<-b.started
-	go func() { streamDone <- ts.do("POST", "/v1/bios", keyFull, validReq, "Accept", "text/event-stream") }()
+	// Another user's request: the same one would join the first's generation.
+	other := strings.Replace(validReq, `"w-10423"`, `"w-10424"`, 1)
+	go func() { streamDone <- ts.do("POST", "/v1/bios", keyFull, other, "Accept", "text/event-stream") }()
 	<-b.started
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()

@@ -234,6 +234,8 @@ func TestMissingModel(t *testing.T) {
 // TestBurstOpensBreakerAndRecovers sends 200 concurrent requests while the
 // first provider is down: all answer, the breaker opens and later requests
 // skip the provider; once it is back, the half-open probe closes the breaker.
+// Each request is another user's: identical requests would share one
+// generation (coalescing), and the provider would see a handful of calls.
 func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 	var down atomic.Bool
 	down.Store(true)
@@ -253,7 +255,7 @@ func TestBurstOpensBreakerAndRecovers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got := r.bio(t)
+			got, _ := r.postJSON(t, "", []byte(strings.Replace(bioRequest, `"w-1"`, fmt.Sprintf(`"w-burst-%d"`, i), 1)))
 			mu.Lock()
 			counts[strings.Join(got.FallbackReasons, ",")]++
 			mu.Unlock()
