@@ -28,8 +28,10 @@ const pingEvery = 500 * time.Millisecond
 //
 // fasthttp runs the stream writer after the handler returns, so everything
 // it needs is copied out of the RequestCtx first. A write or flush error is
-// the only sign of a client that went away; it cancels the generation. The
-// in-flight slot taken for the request is released when the stream ends.
+// the only sign of a client that went away; it ends this stream's wait (the
+// generation stops when no other request shares it: see answer's
+// coalescing). The in-flight slot taken for the request is released when
+// the stream ends.
 func (s *Server) stream(x *exchange, reply answer.Reply) {
 	ctx := x.ctx
 	ctx.SetStatusCode(fasthttp.StatusOK)
@@ -146,7 +148,8 @@ func (k *sseSink) gone() bool {
 }
 
 // event writes one event and flushes it; a failure means the client went
-// away, and cancels the generation so the upstream stops too.
+// away, and ends this stream's wait: the upstream stops too unless another
+// request shares the generation.
 func (k *sseSink) event(name string, v any) {
 	k.raw(name, marshalEvent(v))
 }
