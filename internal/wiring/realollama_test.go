@@ -228,7 +228,9 @@ func TestRealOllama(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				resp := r.post(t, longRequest)
+				// A user each: identical requests would share one
+				// generation (coalescing) and never fill the queue.
+				resp := r.post(t, strings.Replace(longRequest, `"w-1"`, fmt.Sprintf(`"w-q%d"`, i), 1))
 				defer resp.Body.Close()
 				var got bio.Response
 				json.NewDecoder(resp.Body).Decode(&got)
