@@ -48,7 +48,7 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 		return a.alone(ctx, j, sink)
 	}
 	key := cache.Key(j.t.ID, j.req, a.promptVersion, a.providersKeys[j.t.ID], j.start)
-	f, leader := a.flights.join(ctx, key, deadline, sink)
+	f, leader := a.flights.join(ctx, key, j.t.ID+"\x00"+j.req.UserID, deadline, sink)
 	if f == nil {
 		return a.alone(ctx, j, sink)
 	}
@@ -153,6 +153,7 @@ type flights struct {
 type flight struct {
 	// Set by join, read-only after.
 	key      string
+	user     string // tenant and user, for erasure (flights.forget)
 	deadline time.Time
 	streamed bool // whether the generation streams: whether its first request did
 	own      Sink // the first request's stream, written by the generation itself
@@ -182,7 +183,7 @@ type flight struct {
 // not its cancellation: the generation ends at deadline, or when every
 // request waiting for it has gone. sink, if not nil, is the caller's
 // stream: a generation it starts streams.
-func (fs *flights) join(ctx context.Context, key string, deadline time.Time, sink Sink) (f *flight, leader bool) {
+func (fs *flights) join(ctx context.Context, key, user string, deadline time.Time, sink Sink) (f *flight, leader bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if f := fs.m[key]; f != nil {
@@ -195,7 +196,7 @@ func (fs *flights) join(ctx context.Context, key string, deadline time.Time, sin
 	if fs.m == nil {
 		fs.m = map[string]*flight{}
 	}
-	f = &flight{key: key, deadline: deadline, streamed: sink != nil, own: sink, done: make(chan struct{}), refs: 1}
+	f = &flight{key: key, user: user, deadline: deadline, streamed: sink != nil, own: sink, done: make(chan struct{}), refs: 1}
 	gctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	f.ctx, f.release = context.WithDeadline(gctx, deadline)
 	f.cancel = cancel
@@ -218,6 +219,20 @@ func (fs *flights) leave(f *flight, wait bool) {
 		f.cancel(errAbandoned)
 		if wait {
 			<-f.done
+		}
+	}
+}
+
+// forget takes the running generations of user (tenant and user) out of
+// the map: they finish for the requests already waiting, but a request
+// arriving after the user's erasure starts its own and never receives
+// text written for a request made before it.
+func (fs *flights) forget(user string) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for k, f := range fs.m {
+		if f.user == user {
+			delete(fs.m, k)
 		}
 	}
 }

@@ -23,10 +23,13 @@ type Erased struct {
 // and semantic cache entries (the byte aliases of their bodies with them)
 // and, when the semantic cache is persisted, the snapshot too, rewritten
 // before Erase returns, so that the user's data never comes back from an
-// older one; then the user's idempotency records. Erasing an unknown user
+// older one; then the user's idempotency records; and no request arriving
+// after it joins a generation begun before it. Erasing an unknown user
 // removes nothing and is no error.
 func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Erased, error) {
 	var e Erased
+	// A request arriving from now on shares no generation begun before.
+	a.flights.forget(t.ID + "\x00" + user)
 	if a.record != nil {
 		if err := a.record(t.ID, user); err != nil {
 			return e, err

@@ -136,14 +136,20 @@ type Claim struct {
 	seq    uint64
 }
 
+// recordKey names a tenant's key, or a tenant's user, in memory.
 func recordKey(tenant, key string) string { return tenant + "\x00" + key }
+
+// storeKey names a tenant's key in the store: a keyed hash, so that a key
+// a client made of a person's name or id ("onboarding-w-1-ada-okafor") is
+// never in the file in clear, not even after the user's erasure.
+func (k *Keeper) storeKey(tenant, key string) string { return k.st.Tag("idempotency", tenant, key) }
 
 // Begin looks up key in tenant. It returns the stored answer of a request
 // with the same fingerprint, to replay; ErrReused for another
 // fingerprint; ErrInFlight while a request with the key runs; otherwise a
 // Claim on the key, which the caller must Complete or Release.
 func (k *Keeper) Begin(tenant, key string, fp Fingerprint) (*Claim, *Response, error) {
-	id := recordKey(tenant, key)
+	id := k.storeKey(tenant, key)
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if c := k.claims[id]; c != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/hex"
 	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
@@ -208,6 +209,20 @@ func isZero(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// Tag returns a keyed hash (hex) of parts, to name a record by what a
+// client chose ("an Idempotency-Key") without keeping it in the file in
+// clear. The key is the store's, so tags are stable across restarts with
+// the same key; parts are separated, so ("ab", "c") is not ("a", "bc").
+func (s *Store) Tag(parts ...string) string {
+	m := hmac.New(sha256.New, s.ownerKey)
+	m.Write([]byte("tag\x00"))
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // ownerTag is the keyed hash EraseUser finds a user's records by.
