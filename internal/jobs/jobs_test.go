@@ -1,0 +1,235 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/biogen/biogen/internal/answer"
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/leaktest"
+	"github.com/biogen/biogen/internal/store"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+func TestMain(m *testing.M) { leaktest.VerifyTestMain(m) }
+
+// fake answers every call with a bio naming it and counts the calls by
+// request id; with gate set, each call waits for a value from it (or its
+// context).
+type fake struct {
+	mu    sync.Mutex
+	calls map[string]int
+	gate  chan struct{}
+}
+
+func (f *fake) Answer(ctx context.Context, c answer.Call) (answer.Reply, error) {
+	f.mu.Lock()
+	f.calls[c.RequestID]++
+	f.mu.Unlock()
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			return answer.Reply{}, ctx.Err()
+		}
+	}
+	return answer.Reply{Response: &bio.Response{ID: "bio_" + c.RequestID, Bio: "a bio of " + c.Request.UserID}}, nil
+}
+
+func (f *fake) count() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := map[string]int{}
+	for k, v := range f.calls {
+		m[k] = v
+	}
+	return m
+}
+
+func body(user string) json.RawMessage {
+	return json.RawMessage(`{"user_id":"` + user + `","profile":{"name":"Ada Okafor","current_role":"Engineer","company":"Northwind"}}`)
+}
+
+var (
+	t1 = &tenant.Tenant{Config: tenant.Config{ID: "t1", Retention: time.Hour}}
+	t2 = &tenant.Tenant{Config: tenant.Config{ID: "t2", Retention: time.Hour}}
+)
+
+func newManager(t *testing.T, st *store.Store, a Answerer) *Manager {
+	t.Helper()
+	m, err := New(Config{Store: st, Answers: a, Tenants: []*tenant.Tenant{t1, t2}, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func openStore(t *testing.T, dir string) *store.Store {
+	t.Helper()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func submit(t *testing.T, m *Manager, tn *tenant.Tenant, n int) string {
+	t.Helper()
+	items, users := make([]json.RawMessage, n), make([]string, n)
+	for i := range n {
+		users[i] = fmt.Sprintf("u%d", i)
+		items[i] = body(users[i])
+	}
+	s, err := m.Submit(tn, items, users, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Status != StatusQueued || s.Total != n {
+		t.Fatalf("got %+v; want queued with %d items", s, n)
+	}
+	return s.ID
+}
+
+func wait(t *testing.T, m *Manager, tn *tenant.Tenant, id string, want string) *Job {
+	t.Helper()
+	for range 500 {
+		j, err := m.Get(tn.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Status == want {
+			return j
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("job %s never got to %s", id, want)
+	return nil
+}
+
+func TestJobAnswersEveryItemOnce(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	f := &fake{calls: map[string]int{}}
+	m := newManager(t, st, f)
+	defer m.Stop(context.Background())
+	id := submit(t, m, t1, 20)
+	j := wait(t, m, t1, id, StatusSucceeded)
+	if j.Done != 20 || j.Failed != 0 || j.FinishedAt == nil || len(j.Items) != 20 {
+		t.Fatalf("got done %d failed %d finished %v items %d; want 20 0 set 20", j.Done, j.Failed, j.FinishedAt, len(j.Items))
+	}
+	for i, it := range j.Items {
+		if it.Index != i || it.Status != StatusSucceeded || it.Bio == nil || it.Error != nil {
+			t.Fatalf("item %d: got %+v", i, it)
+		}
+		if n := f.count()[fmt.Sprintf("%s/%d", id, i)]; n != 1 {
+			t.Fatalf("item %d answered %d times; want 1", i, n)
+		}
+	}
+	if _, err := m.Get(t2.ID, id); err != ErrNotFound {
+		t.Fatalf("another tenant's Get: got %v; want ErrNotFound", err)
+	}
+	if _, err := m.Cancel(t2.ID, id); err != ErrNotFound {
+		t.Fatalf("another tenant's Cancel: got %v; want ErrNotFound", err)
+	}
+}
+
+func TestCancelAndProgress(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	f := &fake{calls: map[string]int{}, gate: make(chan struct{})}
+	m := newManager(t, st, f)
+	defer m.Stop(context.Background())
+	id := submit(t, m, t1, 10)
+	f.gate <- struct{}{} // one item answered
+	j := wait(t, m, t1, id, StatusRunning)
+	for j.Done < 1 {
+		j = wait(t, m, t1, id, StatusRunning)
+	}
+	j, err := m.Cancel(t1.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(f.gate) // the running ones finish
+	j = wait(t, m, t1, id, StatusCancelled)
+	for range 100 {
+		if j.FinishedAt != nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+		j, _ = m.Get(t1.ID, id)
+	}
+	cancelled := 0
+	for _, it := range j.Items {
+		if it.Status == StatusCancelled {
+			cancelled++
+		}
+	}
+	if j.Done < 1 || j.Done > 3 || cancelled != 10-j.Done || j.FinishedAt == nil {
+		t.Fatalf("got done %d cancelled %d finished %v; want 1-3 done, the rest cancelled", j.Done, cancelled, j.FinishedAt)
+	}
+	if len(f.count()) != j.Done {
+		t.Fatalf("the model saw %d items; want %d", len(f.count()), j.Done)
+	}
+}
+
+func TestRestartResumes(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	f := &fake{calls: map[string]int{}, gate: make(chan struct{})}
+	m := newManager(t, st, f)
+	id := submit(t, m, t1, 8)
+	for range 3 {
+		f.gate <- struct{}{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m.Stop(ctx) // the running items are dropped, left queued
+	before, _ := m.Get(t1.ID, id)
+	st.Close()
+
+	st = openStore(t, dir)
+	defer st.Close()
+	f2 := &fake{calls: map[string]int{}}
+	m = newManager(t, st, f2)
+	defer m.Stop(context.Background())
+	j := wait(t, m, t1, id, StatusSucceeded)
+	if j.Done != 8 {
+		t.Fatalf("got %d done; want 8", j.Done)
+	}
+	for _, it := range before.Items {
+		k := fmt.Sprintf("%s/%d", id, it.Index)
+		if it.Status == StatusSucceeded && f2.count()[k] != 0 {
+			t.Fatalf("item %d answered before the stop was answered again", it.Index)
+		}
+		if it.Status != StatusSucceeded && f2.count()[k] != 1 {
+			t.Fatalf("item %d answered %d times after the restart; want 1", it.Index, f2.count()[k])
+		}
+	}
+	if before.Done != 3 {
+		t.Fatalf("got %d done before the stop; want 3", before.Done)
+	}
+}
+
+func TestEraseUserRemovesItems(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	m := newManager(t, st, &fake{calls: map[string]int{}})
+	defer m.Stop(context.Background())
+	id := submit(t, m, t1, 3)
+	wait(t, m, t1, id, StatusSucceeded)
+	n, err := m.EraseUser(t1.ID, "u1")
+	if err != nil || n != 1 {
+		t.Fatalf("got %d, %v; want 1 item erased", n, err)
+	}
+	j, _ := m.Get(t1.ID, id)
+	if len(j.Items) != 2 || j.Items[1].Index != 2 {
+		t.Fatalf("got items %+v; want 0 and 2", j.Items)
+	}
+}

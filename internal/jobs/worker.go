@@ -1,0 +1,185 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/biogen/biogen/internal/answer"
+	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/store"
+	"github.com/biogen/biogen/internal/tenant"
+)
+
+// errStopped is the cause of the cancellation of items still running when
+// Stop gives up waiting: their answers are dropped.
+var errStopped = errors.New("jobs: stopped")
+
+// Start queues the items of the stored jobs that have not ended (a job
+// running at the last stop resumes) and starts the workers. Call it once.
+func (m *Manager) Start() error {
+	type pending struct {
+		tenant, id string
+		items      []int
+	}
+	var todo []pending
+	err := m.st.View(func(tx *store.Tx) error {
+		return tx.Scan(Bucket, "", func(key string, r store.Record) (bool, error) {
+			if !strings.HasSuffix(key, "\x00h") {
+				return true, nil
+			}
+			var h header
+			if err := json.Unmarshal(r.Value, &h); err != nil {
+				return false, fmt.Errorf("cannot read a job: %w", err)
+			}
+			if h.Cancelled || h.ended() {
+				return true, nil
+			}
+			p := pending{tenant: h.Tenant, id: h.ID}
+			for i := range h.Total {
+				if !h.isFinished(i) {
+					p.items = append(p.items, i)
+				}
+			}
+			todo = append(todo, p)
+			return true, nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("cannot load the jobs: %w", err)
+	}
+	for _, p := range todo {
+		m.q.push(p.tenant, p.id, p.items)
+	}
+	for range m.workers {
+		m.wg.Add(1)
+		go m.work()
+	}
+	return nil
+}
+
+// Stop takes no more items and waits for the items running until ctx
+// ends; then it cancels them, and leaves them queued for the next Start.
+func (m *Manager) Stop(ctx context.Context) {
+	m.q.close()
+	done := make(chan struct{})
+	go func() { m.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		m.cancelStop()
+		<-done
+	}
+	m.cancelStop()
+}
+
+func (m *Manager) work() {
+	defer m.wg.Done()
+	for {
+		r, ok := m.q.take()
+		if !ok {
+			return
+		}
+		m.run(r)
+		m.q.done(r)
+	}
+}
+
+// run answers one item and stores its answer, unless the job was
+// cancelled, the item erased or the Manager stopped meanwhile.
+func (m *Manager) run(r ref) {
+	t := m.tenants[r.tenant]
+	if t == nil {
+		return // a tenant no longer configured: left queued
+	}
+	var raw json.RawMessage
+	err := m.st.View(func(tx *store.Tx) error {
+		it, _, found, err := getItem(tx, r.tenant, r.job, r.index)
+		if found && it.Status == StatusQueued {
+			raw = it.Request
+		}
+		return err
+	})
+	if err != nil || raw == nil {
+		m.settle(r, nil, nil) // erased, or cancelled: counted as ended
+		return
+	}
+	ctx, cancel := context.WithTimeout(m.stop, m.timeout)
+	defer cancel()
+	reply, err := m.answer(ctx, t, r, raw)
+	if m.stop.Err() != nil {
+		return // stopped: left queued
+	}
+	if err != nil {
+		m.settle(r, nil, problemOf(err, r.job))
+		return
+	}
+	b, err := json.Marshal(reply)
+	if err != nil {
+		m.settle(r, nil, problemOf(err, r.job))
+		return
+	}
+	m.settle(r, b, nil)
+}
+
+func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byte) (*bio.Response, error) {
+	req, err := bio.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	req.Stream = false
+	reply, err := m.answers.Answer(ctx, answer.Call{Tenant: t, RequestID: fmt.Sprintf("%s/%d", r.job, r.index), Body: raw, Request: req})
+	if err != nil {
+		return nil, err
+	}
+	if reply.Response == nil {
+		return nil, errors.New("no response")
+	}
+	return reply.Response, nil
+}
+
+// settle stores the end of item r: its bio, or its problem, or (both nil)
+// only that it ended. An item erased or cancelled meanwhile keeps its
+// record as it is.
+func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) {
+	err := m.st.Update(func(tx *store.Tx) error {
+		h, hr, found, err := getHeader(tx, r.tenant, r.job)
+		if err != nil || !found || h.isFinished(r.index) {
+			return err
+		}
+		it, ir, found, err := getItem(tx, r.tenant, r.job, r.index)
+		if err != nil {
+			return err
+		}
+		if found && it.Status == StatusQueued && (bioJSON != nil || p != nil) {
+			it.Request = nil
+			if p != nil {
+				it.Status, it.Error = StatusFailed, p
+				h.Failed++
+			} else {
+				it.Status, it.Bio = StatusSucceeded, bioJSON
+				h.Done++
+			}
+			if err := putItem(tx, r.tenant, r.job, it, ir); err != nil {
+				return err
+			}
+		}
+		h.finish(r.index, m.now().UTC())
+		return putHeader(tx, h, hr.Expires)
+	})
+	_ = err // a failed write leaves the item queued for the next start
+}
+
+// problemOf is the problem of a failed item; the cause stays out of it.
+func problemOf(err error, job string) *bio.Problem {
+	var ve *bio.ValidationError
+	if errors.As(err, &ve) {
+		return &bio.Problem{Type: bio.ProblemValidationFailed.Type(), Title: bio.ProblemValidationFailed.Title(),
+			Status: http.StatusUnprocessableEntity, Code: bio.ProblemValidationFailed, Instance: job, Errors: ve.Fields}
+	}
+	return &bio.Problem{Type: bio.ProblemInternal.Type(), Title: bio.ProblemInternal.Title(), Status: http.StatusInternalServerError,
+		Code: bio.ProblemInternal, Detail: "the item could not be answered", Instance: job}
+}
