@@ -51,6 +51,7 @@ type Answerer struct {
 	persist       func() error
 	record        func(tenant, user string) error
 	eraseIdem     func(tenant, user string) (int, error)
+	eraseJobs     func(tenant, user string) (int, error)
 	auditKey      []byte
 	flights       flights
 }
@@ -84,6 +85,9 @@ type Config struct {
 	// EraseIdempotency, if set, removes a user's idempotency records and
 	// returns how many; Erase calls it and reports the count.
 	EraseIdempotency func(tenant, user string) (int, error)
+	// EraseJobs, if set, removes a user's job items and returns how
+	// many; Erase calls it and reports the count.
+	EraseJobs func(tenant, user string) (int, error)
 }
 
 // New returns an Answerer, or an error naming a missing setting.
@@ -98,7 +102,7 @@ func New(cfg Config) (*Answerer, error) {
 	}
 	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
 		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey, record: cfg.RecordErasure,
-		eraseIdem: cfg.EraseIdempotency}
+		eraseIdem: cfg.EraseIdempotency, eraseJobs: cfg.EraseJobs}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -23,7 +23,7 @@ type Erased struct {
 // and semantic cache entries (the byte aliases of their bodies with them)
 // and, when the semantic cache is persisted, the snapshot too, rewritten
 // before Erase returns, so that the user's data never comes back from an
-// older one; then the user's idempotency records; and no request arriving
+// older one; then the user's idempotency records and job items; and no request arriving
 // after it joins a generation begun before it. Erasing an unknown user
 // removes nothing and is no error.
 func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Erased, error) {
@@ -52,6 +52,13 @@ func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Er
 		e.Idempotency = n
 		if err != nil {
 			return e, fmt.Errorf("cannot erase idempotency records: %w", err)
+		}
+	}
+	if a.eraseJobs != nil {
+		n, err := a.eraseJobs(t.ID, user)
+		e.Jobs = n
+		if err != nil {
+			return e, fmt.Errorf("cannot erase job items: %w", err)
 		}
 	}
 	return e, nil

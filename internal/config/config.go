@@ -97,6 +97,9 @@ type Server struct {
 	MaxInFlight int `yaml:"max_in_flight"`
 	// MaxConns limits open connections. Default 10000.
 	MaxConns int `yaml:"max_conns"`
+	// JobWorkers is how many job items (POST /v1/jobs) are answered at
+	// once, the tenants taken in turn. Default 2.
+	JobWorkers int `yaml:"job_workers"`
 }
 
 // TLSFiles names a certificate (PEM, the chain after the leaf) and its

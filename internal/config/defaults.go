@@ -104,6 +104,7 @@ func (s *Server) setDefaults() {
 	setDuration(&s.TemplateReserve, min(500*time.Millisecond, s.RequestTimeout/10))
 	setInt(&s.MaxInFlight, 1024)
 	setInt(&s.MaxConns, 10000)
+	setInt(&s.JobWorkers, 2)
 }
 
 func (c *Cache) setDefaults(ollamaHost string) {

@@ -66,6 +66,7 @@ func (s *Server) validate() error {
 		{"server.max_header_bytes", s.MaxHeaderBytes, 1 << 10, 1 << 20},
 		{"server.max_in_flight", s.MaxInFlight, 1, 1 << 20},
 		{"server.max_conns", s.MaxConns, 1, 1 << 24},
+		{"server.job_workers", s.JobWorkers, 1, 64},
 	} {
 		if x.v < x.lo || x.v > x.h {
 			return fmt.Errorf("%s: %d must be between %d and %d", x.key, x.v, x.lo, x.h)

@@ -33,6 +33,8 @@ const (
 	routeReadyz  = "/readyz"
 	routeMetrics = "/metrics"
 	routeUsers   = "/v1/users/{user_id}"
+	routeJobs    = "/v1/jobs"
+	routeJob     = "/v1/jobs/{id}"
 	routeOther   = "other"
 )
 
@@ -128,6 +130,12 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	x.caller = caller
+	if x.route != routeJobs && len(ctx.PostBody()) > s.cfg.MaxBodyBytes {
+		// The server reads bodies up to the jobs' limit; every other route
+		// keeps server.max_body_bytes.
+		s.fail(x, newError(fasthttp.StatusRequestEntityTooLarge, bio.ProblemPayloadTooLarge, "the body is larger than %d bytes", s.cfg.MaxBodyBytes))
+		return
+	}
 	switch x.route {
 	case routeBios:
 		if !allowMethod(x, fasthttp.MethodPost) {
@@ -138,6 +146,8 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		s.handleBios(x)
+	case routeJobs, routeJob:
+		s.routeJobs(x)
 	case routeUsers:
 		if !allowMethod(x, fasthttp.MethodDelete) {
 			return
@@ -155,6 +165,31 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		s.handleOps(x)
 	default:
 		s.handleOps(x)
+	}
+}
+
+// routeJobs serves the job routes to a key with the scope bios; without a
+// job manager they are 404.
+func (s *Server) routeJobs(x *exchange) {
+	if s.cfg.Jobs == nil {
+		s.fail(x, newError(fasthttp.StatusNotFound, bio.ProblemNotFound, "no resource at this path"))
+		return
+	}
+	methods := []string{fasthttp.MethodGet, fasthttp.MethodDelete}
+	if x.route == routeJobs {
+		methods = []string{fasthttp.MethodPost}
+	}
+	if !allowMethod(x, methods...) {
+		return
+	}
+	if !x.caller.Allowed(tenant.ScopeBios) {
+		s.fail(x, newError(fasthttp.StatusForbidden, bio.ProblemForbidden, "this API key may not create or read jobs"))
+		return
+	}
+	if x.route == routeJobs {
+		s.handleJobs(x)
+	} else {
+		s.handleJob(x)
 	}
 }
 
@@ -297,7 +332,7 @@ func allowMethod(x *exchange, methods ...string) bool {
 // routes are the routes of the public listener. A path reaches a handler
 // only through routeOf, which knows no route but these: a route missing
 // here is never served, and Routes shows every route served.
-var routes = []string{routeBios, routeUsers, routeHealthz, routeReadyz, routeMetrics}
+var routes = []string{routeBios, routeUsers, routeJobs, routeJob, routeHealthz, routeReadyz, routeMetrics}
 
 // Routes returns the routes of the public listener, as metrics label them;
 // "{name}" stands for one path segment or more. Every other path is 404.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/idempotency"
+	"github.com/biogen/biogen/internal/jobs"
 )
 
 // apiError is an error with its HTTP answer. Handlers return one or pass
@@ -56,6 +57,8 @@ func asAPIError(err error) (e *apiError, internal bool) {
 	case errors.Is(err, idempotency.ErrReused):
 		return newError(fasthttp.StatusUnprocessableEntity, bio.ProblemIdempotencyKeyReused,
 			"this Idempotency-Key was used with another request body in the last 24 hours; send a new key for a new request"), false
+	case errors.Is(err, jobs.ErrNotFound):
+		return newError(fasthttp.StatusNotFound, bio.ProblemNotFound, "this tenant has no job of this id"), false
 	case errors.Is(err, bio.ErrMalformed):
 		// The decoder's message names the position, never the body.
 		return newError(fasthttp.StatusBadRequest, bio.ProblemMalformedJSON, "%s", strings.TrimPrefix(err.Error(), bio.ErrMalformed.Error()+": ")), false

@@ -19,6 +19,7 @@ import (
 	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/idempotency"
+	"github.com/biogen/biogen/internal/jobs"
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/tracing"
@@ -51,6 +52,13 @@ type Config struct {
 	// Idempotency, if not nil, keeps and replays the answers of bio
 	// requests sent with an Idempotency-Key; nil ignores the header.
 	Idempotency *idempotency.Keeper
+	// Jobs, if not nil, keeps and runs the jobs of POST /v1/jobs; nil
+	// answers the job routes 404.
+	Jobs *jobs.Manager
+	// JobsMaxBodyBytes limits the body of POST /v1/jobs (see
+	// JobsMaxBodyBytes); 0 is JobsMaxBodyBytes(MaxBodyBytes) when Jobs is
+	// set.
+	JobsMaxBodyBytes int
 }
 
 // Server serves the API.
@@ -89,6 +97,9 @@ func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *sl
 	if cfg.MaxInFlight <= 0 || cfg.MaxBodyBytes <= 0 || cfg.MaxHeaderBytes <= 0 {
 		return nil, errors.New("httpapi: MaxInFlight, MaxBodyBytes and MaxHeaderBytes must be set")
 	}
+	if cfg.Jobs != nil && cfg.JobsMaxBodyBytes == 0 {
+		cfg.JobsMaxBodyBytes = JobsMaxBodyBytes(cfg.MaxBodyBytes)
+	}
 	s := &Server{
 		cfg:      cfg,
 		answers:  answers,
@@ -115,12 +126,12 @@ func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *sl
 		}
 		s.users[t.ID] = u
 	}
-	s.public = s.newFastHTTP(s.handle)
-	s.admin = s.newFastHTTP(s.handleAdmin)
+	s.public = s.newFastHTTP(s.handle, max(cfg.MaxBodyBytes, cfg.JobsMaxBodyBytes))
+	s.admin = s.newFastHTTP(s.handleAdmin, cfg.MaxBodyBytes)
 	return s, nil
 }
 
-func (s *Server) newFastHTTP(h fasthttp.RequestHandler) *fasthttp.Server {
+func (s *Server) newFastHTTP(h fasthttp.RequestHandler, maxBody int) *fasthttp.Server {
 	return &fasthttp.Server{
 		Handler:               h,
 		ErrorHandler:          s.handleReadError,
@@ -128,7 +139,7 @@ func (s *Server) newFastHTTP(h fasthttp.RequestHandler) *fasthttp.Server {
 		ReadTimeout:           s.cfg.ReadTimeout,
 		WriteTimeout:          s.cfg.WriteTimeout,
 		IdleTimeout:           s.cfg.IdleTimeout,
-		MaxRequestBodySize:    s.cfg.MaxBodyBytes,
+		MaxRequestBodySize:    maxBody,
 		ReadBufferSize:        s.cfg.MaxHeaderBytes,
 		Concurrency:           s.cfg.MaxConns,
 		CloseOnShutdown:       true,
@@ -216,7 +227,7 @@ func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		e = newError(fasthttp.StatusRequestEntityTooLarge, bio.ProblemPayloadTooLarge, "the body is larger than %d bytes", s.cfg.MaxBodyBytes)
+		e = newError(fasthttp.StatusRequestEntityTooLarge, bio.ProblemPayloadTooLarge, "the body is larger than %d bytes", max(s.cfg.MaxBodyBytes, s.cfg.JobsMaxBodyBytes))
 	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
 		e = newError(fasthttp.StatusRequestHeaderFieldsTooLarge, bio.ProblemHeadersTooLarge, "the request line and headers are larger than %d bytes", s.cfg.MaxHeaderBytes)
 	case errors.As(err, &netErr) && netErr.Timeout():

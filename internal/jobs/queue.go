@@ -9,13 +9,13 @@ import "sync"
 // The zero value is not usable: call init. A queue is safe for concurrent
 // use.
 type queue struct {
-	mu      sync.Mutex
-	wake    *sync.Cond
-	closed  bool
-	ring    []string                // tenants with queued items, in turn
-	next    int                     // the ring's next tenant
-	jobs    map[string][]*queuedJob // by tenant, in order
-	active  map[string]map[int]bool // by tenant 0 job id
+	mu     sync.Mutex
+	wake   *sync.Cond
+	closed bool
+	ring   []string                // tenants with queued items, in turn
+	next   int                     // the ring's next tenant
+	jobs   map[string][]*queuedJob // by tenant, in order
+	active map[string]map[int]bool // by tenant 0 job id
 }
 
 type queuedJob struct {

@@ -29,6 +29,9 @@ type isoTenant struct {
 	// person, surname, company and user are in its requests only.
 	person, surname, company, user string
 	keys                           []isoKey
+	// job is the id of a job of the tenant's, otherJob one of the other
+	// tenant's.
+	job, otherJob string
 }
 
 // isoKey is an API key in clear, its configured name and its one scope.
@@ -68,6 +71,9 @@ func (c *isoTenant) body() string {
 	"company":"` + c.company + `","years_experience":12,"skills":["Go","Kafka","PostgreSQL"],
 	"achievements":["Cut claims processing time from 3 days to 4 hours"]},"options":{"length":"short"}}`
 }
+
+// jobBody is a job of one item, the tenant's own person.
+func (c *isoTenant) jobBody() string { return `{"items":[` + c.body() + `]}` }
 
 // markers are the strings of c that no other tenant's caller may receive:
 // its data (person, company, user id) and its metadata (tenant id, key
@@ -125,6 +131,7 @@ func (x *isoExchange) problem(t *testing.T, status int, code bio.ProblemCode) {
 // asked one way, by a key of the scope it needs ("" for any valid key).
 type isoCall struct {
 	route, name, method, path string
+	pathOf                    func(c *isoTenant) string // nil: path
 	body                      func(c *isoTenant) string // nil: none
 	stream                    bool
 	scope                     string
@@ -136,6 +143,10 @@ var isoCalls = []isoCall{
 	{route: "/v1/bios", name: "json", method: "POST", path: "/v1/bios", scope: tenant.ScopeBios, body: (*isoTenant).body},
 	{route: "/v1/bios", name: "stream", method: "POST", path: "/v1/bios", scope: tenant.ScopeBios, body: (*isoTenant).body, stream: true},
 	{route: "/v1/users/{user_id}", name: "erase", method: "DELETE", path: "/v1/users/w-shared-1", scope: tenant.ScopeErase},
+	{route: "/v1/jobs", name: "submit", method: "POST", path: "/v1/jobs", scope: tenant.ScopeBios, body: (*isoTenant).jobBody},
+	{route: "/v1/jobs/{id}", name: "own", method: "GET", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.job }, scope: tenant.ScopeBios},
+	{route: "/v1/jobs/{id}", name: "other's", method: "GET", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.otherJob }, scope: tenant.ScopeBios},
+	{route: "/v1/jobs/{id}", name: "cancel other's", method: "DELETE", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.otherJob }, scope: tenant.ScopeBios},
 	{route: "/metrics", method: "GET", path: "/metrics", scope: tenant.ScopeMetrics},
 	{route: "/readyz", method: "GET", path: "/readyz"},
 	{route: "/healthz", method: "GET", path: "/healthz"},
@@ -285,6 +296,19 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 		}
 	}
 
+	// Each tenant's job of its own person, answered from the exact cache.
+	for _, c := range tenants {
+		x := do(c, c.key(tenant.ScopeBios), c.id+" submits a job", "POST", r.base+"/v1/jobs", c.jobBody())
+		var sub struct{ ID, Status string }
+		if x.status != 202 || json.Unmarshal(x.body, &sub) != nil || sub.Status != "queued" || x.header.Get("Location") != "/v1/jobs/"+sub.ID {
+			t.Fatalf("%v\nwant the job accepted", x)
+		}
+		c.job = sub.ID
+	}
+	for _, c := range tenants {
+		c.otherJob = other(c).job
+	}
+
 	check := func(c *isoTenant, k isoKey, call isoCall, x *isoExchange, erased *bool) {
 		t.Helper()
 		allowed := call.scope == "" || k.scope == call.scope || k.scope == tenant.ScopeAdmin
@@ -315,6 +339,22 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 				t.Fatalf("%v\nwant the erasure's answer, entries erased by the first key only", x)
 			}
 			*erased = true
+		case call.route == "/v1/jobs":
+			var sub struct {
+				ID, Status string
+				Total      int
+			}
+			if x.status != 202 || json.Unmarshal(x.body, &sub) != nil || sub.Status != "queued" || sub.Total != 1 ||
+				x.header.Get("Location") != "/v1/jobs/"+sub.ID || !strings.HasPrefix(sub.ID, "job_") {
+				t.Fatalf("%v\nwant the job accepted", x)
+			}
+		case call.route == "/v1/jobs/{id}" && call.name == "own":
+			var j struct{ ID string }
+			if x.status != 200 || json.Unmarshal(x.body, &j) != nil || j.ID != c.job {
+				t.Fatalf("%v\nwant %s's job", x, c.id)
+			}
+		case call.route == "/v1/jobs/{id}":
+			x.problem(t, 404, bio.ProblemNotFound)
 		case call.route == "/metrics":
 			body := string(x.body)
 			for _, want := range []string{
@@ -363,8 +403,15 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 				if call.body != nil {
 					body = call.body(c)
 				}
+				path := call.path
+				if call.pathOf != nil {
+					path = call.pathOf(c)
+				}
 				x := do(c, k.key, fmt.Sprintf("%s/%s %s %s (%s)", c.id, k.scope, call.method, call.route, call.name),
-					call.method, r.base+call.path, body, h...)
+					call.method, r.base+path, body, h...)
+				if call.pathOf != nil && path != call.path {
+					x.sent = append(x.sent, c.otherJob) // the id it asked for
+				}
 				check(c, k, call, x, &erased)
 			}
 		}
@@ -385,7 +432,11 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 		if call.body != nil {
 			body = call.body(acme)
 		}
-		x := do(nil, "", "no key "+call.method+" "+call.route, call.method, r.base+call.path, body)
+		path := call.path
+		if call.pathOf != nil {
+			path = call.pathOf(acme)
+		}
+		x := do(nil, "", "no key "+call.method+" "+call.route, call.method, r.base+path, body)
 		x.problem(t, 401, bio.ProblemUnauthorized)
 		if !strings.HasPrefix(x.header.Get("WWW-Authenticate"), "Bearer") {
 			t.Fatalf("%v\nwant WWW-Authenticate: Bearer", x)

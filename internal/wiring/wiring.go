@@ -27,6 +27,7 @@ import (
 	"github.com/biogen/biogen/internal/external"
 	"github.com/biogen/biogen/internal/httpapi"
 	"github.com/biogen/biogen/internal/idempotency"
+	"github.com/biogen/biogen/internal/jobs"
 	"github.com/biogen/biogen/internal/ollama"
 	"github.com/biogen/biogen/internal/prompt"
 	"github.com/biogen/biogen/internal/provider"
@@ -48,7 +49,8 @@ type App struct {
 	log     *slog.Logger
 	ollamas []*ollama.Provider
 	cache   *cache.Cache
-	store   *store.Store    // data_dir/biogen.db: idempotency records
+	store   *store.Store    // data_dir/biogen.db: idempotency records, jobs
+	jobs    *jobs.Manager   // started and stopped by Run
 	tracer  *tracing.Tracer // nil: tracing off
 	// modelsChecked is closed when Run's check of the models has ended.
 	modelsChecked chan struct{}
@@ -93,7 +95,14 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
 		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log),
 		RecordErasure:    func(tenant, user string) error { return erasures.Record(tenant, user, time.Now()) },
-		EraseIdempotency: keeper.EraseUser})
+		EraseIdempotency: keeper.EraseUser,
+		EraseJobs:        func(tenant, user string) (int, error) { return st.EraseUser(jobs.Bucket, tenant, user) }})
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	jm, err := jobs.New(jobs.Config{Store: st, Answers: answers, Tenants: tenants.Tenants(),
+		Timeout: cfg.Server.RequestTimeout, Workers: cfg.Server.JobWorkers})
 	if err != nil {
 		closeAll()
 		return nil, err
@@ -125,13 +134,14 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		AdminTLS:       tlsAdmin,
 		Tracer:         tracer,
 		Idempotency:    keeper,
+		Jobs:           jm,
 	}, answers, tenants, log)
 	if err != nil {
 		closeAll()
 		tracer.Shutdown(context.Background()) // nothing recorded yet
 		return nil, err
 	}
-	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, store: st, tracer: tracer, modelsChecked: make(chan struct{})}
+	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, store: st, jobs: jm, tracer: tracer, modelsChecked: make(chan struct{})}
 	for _, c := range []*httpapi.CertReloader{tlsPublic, tlsAdmin} {
 		if c != nil {
 			app.certs = append(app.certs, c)
@@ -428,16 +438,9 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	defer a.tracer.Shutdown(context.Background()) // done already unless Run failed to listen
-	ln, err := net.Listen("tcp", a.Config.Server.Addr)
+	ln, adminLn, err := a.listen()
 	if err != nil {
-		return fmt.Errorf("cannot listen on server.addr: %w", err)
-	}
-	var adminLn net.Listener
-	if a.Config.Server.AdminAddr != "" {
-		if adminLn, err = net.Listen("tcp", a.Config.Server.AdminAddr); err != nil {
-			ln.Close()
-			return fmt.Errorf("cannot listen on server.admin_addr: %w", err)
-		}
+		return err
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- a.Server.Serve(ln) }()
@@ -497,6 +500,9 @@ wait:
 	defer cancel()
 	start := time.Now()
 	shutErr := a.Server.Shutdown(sctx)
+	// Job items still running finish within what is left of the grace
+	// period, or are left queued for the next start.
+	a.jobs.Stop(sctx)
 	for ; n > 0; n-- {
 		if err := <-errc; err != nil && serveErr == nil {
 			serveErr = err
@@ -517,6 +523,29 @@ wait:
 		shutErr = nil
 	}
 	return errors.Join(serveErr, shutErr)
+}
+
+// listen opens the public and (if configured) the admin listener, then
+// starts the job workers, which resume the jobs left unfinished.
+func (a *App) listen() (ln, adminLn net.Listener, err error) {
+	ln, err = net.Listen("tcp", a.Config.Server.Addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot listen on server.addr: %w", err)
+	}
+	if a.Config.Server.AdminAddr != "" {
+		if adminLn, err = net.Listen("tcp", a.Config.Server.AdminAddr); err != nil {
+			ln.Close()
+			return nil, nil, fmt.Errorf("cannot listen on server.admin_addr: %w", err)
+		}
+	}
+	if err := a.jobs.Start(); err != nil {
+		ln.Close()
+		if adminLn != nil {
+			adminLn.Close()
+		}
+		return nil, nil, err
+	}
+	return ln, adminLn, nil
 }
 
 func addrString(a net.Addr) string {
