@@ -148,9 +148,17 @@ func providerState(t *testing.T, base string) (string, string) {
 // number of times.
 func waitState(t *testing.T, base, state string) string {
 	t.Helper()
+	return waitReason(t, base, state, "")
+}
+
+// waitReason is waitState until the reason holds want too: /readyz may
+// report a state before the start-up model check has said why (a missing
+// model, then what to pull).
+func waitReason(t *testing.T, base, state, want string) string {
+	t.Helper()
 	var got, why string
 	for i := 0; i < 200; i++ {
-		if got, why = providerState(t, base); got == state {
+		if got, why = providerState(t, base); got == state && strings.Contains(why, want) {
 			return why
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -205,7 +213,7 @@ func TestWithoutConfig(t *testing.T) {
 		base := serve(t, bin, fake.URL)
 		// /readyz says which model is missing and what to pull; biogen
 		// pulls nothing by itself.
-		why := waitState(t, base, "model_missing")
+		why := waitReason(t, base, "model_missing", "ollama pull")
 		if !strings.Contains(why, config.DefaultModel) || !strings.Contains(why, "ollama pull llama3.1:8b") {
 			t.Fatalf("readyz says %q", why)
 		}
