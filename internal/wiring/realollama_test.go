@@ -271,7 +271,10 @@ func TestRealOllama(t *testing.T) {
 		r := startAppYAML(t, server+"providers:\n"+realProvider("tiny", srv.URL, "tiny", "    max_tokens: 4000\n")+"tenants:\n  - id: a\n    chain: [tiny]\n")
 		for attempt := 0; attempt < 5 && cancelled.Load() == 0; attempt++ {
 			before := started.Load() + finished.Load()
-			resp := r.post(t, longRequest, "Accept", "text/event-stream")
+			// A user each: an attempt whose generation finished (the model
+			// drew its end token early) is cached, and the same request
+			// again would be a hit that reaches no model.
+			resp := r.post(t, strings.Replace(longRequest, `"w-1"`, fmt.Sprintf(`"w-d%d"`, attempt), 1), "Accept", "text/event-stream")
 			br := bufio.NewReader(resp.Body)
 			br.ReadString('\n') // the first event line: the stream is running
 			resp.Body.Close()
