@@ -367,19 +367,7 @@ func (s *Server) handleBios(x *exchange) {
 		span.String("tenant.id", t.ID)
 		x.traced = &traced{ctx: ctx, span: span}
 	}
-	lim := s.limiters[t.ID]
-	d := lim.Allow(s.now())
-	x.tenantLimit = d
-	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
-	ctx.Response.Header.Set("RateLimit", d.Header())
-	if !d.Allowed {
-		s.fail(x, newError(fasthttp.StatusTooManyRequests, bio.ProblemRateLimited, "tenant %q is over its rate limit", t.ID).
-			with("Retry-After", strconv.Itoa(max(1, ratelimit.CeilSeconds(d.RetryAfter)))))
-		return
-	}
-	if !isJSON(ctx.Request.Header.ContentType()) {
-		s.fail(x, newError(fasthttp.StatusUnsupportedMediaType, bio.ProblemUnsupportedMedia, "send the body as application/json").
-			with("Accept-Post", "application/json"))
+	if !s.admitPost(x) {
 		return
 	}
 	minSim, err := minSimilarity(ctx)
@@ -405,6 +393,29 @@ func (s *Server) handleBios(x *exchange) {
 	}
 	s.answer(x, reply.Response) // finish releases the slot
 	s.completeKey(x, reply.Response)
+}
+
+// admitPost takes a POST of the caller's tenant through its rate limit
+// (setting the RateLimit headers) and checks that its body is JSON; it
+// answers the problem and returns false when either refuses.
+func (s *Server) admitPost(x *exchange) bool {
+	ctx, t := x.ctx, x.caller.Tenant
+	lim := s.limiters[t.ID]
+	d := lim.Allow(s.now())
+	x.tenantLimit = d
+	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
+	ctx.Response.Header.Set("RateLimit", d.Header())
+	if !d.Allowed {
+		s.fail(x, newError(fasthttp.StatusTooManyRequests, bio.ProblemRateLimited, "tenant %q is over its rate limit", t.ID).
+			with("Retry-After", strconv.Itoa(max(1, ratelimit.CeilSeconds(d.RetryAfter)))))
+		return false
+	}
+	if !isJSON(ctx.Request.Header.ContentType()) {
+		s.fail(x, newError(fasthttp.StatusUnsupportedMediaType, bio.ProblemUnsupportedMedia, "send the body as application/json").
+			with("Accept-Post", "application/json"))
+		return false
+	}
+	return true
 }
 
 // admit takes an in-flight slot, or returns false when all are taken. The

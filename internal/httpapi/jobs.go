@@ -13,7 +13,6 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/jobs"
-	"github.com/biogen/biogen/internal/ratelimit"
 )
 
 const jobsPrefix = "/v1/jobs/"
@@ -29,18 +28,7 @@ func JobsMaxBodyBytes(maxBody int) int { return min(jobs.MaxItems*(maxBody+1)+40
 func (s *Server) handleJobs(x *exchange) {
 	ctx := x.ctx
 	t := x.caller.Tenant
-	lim := s.limiters[t.ID]
-	d := lim.Allow(s.now())
-	ctx.Response.Header.Set("RateLimit-Policy", lim.Policy())
-	ctx.Response.Header.Set("RateLimit", d.Header())
-	if !d.Allowed {
-		s.fail(x, newError(fasthttp.StatusTooManyRequests, bio.ProblemRateLimited, "tenant %q is over its rate limit", t.ID).
-			with("Retry-After", strconv.Itoa(max(1, ratelimit.CeilSeconds(d.RetryAfter)))))
-		return
-	}
-	if !isJSON(ctx.Request.Header.ContentType()) {
-		s.fail(x, newError(fasthttp.StatusUnsupportedMediaType, bio.ProblemUnsupportedMedia, "send the body as application/json").
-			with("Accept-Post", "application/json"))
+	if !s.admitPost(x) {
 		return
 	}
 	items, users, callback, err := decodeJob(ctx.PostBody())
