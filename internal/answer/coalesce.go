@@ -12,6 +12,7 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/cache"
+	"github.com/biogen/biogen/internal/chain"
 )
 
 // Coalescing. Requests that reach generation with the same exact cache key
@@ -48,7 +49,10 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 		return a.alone(ctx, j, sink)
 	}
 	key := cache.Key(j.t.ID, j.req, a.promptVersion, a.providersKeys[j.t.ID], j.start)
-	f, leader := a.flights.join(ctx, key, j.t.ID+"\x00"+j.req.UserID, deadline, sink)
+	// A job item joins a generation running, but never starts one that
+	// synchronous requests could join: its calls give way to theirs
+	// (chain.Batch), which would hold them up.
+	f, leader := a.flights.join(ctx, key, j.t.ID+"\x00"+j.req.UserID, deadline, sink, !chain.IsBatch(ctx))
 	if f == nil {
 		return a.alone(ctx, j, sink)
 	}
@@ -178,12 +182,13 @@ type flight struct {
 
 // join returns the generation of key to wait for, and whether the caller
 // starts it (and must lead it). It returns nil when a generation of key is
-// running that would end after deadline: the caller must generate alone.
+// running that would end after deadline, or when none is and the caller
+// may not start one (!start): the caller must generate alone.
 // ctx is the caller's, whose values (the trace) a new generation keeps,
 // not its cancellation: the generation ends at deadline, or when every
 // request waiting for it has gone. sink, if not nil, is the caller's
 // stream: a generation it starts streams.
-func (fs *flights) join(ctx context.Context, key, user string, deadline time.Time, sink Sink) (f *flight, leader bool) {
+func (fs *flights) join(ctx context.Context, key, user string, deadline time.Time, sink Sink, start bool) (f *flight, leader bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if f := fs.m[key]; f != nil {
@@ -192,6 +197,9 @@ func (fs *flights) join(ctx context.Context, key, user string, deadline time.Tim
 		}
 		f.refs++
 		return f, false
+	}
+	if !start {
+		return nil, false
 	}
 	if fs.m == nil {
 		fs.m = map[string]*flight{}

@@ -624,3 +624,39 @@ func TestCoalesceFailure(t *testing.T) {
 		}
 	})
 }
+
+// TestCoalesceJobsNeverLead: a job item (chain.Batch) generates alone
+// rather than start a generation synchronous requests could join (its
+// calls give way to theirs), but joins one a synchronous request started.
+func TestCoalesceJobsNeverLead(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := newScripted(t, 2)
+		a, ten := coalescing(t, m, nil)
+		outs := make([]outcome, 3)
+		var wg sync.WaitGroup
+		j1, done1 := chain.Batch(context.Background())
+		defer done1()
+		ask(&wg, j1, a, Call{Tenant: ten, RequestID: "r0", Body: []byte(body)}, &outs[0])
+		synctest.Wait()
+		ask(&wg, context.Background(), a, Call{Tenant: ten, RequestID: "r1", Body: []byte(body)}, &outs[1])
+		synctest.Wait()
+		if running, waiting := a.flights.running(); m.calls.Load() != 2 || running != 1 || waiting != 1 {
+			t.Fatalf("%d model calls, %d generations, %d waiting; want 2: the synchronous request generates on its own", m.calls.Load(), running, waiting)
+		}
+		j2, done2 := chain.Batch(context.Background())
+		defer done2()
+		ask(&wg, j2, a, Call{Tenant: ten, RequestID: "r2", Body: []byte(body)}, &outs[2])
+		synctest.Wait()
+		if running, waiting := a.flights.running(); m.calls.Load() != 2 || running != 1 || waiting != 2 {
+			t.Fatalf("%d model calls, %d generations, %d waiting; want the second job item to join the synchronous one", m.calls.Load(), running, waiting)
+		}
+		m.open(0)
+		m.open(1)
+		wg.Wait()
+		for i, o := range outs {
+			if o.err != nil || o.r == nil || o.r.Source != bio.SourceOllama {
+				t.Fatalf("request %d: %+v, %v", i, o.r, o.err)
+			}
+		}
+	})
+}

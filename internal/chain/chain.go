@@ -174,12 +174,13 @@ func (c *Chain) Run(ctx context.Context, req *provider.Request, sink Sink) (*Out
 // already sent is void.
 func (c *Chain) try(ctx context.Context, g *Guard, req *provider.Request, sink Sink, thin func() bool) (*provider.Result, error) {
 	a := &attempt{c: c, g: g, ctx: ctx, req: req, sink: sink, thin: thin, preq: *req}
-	if err := a.enter(); err != nil {
+	h, err := a.enter()
+	if err != nil {
 		_, span := a.startSpan(tracing.Start)
 		endAttempt(span, err) // not called: the span says why
 		return nil, err
 	}
-	defer g.release()
+	defer g.slots.release(h)
 	for {
 		if a.budget() <= 0 {
 			return nil, provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
@@ -274,25 +275,26 @@ func (a *attempt) budget() time.Duration {
 
 // enter checks the policy, the time left and the breaker, then takes a
 // slot of the provider, which the caller must release.
-func (a *attempt) enter() error {
+func (a *attempt) enter() (*hold, error) {
 	g := a.g
 	if g.p.Kind() == provider.KindExternal && !a.c.allowExternal {
-		return provider.Errorf(provider.ReasonPolicy, "%s is external and the tenant's policy keeps data on premises", g.p.Name())
+		return nil, provider.Errorf(provider.ReasonPolicy, "%s is external and the tenant's policy keeps data on premises", g.p.Name())
 	}
 	if a.budget() <= 0 {
-		return provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
+		return nil, provider.Errorf(provider.ReasonTimeout, "no time left for %s", g.p.Name())
 	}
 	// An open breaker answers at once, without waiting for a slot.
 	if g.Breaker() == "open" {
-		return provider.Errorf(provider.ReasonCircuitOpen, "%s: circuit open", g.p.Name())
+		return nil, provider.Errorf(provider.ReasonCircuitOpen, "%s: circuit open", g.p.Name())
 	}
-	if !g.acquire(a.ctx, a.budget()) {
+	h := g.acquire(a.ctx, a.budget())
+	if h == nil {
 		if a.ctx.Err() != nil {
-			return a.ctx.Err()
+			return nil, a.ctx.Err()
 		}
-		return provider.Errorf(provider.ReasonOverloaded, "%s: no free slot", g.p.Name())
+		return nil, provider.Errorf(provider.ReasonOverloaded, "%s: no free slot", g.p.Name())
 	}
-	return nil
+	return h, nil
 }
 
 // rejects returns the test that holds back streamed text the checks are

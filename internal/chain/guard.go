@@ -29,6 +29,10 @@ type Settings struct {
 	BackoffBase, BackoffMax time.Duration
 	// MaxConcurrent is how many calls may be in flight. Positive.
 	MaxConcurrent int
+	// BatchSlots is how many of the MaxConcurrent slots batch calls (job
+	// items, see Batch) may hold at once; 1 to MaxConcurrent, 0 for half
+	// of them (at least one).
+	BatchSlots int
 	// QueueWait is how long a request waits for a free slot before it
 	// moves on with reason overloaded; 0 for no wait.
 	QueueWait time.Duration
@@ -51,6 +55,8 @@ func (s *Settings) validate() error {
 		return fmt.Errorf("guard: backoff %q to %q must be positive", s.BackoffBase, s.BackoffMax)
 	case s.MaxConcurrent <= 0:
 		return fmt.Errorf("guard: max concurrent %d must be positive", s.MaxConcurrent)
+	case s.BatchSlots < 0 || s.BatchSlots > s.MaxConcurrent:
+		return fmt.Errorf("guard: batch slots %d must be within 0 to max concurrent %d", s.BatchSlots, s.MaxConcurrent)
 	case s.QueueWait < 0:
 		return fmt.Errorf("guard: queue wait %q must not be negative", s.QueueWait)
 	case s.FailureThreshold == 0:
@@ -67,17 +73,19 @@ type Checker interface {
 	Check(ctx context.Context) error
 }
 
-// Guard wraps one provider with its circuit breaker and concurrency limit.
+// Guard wraps one provider with its circuit breaker and concurrency limit
+// (its slots, which synchronous requests and batch calls share as Batch
+// says).
 // Every chain that uses the provider shares its Guard, so the breaker sees
 // all of the provider's traffic.
 //
 // The zero value is not usable: call NewGuard. A Guard is safe for
 // concurrent use and starts no goroutine.
 type Guard struct {
-	p   provider.Provider
-	s   Settings
-	cb  *gobreaker.CircuitBreaker[*provider.Result]
-	sem chan struct{}
+	p     provider.Provider
+	s     Settings
+	cb    *gobreaker.CircuitBreaker[*provider.Result]
+	slots *slots
 
 	mu        sync.Mutex
 	checkedAt time.Time
@@ -89,7 +97,10 @@ func NewGuard(p provider.Provider, s Settings) (*Guard, error) {
 	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", p.Name(), err)
 	}
-	g := &Guard{p: p, s: s, sem: make(chan struct{}, s.MaxConcurrent)}
+	if s.BatchSlots == 0 {
+		s.BatchSlots = max(1, s.MaxConcurrent/2)
+	}
+	g := &Guard{p: p, s: s, slots: newSlots(p.Name(), s.MaxConcurrent, s.BatchSlots)}
 	g.cb = gobreaker.NewCircuitBreaker[*provider.Result](gobreaker.Settings{
 		Name:        p.Name(),
 		MaxRequests: 1,
@@ -110,29 +121,10 @@ func NewGuard(p provider.Provider, s Settings) (*Guard, error) {
 func (g *Guard) Provider() provider.Provider { return g.p }
 
 // acquire takes a concurrency slot, waiting at most QueueWait or wait,
-// whichever is shorter.
-func (g *Guard) acquire(ctx context.Context, wait time.Duration) bool {
-	select {
-	case g.sem <- struct{}{}:
-		return true
-	default:
-	}
-	if wait > g.s.QueueWait {
-		wait = g.s.QueueWait
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case g.sem <- struct{}{}:
-		return true
-	case <-t.C:
-		return false
-	case <-ctx.Done():
-		return false
-	}
+// whichever is shorter; nil when it got none.
+func (g *Guard) acquire(ctx context.Context, wait time.Duration) *hold {
+	return g.slots.acquire(ctx, min(wait, g.s.QueueWait))
 }
-
-func (g *Guard) release() { <-g.sem }
 
 // call runs one attempt through the breaker.
 func (g *Guard) call(ctx context.Context, req *provider.Request) (*provider.Result, error) {

@@ -100,6 +100,11 @@ type Server struct {
 	// JobWorkers is how many job items (POST /v1/jobs) are answered at
 	// once, the tenants taken in turn. Default 2.
 	JobWorkers int `yaml:"job_workers"`
+	// JobSlotShare is the part of each provider's max_concurrent slots
+	// that job items may hold at once (at least one slot); synchronous
+	// requests take a job item's slot when they find none free, so they
+	// never wait for one a job holds. Default 0.5; above 0, at most 1.
+	JobSlotShare float64 `yaml:"job_slot_share"`
 }
 
 // TLSFiles names a certificate (PEM, the chain after the leaf) and its

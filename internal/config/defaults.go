@@ -105,6 +105,7 @@ func (s *Server) setDefaults() {
 	setInt(&s.MaxInFlight, 1024)
 	setInt(&s.MaxConns, 10000)
 	setInt(&s.JobWorkers, 2)
+	setFloat(&s.JobSlotShare, 0.5)
 }
 
 func (c *Cache) setDefaults(ollamaHost string) {

@@ -72,6 +72,9 @@ func (s *Server) validate() error {
 			return fmt.Errorf("%s: %d must be between %d and %d", x.key, x.v, x.lo, x.h)
 		}
 	}
+	if !(s.JobSlotShare > 0 && s.JobSlotShare <= 1) {
+		return fmt.Errorf("server.job_slot_share: %v must be above 0 and at most 1", s.JobSlotShare)
+	}
 	for _, x := range []struct {
 		key string
 		v   time.Duration

@@ -68,6 +68,9 @@ type Manager struct {
 	now     func() time.Time
 	q       queue
 	wg      sync.WaitGroup
+	// quit is closed by Stop: workers pausing stop pausing.
+	quit     chan struct{}
+	quitOnce sync.Once
 	// stop is cancelled when Stop's wait for the items in flight ends:
 	// their answers are then dropped and the items left queued.
 	stop       context.Context
@@ -85,7 +88,7 @@ func New(cfg Config) (*Manager, error) {
 		return nil, fmt.Errorf("jobs: the number of workers must not be negative, not %d", cfg.Workers)
 	}
 	m := &Manager{st: cfg.Store, answers: cfg.Answers, tenants: map[string]*tenant.Tenant{}, timeout: cfg.Timeout,
-		workers: cfg.Workers, now: cfg.Now}
+		workers: cfg.Workers, now: cfg.Now, quit: make(chan struct{})}
 	if m.workers == 0 {
 		m.workers = 2
 	}

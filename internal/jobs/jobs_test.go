@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/leaktest"
 	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/tenant"
@@ -24,18 +26,34 @@ type fake struct {
 	mu    sync.Mutex
 	calls map[string]int
 	gate  chan struct{}
+	// yield is how many times each request id's call gives way to
+	// synchronous requests (chain.Preempt) before it answers.
+	yield map[string]int
 }
 
 func (f *fake) Answer(ctx context.Context, c answer.Call) (answer.Reply, error) {
 	f.mu.Lock()
 	f.calls[c.RequestID]++
+	gate := f.gate
 	f.mu.Unlock()
-	if f.gate != nil {
+	if gate != nil {
 		select {
-		case <-f.gate:
+		case <-gate:
 		case <-ctx.Done():
 			return answer.Reply{}, ctx.Err()
 		}
+	}
+	f.mu.Lock()
+	preempt := f.yield[c.RequestID] > 0
+	if preempt {
+		f.yield[c.RequestID]--
+	}
+	f.mu.Unlock()
+	if preempt {
+		if !chain.Preempt(ctx) {
+			return answer.Reply{}, errors.New("a job item's context is not a batch's")
+		}
+		return answer.Reply{Response: &bio.Response{Bio: "a template bio, given up"}}, nil
 	}
 	return answer.Reply{Response: &bio.Response{ID: "bio_" + c.RequestID, Bio: "a bio of " + c.Request.UserID}}, nil
 }
@@ -231,5 +249,70 @@ func TestEraseUserRemovesItems(t *testing.T) {
 	j, _ := m.Get(t1.ID, id)
 	if len(j.Items) != 2 || j.Items[1].Index != 2 {
 		t.Fatalf("got items %+v; want 0 and 2", j.Items)
+	}
+}
+
+// TestYieldedItemsRunAgain: an item whose call gave way to synchronous
+// requests (preempted) is not answered with what the chain returned then:
+// it runs again, as often as it gives way, and is answered once.
+func TestYieldedItemsRunAgain(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	f := &fake{calls: map[string]int{}}
+	m := newManager(t, st, f)
+	defer m.Stop(context.Background())
+	f.mu.Lock()
+	f.yield = map[string]int{}
+	f.mu.Unlock()
+	id := submit(t, m, t1, 4)
+	f.mu.Lock()
+	f.yield[id+"/1"], f.yield[id+"/2"] = 1, 3
+	f.mu.Unlock()
+	j := wait(t, m, t1, id, StatusSucceeded)
+	if j.Done != 4 || j.Failed != 0 {
+		t.Fatalf("got %+v", j)
+	}
+	for _, it := range j.Items {
+		var b bio.Response
+		if it.Status != StatusSucceeded || json.Unmarshal(it.Bio, &b) != nil || b.Bio != "a bio of u"+fmt.Sprint(it.Index) {
+			t.Fatalf("item %d: %+v %s", it.Index, it, it.Bio)
+		}
+	}
+	want := map[string]int{id + "/0": 1, id + "/1": 2, id + "/2": 4, id + "/3": 1}
+	if got := f.count(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("calls %v; want %v", got, want)
+	}
+}
+
+// TestYieldAfterCancel: an item that gives way after its job was
+// cancelled is cancelled, not run again.
+func TestYieldAfterCancel(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	gate := make(chan struct{})
+	f := &fake{calls: map[string]int{}, gate: gate, yield: map[string]int{}}
+	m := newManager(t, st, f)
+	defer m.Stop(context.Background())
+	id := submit(t, m, t1, 3)
+	for len(f.count()) < 2 { // two workers: items 0 and 1 running
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := m.Cancel(t1.ID, id); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.yield[id+"/0"] = 1 // item 0 gives way once released
+	f.mu.Unlock()
+	close(gate)
+	j := wait(t, m, t1, id, StatusCancelled)
+	for j.FinishedAt == nil {
+		time.Sleep(time.Millisecond)
+		j, _ = m.Get(t1.ID, id)
+	}
+	if got := f.count(); got[id+"/2"] != 0 || got[id+"/0"] != 1 {
+		t.Fatalf("calls %v: a cancelled item ran", got)
+	}
+	if j.Items[0].Status != StatusCancelled || j.Items[1].Status != StatusSucceeded || j.Items[2].Status != StatusCancelled {
+		t.Fatalf("items %+v; want item 0, which gave way, and 2 cancelled, 1 answered", j.Items)
 	}
 }

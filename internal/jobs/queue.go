@@ -1,6 +1,9 @@
 package jobs
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // queue holds the items waiting to run, by tenant then job, and the items
 // running. take serves the tenants with work in turn (round robin), and a
@@ -94,6 +97,28 @@ func (q *queue) done(r ref) {
 	}
 }
 
+// requeue puts r, taken and not answered, back at the head of its job's
+// items: it runs again before the job's others.
+func (q *queue) requeue(r ref) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	k := r.tenant + "\x00" + r.job
+	delete(q.active[k], r.index)
+	if len(q.active[k]) == 0 {
+		delete(q.active, k)
+	}
+	js := q.jobs[r.tenant]
+	if len(js) > 0 && js[0].id == r.job {
+		js[0].items = append([]int{r.index}, js[0].items...)
+	} else {
+		if len(js) == 0 {
+			q.ring = append(q.ring, r.tenant)
+		}
+		q.jobs[r.tenant] = append([]*queuedJob{{id: r.job, items: []int{r.index}}}, js...)
+	}
+	q.wake.Broadcast()
+}
+
 // running returns a copy of the job's running items.
 func (q *queue) running(tenant, job string) map[int]bool {
 	q.mu.Lock()
@@ -108,13 +133,8 @@ func (q *queue) running(tenant, job string) map[int]bool {
 // cancel drops the job's queued items and returns its running ones.
 func (q *queue) cancel(tenant, job string) map[int]bool {
 	q.mu.Lock()
-	js := q.jobs[tenant]
-	for i, j := range js {
-		if j.id == job {
-			js = append(js[:i:i], js[i+1:]...)
-			break
-		}
-	}
+	// A job may be listed twice: an item given back (requeue) goes first.
+	js := slices.DeleteFunc(slices.Clone(q.jobs[tenant]), func(j *queuedJob) bool { return j.id == job })
 	if len(js) == 0 && q.jobs[tenant] != nil {
 		delete(q.jobs, tenant)
 		for i, t := range q.ring {

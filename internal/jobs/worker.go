@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/tenant"
 )
@@ -65,6 +68,7 @@ func (m *Manager) Start() error {
 // ends; then it cancels them, and leaves them queued for the next Start.
 func (m *Manager) Stop(ctx context.Context) {
 	m.q.close()
+	m.quitOnce.Do(func() { close(m.quit) })
 	done := make(chan struct{})
 	go func() { m.wg.Wait(); close(done) }()
 	select {
@@ -78,22 +82,44 @@ func (m *Manager) Stop(ctx context.Context) {
 
 func (m *Manager) work() {
 	defer m.wg.Done()
+	pause := time.Duration(0)
 	for {
 		r, ok := m.q.take()
 		if !ok {
 			return
 		}
-		m.run(r)
-		m.q.done(r)
+		if !m.run(r) {
+			m.q.done(r)
+			pause = 0
+			continue
+		}
+		// The item gave way to synchronous requests: it goes back to the
+		// head of its job, and this worker waits a while (longer each
+		// time in a row, with jitter) before it takes the next.
+		m.q.requeue(r)
+		pause = min(max(2*pause, minPause), maxPause)
+		select {
+		case <-time.After(pause/2 + rand.N(pause/2)):
+		case <-m.quit:
+		}
 	}
 }
 
+// The pause of a worker whose item gave way to synchronous requests
+// grows from minPause to maxPause while its items keep giving way.
+const (
+	minPause = 50 * time.Millisecond
+	maxPause = 2 * time.Second
+)
+
 // run answers one item and stores its answer, unless the job was
-// cancelled, the item erased or the Manager stopped meanwhile.
-func (m *Manager) run(r ref) {
+// cancelled, the item erased or the Manager stopped meanwhile. It returns
+// true when the item gave way to synchronous requests (chain.Yielded) and
+// is to run again; it is left as it was.
+func (m *Manager) run(r ref) (yielded bool) {
 	t := m.tenants[r.tenant]
 	if t == nil {
-		return // a tenant no longer configured: left queued
+		return false // a tenant no longer configured: left queued
 	}
 	var raw json.RawMessage
 	err := m.st.View(func(tx *store.Tx) error {
@@ -105,24 +131,52 @@ func (m *Manager) run(r ref) {
 	})
 	if err != nil || raw == nil {
 		m.settle(r, nil, nil) // erased, or cancelled: counted as ended
-		return
+		return false
 	}
-	ctx, cancel := context.WithTimeout(m.stop, m.timeout)
+	tctx, cancel := context.WithTimeout(m.stop, m.timeout)
 	defer cancel()
+	ctx, release := chain.Batch(tctx)
+	defer release()
 	reply, err := m.answer(ctx, t, r, raw)
-	if m.stop.Err() != nil {
-		return // stopped: left queued
-	}
-	if err != nil {
+	switch {
+	case m.stop.Err() != nil:
+		return false // stopped: left queued
+	case chain.Yielded(ctx):
+		return !m.cancelled(r)
+	case err != nil:
 		m.settle(r, nil, problemOf(err, r.job))
-		return
+		return false
 	}
 	b, err := json.Marshal(reply)
 	if err != nil {
 		m.settle(r, nil, problemOf(err, r.job))
-		return
+		return false
 	}
 	m.settle(r, b, nil)
+	return false
+}
+
+// cancelled reports whether r's job was cancelled (or is gone); r, which
+// gave way while it ran, is then cancelled too and counted as ended.
+func (m *Manager) cancelled(r ref) bool {
+	var gone bool
+	err := m.st.Update(func(tx *store.Tx) error {
+		h, hr, found, err := getHeader(tx, r.tenant, r.job)
+		if err != nil || (found && !h.Cancelled) {
+			return err
+		}
+		gone = true
+		if !found || h.isFinished(r.index) {
+			return nil
+		}
+		running := m.q.running(r.tenant, r.job)
+		delete(running, r.index)
+		if err := m.cancelItems(tx, h, running); err != nil {
+			return err
+		}
+		return putHeader(tx, h, hr.Expires)
+	})
+	return gone || err != nil
 }
 
 func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byte) (*bio.Response, error) {

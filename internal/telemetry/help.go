@@ -73,6 +73,8 @@ var help = map[string]string{
 	"biogen_cache_store_failures_total":      "Answers whose semantic cache entry could not be stored (the embedding failed or timed out).",
 	"biogen_idempotency_total":               "Requests with an Idempotency-Key, by outcome: replayed, in_flight, reused, stored, erased (its user was erased meanwhile), store_failed.",
 	"biogen_store_bytes":                     "Size of the durable store's file (data_dir/biogen.db) in bytes.",
+	"biogen_job_preemptions_total":           "Job item calls cancelled because a synchronous request took their provider slot, by provider; the item runs again.",
+	"biogen_job_busy_total":                  "Job item calls that found no provider slot free for jobs within the wait, by provider; the item runs again.",
 }
 
 // Families returns the name of every biogen metric family, sorted: what

@@ -265,3 +265,15 @@ var _ = Set.NewGauge("biogen_store_bytes", func() float64 {
 	}
 	return 0
 })
+
+// BatchPreempted counts a job item's call cancelled because a synchronous
+// request took its slot of provider.
+func BatchPreempted(provider string) {
+	Set.GetOrCreateCounter(`biogen_job_preemptions_total{provider="` + provider + `"}`).Inc()
+}
+
+// BatchBusy counts a job item's call that found no slot of provider free
+// for jobs.
+func BatchBusy(provider string) {
+	Set.GetOrCreateCounter(`biogen_job_busy_total{provider="` + provider + `"}`).Inc()
+}

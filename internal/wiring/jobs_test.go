@@ -208,3 +208,38 @@ func TestJobResumesAfterRestart(t *testing.T) {
 		t.Fatalf("the model saw %d requests; want %d, one per item", got, n)
 	}
 }
+
+// TestSyncRequestTakesAJobSlot: with one model slot, held by a job item, a
+// synchronous request is answered by the model, not by the template after
+// waiting its queue_wait: it takes the item's slot; the item runs again
+// afterwards, and the job ends with every item written by the model, once.
+func TestSyncRequestTakesAJobSlot(t *testing.T) {
+	fake, url := fakeServer(t, fakellm.Config{FirstToken: 700 * time.Millisecond})
+	r := startAppYAML(t, "data_dir: "+t.TempDir()+"\nserver:\n  addr: 127.0.0.1:0\n  shutdown_grace: 5s\n  request_timeout: 10s\n"+
+		"  write_timeout: 20s\n  job_workers: 1\nproviders:\n"+ollamaProviderTimeout("big", url, "5s")+
+		"    max_concurrent: 1\n    queue_wait: 200ms\n"+
+		"tenants:\n  - id: acme\n    chain: [big]\n    cache: {exact: false, semantic: false}\n    rate_limit:\n      requests_per_second: 100000\n")
+	before := fake.Requests()
+	const n = 3
+	id := r.submit(t, jobBody(t, n))
+	for fake.Requests() == before { // the first item is in the model
+		time.Sleep(5 * time.Millisecond)
+	}
+	got, _ := r.postJSON(t, "", withUser(t, []byte(bioRequest), "sync-1"))
+	if got.Source != bio.SourceOllama || got.Degraded {
+		t.Fatalf("the synchronous request: %s, degraded %v, %v; want the model's answer", got.Source, got.Degraded, got.FallbackReasons)
+	}
+	j := r.waitJob(t, id, func(j jobView) bool { return j.FinishedAt != nil })
+	if j.Status != "succeeded" || j.Done != n {
+		t.Fatalf("job: %+v", j)
+	}
+	for i, it := range j.Items {
+		if it.Bio == nil || it.Bio.Source != bio.SourceOllama || it.Bio.Degraded {
+			t.Fatalf("item %d: %+v; want the model's answer", i, it)
+		}
+	}
+	// n items, the synchronous request, and the item it preempted again.
+	if calls := fake.Requests() - before; calls != n+2 || fake.Cancelled() < 1 {
+		t.Fatalf("the model saw %d requests (%d cancelled); want %d", calls, fake.Cancelled(), n+2)
+	}
+}

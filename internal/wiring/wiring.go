@@ -215,6 +215,7 @@ func buildChains(cfg *config.Config, tenants *tenant.Registry, tmpl *prompt.Rend
 			Timeout: pc.Timeout, Retries: max(pc.Retries, 0), // -1 in the file: none
 			BackoffBase: pc.BackoffBase, BackoffMax: pc.BackoffMax,
 			MaxConcurrent: pc.MaxConcurrent, QueueWait: pc.QueueWait,
+			BatchSlots:       max(1, int(cfg.Server.JobSlotShare*float64(pc.MaxConcurrent))),
 			FailureThreshold: pc.BreakerFailures, OpenTimeout: pc.BreakerOpen,
 		})
 		if err != nil {
