@@ -31,12 +31,12 @@ func (s *Server) handleJobs(x *exchange) {
 	if !s.admitPost(x) {
 		return
 	}
-	items, users, callback, err := decodeJob(ctx.PostBody())
+	items, callback, err := decodeJob(ctx.PostBody(), t.CachePolicy.Exact || t.CachePolicy.Semantic)
 	if err != nil {
 		s.fail(x, err)
 		return
 	}
-	sub, err := s.cfg.Jobs.Submit(t, items, users, callback)
+	sub, err := s.cfg.Jobs.Submit(t, items, callback)
 	if err != nil {
 		s.fail(x, err)
 		return
@@ -45,12 +45,13 @@ func (s *Server) handleJobs(x *exchange) {
 	writeJSON(ctx, fasthttp.StatusAccepted, sub)
 }
 
-// decodeJob validates a job's body: every item as a bio request, its
+// decodeJob validates a job's body: every item as a bio request with an
+// optional warm_cache (refused when the tenant caches nothing), its
 // problems' pointers under /items/{index}.
-func decodeJob(body []byte) (items []json.RawMessage, users []string, callback string, err error) {
+func decodeJob(body []byte, caches bool) (items []jobs.Item, callback string, err error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil || top == nil {
-		return nil, nil, "", newError(fasthttp.StatusBadRequest, bio.ProblemMalformedJSON, "the body is not a JSON object")
+		return nil, "", newError(fasthttp.StatusBadRequest, bio.ProblemMalformedJSON, "the body is not a JSON object")
 	}
 	var fields []bio.FieldError
 	for _, k := range slices.Sorted(maps.Keys(top)) {
@@ -64,30 +65,55 @@ func decodeJob(body []byte) (items []json.RawMessage, users []string, callback s
 		// loss, so it is refused until it is delivered.
 		fields = append(fields, bio.FieldError{Pointer: "/callback_url", Detail: "callbacks are not delivered by this version yet; poll GET /v1/jobs/{id}"})
 	}
-	if json.Unmarshal(top["items"], &items) != nil || len(items) == 0 || len(items) > jobs.MaxItems {
+	var raws []json.RawMessage
+	if json.Unmarshal(top["items"], &raws) != nil || len(raws) == 0 || len(raws) > jobs.MaxItems {
 		fields = append(fields, bio.FieldError{Pointer: "/items", Detail: "must be an array of 1 to 1000 bio requests"})
-		return nil, nil, "", &bio.ValidationError{Fields: fields}
+		return nil, "", &bio.ValidationError{Fields: fields}
 	}
-	users = make([]string, len(items))
-	for i, raw := range items {
-		req, err := bio.Decode(raw)
-		var ve *bio.ValidationError
-		switch {
-		case errors.As(err, &ve):
-			for _, f := range ve.Fields {
-				f.Pointer = "/items/" + strconv.Itoa(i) + f.Pointer
-				fields = append(fields, f)
-			}
-		case err != nil:
-			fields = append(fields, bio.FieldError{Pointer: "/items/" + strconv.Itoa(i), Detail: "must be a bio request object"})
-		default:
-			users[i] = req.UserID
-		}
+	items = make([]jobs.Item, len(raws))
+	for i, raw := range raws {
+		at := "/items/" + strconv.Itoa(i)
+		it, errs := decodeItem(raw, at, caches)
+		items[i], fields = it, append(fields, errs...)
 	}
 	if len(fields) > 0 {
-		return nil, nil, "", &bio.ValidationError{Fields: fields}
+		return nil, "", &bio.ValidationError{Fields: fields}
 	}
-	return items, users, callback, nil
+	return items, callback, nil
+}
+
+// decodeItem validates one item of a job, at pointer at: a bio request
+// and its warm_cache, which it takes out of the request.
+func decodeItem(raw json.RawMessage, at string, caches bool) (jobs.Item, []bio.FieldError) {
+	var fields []bio.FieldError
+	it := jobs.Item{Request: raw}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) == nil {
+		if w, ok := obj["warm_cache"]; ok {
+			switch {
+			case json.Unmarshal(w, &it.Warm) != nil:
+				fields = append(fields, bio.FieldError{Pointer: at + "/warm_cache", Detail: "must be true or false"})
+			case it.Warm && !caches:
+				fields = append(fields, bio.FieldError{Pointer: at + "/warm_cache", Detail: "this tenant's caches are off: there is nothing to warm"})
+			}
+			delete(obj, "warm_cache")
+			it.Request, _ = json.Marshal(obj)
+		}
+	}
+	req, err := bio.Decode(it.Request)
+	var ve *bio.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		for _, f := range ve.Fields {
+			f.Pointer = at + f.Pointer
+			fields = append(fields, f)
+		}
+	case err != nil:
+		fields = append(fields, bio.FieldError{Pointer: at, Detail: "must be a bio request object"})
+	default:
+		it.User = req.UserID
+	}
+	return it, fields
 }
 
 // handleJob serves GET and DELETE /v1/jobs/{id}: the job, or its

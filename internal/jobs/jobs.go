@@ -110,10 +110,22 @@ type Submitted struct {
 	Total  int    `json:"total"`
 }
 
-// Submit stores a job of items, each the body of a valid bio request
-// (the caller validated them), and queues it.
-func (m *Manager) Submit(t *tenant.Tenant, items []json.RawMessage, users []string, callbackURL string) (Submitted, error) {
-	if len(items) == 0 || len(items) > MaxItems || len(users) != len(items) {
+// Item is one item of a job to submit.
+type Item struct {
+	// Request is the body of a valid bio request (the caller validated
+	// it), without the item's warm_cache.
+	Request json.RawMessage
+	// User is the request's user_id: the item is erased with the user.
+	User string
+	// Warm asks only to fill the caches ("warm_cache": true): the item
+	// is answered like the others, but its bio text is not kept (the
+	// item's bio object has an empty "bio").
+	Warm bool
+}
+
+// Submit stores a job of items and queues it.
+func (m *Manager) Submit(t *tenant.Tenant, items []Item, callbackURL string) (Submitted, error) {
+	if len(items) == 0 || len(items) > MaxItems {
 		return Submitted{}, fmt.Errorf("jobs: a job holds 1 to %d items, not %d", MaxItems, len(items))
 	}
 	now := m.now()
@@ -124,9 +136,9 @@ func (m *Manager) Submit(t *tenant.Tenant, items []json.RawMessage, users []stri
 		if err := putHeader(tx, h, expires); err != nil {
 			return err
 		}
-		for i, raw := range items {
-			it := &item{Index: i, Status: StatusQueued, Request: raw}
-			if err := putItem(tx, t.ID, h.ID, it, store.Record{Expires: expires, Tenant: t.ID, User: users[i]}); err != nil {
+		for i, x := range items {
+			it := &item{Index: i, Status: StatusQueued, Request: x.Request, Warm: x.Warm}
+			if err := putItem(tx, t.ID, h.ID, it, store.Record{Expires: expires, Tenant: t.ID, User: x.User}); err != nil {
 				return err
 			}
 		}

@@ -100,12 +100,12 @@ func openStore(t *testing.T, dir string) *store.Store {
 
 func submit(t *testing.T, m *Manager, tn *tenant.Tenant, n int) string {
 	t.Helper()
-	items, users := make([]json.RawMessage, n), make([]string, n)
+	items := make([]Item, n)
 	for i := range n {
-		users[i] = fmt.Sprintf("u%d", i)
-		items[i] = body(users[i])
+		u := fmt.Sprintf("u%d", i)
+		items[i] = Item{Request: body(u), User: u}
 	}
-	s, err := m.Submit(tn, items, users, "")
+	s, err := m.Submit(tn, items, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,6 +67,7 @@ type item struct {
 	Index   int             `json:"index"`
 	Status  string          `json:"status"`
 	Request json.RawMessage `json:"request,omitempty"` // until answered
+	Warm    bool            `json:"warm,omitempty"`    // warm_cache: the bio text is not kept
 	Bio     json.RawMessage `json:"bio,omitempty"`
 	Error   *bio.Problem    `json:"error,omitempty"`
 }

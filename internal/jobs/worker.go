@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/store"
+	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -122,10 +124,11 @@ func (m *Manager) run(r ref) (yielded bool) {
 		return false // a tenant no longer configured: left queued
 	}
 	var raw json.RawMessage
+	var warm bool
 	err := m.st.View(func(tx *store.Tx) error {
 		it, _, found, err := getItem(tx, r.tenant, r.job, r.index)
 		if found && it.Status == StatusQueued {
-			raw = it.Request
+			raw, warm = it.Request, it.Warm
 		}
 		return err
 	})
@@ -146,6 +149,10 @@ func (m *Manager) run(r ref) (yielded bool) {
 	case err != nil:
 		m.settle(r, nil, problemOf(err, r.job))
 		return false
+	}
+	if warm {
+		telemetry.JobWarmed(warmed(reply))
+		reply.Bio = "" // the caches keep it; the job does not
 	}
 	b, err := json.Marshal(reply)
 	if err != nil {
@@ -193,6 +200,19 @@ func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byt
 		return nil, errors.New("no response")
 	}
 	return reply.Response, nil
+}
+
+// warmed says what a warm_cache item's answer did for the caches: "hit"
+// (it was there), "stored" (a first-choice model's bio, kept), or
+// "not_stored" (a fallback or a bio for review, which no cache keeps).
+func warmed(r *bio.Response) string {
+	switch {
+	case r.Cache != bio.CacheMiss:
+		return "hit"
+	case r.Degraded || r.Source == bio.SourceTemplate || slices.Contains(r.Flags, bio.FlagNeedsReview):
+		return "not_stored"
+	}
+	return "stored"
 }
 
 // settle stores the end of item r: its bio, or its problem, or (both nil)

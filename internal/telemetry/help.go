@@ -74,6 +74,7 @@ var help = map[string]string{
 	"biogen_idempotency_total":               "Requests with an Idempotency-Key, by outcome: replayed, in_flight, reused, stored, erased (its user was erased meanwhile), store_failed.",
 	"biogen_store_bytes":                     "Size of the durable store's file (data_dir/biogen.db) in bytes.",
 	"biogen_job_preemptions_total":           "Job item calls cancelled because a synchronous request took their provider slot, by provider; the item runs again.",
+	"biogen_job_warm_items_total":            "Job items with warm_cache, by what they did for the caches: hit (already there), stored, not_stored (a fallback or a bio for review, never cached).",
 	"biogen_job_busy_total":                  "Job item calls that found no provider slot free for jobs within the wait, by provider; the item runs again.",
 }
 

@@ -277,3 +277,9 @@ func BatchPreempted(provider string) {
 func BatchBusy(provider string) {
 	Set.GetOrCreateCounter(`biogen_job_busy_total{provider="` + provider + `"}`).Inc()
 }
+
+// JobWarmed counts a warm_cache job item by what it did for the caches:
+// "hit", "stored" or "not_stored".
+func JobWarmed(result string) {
+	Set.GetOrCreateCounter(`biogen_job_warm_items_total{result="` + result + `"}`).Inc()
+}

@@ -243,3 +243,55 @@ func TestSyncRequestTakesAJobSlot(t *testing.T) {
 		t.Fatalf("the model saw %d requests (%d cancelled); want %d", calls, fake.Cancelled(), n+2)
 	}
 }
+
+// TestJobWarmCache: items with "warm_cache": true are written by the model
+// and stored in the caches, but the job keeps no bio text of theirs; a
+// synchronous request for one of them afterwards is a cache hit that
+// reaches no model. A warm_cache that is not a boolean, or one for a
+// tenant whose caches are off, is 422 at its pointer.
+func TestJobWarmCache(t *testing.T) {
+	fake, url := fakeServer(t, fakellm.Config{})
+	r := startAppYAML(t, "data_dir: "+t.TempDir()+"\nserver:\n  addr: 127.0.0.1:0\n  shutdown_grace: 5s\n  request_timeout: 10s\n"+
+		"  write_timeout: 20s\nproviders:\n"+ollamaProviderTimeout("big", url, "5s")+
+		"tenants:\n  - id: acme\n    chain: [big]\n    rate_limit:\n      requests_per_second: 100000\n")
+	const n = 4
+	items := make([]string, n)
+	for i := range items {
+		item := withUser(t, []byte(bioRequest), fmt.Sprintf("warm-%d", i))
+		if i < n-1 {
+			item = []byte(`{"warm_cache":true,` + strings.TrimPrefix(string(item), "{"))
+		}
+		items[i] = string(item)
+	}
+	id := r.submit(t, `{"items":[`+strings.Join(items, ",")+`]}`)
+	j := r.waitJob(t, id, func(j jobView) bool { return j.FinishedAt != nil })
+	if j.Status != "succeeded" || j.Done != n {
+		t.Fatalf("job: %+v", j)
+	}
+	for i, it := range j.Items {
+		warm := i < n-1
+		if it.Bio == nil || it.Bio.Source != bio.SourceOllama || it.Bio.Degraded || (it.Bio.Bio == "") != warm {
+			t.Fatalf("item %d (warm %v): %+v", i, warm, it.Bio)
+		}
+	}
+	calls := fake.Requests()
+	hit, _ := r.postJSON(t, "", withUser(t, []byte(bioRequest), "warm-1"))
+	if hit.Cache != bio.CacheExact || hit.Bio == "" || fake.Requests() != calls {
+		t.Fatalf("after the warm-up: cache %q, %d more model calls; want an exact hit", hit.Cache, fake.Requests()-calls)
+	}
+	// The same profile, so the same text: once, the item that is not warm.
+	if _, b := r.do(t, "GET", "/v1/jobs/"+id, ""); strings.Count(string(b), hit.Bio[:40]) != 1 {
+		t.Fatalf("the job keeps the text of a warm item: %s", b)
+	}
+
+	bad := func(r *running, body, pointer string) {
+		t.Helper()
+		resp, b := r.do(t, "POST", "/v1/jobs", body)
+		var p bio.Problem
+		if resp.StatusCode != 422 || json.Unmarshal(b, &p) != nil || len(p.Errors) != 1 || p.Errors[0].Pointer != pointer {
+			t.Fatalf("got %d %s; want 422 at %s", resp.StatusCode, b, pointer)
+		}
+	}
+	bad(r, `{"items":[`+items[3]+`,`+strings.Replace(items[0], `"warm_cache":true`, `"warm_cache":"yes"`, 1)+`]}`, "/items/1/warm_cache")
+	bad(startJobsApp(t, url, t.TempDir()), `{"items":[`+items[0]+`]}`, "/items/0/warm_cache") // caches off
+}
