@@ -54,6 +54,9 @@ type exchange struct {
 	tenantLimit ratelimit.Decision
 	// user is the request's user, once Answer has admitted it.
 	user string
+	// answered is the bio the request was answered with, for the access
+	// log; nil for any other answer.
+	answered *bio.Response
 	// claim is the request's Idempotency-Key while the handler holds it;
 	// a stream's writer takes it over.
 	claim *idempotency.Claim
@@ -259,15 +262,32 @@ func (s *Server) observe(x *exchange, status int, method string) {
 	if !s.log.Enabled(context.Background(), slog.LevelInfo) {
 		return // no access log: spare building it
 	}
-	attrs := []any{"request_id", x.id, "method", method, "route", x.route, "status", status, "duration_ms", float64(d.Microseconds()) / 1000}
+	attrs := []any{"request_id", x.id, "method", method, "route", x.route, "status", status, "duration_ms", millisOf(d)}
 	if x.caller != nil {
 		attrs = append(attrs, "tenant", x.caller.Tenant.ID)
 		if x.caller.KeyName != "" {
 			attrs = append(attrs, "key", x.caller.KeyName)
 		}
 	}
+	if r := x.answered; r != nil {
+		attrs = append(attrs, bioAttrs(r)...)
+	}
 	s.log.Info("request", attrs...)
 }
+
+// bioAttrs are the access log's fields of a bio answered: what an
+// operator needs to see where it came from and what it cost, and nothing
+// of the person (no text, no id the client chose).
+func bioAttrs(r *bio.Response) []any {
+	return []any{"bio_id", r.ID, "source", string(r.Source), "provider", r.Provider, "model", r.Model,
+		"prompt_version", r.PromptVersion, "cache", string(r.Cache), "degraded", r.Degraded,
+		"fallback_reasons", strings.Join(r.FallbackReasons, ","), "flags", strings.Join(r.Flags, ","),
+		"input_tokens", r.Usage.InputTokens, "output_tokens", r.Usage.OutputTokens, "cost_usd", r.Usage.CostUSD,
+		"cache_ms", millisOf(r.Timing.Cache), "provider_ms", millisOf(r.Timing.Provider)}
+}
+
+// millisOf is d in milliseconds, to the microsecond.
+func millisOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // fail answers with the problem for err; causes of internal errors go to the
 // log only.
@@ -392,6 +412,7 @@ func (s *Server) handleBios(x *exchange) {
 		return
 	}
 	s.answer(x, reply.Response) // finish releases the slot
+	x.answered = reply.Response
 	s.completeKey(x, reply.Response)
 }
 

@@ -1024,3 +1024,47 @@ func TestOverloadCostsTheUserNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessLogFields: the access log line of a bio says where it came
+// from and what it cost (provider, model, prompt version, cache, tokens,
+// fallback reasons, flags, timings), and nothing of the person.
+func TestAccessLogFields(t *testing.T) {
+	ts := startServer(t, testOptions{})
+	r := ts.do("POST", "/v1/bios", keyFull, validReq, "X-Request-Id", "req-log-1")
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	var resp bio.Response
+	if err := json.Unmarshal(r.body, &resp); err != nil {
+		t.Fatal(err)
+	}
+	var line map[string]any
+	for l := range strings.SplitSeq(ts.logs.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "request" && m["request_id"] == "req-log-1" {
+			line = m
+		}
+	}
+	if line == nil {
+		t.Fatalf("no access log line:\n%s", ts.logs.String())
+	}
+	want := map[string]any{"bio_id": resp.ID, "source": string(resp.Source), "provider": resp.Provider, "model": resp.Model,
+		"prompt_version": resp.PromptVersion, "cache": "miss", "degraded": resp.Degraded,
+		"fallback_reasons": strings.Join(resp.FallbackReasons, ","), "flags": strings.Join(resp.Flags, ","),
+		"input_tokens": float64(resp.Usage.InputTokens), "output_tokens": float64(resp.Usage.OutputTokens), "cost_usd": resp.Usage.CostUSD}
+	for k, v := range want {
+		if line[k] != v {
+			t.Errorf("%s: %v; want %v (line %v)", k, line[k], v, line)
+		}
+	}
+	for _, k := range []string{"cache_ms", "provider_ms", "duration_ms"} {
+		if _, ok := line[k].(float64); !ok {
+			t.Errorf("%s missing: %v", k, line)
+		}
+	}
+	for _, s := range []string{"Ada", "Okafor", "w-10423", "Northwind"} {
+		if strings.Contains(ts.logs.String(), s) {
+			t.Fatalf("log holds %q", s)
+		}
+	}
+}

@@ -92,6 +92,7 @@ func (s *Server) stream(x *exchange, reply answer.Reply) {
 		if resp.Cache == bio.CacheMiss {
 			s.observeOverhead(resp)
 		}
+		x.answered = resp
 		b := marshalEvent(resp)
 		sink.raw("done", b)
 		if !sink.gone() {
