@@ -316,3 +316,51 @@ func TestYieldAfterCancel(t *testing.T) {
 		t.Fatalf("items %+v; want item 0, which gave way, and 2 cancelled, 1 answered", j.Items)
 	}
 }
+
+// TestCancelledJobEndsAfterRestart: a job cancelled while items run, then
+// stopped before they finish (a crash, or the end of the grace period),
+// ends at the next start: the items that were running are cancelled, none
+// is answered, and the job gets its finished_at. It used to stay unended
+// for good, those items queued, since Start resumes no cancelled job.
+func TestCancelledJobEndsAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	f := &fake{calls: map[string]int{}, gate: make(chan struct{})}
+	m := newManager(t, st, f)
+	id := submit(t, m, t1, 4)
+	for i := 0; len(f.count()) < 2; i++ { // both workers hold an item
+		if i == 500 {
+			t.Fatalf("the answerer saw %d items; want 2 running", len(f.count()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := m.Cancel(t1.ID, id); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m.Stop(ctx) // the running items are dropped
+	st.Close()
+
+	st = openStore(t, dir)
+	defer st.Close()
+	f2 := &fake{calls: map[string]int{}}
+	m = newManager(t, st, f2)
+	defer m.Stop(context.Background())
+	j, err := m.Get(t1.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Status != StatusCancelled || j.FinishedAt == nil || j.Done != 0 || len(j.Items) != 4 {
+		t.Fatalf("got status %s, finished_at %v, %d done, %d items; want cancelled, ended, 0 done, 4 items",
+			j.Status, j.FinishedAt, j.Done, len(j.Items))
+	}
+	for _, it := range j.Items {
+		if it.Status != StatusCancelled {
+			t.Errorf("item %d is %s; want cancelled", it.Index, it.Status)
+		}
+	}
+	if n := len(f2.count()); n != 0 {
+		t.Errorf("%d items of the cancelled job were answered after the restart; want none", n)
+	}
+}

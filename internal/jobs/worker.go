@@ -24,13 +24,14 @@ import (
 var errStopped = errors.New("jobs: stopped")
 
 // Start queues the items of the stored jobs that have not ended (a job
-// running at the last stop resumes) and starts the workers. Call it once.
+// running at the last stop resumes), ends the cancelled jobs whose running
+// items the last stop cut off, and starts the workers. Call it once.
 func (m *Manager) Start() error {
 	type pending struct {
 		tenant, id string
 		items      []int
 	}
-	var todo []pending
+	var todo, cut []pending
 	err := m.st.View(func(tx *store.Tx) error {
 		return tx.Scan(Bucket, "", func(key string, r store.Record) (bool, error) {
 			if !strings.HasSuffix(key, "\x00h") {
@@ -40,7 +41,11 @@ func (m *Manager) Start() error {
 			if err := json.Unmarshal(r.Value, &h); err != nil {
 				return false, fmt.Errorf("cannot read a job: %w", err)
 			}
-			if h.Cancelled || h.ended() {
+			if h.ended() {
+				return true, nil
+			}
+			if h.Cancelled {
+				cut = append(cut, pending{tenant: h.Tenant, id: h.ID})
 				return true, nil
 			}
 			p := pending{tenant: h.Tenant, id: h.ID}
@@ -55,6 +60,29 @@ func (m *Manager) Start() error {
 	})
 	if err != nil {
 		return fmt.Errorf("cannot load the jobs: %w", err)
+	}
+	if len(cut) > 0 {
+		err = m.st.Update(func(tx *store.Tx) error {
+			for _, p := range cut {
+				h, hr, found, err := getHeader(tx, p.tenant, p.id)
+				if err != nil {
+					return err
+				}
+				if !found {
+					continue
+				}
+				if err := m.cancelItems(tx, h, nil); err != nil {
+					return err
+				}
+				if err := putHeader(tx, h, hr.Expires); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("cannot end the cancelled jobs: %w", err)
+		}
 	}
 	for _, p := range todo {
 		m.q.push(p.tenant, p.id, p.items)
