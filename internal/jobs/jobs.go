@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -52,6 +53,8 @@ type Config struct {
 	Workers int
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
+	// Log receives what goes wrong with the store; nil logs nothing.
+	Log *slog.Logger
 }
 
 // Manager keeps and runs jobs.
@@ -66,6 +69,7 @@ type Manager struct {
 	timeout time.Duration
 	workers int
 	now     func() time.Time
+	log     *slog.Logger
 	q       queue
 	wg      sync.WaitGroup
 	// quit is closed by Stop: workers pausing stop pausing.
@@ -88,7 +92,10 @@ func New(cfg Config) (*Manager, error) {
 		return nil, fmt.Errorf("jobs: the number of workers must not be negative, not %d", cfg.Workers)
 	}
 	m := &Manager{st: cfg.Store, answers: cfg.Answers, tenants: map[string]*tenant.Tenant{}, timeout: cfg.Timeout,
-		workers: cfg.Workers, now: cfg.Now, quit: make(chan struct{})}
+		workers: cfg.Workers, now: cfg.Now, log: cfg.Log, quit: make(chan struct{})}
+	if m.log == nil {
+		m.log = slog.New(slog.DiscardHandler)
+	}
 	if m.workers == 0 {
 		m.workers = 2
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -363,4 +365,58 @@ func TestCancelledJobEndsAfterRestart(t *testing.T) {
 	if n := len(f2.count()); n != 0 {
 		t.Errorf("%d items of the cancelled job were answered after the restart; want none", n)
 	}
+}
+
+// TestFailedWriteRunsAgain: when the store fails under a running item, the
+// item is not dropped from the queue (its job would stall until a
+// restart): the failure is logged and the item is taken again (here until
+// Stop, as the store stays closed).
+func TestFailedWriteRunsAgain(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	gate := make(chan struct{})
+	f := &fake{calls: map[string]int{}, gate: gate}
+	var logs syncBuf
+	m, err := New(Config{Store: st, Answers: f, Tenants: []*tenant.Tenant{t1}, Timeout: 5 * time.Second, Workers: 1,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	id := submit(t, m, t1, 1)
+	for len(f.count()) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	st.Close() // the answer cannot be stored
+	close(gate)
+	// It is taken again and again (its read fails now), never dropped.
+	for i := 0; strings.Count(logs.String(), "runs again") < 3; i++ {
+		if i == 2000 {
+			t.Fatalf("log: %s; want the item taken again after each failed write", logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	m.Stop(context.Background())
+	if !strings.Contains(logs.String(), "job="+id) {
+		t.Fatalf("log: %s", logs.String())
+	}
+}
+
+// syncBuf is a log buffer safe for concurrent use.
+type syncBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -160,9 +160,11 @@ func (m *Manager) run(r ref) (yielded bool) {
 		}
 		return err
 	})
-	if err != nil || raw == nil {
-		m.settle(r, nil, nil) // erased, or cancelled: counted as ended
-		return false
+	switch {
+	case err != nil:
+		return m.failedWrite(r, err)
+	case raw == nil:
+		return m.settle(r, nil, nil) // erased, or cancelled: counted as ended
 	}
 	tctx, cancel := context.WithTimeout(m.stop, m.timeout)
 	defer cancel()
@@ -175,8 +177,7 @@ func (m *Manager) run(r ref) (yielded bool) {
 	case chain.Yielded(ctx):
 		return !m.cancelled(r)
 	case err != nil:
-		m.settle(r, nil, problemOf(err, r.job))
-		return false
+		return m.settle(r, nil, problemOf(err, r.job))
 	}
 	if warm {
 		telemetry.JobWarmed(warmed(reply))
@@ -184,11 +185,17 @@ func (m *Manager) run(r ref) (yielded bool) {
 	}
 	b, err := json.Marshal(reply)
 	if err != nil {
-		m.settle(r, nil, problemOf(err, r.job))
-		return false
+		return m.settle(r, nil, problemOf(err, r.job))
 	}
-	m.settle(r, b, nil)
-	return false
+	return m.settle(r, b, nil)
+}
+
+// failedWrite logs a store failure about item r, which is to run again
+// (run's true): a job never stalls on a write that failed once, and an
+// item is never counted as ended without its answer.
+func (m *Manager) failedWrite(r ref, err error) bool {
+	m.log.Error("a job item could not be read or stored; it runs again", "job", r.job, "item", r.index, "error", err.Error())
+	return true
 }
 
 // cancelled reports whether r's job was cancelled (or is gone); r, which
@@ -245,8 +252,9 @@ func warmed(r *bio.Response) string {
 
 // settle stores the end of item r: its bio, or its problem, or (both nil)
 // only that it ended. An item erased or cancelled meanwhile keeps its
-// record as it is.
-func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) {
+// record as it is. It returns true when the write failed: the item is to
+// run again (run's result).
+func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) (again bool) {
 	err := m.st.Update(func(tx *store.Tx) error {
 		h, hr, found, err := getHeader(tx, r.tenant, r.job)
 		if err != nil || !found || h.isFinished(r.index) {
@@ -272,7 +280,10 @@ func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) {
 		h.finish(r.index, m.now().UTC())
 		return putHeader(tx, h, hr.Expires)
 	})
-	_ = err // a failed write leaves the item queued for the next start
+	if err != nil {
+		return m.failedWrite(r, err)
+	}
+	return false
 }
 
 // problemOf is the problem of a failed item; the cause stays out of it.

@@ -102,7 +102,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	jm, err := jobs.New(jobs.Config{Store: st, Answers: answers, Tenants: tenants.Tenants(),
-		Timeout: cfg.Server.RequestTimeout, Workers: cfg.Server.JobWorkers})
+		Timeout: cfg.Server.RequestTimeout, Workers: cfg.Server.JobWorkers, Log: log})
 	if err != nil {
 		closeAll()
 		return nil, err
