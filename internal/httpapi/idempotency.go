@@ -40,7 +40,7 @@ func (s *Server) claimKey(x *exchange) bool {
 		return false
 	}
 	start := s.now()
-	claim, stored, err := s.cfg.Idempotency.Begin(x.caller.Tenant.ID, string(keys[0]), idempotency.FingerprintOf(x.ctx.PostBody()))
+	claim, stored, err := s.cfg.Idempotency.Begin(x.caller.Tenant.ID, string(keys[0]), idempotency.FingerprintOf(x.route, x.ctx.PostBody()))
 	switch {
 	case err != nil:
 		s.fail(x, err)

@@ -56,9 +56,20 @@ func ValidKey(k []byte) bool {
 // fingerprint is ErrReused.
 type Fingerprint [sha256.Size]byte
 
-// FingerprintOf returns the fingerprint of body: its SHA-256, so the same
-// body is the same bytes.
-func FingerprintOf(body []byte) Fingerprint { return sha256.Sum256(body) }
+// FingerprintOf returns the fingerprint of a request to target (the edge
+// passes its route) with body: the SHA-256 of target, a zero byte and
+// body. The same body is the same bytes, so a body sent again with other
+// whitespace or another order of fields is another body; and a key used on
+// one target and then on another is reused, whatever the bodies.
+func FingerprintOf(target string, body []byte) Fingerprint {
+	h := sha256.New()
+	h.Write([]byte(target))
+	h.Write([]byte{0})
+	h.Write(body)
+	var fp Fingerprint
+	h.Sum(fp[:0])
+	return fp
+}
 
 // Response is a stored answer. A Response is a value.
 type Response struct {
@@ -192,6 +203,11 @@ func (k *Keeper) count(err error) error {
 // user's, for TTL, and releases the claim. An answer to a request that an
 // erasure of its user overtook is not stored. The claim is released even
 // when the write fails.
+//
+// An empty user stores a record of no one: no EraseUser removes it, and it
+// goes when its TTL ends, like every record. It is for an answer that
+// holds nothing of a person, such as a job's id, whose request has many
+// users.
 func (c *Claim) Complete(user string, r Response) error {
 	k := c.k
 	defer c.Release()

@@ -75,7 +75,7 @@ func TestValidKey(t *testing.T) {
 
 func TestBeginCompleteReplay(t *testing.T) {
 	k, _ := keeper(t, t.TempDir(), newClock())
-	fp, other := FingerprintOf([]byte(`{"a":1}`)), FingerprintOf([]byte(`{"a":2}`))
+	fp, other := FingerprintOf("/v1/bios", []byte(`{"a":1}`)), FingerprintOf("/v1/bios", []byte(`{"a":2}`))
 	c, stored, err := k.Begin("acme", "key-1", fp)
 	if c == nil || stored != nil || err != nil {
 		t.Fatalf("first: %v %v %v", c, stored, err)
@@ -108,7 +108,7 @@ func TestBeginCompleteReplay(t *testing.T) {
 // nothing stored.
 func TestReleaseStoresNothing(t *testing.T) {
 	k, _ := keeper(t, t.TempDir(), newClock())
-	fp := FingerprintOf([]byte("body"))
+	fp := FingerprintOf("/v1/bios", []byte("body"))
 	c, _, _ := k.Begin("acme", "k", fp)
 	c.Release()
 	c.Release()
@@ -124,7 +124,7 @@ func TestReleaseStoresNothing(t *testing.T) {
 func TestExpiry(t *testing.T) {
 	clk := newClock()
 	k, _ := keeper(t, t.TempDir(), clk)
-	fp := FingerprintOf([]byte("body"))
+	fp := FingerprintOf("/v1/bios", []byte("body"))
 	c, _, _ := k.Begin("acme", "k", fp)
 	clk.Add(time.Minute) // the request ran a minute
 	c.Complete("w-1", answer)
@@ -145,7 +145,7 @@ func TestExpiry(t *testing.T) {
 func TestClaimsDoNotOutliveTheProcess(t *testing.T) {
 	dir, clk := t.TempDir(), newClock()
 	k, closeStore := keeper(t, dir, clk)
-	fp := FingerprintOf([]byte("body"))
+	fp := FingerprintOf("/v1/bios", []byte("body"))
 	if c, _, _ := k.Begin("acme", "running", fp); c == nil {
 		t.Fatal("no claim")
 	}
@@ -165,7 +165,7 @@ func TestClaimsDoNotOutliveTheProcess(t *testing.T) {
 // keeps a request of the user still running from storing its answer.
 func TestEraseUser(t *testing.T) {
 	k, _ := keeper(t, t.TempDir(), newClock())
-	fp := FingerprintOf([]byte("body"))
+	fp := FingerprintOf("/v1/bios", []byte("body"))
 	for _, x := range []struct{ tenant, key, user string }{
 		{"acme", "k1", "w-1"}, {"acme", "k2", "w-1"}, {"acme", "k3", "w-2"}, {"globex", "k1", "w-1"},
 	} {
@@ -205,7 +205,7 @@ func TestEraseUser(t *testing.T) {
 }
 
 func TestDecodeRefusesGarbage(t *testing.T) {
-	b := encode(FingerprintOf(nil), answer)
+	b := encode(FingerprintOf("", nil), answer)
 	if _, r, err := decode(b); err != nil || !bytes.Equal(r.Body, answer.Body) {
 		t.Fatalf("round trip: %v", err)
 	}
@@ -213,5 +213,54 @@ func TestDecodeRefusesGarbage(t *testing.T) {
 		if _, _, err := decode(b[:cut]); err == nil {
 			t.Errorf("decoded %d bytes", cut)
 		}
+	}
+}
+
+// TestFingerprint: the fingerprint is of the bytes, so other whitespace is
+// another body; and of the target, so one body on two routes is two
+// requests.
+func TestFingerprint(t *testing.T) {
+	f := func(targetA, bodyA, targetB, bodyB string, same bool) {
+		t.Helper()
+		if got := FingerprintOf(targetA, []byte(bodyA)) == FingerprintOf(targetB, []byte(bodyB)); got != same {
+			t.Errorf("%s %q and %s %q: same %v; want %v", targetA, bodyA, targetB, bodyB, got, same)
+		}
+	}
+	f("/v1/jobs", `{"items":[1]}`, "/v1/jobs", `{"items":[1]}`, true)
+	f("/v1/jobs", `{"items":[1]}`, "/v1/jobs", `{"items": [1]}`, false)
+	f("/v1/jobs", `{"items":[1]}`, "/v1/bios", `{"items":[1]}`, false)
+	f("/v1/jobs", "", "/v1/job", "s", false) // the zero byte parts them
+}
+
+// TestOwnerlessRecord: an answer stored for no user (a job's) is replayed,
+// outlives every erasure in its tenant, and expires after TTL.
+func TestOwnerlessRecord(t *testing.T) {
+	clk := newClock()
+	k, _ := keeper(t, t.TempDir(), clk)
+	fp := FingerprintOf("/v1/jobs", []byte("body"))
+	job := Response{Status: 202, Header: [][2]string{{"Content-Type", "application/json"}, {"Location", "/v1/jobs/job_1"}},
+		Body: []byte(`{"id":"job_1","status":"queued","total":2}`)}
+	running, _, _ := k.Begin("acme", "job-running", fp)
+	c, _, _ := k.Begin("acme", "job", fp)
+	if err := c.Complete("", job); err != nil {
+		t.Fatal(err)
+	}
+	for _, user := range []string{"w-1", "w-2"} {
+		if n, err := k.EraseUser("acme", user); n != 0 || err != nil {
+			t.Fatalf("erasing %s: %d records, %v; want 0", user, n, err)
+		}
+	}
+	if err := running.Complete("", job); err != nil { // began before the erasures
+		t.Fatal(err)
+	}
+	for _, key := range []string{"job", "job-running"} {
+		if _, stored, err := k.Begin("acme", key, fp); stored == nil || err != nil || stored.Status != 202 ||
+			stored.Get("Location") != "/v1/jobs/job_1" || !bytes.Equal(stored.Body, job.Body) {
+			t.Fatalf("%s after the erasures: %+v %v", key, stored, err)
+		}
+	}
+	clk.Add(TTL)
+	if c, stored, err := k.Begin("acme", "job", fp); c == nil || stored != nil || err != nil {
+		t.Fatalf("after 24 hours: %v %v %v", c, stored, err)
 	}
 }
