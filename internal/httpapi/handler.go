@@ -413,7 +413,7 @@ func (s *Server) handleBios(x *exchange) {
 	}
 	s.answer(x, reply.Response) // finish releases the slot
 	x.answered = reply.Response
-	s.completeKey(x, reply.Response)
+	s.completeKey(x, x.user)
 }
 
 // admitPost takes a POST of the caller's tenant through its rate limit

@@ -10,14 +10,19 @@ import (
 	"github.com/biogen/biogen/internal/idempotency"
 )
 
-// The Idempotency-Key of POST /v1/bios (contract 1.1, IETF draft
-// httpapi-idempotency-key-header). A request with a key the tenant used in
-// the last 24 hours for the same body gets the stored answer again, byte for
-// byte, with Idempotent-Replayed: true, and no model is called; as a stream
-// when it asks for one (the stored bio as one delta, then the stored object
-// as done). Only a 200 is stored: a JSON answer once written, a stream's
-// done event once it reached the client. A failed, refused or cut request
-// leaves the key free for the retry.
+// The Idempotency-Key of POST /v1/bios and POST /v1/jobs (contract 1.1,
+// IETF draft httpapi-idempotency-key-header). A request with a key the
+// tenant used in the last 24 hours for the same route and body gets the
+// stored answer again, byte for byte, with Idempotent-Replayed: true, and
+// nothing runs: no model is called, no job is created. A bio asked for as
+// a stream is replayed as one (the stored bio as one delta, then the
+// stored object as done). Only a success is stored: a bio's 200 once
+// written, a stream's done event once it reached the client, a job's 202.
+// A failed, refused or cut request leaves the key free for the retry.
+//
+// The body is fingerprinted as sent: the same JSON with other whitespace
+// is another body (422 idempotency_key_reused), as a retry sends the
+// same bytes.
 
 const (
 	headerIdempotencyKey = "Idempotency-Key"
@@ -69,22 +74,33 @@ func (s *Server) releaseKey(x *exchange) {
 	}
 }
 
-// completeKey stores the JSON answer just written for x's claim, if any.
-func (s *Server) completeKey(x *exchange, resp *bio.Response) {
-	if c := x.takeClaim(); c != nil {
-		s.keep(x, c, resp, x.ctx.Response.Body())
+// replayedHeaders are the header fields an answer is stored with: those
+// that describe the answer (its type, a bio's cache, a job's location),
+// not the exchange (its id, timing or rate limits).
+var replayedHeaders = []string{"Content-Type", "X-Cache", "Location"}
+
+// completeKey stores the answer just written for x's claim, if any, as
+// owner's (see Claim.Complete): its status, the replayedHeaders it has and
+// its body.
+func (s *Server) completeKey(x *exchange, owner string) {
+	c := x.takeClaim()
+	if c == nil {
+		return
 	}
+	resp := &x.ctx.Response
+	r := idempotency.Response{Status: resp.StatusCode(), Body: append([]byte(nil), resp.Body()...)}
+	for _, name := range replayedHeaders {
+		if v := resp.Header.Peek(name); len(v) > 0 {
+			r.Header = append(r.Header, [2]string{name, string(v)})
+		}
+	}
+	s.keep(x, c, owner, r)
 }
 
-// keep stores body, resp's JSON as sent, as the answer of c; a failure is
-// logged, and the answer stands.
-func (s *Server) keep(x *exchange, c *idempotency.Claim, resp *bio.Response, body []byte) {
-	r := idempotency.Response{
-		Status: fasthttp.StatusOK,
-		Header: [][2]string{{"Content-Type", "application/json"}, {"X-Cache", xCache(resp)}},
-		Body:   append([]byte(nil), body...),
-	}
-	if err := c.Complete(x.user, r); err != nil {
+// keep stores r as the answer of c, owner's; a failure is logged, and the
+// answer stands.
+func (s *Server) keep(x *exchange, c *idempotency.Claim, owner string, r idempotency.Response) {
+	if err := c.Complete(owner, r); err != nil {
 		s.log.Error("cannot keep an idempotent answer; a retry will get a new one", "request_id", x.id, "error", err.Error())
 	}
 }
@@ -97,7 +113,11 @@ func (s *Server) replay(x *exchange, r *idempotency.Response, start time.Time) {
 		ctx.Response.Header.Set(h[0], h[1])
 	}
 	d := millis(s.now().Sub(start))
-	ctx.Response.Header.Set("Server-Timing", `idempotency;desc="replay";dur=`+d+`, cache;dur=0.000, provider;dur=0.000, total;dur=`+d)
+	timing := `idempotency;desc="replay";dur=` + d
+	if x.route == routeBios { // a bio answer reports these phases
+		timing += `, cache;dur=0.000, provider;dur=0.000`
+	}
+	ctx.Response.Header.Set("Server-Timing", timing+`, total;dur=`+d)
 	ctx.SetStatusCode(r.Status)
 	if r.Status != fasthttp.StatusOK || !s.wantsStream(ctx) {
 		ctx.SetBody(r.Body)

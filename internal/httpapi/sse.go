@@ -12,6 +12,7 @@ import (
 
 	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/idempotency"
 )
 
 // pingEvery is how often a stream that is waiting for a model sends an SSE
@@ -61,7 +62,8 @@ func (s *Server) stream(x *exchange, reply answer.Reply) {
 				claim.Release() // an error, a panic or a cut stream
 				return
 			}
-			s.keep(x, claim, done, doneJSON)
+			s.keep(x, claim, x.user, idempotency.Response{Status: fasthttp.StatusOK,
+				Header: [][2]string{{"Content-Type", "application/json"}, {"X-Cache", xCache(done)}}, Body: doneJSON})
 		}()
 		status := fasthttp.StatusOK
 		defer func() {
