@@ -13,6 +13,7 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/jobs"
+	"github.com/biogen/biogen/internal/tenant"
 )
 
 const jobsPrefix = "/v1/jobs/"
@@ -22,6 +23,17 @@ const jobsPrefix = "/v1/jobs/"
 // with a comma each, and room for the rest of the object; at most 256 MiB
 // (the default max_body_bytes, 64 KiB, gives about 63 MiB).
 func JobsMaxBodyBytes(maxBody int) int { return min(jobs.MaxItems*(maxBody+1)+4096, 256<<20) }
+
+// Jobs keeps and runs the jobs of POST /v1/jobs: *jobs.Manager. Its
+// methods are called concurrently.
+type Jobs interface {
+	// Submit stores and queues a job of items, valid bio requests, in t.
+	Submit(t *tenant.Tenant, items []jobs.Item, callbackURL string) (jobs.Submitted, error)
+	// Get returns the tenant's job id, or jobs.ErrNotFound.
+	Get(tenantID, id string) (*jobs.Job, error)
+	// Cancel cancels the tenant's job id, or returns jobs.ErrNotFound.
+	Cancel(tenantID, id string) (*jobs.Job, error)
+}
 
 // handleJobs serves POST /v1/jobs: a batch of bio requests, each validated
 // like POST /v1/bios, stored and queued; 202 with the job's id.

@@ -19,7 +19,6 @@ import (
 	"github.com/biogen/biogen/internal/answer"
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/idempotency"
-	"github.com/biogen/biogen/internal/jobs"
 	"github.com/biogen/biogen/internal/ratelimit"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/tracing"
@@ -49,12 +48,13 @@ type Config struct {
 	// Tracer, if not nil, records a span of each bio request, a child of
 	// its traceparent; nil is tracing off.
 	Tracer *tracing.Tracer
-	// Idempotency, if not nil, keeps and replays the answers of bio
-	// requests sent with an Idempotency-Key; nil ignores the header.
+	// Idempotency, if not nil, keeps and replays the answers of
+	// POST /v1/bios and POST /v1/jobs sent with an Idempotency-Key; nil
+	// ignores the header.
 	Idempotency *idempotency.Keeper
 	// Jobs, if not nil, keeps and runs the jobs of POST /v1/jobs; nil
 	// answers the job routes 404.
-	Jobs *jobs.Manager
+	Jobs Jobs
 	// JobsMaxBodyBytes limits the body of POST /v1/jobs (see
 	// JobsMaxBodyBytes); 0 is JobsMaxBodyBytes(MaxBodyBytes) when Jobs is
 	// set.
