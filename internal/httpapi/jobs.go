@@ -37,12 +37,21 @@ type Jobs interface {
 
 // handleJobs serves POST /v1/jobs: a batch of bio requests, each validated
 // like POST /v1/bios, stored and queued; 202 with the job's id.
+//
+// With an Idempotency-Key, the 202 is kept as the answer of no user: it
+// holds the job's id, status and size, nothing of a person, and a job has
+// many users, so no user's erasure removes it (the job's items go with
+// their users); it goes after 24 hours.
 func (s *Server) handleJobs(x *exchange) {
 	ctx := x.ctx
 	t := x.caller.Tenant
 	if !s.admitPost(x) {
 		return
 	}
+	if !s.claimKey(x) {
+		return // a replay, or the problem of the Idempotency-Key
+	}
+	defer s.releaseKey(x) // unless answered
 	items, callback, err := decodeJob(ctx.PostBody(), t.CachePolicy.Exact || t.CachePolicy.Semantic)
 	if err != nil {
 		s.fail(x, err)
@@ -55,6 +64,7 @@ func (s *Server) handleJobs(x *exchange) {
 	}
 	ctx.Response.Header.Set("Location", jobsPrefix+sub.ID)
 	writeJSON(ctx, fasthttp.StatusAccepted, sub)
+	s.completeKey(x, "")
 }
 
 // decodeJob validates a job's body: every item as a bio request with an
