@@ -66,6 +66,8 @@ type testOptions struct {
 	// real one).
 	idempotent bool
 	now        func() time.Time
+	// jobs, if set, serves the job routes.
+	jobs *fakeJobs
 }
 
 type testServer struct {
@@ -160,6 +162,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second,
 		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless, Tracer: o.tracer, Pprof: o.pprof, Idempotency: keeper,
+		Jobs: jobsOf(o),
 	}, answers, reg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
