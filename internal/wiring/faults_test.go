@@ -30,6 +30,8 @@ type running struct {
 	admin  string
 	client *http.Client
 	app    *App
+	// key, if set, is the API key do sends.
+	key string
 	// stop shuts biogen down and returns Run's error; it runs once, at
 	// the latest when the test ends.
 	stop func() error

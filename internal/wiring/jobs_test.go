@@ -47,11 +47,26 @@ func jobBody(t *testing.T, n int) string {
 	return `{"items":[` + strings.Join(items, ",") + `]}`
 }
 
+// do sends a request with r.key, if set, and returns the answer and its
+// body.
 func (r *running) do(t *testing.T, method, path, body string) (*http.Response, []byte) {
+	t.Helper()
+	return r.call(t, r.key, method, path, body)
+}
+
+// call sends a request with apiKey (none if empty) and more headers
+// (name, value, ...), and returns the answer and its body.
+func (r *running) call(t *testing.T, apiKey, method, path, body string, headers ...string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, r.base+path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if apiKey != "" {
+		req.Header.Set("Authorization", "Bearer "+apiKey)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
