@@ -76,6 +76,10 @@ var help = map[string]string{
 	"biogen_job_preemptions_total":           "Job item calls cancelled because a synchronous request took their provider slot, by provider; the item runs again.",
 	"biogen_job_warm_items_total":            "Job items with warm_cache, by what they did for the caches: hit (already there), stored, not_stored (a fallback or a bio for review, never cached).",
 	"biogen_job_busy_total":                  "Job item calls that found no provider slot free for jobs within the wait, by provider; the item runs again.",
+	"biogen_bio_records_total":               "Records of bios served (what feedback finds a bio id by), by outcome: queued, written (to the store), dropped (the queue was full: feedback on that id is 404), erased (its user was erased first), failed (the store's write failed).",
+	"biogen_bio_record_queue_bytes":          "Bytes of bio records waiting to be written to the store (server.record_queue_bytes bounds them).",
+	"biogen_feedback_total":                  "Feedback on bios (POST /v1/bios/{id}/feedback), by rating, reason (none when not given), and the bio's provider, model, prompt version and experiment arm (none outside an experiment).",
+	"biogen_feedback_edit_ratio":             "Of feedback with an edited_bio: the edit distance (Levenshtein, in characters) between the bio served and the text kept, over the longer one's length; by the bio's provider, model, prompt version and arm.",
 }
 
 // Families returns the name of every biogen metric family, sorted: what

@@ -283,3 +283,62 @@ func BatchBusy(provider string) {
 func JobWarmed(result string) {
 	Set.GetOrCreateCounter(`biogen_job_warm_items_total{result="` + result + `"}`).Inc()
 }
+
+// Outcomes of a bio record (BioRecord).
+var bioRecords = map[string]*metrics.Counter{}
+
+func init() {
+	for _, o := range []string{"queued", "written", "dropped", "erased", "failed"} {
+		bioRecords[o] = Set.NewCounter(`biogen_bio_records_total{outcome="` + o + `"}`)
+	}
+}
+
+// BioRecord counts what became of the record of a bio served: "queued",
+// "written" (to the store), "dropped" (the queue was full), "erased" (its
+// user was erased meanwhile) or "failed" (the store's write failed). It
+// allocates nothing: it is on the path of every new bio.
+func BioRecord(outcome string, n int) {
+	if c := bioRecords[outcome]; c != nil {
+		c.Add(n)
+	}
+}
+
+// BioRecordQueue reports the bytes of bio records waiting to be written
+// through size, from now on.
+func BioRecordQueue(size func() int64) { recordQueue.Store(&size) }
+
+var recordQueue atomic.Pointer[func() int64]
+
+var _ = Set.NewGauge("biogen_bio_record_queue_bytes", func() float64 {
+	if f := recordQueue.Load(); f != nil {
+		return float64((*f)())
+	}
+	return 0
+})
+
+// editBuckets are the buckets of the edit ratio: the share of a bio's
+// characters a person changed.
+var editBuckets = []float64{0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1}
+
+// Feedback counts a feedback on a bio by its rating and reason ("none"
+// when it gave none) and by what wrote the bio: provider, model, prompt
+// version and experiment arm ("none" outside an experiment).
+func Feedback(rating, reason, provider, model, promptVersion, arm string) {
+	Set.GetOrCreateCounter(`biogen_feedback_total{rating="` + rating + `",reason="` + orNone(reason) + `",provider="` + provider +
+		`",model="` + model + `",prompt_version="` + promptVersion + `",arm="` + orNone(arm) + `"}`).Inc()
+}
+
+// FeedbackEdit records how much of a bio a person changed: the edit
+// distance between the bio served and the text kept, over the longer one's
+// length (0 kept as it was, 1 all of it rewritten).
+func FeedbackEdit(provider, model, promptVersion, arm string, ratio float64) {
+	Set.GetOrCreatePrometheusHistogramExt(`biogen_feedback_edit_ratio{provider="`+provider+`",model="`+model+
+		`",prompt_version="`+promptVersion+`",arm="`+orNone(arm)+`"}`, editBuckets).Update(ratio)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
