@@ -103,6 +103,9 @@ type Query struct {
 	// Reasons are the reasons of the flags of the answer stored
 	// ("<flag>:<reason>"), kept with it for the metrics of its hits.
 	Reasons []string
+	// BioID is the id of the answer stored, kept with it (Entry.BioID);
+	// "" for none.
+	BioID string
 
 	key   string
 	facts *Facts
@@ -172,7 +175,7 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 	e := &Entry{
 		Tenant: q.Tenant, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags, Reasons: q.Reasons,
 		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, ProvidersKey: q.ProvidersKey,
-		Options: q.Req.Options, Facts: *q.factsOf(now), FactsVersion: factsVersion, Created: now, Expires: now.Add(cfg.TTL),
+		Options: q.Req.Options, Facts: *q.factsOf(now), FactsVersion: factsVersion, BioID: q.BioID, Created: now, Expires: now.Add(cfg.TTL),
 	}
 	if cfg.Exact {
 		// Stores follow model calls of seconds: waiting for ristretto to

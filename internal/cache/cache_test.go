@@ -416,3 +416,39 @@ func TestLookupBody(t *testing.T) {
 		t.Fatal("the alias answered after the user's data was erased")
 	}
 }
+
+// TestEntriesKeepTheBioID: an entry keeps the id its bio was answered
+// with, on exact and semantic hits of its user and through a snapshot; a
+// re-personalised entry, another text for another person, has none.
+func TestEntriesKeepTheBioID(t *testing.T) {
+	c := newCache(t)
+	tn := testTenant("tenant")
+	const id = "bio_01JD3Q8M2X7Y6Z5W4V3T2S1R0Q"
+	q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, base), PromptVersion: "bio-v1", ProvidersKey: "big=m", BioID: id}
+	if err := c.Store(context.Background(), q, "Ada Okafor is a Senior Data Engineer at Northwind Health. She builds platforms.", nil, "ollama", "big", "m"); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	reordered := strings.Replace(base, `"Go","Kafka"`, `"Kafka","Go"`, 1)
+	for body, want := range map[string]string{base: HitExact, reordered: HitSemantic} {
+		if e, kind := lookup(t, c, tn, body); kind != want || e.BioID != id {
+			t.Fatalf("%s hit: %q, id %q; want %q", want, kind, e.BioID, id)
+		}
+	}
+	other := strings.NewReplacer(`"u1"`, `"u2"`, `"Ada Okafor"`, `"Bea Lindqvist"`).Replace(base)
+	if e, kind := lookup(t, c, tn, other); kind != HitSemantic || !e.Repersonalised || e.BioID != "" {
+		t.Fatalf("re-personalised: %q %+v; want no id", kind, e)
+	}
+	path := filepath.Join(t.TempDir(), "semantic.gob.gz.enc")
+	key := strings.Repeat("k", 32)
+	if err := c.Semantic().Export(path, key); err != nil {
+		t.Fatal(err)
+	}
+	d := newCache(t)
+	if err := d.Semantic().Import(path, key); err != nil {
+		t.Fatal(err)
+	}
+	if e, kind := lookup(t, d, tn, reordered); kind != HitSemantic || e.BioID != id {
+		t.Fatalf("after a snapshot: %q, id %q", kind, e.BioID)
+	}
+}

@@ -34,9 +34,16 @@ type Entry struct {
 	Facts        Facts       `json:"facts"`
 	// FactsVersion is the normalisation Facts were made with (factsVersion);
 	// an entry of another version never answers.
-	FactsVersion string    `json:"facts_version"`
-	Created      time.Time `json:"created"`
-	Expires      time.Time `json:"expires"`
+	FactsVersion string `json:"facts_version"`
+	// BioID is the id the bio was answered with when it was written
+	// ("bio_..."): a hit of the same user answers with it again, so that
+	// feedback on either response finds the one record of the bio. ""
+	// when the bio has no record (its record was not kept, or the entry
+	// is from a snapshot older than ids); a re-personalised entry has
+	// none, being another text for another person.
+	BioID   string    `json:"bio_id,omitempty"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
 
 	// Repersonalised is set on an entry written for another person and
 	// rewritten for the requester by a tenant-scope lookup; it is never
@@ -55,7 +62,7 @@ const entryBase = 1280
 // size is the entry's memory in bytes, not less than the heap it takes
 // (TestExactCountsRealBytes), for a byte budget.
 func (e *Entry) size() int64 {
-	n := entryBase + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.ProvidersKey)
+	n := entryBase + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.ProvidersKey) + len(e.BioID)
 	for _, f := range e.Flags {
 		n += 16 + len(f)
 	}

@@ -154,7 +154,8 @@ func TestExactCountsRealBytes(t *testing.T) {
 		r := &reqs[i]
 		// As Cache.Store sets them: without the facts.
 		e := &Entry{Tenant: "acme", User: r.UserID, Name: r.Profile.Name, Bio: strings.Repeat(fmt.Sprint(i), 300),
-			Created: now, Expires: now.Add(time.Hour), Source: "ollama", Provider: "big", Model: "m", PromptVersion: "v1", ProvidersKey: "big=m"}
+			Created: now, Expires: now.Add(time.Hour), Source: "ollama", Provider: "big", Model: "m", PromptVersion: "v1", ProvidersKey: "big=m",
+			BioID: fmt.Sprintf("bio_01JD3Q8M2X7Y6Z5W4V3T%06d", i)}
 		ex.Set(Key("acme", r, "v1", "big=m", now), e, now)
 	}
 	ex.Wait()

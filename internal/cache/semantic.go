@@ -261,6 +261,7 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 		return nil, nil
 	}
 	e.Bio, e.User, e.Name, e.Facts, e.Repersonalised = text, q.User, q.Req.Profile.Name, *q.Facts, true
+	e.BioID = "" // another text, for another person: another bio
 	s.ledger.touch(slotKey{name, doc.ID})
 	return &e, nil
 }
