@@ -52,6 +52,8 @@ type Answerer struct {
 	record        func(tenant, user string) error
 	eraseIdem     func(tenant, user string) (int, error)
 	eraseJobs     func(tenant, user string) (int, error)
+	recordBio     func(tenant, user string, retention time.Duration, r *bio.Response, started time.Time) bool
+	eraseFeedback func(tenant, user string) (feedback, records int, err error)
 	auditKey      []byte
 	flights       flights
 }
@@ -88,6 +90,17 @@ type Config struct {
 	// EraseJobs, if set, removes a user's job items and returns how
 	// many; Erase calls it and reports the count.
 	EraseJobs func(tenant, user string) (int, error)
+	// RecordBio, if set, is given each new bio as it is answered, to keep
+	// the record that feedback finds its id by: a generation's, or a cache
+	// hit's that cannot answer with the id its bio was written with (see
+	// hitID). It must not block; it returns false when the record was not
+	// kept, and the bio is then cached without its id. Unset, no bio keeps
+	// its id in the caches.
+	RecordBio func(tenant, user string, retention time.Duration, r *bio.Response, started time.Time) bool
+	// EraseFeedback, if set, removes a user's bio records and the
+	// feedback on them, and returns how many of each; Erase calls it and
+	// reports them.
+	EraseFeedback func(tenant, user string) (feedback, records int, err error)
 }
 
 // New returns an Answerer, or an error naming a missing setting.
@@ -102,7 +115,7 @@ func New(cfg Config) (*Answerer, error) {
 	}
 	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
 		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey, record: cfg.RecordErasure,
-		eraseIdem: cfg.EraseIdempotency, eraseJobs: cfg.EraseJobs}
+		eraseIdem: cfg.EraseIdempotency, eraseJobs: cfg.EraseJobs, recordBio: cfg.RecordBio, eraseFeedback: cfg.EraseFeedback}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -284,11 +297,11 @@ func (a *Answerer) WaitCache() {
 	}
 }
 
-// respond builds a response of this request; reasons say why each of its
-// flags was added ("<flag>:<reason>"), for the metrics.
+// respond builds a response of this request from r, which has its bio's
+// id; reasons say why each of its flags was added ("<flag>:<reason>"), for
+// the metrics.
 func (a *Answerer) respond(j *job, r bio.Response, reasons []string) *bio.Response {
 	now := a.now()
-	r.ID = "bio_" + ulid.Make().String()
 	r.Format = string(j.req.Options.Format)
 	r.RequestID = j.requestID
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
@@ -296,4 +309,32 @@ func (a *Answerer) respond(j *job, r bio.Response, reasons []string) *bio.Respon
 	r.Timing.Total = now.Sub(j.start)
 	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), r.Degraded, r.FallbackReasons, r.Flags, reasons)
 	return &r
+}
+
+// newBioID makes the id of a new bio.
+func newBioID() string { return "bio_" + ulid.Make().String() }
+
+// keepRecord keeps the record of r, a new bio answered to user of t for a
+// request that began at started, and reports whether it was kept.
+func (a *Answerer) keepRecord(t *tenant.Tenant, user string, r *bio.Response, started time.Time) bool {
+	if a.recordBio == nil {
+		return false
+	}
+	return a.recordBio(t.ID, user, t.Retention, r, started)
+}
+
+// hitID gives r, the response of a cache hit of e for user of t, its id:
+// the id e's bio was answered with when it was written, if it has one, was
+// written for user, not re-personalised, and its record is still within
+// the tenant's retention (the record was made at most a request's timeout
+// before the entry); otherwise a new id, as a new bio with a record of its
+// own. An exact hit thus answers with the id of the response that wrote
+// it: an id names a bio, not a response (request_id names the response).
+func (a *Answerer) hitID(t *tenant.Tenant, user string, e *cache.Entry, r *bio.Response, started time.Time) {
+	if e.BioID != "" && !e.Repersonalised && e.User == user && a.now().Sub(e.Created) < t.Retention-a.timeout {
+		r.ID = e.BioID
+		return
+	}
+	r.ID = newBioID()
+	a.keepRecord(t, user, r, started)
 }

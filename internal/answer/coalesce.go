@@ -20,7 +20,8 @@ import (
 // the prompt version and the tenant's providers) while one of them is
 // being written share that one generation: the first runs it, in the
 // goroutine it came in, and the others join it and wait. Each gets its own response
-// built from the shared one. The key holds the tenant and the user, so
+// built from the shared one, with the one bio's id (as an exact hit of it
+// would) and its own request id. The key holds the tenant and the user, so
 // nothing is shared between people: coalescing applies whether or not the
 // tenant caches. Requests for a new variant (regenerate) never share.
 

@@ -198,12 +198,12 @@ func withUser(user string) []byte {
 	return []byte(strings.Replace(body, `"w-1"`, `"`+user+`"`, 1))
 }
 
-// checkShared checks that every outcome is the same model answer, each
-// with its own id and request id ("r<i>"), the usage on one only, and a
-// stream showing exactly the bio.
+// checkShared checks that every outcome is the same model answer: the one
+// bio, with its one id (like an exact hit of it), each with its own
+// request id ("r<i>"), the usage on one only, and a stream showing
+// exactly the bio.
 func checkShared(t *testing.T, outs []outcome) {
 	t.Helper()
-	ids := map[string]bool{}
 	withUsage := 0
 	for i, o := range outs {
 		if o.err != nil || o.panic != nil {
@@ -213,10 +213,9 @@ func checkShared(t *testing.T, outs []outcome) {
 		if r.Bio != outs[0].r.Bio || r.Source != bio.SourceOllama || r.Degraded || r.Cache != bio.CacheMiss || r.Model != "m-1" {
 			t.Fatalf("request %d: %+v; want the model's answer, as request 0's: %+v", i, r, outs[0].r)
 		}
-		if ids[r.ID] || r.RequestID != fmt.Sprint("r", i) || r.CreatedAt == "" {
-			t.Fatalf("request %d: id %q, request id %q, created %q; want its own", i, r.ID, r.RequestID, r.CreatedAt)
+		if r.ID != outs[0].r.ID || !strings.HasPrefix(r.ID, "bio_") || r.RequestID != fmt.Sprint("r", i) || r.CreatedAt == "" {
+			t.Fatalf("request %d: id %q, request id %q, created %q; want the bio's id %q and its own request id", i, r.ID, r.RequestID, r.CreatedAt, outs[0].r.ID)
 		}
-		ids[r.ID] = true
 		if r.Usage != (bio.Usage{}) {
 			withUsage++
 		}
@@ -230,12 +229,14 @@ func checkShared(t *testing.T, outs []outcome) {
 }
 
 // TestCoalesceJSON: 64 identical requests at once make one model call;
-// each gets its own response with the same bio, the one generation is
-// stored once and leaves no trace in the map of generations.
+// each gets its own response with the same bio and its id, the one
+// generation is stored once, has one record, and leaves no trace in the
+// map of generations.
 func TestCoalesceJSON(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := newScripted(t, 1)
 		a, ten := coalescing(t, m, nil)
+		rc := recorded(a)
 		const n = 64
 		outs := make([]outcome, n)
 		var wg sync.WaitGroup
@@ -254,8 +255,11 @@ func TestCoalesceJSON(t *testing.T) {
 		}
 		a.WaitCache()
 		r, err := a.Answer(context.Background(), Call{Tenant: ten, Body: []byte(body)})
-		if err != nil || r.Response.Cache != bio.CacheExact || m.calls.Load() != 1 {
-			t.Fatalf("after: %+v, %v, %d calls; want an exact hit", r.Response, err, m.calls.Load())
+		if err != nil || r.Response.Cache != bio.CacheExact || m.calls.Load() != 1 || r.Response.ID != outs[0].r.ID {
+			t.Fatalf("after: %+v, %v, %d calls; want an exact hit of the bio %s", r.Response, err, m.calls.Load(), outs[0].r.ID)
+		}
+		if rs := rc.records(); len(rs) != 1 || rs[0].r.ID != outs[0].r.ID {
+			t.Fatalf("%d records; want the one of the bio", len(rs))
 		}
 	})
 }

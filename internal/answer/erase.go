@@ -17,13 +17,18 @@ type Erased struct {
 	Feedback    int `json:"feedback"`
 	Idempotency int `json:"idempotency"`
 	Jobs        int `json:"jobs"`
+	// BioRecords counts the records of the user's bios (what feedback
+	// finds a bio by). The contract's answer has no field for them: they
+	// are neither cached bios nor feedback. The audit line reports them.
+	BioRecords int `json:"-"`
 }
 
 // Erase removes everything biogen holds about user in tenant t: the exact
 // and semantic cache entries (the byte aliases of their bodies with them)
 // and, when the semantic cache is persisted, the snapshot too, rewritten
 // before Erase returns, so that the user's data never comes back from an
-// older one; then the user's idempotency records and job items; and no request arriving
+// older one; then the user's idempotency records, job items, bio records
+// and the feedback on them; and no request arriving
 // after it joins a generation begun before it. Erasing an unknown user
 // removes nothing and is no error.
 func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Erased, error) {
@@ -59,6 +64,13 @@ func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Er
 		e.Jobs = n
 		if err != nil {
 			return e, fmt.Errorf("cannot erase job items: %w", err)
+		}
+	}
+	if a.eraseFeedback != nil {
+		fb, recs, err := a.eraseFeedback(t.ID, user)
+		e.Feedback, e.BioRecords = fb, recs
+		if err != nil {
+			return e, fmt.Errorf("cannot erase bio records and feedback: %w", err)
 		}
 	}
 	return e, nil

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/oklog/ulid/v2"
-
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/provider"
@@ -35,7 +33,7 @@ func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, 
 	span.End()
 	now := a.now()
 	r := fromEntry(e, bio.CacheExact)
-	r.ID = "bio_" + ulid.Make().String()
+	a.hitID(t, e.User, e, r, start)
 	r.Format = string(e.Options.Format)
 	r.RequestID = call.RequestID
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
@@ -73,6 +71,7 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 		a.cache.AliasBody(j.q, j.body)
 	}
 	r := fromEntry(e, bio.Cache(kind))
+	a.hitID(j.t, j.req.UserID, e, r, j.start)
 	return a.respond(j, *r, e.Reasons)
 }
 
@@ -135,8 +134,10 @@ func fromEntry(e *cache.Entry, kind bio.Cache) *bio.Response {
 }
 
 // written is what a generation wrote: the response without what belongs
-// to each request answered with it (id, request id, creation time, cache
-// and total times), and the reasons of its flags.
+// to each request answered with it (request id, creation time, cache and
+// total times), and the reasons of its flags. Its id is the bio's: the
+// requests that share a generation (coalescing) get the one bio, with one
+// record.
 type written struct {
 	r       bio.Response
 	reasons []string
@@ -197,8 +198,13 @@ func (a *Answerer) write(ctx context.Context, j *job, sink Sink) (*written, erro
 		Usage:           bio.Usage{InputTokens: res.InputTokens, OutputTokens: res.OutputTokens, CostUSD: res.CostUSD},
 		Timing:          bio.Timing{Provider: out.UpstreamTime},
 	}}
+	w.r.ID = newBioID()
+	recorded := a.keepRecord(j.t, j.req.UserID, &w.r, j.start)
 	if j.q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
 		j.q.Reasons = reasons
+		if recorded {
+			j.q.BioID = w.r.ID
+		}
 		w.stored = a.store(ctx, j, out.Kind, out.Provider, res.Model, res.Text, flags)
 	}
 	return w, nil
