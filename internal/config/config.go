@@ -105,6 +105,13 @@ type Server struct {
 	// requests take a job item's slot when they find none free, so they
 	// never wait for one a job holds. Default 0.5; above 0, at most 1.
 	JobSlotShare float64 `yaml:"job_slot_share"`
+	// RecordQueueBytes bounds, in bytes of memory, the records of bios
+	// served waiting to be written to the store (what feedback finds a
+	// bio id by); past it a record is dropped, never waited for. Default
+	// 8 MiB (about 5,000 records of medium bios: more than a second of the
+	// busiest traffic, while the store writes them in milliseconds). 64 KiB
+	// to 1 GiB; memory_limit must leave room for it.
+	RecordQueueBytes int64 `yaml:"record_queue_bytes"`
 }
 
 // TLSFiles names a certificate (PEM, the chain after the leaf) and its

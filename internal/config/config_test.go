@@ -136,6 +136,9 @@ func TestErrorsNameTheKey(t *testing.T) {
 	f("tenants:\n  - id: a\n    retention: -1h\n", nil, "tenants[0].retention")
 	f("memory_limit: 100000000\n", nil, "memory_limit")
 	f("cache:\n  max_bytes: 1073741824\nmemory_limit: 1073741824\n", nil, "memory_limit")
+	f("server:\n  record_queue_bytes: 1024\n", nil, "server.record_queue_bytes")
+	// The queue of bio records counts in the memory budget too.
+	f("cache:\n  max_bytes: 67108864\nserver:\n  record_queue_bytes: 67108864\nmemory_limit: 134217728\n", nil, "server.record_queue_bytes")
 	f("tenants:\n  - id: a\n    retention: forever\n", nil, "retention")
 	f("tenants:\n  - id: a\n    webhooks:\n      secrets: [\"whsec_dG9vIHNob3J0\"]\n", nil, "tenants[0].webhooks.secrets[0]: the key must be 24 to 64 bytes")
 	f("tenants:\n  - id: a\n    webhooks:\n      secrets: [\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3\"]\n", nil, "tenants[0].webhooks.secrets[0]: must start with \"whsec_\"")

@@ -106,6 +106,9 @@ func (s *Server) setDefaults() {
 	setInt(&s.MaxConns, 10000)
 	setInt(&s.JobWorkers, 2)
 	setFloat(&s.JobSlotShare, 0.5)
+	if s.RecordQueueBytes == 0 {
+		s.RecordQueueBytes = 8 << 20
+	}
 }
 
 func (c *Cache) setDefaults(ollamaHost string) {

@@ -72,6 +72,9 @@ func (s *Server) validate() error {
 			return fmt.Errorf("%s: %d must be between %d and %d", x.key, x.v, x.lo, x.h)
 		}
 	}
+	if s.RecordQueueBytes < 64<<10 || s.RecordQueueBytes > 1<<30 {
+		return fmt.Errorf("server.record_queue_bytes: %d must be between %d and %d", s.RecordQueueBytes, 64<<10, 1<<30)
+	}
 	if !(s.JobSlotShare > 0 && s.JobSlotShare <= 1) {
 		return fmt.Errorf("server.job_slot_share: %v must be above 0 and at most 1", s.JobSlotShare)
 	}
@@ -108,10 +111,12 @@ func (l *Log) validate() error {
 	return nil
 }
 
-// validateMemory checks the memory limit against the cache's budget.
+// validateMemory checks the memory limit against the budgets it holds:
+// the caches' and the queue of bio records'.
 func (c *Config) validateMemory() error {
-	if c.MemoryLimit < c.Cache.MaxBytes+32<<20 {
-		return fmt.Errorf("memory_limit: %d must be at least cache.max_bytes (%d) plus 32 MiB", c.MemoryLimit, c.Cache.MaxBytes)
+	if c.MemoryLimit < c.Cache.MaxBytes+c.Server.RecordQueueBytes+32<<20 {
+		return fmt.Errorf("memory_limit: %d must be at least cache.max_bytes (%d) plus server.record_queue_bytes (%d) plus 32 MiB",
+			c.MemoryLimit, c.Cache.MaxBytes, c.Server.RecordQueueBytes)
 	}
 	return nil
 }
