@@ -28,14 +28,15 @@ import (
 
 // Routes, as metrics label them.
 const (
-	routeBios    = "/v1/bios"
-	routeHealthz = "/healthz"
-	routeReadyz  = "/readyz"
-	routeMetrics = "/metrics"
-	routeUsers   = "/v1/users/{user_id}"
-	routeJobs    = "/v1/jobs"
-	routeJob     = "/v1/jobs/{id}"
-	routeOther   = "other"
+	routeBios     = "/v1/bios"
+	routeFeedback = "/v1/bios/{id}/feedback"
+	routeHealthz  = "/healthz"
+	routeReadyz   = "/readyz"
+	routeMetrics  = "/metrics"
+	routeUsers    = "/v1/users/{user_id}"
+	routeJobs     = "/v1/jobs"
+	routeJob      = "/v1/jobs/{id}"
+	routeOther    = "other"
 )
 
 // exchange is one request on its way through the handler.
@@ -149,6 +150,8 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		s.handleBios(x)
+	case routeFeedback:
+		s.handleFeedback(x)
 	case routeJobs, routeJob:
 		s.routeJobs(x)
 	case routeUsers:
@@ -352,20 +355,23 @@ func allowMethod(x *exchange, methods ...string) bool {
 // routes are the routes of the public listener. A path reaches a handler
 // only through routeOf, which knows no route but these: a route missing
 // here is never served, and Routes shows every route served.
-var routes = []string{routeBios, routeUsers, routeJobs, routeJob, routeHealthz, routeReadyz, routeMetrics}
+var routes = []string{routeBios, routeFeedback, routeUsers, routeJobs, routeJob, routeHealthz, routeReadyz, routeMetrics}
 
 // Routes returns the routes of the public listener, as metrics label them;
 // "{name}" stands for one path segment or more. Every other path is 404.
 // The admin listener serves the operational ones among them.
 func Routes() []string { return slices.Clone(routes) }
 
-// routeOf returns the route of path, or routeOther. A route whose last
-// segment is a parameter ("/v1/users/{user_id}") takes every path under
-// its prefix; its handler validates the rest.
+// routeOf returns the route of path, or routeOther. A route with a
+// parameter ("/v1/users/{user_id}", "/v1/bios/{id}/feedback") takes every
+// path that starts with what comes before the parameter and ends with what
+// comes after it; its handler validates the rest.
 func routeOf(path []byte) string {
 	for _, r := range routes {
-		if prefix, _, param := strings.Cut(r, "{"); param {
-			if len(path) >= len(prefix) && string(path[:len(prefix)]) == prefix {
+		if prefix, rest, param := strings.Cut(r, "{"); param {
+			_, suffix, _ := strings.Cut(rest, "}")
+			if len(path) >= len(prefix)+len(suffix) && string(path[:len(prefix)]) == prefix &&
+				string(path[len(path)-len(suffix):]) == suffix {
 				return r
 			}
 		} else if string(path) == r {
@@ -645,7 +651,7 @@ func (s *Server) handleErase(x *exchange) {
 	erased, err := s.answers.Erase(s.base, t, user)
 	s.log.Info("user erased", "request_id", x.id, "tenant", t.ID, "user_hash", s.answers.AuditID(user),
 		"cache", erased.Cache, "feedback", erased.Feedback, "idempotency", erased.Idempotency, "jobs", erased.Jobs,
-		"complete", err == nil)
+		"bio_records", erased.BioRecords, "complete", err == nil)
 	if err != nil {
 		s.fail(x, err)
 		return

@@ -21,6 +21,7 @@ import (
 	"github.com/biogen/biogen/internal/cache"
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/config"
+	"github.com/biogen/biogen/internal/feedback"
 	"github.com/biogen/biogen/internal/idempotency"
 	"github.com/biogen/biogen/internal/leaktest"
 	"github.com/biogen/biogen/internal/prompt"
@@ -68,6 +69,11 @@ type testOptions struct {
 	now        func() time.Time
 	// jobs, if set, serves the job routes.
 	jobs *fakeJobs
+	// records keeps a record of each bio served and serves feedback on
+	// them, in a store in a temporary directory, under the clock now (nil:
+	// the real one), with a queue of recordQueue bytes (0: 8 MiB).
+	records     bool
+	recordQueue int64
 }
 
 type testServer struct {
@@ -78,6 +84,9 @@ type testServer struct {
 	admin  string
 	client *http.Client
 	logs   *bytes.Buffer
+
+	// records keeps the bio records and feedback; nil unless records.
+	records *feedback.Keeper
 }
 
 func startServer(t testing.TB, o testOptions) *testServer {
@@ -153,6 +162,11 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	if keeper != nil {
 		acfg.EraseIdempotency = keeper.EraseUser
 	}
+	records := feedbackKeeper(t, o)
+	var fb Feedback
+	if records != nil {
+		acfg.RecordBio, acfg.EraseFeedback, fb = records.Record, records.EraseUser, records
+	}
 	answers, err := answer.New(acfg)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +176,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 		MaxBodyBytes: o.maxBody, MaxHeaderBytes: 8 << 10,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second,
 		MaxInFlight: o.maxInFlight, MaxConns: 100, Keyless: o.keyless, Tracer: o.tracer, Pprof: o.pprof, Idempotency: keeper,
-		Jobs: jobsOf(o),
+		Jobs: jobsOf(o), Feedback: fb,
 	}, answers, reg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +193,7 @@ func startServer(t testing.TB, o testOptions) *testServer {
 	wg.Add(2)
 	go func() { defer wg.Done(); srv.Serve(ln) }()
 	go func() { defer wg.Done(); srv.ServeAdmin(adminLn) }()
-	ts := &testServer{t: t, srv: srv, keeper: keeper, url: "http://" + ln.Addr().String(), admin: "http://" + adminLn.Addr().String(),
+	ts := &testServer{t: t, srv: srv, keeper: keeper, records: records, url: "http://" + ln.Addr().String(), admin: "http://" + adminLn.Addr().String(),
 		client: &http.Client{Timeout: 10 * time.Second}, logs: &logs.buf}
 	t.Cleanup(func() {
 		ts.client.CloseIdleConnections()
@@ -501,16 +515,23 @@ func TestRouteOf(t *testing.T) {
 		}
 	}
 	for _, r := range Routes() {
-		f(strings.Replace(r, "{user_id}", "w-1", 1), r)
+		f(strings.NewReplacer("{user_id}", "w-1", "{id}", "x-1").Replace(r), r)
 	}
 	f("/v1/users/", routeUsers) // an empty id: the handler answers 400
 	f("/v1/users", routeOther)
 	f("/v1/bios/", routeOther)
-	f("/v1/bios/bio_1/feedback", routeOther)
+	f("/v1/bios/bio_1/feedback", routeFeedback)
+	f("/v1/bios//feedback", routeFeedback) // an empty id: the handler answers 404
+	f("/v1/bios/a/b/feedback", routeFeedback)
+	f("/v1/bios/feedback", routeOther)
+	f("/v1/bios/bio_1", routeOther)
+	f("/v1/bios/bio_1/feedback/", routeOther)
 	f("/", routeOther)
-	path := []byte("/v1/users/w-1")
-	if n := testing.AllocsPerRun(100, func() { routeOf(path) }); n != 0 {
-		t.Fatalf("routeOf allocates %.0f times; want 0", n)
+	for _, p := range []string{"/v1/users/w-1", "/v1/bios/bio_1/feedback"} {
+		path := []byte(p)
+		if n := testing.AllocsPerRun(100, func() { routeOf(path) }); n != 0 {
+			t.Fatalf("routeOf(%q) allocates %.0f times; want 0", p, n)
+		}
 	}
 }
 
@@ -693,9 +714,11 @@ func FuzzHandler(f *testing.F) {
 }
 
 // BenchmarkBiosTemplate measures the whole handler on the template path:
-// authentication, rate limit, decoding, validation, writing and encoding.
+// authentication, rate limit, decoding, validation, writing and encoding,
+// and the bio's record, queued for the store as in production (every
+// benchmark here keeps records: the store's writer runs beside them).
 func BenchmarkBiosTemplate(b *testing.B) {
-	ts := startServer(b, testOptions{rps: 1e9, burst: 1 << 30})
+	ts := startServer(b, testOptions{rps: 1e9, burst: 1 << 30, records: true})
 	var req fasthttp.Request
 	req.Header.SetMethod("POST")
 	req.SetRequestURI("/v1/bios")
@@ -755,7 +778,7 @@ func TestCacheHeaders(t *testing.T) {
 // BenchmarkBiosExactHit measures a POST /v1/bios answered by the exact cache,
 // through the whole handler.
 func BenchmarkBiosExactHit(b *testing.B) {
-	ts := startServer(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, cached: true})
+	ts := startServer(b, testOptions{rps: 1e9, burst: 1 << 30, records: true, first: instant{}, cached: true})
 	var req fasthttp.Request
 	req.Header.SetMethod("POST")
 	req.SetRequestURI("/v1/bios")
@@ -812,7 +835,7 @@ func benchmarkBios(b *testing.B, o testOptions, warm string, bodies []string, xc
 // that answers at once: decoding, the prompt, the chain and every output
 // check of the answer, without a cache.
 func BenchmarkBiosModelMiss(b *testing.B) {
-	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}}, "", []string{validReq}, "MISS")
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, records: true, first: instant{}}, "", []string{validReq}, "MISS")
 }
 
 // tracer returns a tracer recording every trace and exporting to a
@@ -834,13 +857,13 @@ func tracer(b *testing.B) *tracing.Tracer {
 // BenchmarkBiosExactHitTraced is BenchmarkBiosExactHit with tracing on and
 // an inbound traceparent: a request span and a cache lookup span.
 func BenchmarkBiosExactHitTraced(b *testing.B) {
-	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, cached: true, tracer: tracer(b)}, validReq, []string{validReq}, "HIT")
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, records: true, first: instant{}, cached: true, tracer: tracer(b)}, validReq, []string{validReq}, "HIT")
 }
 
 // BenchmarkBiosModelMissTraced is BenchmarkBiosModelMiss with tracing on
 // and an inbound traceparent: request, attempt and checks spans.
 func BenchmarkBiosModelMissTraced(b *testing.B) {
-	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, tracer: tracer(b)}, "", []string{validReq}, "MISS")
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, records: true, first: instant{}, tracer: tracer(b)}, "", []string{validReq}, "MISS")
 }
 
 // BenchmarkBiosSemanticHit is a semantic hit through the handler: the
@@ -850,7 +873,7 @@ func BenchmarkBiosModelMissTraced(b *testing.B) {
 func BenchmarkBiosSemanticHit(b *testing.B) {
 	reordered := strings.Replace(validReq, `"Go","Kafka","PostgreSQL"`, `"PostgreSQL","Kafka","Go"`, 1)
 	bodies := []string{reordered, strings.Replace(reordered, `"Ada Okafor"`, `"Ada  Okafor"`, 1)}
-	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, first: instant{}, cached: true}, validReq, bodies, "HIT")
+	benchmarkBios(b, testOptions{rps: 1e9, burst: 1 << 30, records: true, first: instant{}, cached: true}, validReq, bodies, "HIT")
 }
 
 // TestTwoKeysAreRefused: two Authorization headers, or one beside an

@@ -10,6 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/biogen/biogen/internal/bio"
+	"github.com/biogen/biogen/internal/feedback"
 	"github.com/biogen/biogen/internal/idempotency"
 	"github.com/biogen/biogen/internal/jobs"
 )
@@ -57,6 +58,10 @@ func asAPIError(err error) (e *apiError, internal bool) {
 	case errors.Is(err, idempotency.ErrReused):
 		return newError(fasthttp.StatusUnprocessableEntity, bio.ProblemIdempotencyKeyReused,
 			"this Idempotency-Key was used with another request body in the last 24 hours; send a new key for a new request"), false
+	case errors.Is(err, feedback.ErrNotFound):
+		// The same answer for an id never served and one served to
+		// another tenant: nothing tells them apart.
+		return newError(fasthttp.StatusNotFound, bio.ProblemNotFound, "this tenant was served no bio of this id within its retention"), false
 	case errors.Is(err, jobs.ErrNotFound):
 		return newError(fasthttp.StatusNotFound, bio.ProblemNotFound, "this tenant has no job of this id"), false
 	case errors.Is(err, bio.ErrMalformed):

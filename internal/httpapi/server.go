@@ -55,6 +55,9 @@ type Config struct {
 	// Jobs, if not nil, keeps and runs the jobs of POST /v1/jobs; nil
 	// answers the job routes 404.
 	Jobs Jobs
+	// Feedback, if not nil, keeps the feedback of POST
+	// /v1/bios/{id}/feedback; nil answers that route 404.
+	Feedback Feedback
 	// JobsMaxBodyBytes limits the body of POST /v1/jobs (see
 	// JobsMaxBodyBytes); 0 is JobsMaxBodyBytes(MaxBodyBytes) when Jobs is
 	// set.
