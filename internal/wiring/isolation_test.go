@@ -30,8 +30,9 @@ type isoTenant struct {
 	person, surname, company, user string
 	keys                           []isoKey
 	// job is the id of a job of the tenant's, otherJob one of the other
-	// tenant's.
-	job, otherJob string
+	// tenant's; bioID and otherBio are the ids of bios of each.
+	job, otherJob   string
+	bioID, otherBio string
 }
 
 // isoKey is an API key in clear, its configured name and its one scope.
@@ -70,6 +71,11 @@ func (c *isoTenant) body() string {
 	return `{"user_id":"` + c.user + `","profile":{"name":"` + c.person + `","pronouns":"she/her","current_role":"Principal Data Engineer",
 	"company":"` + c.company + `","years_experience":12,"skills":["Go","Kafka","PostgreSQL"],
 	"achievements":["Cut claims processing time from 3 days to 4 hours"]},"options":{"length":"short"}}`
+}
+
+// feedbackBody is a feedback on a bio.
+func (*isoTenant) feedbackBody() string {
+	return `{"rating":"down","reason":"tone","comment":"less formal"}`
 }
 
 // jobBody is a job of one item, the tenant's own person.
@@ -142,6 +148,10 @@ type isoCall struct {
 var isoCalls = []isoCall{
 	{route: "/v1/bios", name: "json", method: "POST", path: "/v1/bios", scope: tenant.ScopeBios, body: (*isoTenant).body},
 	{route: "/v1/bios", name: "stream", method: "POST", path: "/v1/bios", scope: tenant.ScopeBios, body: (*isoTenant).body, stream: true},
+	{route: "/v1/bios/{id}/feedback", name: "own", method: "POST", pathOf: func(c *isoTenant) string { return "/v1/bios/" + c.bioID + "/feedback" },
+		scope: tenant.ScopeBios, body: (*isoTenant).feedbackBody},
+	{route: "/v1/bios/{id}/feedback", name: "other's", method: "POST", pathOf: func(c *isoTenant) string { return "/v1/bios/" + c.otherBio + "/feedback" },
+		scope: tenant.ScopeBios, body: (*isoTenant).feedbackBody},
 	{route: "/v1/users/{user_id}", name: "erase", method: "DELETE", path: "/v1/users/w-shared-1", scope: tenant.ScopeErase},
 	{route: "/v1/jobs", name: "submit", method: "POST", path: "/v1/jobs", scope: tenant.ScopeBios, body: (*isoTenant).jobBody},
 	{route: "/v1/jobs/{id}", name: "own", method: "GET", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.job }, scope: tenant.ScopeBios},
@@ -242,7 +252,7 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 		return x
 	}
 	// post asks for a bio with c's bios key; cache is the answer wanted.
-	post := func(c *isoTenant, body, what, cache string) {
+	post := func(c *isoTenant, body, what, cache string) string {
 		t.Helper()
 		x := do(c, c.key(tenant.ScopeBios), c.id+" "+what, "POST", r.base+"/v1/bios", body)
 		var got bio.Response
@@ -250,6 +260,7 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 			t.Fatalf("%v\nwant cache %s from %s", x, cache, c.provider)
 		}
 		r.app.cache.Wait() // the exact cache stores asynchronously
+		return got.ID
 	}
 	erase := func(c *isoTenant, k isoKey, user string) (cached int) {
 		t.Helper()
@@ -276,8 +287,13 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 	// Each tenant's own person, then the same body in both tenants: the
 	// second tenant's first request is a miss.
 	for _, c := range tenants {
-		post(c, c.body(), "own person", "miss")
-		post(c, c.body(), "own person again", "exact")
+		c.bioID = post(c, c.body(), "own person", "miss")
+		if id := post(c, c.body(), "own person again", "exact"); id != c.bioID {
+			t.Fatalf("%s: the exact hit's id %s; want the bio's %s", c.id, id, c.bioID)
+		}
+	}
+	for _, c := range tenants {
+		c.otherBio = other(c).bioID
 	}
 	post(acme, shared, "shared body", "miss")
 	post(acme, shared, "shared body again", "exact")
@@ -355,6 +371,16 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 			}
 		case call.route == "/v1/jobs/{id}":
 			x.problem(t, 404, bio.ProblemNotFound)
+		case call.route == "/v1/bios/{id}/feedback" && call.name == "own":
+			var got struct {
+				ID    string `json:"id"`
+				BioID string `json:"bio_id"`
+			}
+			if x.status != 202 || json.Unmarshal(x.body, &got) != nil || !strings.HasPrefix(got.ID, "fb_") || got.BioID != c.bioID {
+				t.Fatalf("%v\nwant the feedback on %s's bio accepted", x, c.id)
+			}
+		case call.route == "/v1/bios/{id}/feedback":
+			x.problem(t, 404, bio.ProblemNotFound)
 		case call.route == "/metrics":
 			body := string(x.body)
 			for _, want := range []string{
@@ -409,8 +435,10 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 				}
 				x := do(c, k.key, fmt.Sprintf("%s/%s %s %s (%s)", c.id, k.scope, call.method, call.route, call.name),
 					call.method, r.base+path, body, h...)
-				if call.pathOf != nil && path != call.path {
-					x.sent = append(x.sent, c.otherJob) // the id it asked for
+				for _, seg := range strings.Split(path, "/") {
+					if seg == c.otherJob || seg == c.otherBio {
+						x.sent = append(x.sent, seg) // the id it asked for
+					}
 				}
 				check(c, k, call, x, &erased)
 			}

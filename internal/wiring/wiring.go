@@ -25,6 +25,7 @@ import (
 	"github.com/biogen/biogen/internal/chain"
 	"github.com/biogen/biogen/internal/config"
 	"github.com/biogen/biogen/internal/external"
+	"github.com/biogen/biogen/internal/feedback"
 	"github.com/biogen/biogen/internal/httpapi"
 	"github.com/biogen/biogen/internal/idempotency"
 	"github.com/biogen/biogen/internal/jobs"
@@ -49,13 +50,17 @@ type App struct {
 	log     *slog.Logger
 	ollamas []*ollama.Provider
 	cache   *cache.Cache
-	store   *store.Store    // data_dir/biogen.db: idempotency records, jobs
+	store   *store.Store    // data_dir/biogen.db: idempotency records, jobs, bio records, feedback
 	jobs    *jobs.Manager   // started and stopped by Run
 	tracer  *tracing.Tracer // nil: tracing off
 	// modelsChecked is closed when Run's check of the models has ended.
 	modelsChecked chan struct{}
 	// certs are the listeners' TLS certificates, reloaded on SIGHUP.
 	certs []*httpapi.CertReloader
+
+	// records keeps the bio records and feedback; Run starts it and stops
+	// it, writing what is queued, before the store closes.
+	records *feedback.Keeper
 }
 
 // ModelsChecked is closed once Run has checked (and created or pulled,
@@ -91,12 +96,18 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	}
 	closeAll := func() { bioCache.Close(); st.Close() }
 	telemetry.CacheSize(bioCache.Size)
+	records, err := feedback.New(feedback.Config{Store: st, QueueBytes: cfg.Server.RecordQueueBytes, Log: log})
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
 	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
 		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
 		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log),
 		RecordErasure:    func(tenant, user string) error { return erasures.Record(tenant, user, time.Now()) },
 		EraseIdempotency: keeper.EraseUser,
-		EraseJobs:        func(tenant, user string) (int, error) { return st.EraseUser(jobs.Bucket, tenant, user) }})
+		EraseJobs:        func(tenant, user string) (int, error) { return st.EraseUser(jobs.Bucket, tenant, user) },
+		RecordBio:        records.Record, EraseFeedback: records.EraseUser})
 	if err != nil {
 		closeAll()
 		return nil, err
@@ -135,13 +146,14 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		Tracer:         tracer,
 		Idempotency:    keeper,
 		Jobs:           jm,
+		Feedback:       records,
 	}, answers, tenants, log)
 	if err != nil {
 		closeAll()
 		tracer.Shutdown(context.Background()) // nothing recorded yet
 		return nil, err
 	}
-	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, store: st, jobs: jm, tracer: tracer, modelsChecked: make(chan struct{})}
+	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, store: st, jobs: jm, records: records, tracer: tracer, modelsChecked: make(chan struct{})}
 	for _, c := range []*httpapi.CertReloader{tlsPublic, tlsAdmin} {
 		if c != nil {
 			app.certs = append(app.certs, c)
@@ -433,6 +445,7 @@ func (a *App) Run(ctx context.Context, ready func(public, admin net.Addr)) error
 	defer a.cache.Close()
 	defer a.store.Close() // after the server's shutdown: no request uses it then
 	a.limitMemory()
+	defer a.records.Stop() // before the store closes: done already unless Run failed to listen
 	// SIGHUP reloads the TLS certificates; caught from the start, so that
 	// it never ends the process.
 	hup := make(chan os.Signal, 1)
@@ -504,6 +517,7 @@ wait:
 	// Job items still running finish within what is left of the grace
 	// period, or are left queued for the next start.
 	a.jobs.Stop(sctx)
+	a.records.Stop() // no bio is answered from now on: the queued records are written
 	for ; n > 0; n-- {
 		if err := <-errc; err != nil && serveErr == nil {
 			serveErr = err
@@ -539,6 +553,7 @@ func (a *App) listen() (ln, adminLn net.Listener, err error) {
 			return nil, nil, fmt.Errorf("cannot listen on server.admin_addr: %w", err)
 		}
 	}
+	a.records.Start() // Run stops it, writing what is queued, before the store closes
 	if err := a.jobs.Start(); err != nil {
 		ln.Close()
 		if adminLn != nil {
