@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -222,7 +223,10 @@ func (k *Keeper) writeBatch() (int, error) {
 	defer k.erasing.RUnlock()
 	k.mu.Lock()
 	n := min(len(k.queue), maxBatch)
-	batch := k.queue[:n:n]
+	// The batch is a copy, and its slots in the queue are cleared: the
+	// queue's array must not keep written records alive (uncounted).
+	batch := slices.Clone(k.queue[:n])
+	clear(k.queue[:n])
 	if k.queue = k.queue[n:]; len(k.queue) == 0 {
 		k.queue = nil // let the array go
 	}
