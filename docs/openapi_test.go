@@ -4,6 +4,7 @@ package docs
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -66,7 +67,7 @@ func TestOpenAPI(t *testing.T) {
 	const key = "docs-test-key"
 	valid := `{"user_id":"w-1","profile":{"name":"Ada Okafor","pronouns":"she/her","current_role":"Engineer","company":"Contoso",
 		"experience":[{"title":"Developer","company":"Fabrikam","start":"2015-01","end":null}],"skills":["Go"]},"options":{"length":"short","format":"bullets"}}`
-	f := func(method, path, auth, contentType, body string, wantStatus int, checkRequest bool, headers ...string) {
+	f := func(method, path, auth, contentType, body string, wantStatus int, checkRequest bool, headers ...string) []byte {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
 		for i := 0; i+1 < len(headers); i += 2 {
@@ -101,8 +102,10 @@ func TestOpenAPI(t *testing.T) {
 			}
 			t.Fatalf("answer does not match openapi.yaml: %s", b)
 		}
+		return b
 	}
-	f("POST", "/v1/bios", key, "application/json", valid, 200, true)
+	var served struct{ ID string }
+	json.Unmarshal(f("POST", "/v1/bios", key, "application/json", valid, 200, true), &served)
 	f("POST", "/v1/bios", key, "application/json", `{"user_id":`, 400, false)
 	f("POST", "/v1/bios", "", "application/json", valid, 401, false)
 	f("POST", "/v1/bios", key, "text/plain", valid, 415, false)
@@ -113,6 +116,13 @@ func TestOpenAPI(t *testing.T) {
 	f("POST", "/v1/bios", key, "application/json", valid, 200, true, "Idempotency-Key", "docs-order-1")
 	f("POST", "/v1/bios", key, "application/json", strings.Replace(valid, `"short"`, `"long"`, 1), 422, false, "Idempotency-Key", "docs-order-1")
 	f("POST", "/v1/bios", key, "application/json", valid, 400, false, "Idempotency-Key", strings.Repeat("k", 256))
+	// Feedback on the bio served, on an unknown one, and with bad bodies.
+	feedback := "/v1/bios/" + served.ID + "/feedback"
+	f("POST", feedback, key, "application/json", `{"rating":"down","reason":"tone","edited_bio":"Ada builds things.","comment":"stiff"}`, 202, true)
+	f("POST", feedback, key, "application/json", `{"rating":"up","reason":null}`, 202, true)
+	f("POST", "/v1/bios/bio_01JD3Q8M2X7Y6Z5W4V3T2S1R0Q/feedback", key, "application/json", `{"rating":"up"}`, 404, true)
+	f("POST", feedback, key, "application/json", `{"rating":"sideways","stars":5}`, 422, false)
+	f("POST", feedback, key, "application/json", `{"rating":`, 400, false)
 	f("GET", "/healthz", key, "", "", 200, true)
 	f("GET", "/readyz", key, "", "", 200, true)
 	f("GET", "/metrics", key, "", "", 200, true)
