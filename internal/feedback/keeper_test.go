@@ -292,10 +292,12 @@ func TestEraseUser(t *testing.T) {
 func TestErasureWaitsForTheWrite(t *testing.T) {
 	c := newClock()
 	k, st, _ := open(t, t.TempDir(), c, 1<<20)
-	taken, release := make(chan struct{}), make(chan struct{})
+	taken, hold := make(chan struct{}), make(chan struct{})
+	release := sync.OnceFunc(func() { close(hold) })
+	t.Cleanup(release) // a failure below must not leave the write held
 	k.beforeWrite = func() {
 		close(taken)
-		<-release
+		<-hold
 	}
 	r := served(medium)
 	k.Record("acme", "w-1", time.Hour, r, c.Now())
@@ -309,10 +311,15 @@ func TestErasureWaitsForTheWrite(t *testing.T) {
 	}()
 	select {
 	case <-erased:
+		release()
+		<-flushed
+		if _, found, _ := st.Get(BiosBucket, key("acme", r.ID)); found {
+			t.Fatal("the erasure did not wait for the batch being written, which wrote the record after it")
+		}
 		t.Fatal("the erasure did not wait for the batch being written")
 	case <-time.After(100 * time.Millisecond): // what would go wrong, given time to
 	}
-	close(release)
+	release()
 	if err := <-flushed; err != nil {
 		t.Fatal(err)
 	}
