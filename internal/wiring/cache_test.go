@@ -455,7 +455,8 @@ func TestBodyHits(t *testing.T) {
 		t.Fatalf("first %s, decoded %s, by body %s (X-Cache %s); %d upstream requests", first.Cache, decoded.Cache, byBody.Cache, h.Get("X-Cache"), fake.Requests())
 	}
 	if byBody.Bio != first.Bio || byBody.Format != first.Format || byBody.Source != first.Source || byBody.Provider != first.Provider ||
-		byBody.Model != first.Model || byBody.PromptVersion != first.PromptVersion || byBody.ID == decoded.ID || byBody.RequestID == decoded.RequestID {
+		byBody.Model != first.Model || byBody.PromptVersion != first.PromptVersion || byBody.RequestID == decoded.RequestID ||
+		byBody.ID != first.ID || decoded.ID != first.ID { // the id names the bio: every hit of it answers with it
 		t.Fatalf("by body %+v\nfirst %+v", byBody, first)
 	}
 	if n := telemetry.CacheBodyHits("acme") - bodyHits; n != 1 {
