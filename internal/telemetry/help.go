@@ -73,6 +73,8 @@ var help = map[string]string{
 	"biogen_cache_store_failures_total":      "Answers whose semantic cache entry could not be stored (the embedding failed or timed out).",
 	"biogen_idempotency_total":               "Requests with an Idempotency-Key, by outcome: replayed, in_flight, reused, stored, erased (its user was erased meanwhile), store_failed.",
 	"biogen_store_bytes":                     "Size of the durable store's file (data_dir/biogen.db) in bytes.",
+	"biogen_webhook_deliveries_total":        "Job callbacks whose delivery ended, by outcome: delivered, failed (the retry schedule ran out), refused (target or message refused when sent).",
+	"biogen_webhook_attempts_total":          "Job callback attempts, by result: ok (a 2xx answer) or the error class (status, redirect, timeout, dns, connect, tls, refused_target, cancelled, error).",
 }
 
 // Families returns the name of every biogen metric family, sorted: what
