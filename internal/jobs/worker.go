@@ -12,6 +12,7 @@ import (
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/webhook"
 )
 
 // errStopped is the cause of the cancellation of items still running when
@@ -19,21 +20,35 @@ import (
 var errStopped = errors.New("jobs: stopped")
 
 // Start queues the items of the stored jobs that have not ended (a job
-// running at the last stop resumes) and starts the workers. Call it once.
+// running at the last stop resumes), ends the cancelled jobs whose last
+// items were running at the last stop, starts the workers, and sends every
+// callback still owed. Call it once.
 func (m *Manager) Start() error {
 	type pending struct {
 		tenant, id string
 		items      []int
 	}
 	var todo []pending
+	var cancelled []*header // cancelled, with items that ran at the last stop
+	var owed []*callback
 	err := m.st.View(func(tx *store.Tx) error {
 		return tx.Scan(Bucket, "", func(key string, r store.Record) (bool, error) {
+			if strings.HasSuffix(key, "\x00c") {
+				cb, err := readCallback(r)
+				if err == nil && cb.State == webhook.StatePending {
+					owed = append(owed, cb)
+				}
+				return err == nil, err
+			}
 			if !strings.HasSuffix(key, "\x00h") {
 				return true, nil
 			}
 			var h header
 			if err := json.Unmarshal(r.Value, &h); err != nil {
 				return false, fmt.Errorf("cannot read a job: %w", err)
+			}
+			if h.Cancelled && !h.ended() {
+				cancelled = append(cancelled, &h)
 			}
 			if h.Cancelled || h.ended() {
 				return true, nil
@@ -51,6 +66,10 @@ func (m *Manager) Start() error {
 	if err != nil {
 		return fmt.Errorf("cannot load the jobs: %w", err)
 	}
+	ended, err := m.endCancelled(cancelled)
+	if err != nil {
+		return err
+	}
 	for _, p := range todo {
 		m.q.push(p.tenant, p.id, p.items)
 	}
@@ -58,11 +77,46 @@ func (m *Manager) Start() error {
 		m.wg.Add(1)
 		go m.work()
 	}
+	for _, cb := range append(owed, ended...) {
+		m.deliver(cb)
+	}
 	return nil
+}
+
+// endCancelled ends cancelled jobs whose items were left running by the
+// last stop: nothing runs now, so those items are cancelled, and the jobs'
+// callbacks become owed.
+func (m *Manager) endCancelled(hs []*header) ([]*callback, error) {
+	var owed []*callback
+	for _, stale := range hs {
+		err := m.st.Update(func(tx *store.Tx) error {
+			h, hr, found, err := getHeader(tx, stale.Tenant, stale.ID)
+			if err != nil || !found || h.ended() {
+				return err
+			}
+			if err := m.cancelItems(tx, h, nil); err != nil {
+				return err
+			}
+			if err := putHeader(tx, h, hr.Expires); err != nil {
+				return err
+			}
+			cb, err := owe(tx, h, hr.Expires)
+			if cb != nil {
+				owed = append(owed, cb)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cannot end cancelled job %q: %w", stale.ID, err)
+		}
+	}
+	return owed, nil
 }
 
 // Stop takes no more items and waits for the items running until ctx
 // ends; then it cancels them, and leaves them queued for the next Start.
+// Last, it cuts off the callbacks being delivered, which stay owed for
+// the next Start, and waits for them to store their attempts.
 func (m *Manager) Stop(ctx context.Context) {
 	m.q.close()
 	done := make(chan struct{})
@@ -74,6 +128,7 @@ func (m *Manager) Stop(ctx context.Context) {
 		<-done
 	}
 	m.cancelStop()
+	m.stopCallbacks()
 }
 
 func (m *Manager) work() {
@@ -143,8 +198,10 @@ func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byt
 
 // settle stores the end of item r: its bio, or its problem, or (both nil)
 // only that it ended. An item erased or cancelled meanwhile keeps its
-// record as it is.
+// record as it is. When r was the job's last item, the job ends here, and
+// its callback is sent.
 func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) {
+	var cb *callback
 	err := m.st.Update(func(tx *store.Tx) error {
 		h, hr, found, err := getHeader(tx, r.tenant, r.job)
 		if err != nil || !found || h.isFinished(r.index) {
@@ -168,9 +225,16 @@ func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) {
 			}
 		}
 		h.finish(r.index, m.now().UTC())
-		return putHeader(tx, h, hr.Expires)
+		if err := putHeader(tx, h, hr.Expires); err != nil {
+			return err
+		}
+		cb, err = owe(tx, h, hr.Expires)
+		return err
 	})
-	_ = err // a failed write leaves the item queued for the next start
+	if err == nil {
+		m.deliver(cb)
+	}
+	// A failed write leaves the item queued for the next start.
 }
 
 // problemOf is the problem of a failed item; the cause stays out of it.
