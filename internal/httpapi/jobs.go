@@ -15,7 +15,10 @@ import (
 	"github.com/biogen/biogen/internal/jobs"
 )
 
-const jobsPrefix = "/v1/jobs/"
+const (
+	jobsPrefix       = "/v1/jobs/"
+	deliveriesSuffix = "/deliveries"
+)
 
 // JobsMaxBodyBytes is the body limit of POST /v1/jobs for a server whose
 // bio requests may be maxBody bytes: 1,000 items of the largest request,
@@ -59,10 +62,11 @@ func decodeJob(body []byte) (items []json.RawMessage, users []string, callback s
 		}
 	}
 	if raw, ok := top["callback_url"]; ok && !bytes.Equal(raw, []byte("null")) {
-		// Signed callbacks (internal/webhook) are not yet wired to the end
-		// of a job: a callback accepted and never sent would be a silent
-		// loss, so it is refused until it is delivered.
-		fields = append(fields, bio.FieldError{Pointer: "/callback_url", Detail: "callbacks are not delivered by this version yet; poll GET /v1/jobs/{id}"})
+		// Its target is checked by jobs.Manager.Submit, before anything
+		// is stored.
+		if json.Unmarshal(raw, &callback) != nil || callback == "" {
+			fields = append(fields, bio.FieldError{Pointer: "/callback_url", Detail: "must be an https URL"})
+		}
 	}
 	if json.Unmarshal(top["items"], &items) != nil || len(items) == 0 || len(items) > jobs.MaxItems {
 		fields = append(fields, bio.FieldError{Pointer: "/items", Detail: "must be an array of 1 to 1000 bio requests"})
@@ -95,6 +99,15 @@ func decodeJob(body []byte) (items []json.RawMessage, users []string, callback s
 func (s *Server) handleJob(x *exchange) {
 	id := strings.TrimPrefix(string(x.ctx.Path()), jobsPrefix)
 	t := x.caller.Tenant
+	if x.route == routeJobDeliveries {
+		d, err := s.cfg.Jobs.Deliveries(t.ID, strings.TrimSuffix(id, deliveriesSuffix))
+		if err != nil {
+			s.fail(x, err)
+			return
+		}
+		writeJSON(x.ctx, fasthttp.StatusOK, d)
+		return
+	}
 	var j *jobs.Job
 	var err error
 	if string(x.ctx.Method()) == fasthttp.MethodDelete {
