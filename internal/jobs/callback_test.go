@@ -519,3 +519,53 @@ func TestJobWithoutCallbackHasNoDelivery(t *testing.T) {
 		t.Fatalf("another tenant's job: got %v; want ErrNotFound", err)
 	}
 }
+
+// TestCallbackFailsAfterSchedule: a receiver that never accepts gets every
+// attempt of the schedule, then the callback is failed, stored so.
+func TestCallbackFailsAfterSchedule(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	tn := hooked(t, "hk", true, secretA)
+	m := newHookManager(t, st, &fake{calls: map[string]int{}}, newSender(t, false, nil), tn)
+	defer m.Stop(context.Background())
+	rcv := newHookReceiver(t, 500)
+	id, err := submitUsers(t, m, tn, rcv.URL, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitDelivery(t, m, tn, id)
+	n := len(hookSchedule) + 1
+	if d.State != "failed" || len(d.Attempts) != n || len(rcv.requests()) != n || d.Attempts[n-1].NextRetry != nil || d.FinishedAt == nil {
+		t.Fatalf("got %+v, %d requests; want failed after %d attempts", d, len(rcv.requests()), n)
+	}
+}
+
+// TestCallbackAfterErasure: a job whose last items end because their users
+// were erased ends all the same, and its callback is sent.
+func TestCallbackAfterErasure(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	tn := hooked(t, "hk", true, secretA)
+	f := &fake{calls: map[string]int{}, gate: make(chan struct{})}
+	m := newHookManager(t, st, f, newSender(t, false, nil), tn)
+	defer m.Stop(context.Background())
+	rcv := newHookReceiver(t)
+	id, err := submitUsers(t, m, tn, rcv.URL, "u1", "u2", "u3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for len(f.count()) < 2 { // two items running, one queued
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, u := range []string{"u1", "u2", "u3"} {
+		if n, err := m.EraseUser(tn.ID, u); err != nil || n != 1 {
+			t.Fatalf("erase %s: %d, %v", u, n, err)
+		}
+	}
+	close(f.gate)
+	d := waitDelivery(t, m, tn, id)
+	b := verified(t, rcv.requests()[0], secretA)
+	if d.State != "delivered" || b.Data.ID != id || b.Data.Total != 3 || b.Data.Done != 0 || b.Data.Failed != 0 {
+		t.Fatalf("got %+v, body %+v; want the job's end with nothing kept", d, b)
+	}
+}
