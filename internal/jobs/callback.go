@@ -26,6 +26,8 @@ type Callbacks interface {
 	Deliver(ctx context.Context, m webhook.Message) (webhook.Delivery, error)
 }
 
+var _ Callbacks = (*webhook.Sender)(nil)
+
 // CheckTimeout bounds the check of a callback URL at Submit (its DNS
 // lookup): a host that does not answer in time does not resolve.
 const CheckTimeout = 5 * time.Second
