@@ -38,6 +38,9 @@ const (
 	routeOther   = "other"
 )
 
+// routeJobDeliveries is the delivery log of a job's callback.
+const routeJobDeliveries = "/v1/jobs/{id}/deliveries"
+
 // exchange is one request on its way through the handler.
 type exchange struct {
 	ctx    *fasthttp.RequestCtx
@@ -149,7 +152,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			return
 		}
 		s.handleBios(x)
-	case routeJobs, routeJob:
+	case routeJobs, routeJob, routeJobDeliveries:
 		s.routeJobs(x)
 	case routeUsers:
 		if !allowMethod(x, fasthttp.MethodDelete) {
@@ -179,8 +182,11 @@ func (s *Server) routeJobs(x *exchange) {
 		return
 	}
 	methods := []string{fasthttp.MethodGet, fasthttp.MethodDelete}
-	if x.route == routeJobs {
+	switch x.route {
+	case routeJobs:
 		methods = []string{fasthttp.MethodPost}
+	case routeJobDeliveries:
+		methods = []string{fasthttp.MethodGet}
 	}
 	if !allowMethod(x, methods...) {
 		return
@@ -352,23 +358,34 @@ func allowMethod(x *exchange, methods ...string) bool {
 // routes are the routes of the public listener. A path reaches a handler
 // only through routeOf, which knows no route but these: a route missing
 // here is never served, and Routes shows every route served.
-var routes = []string{routeBios, routeUsers, routeJobs, routeJob, routeHealthz, routeReadyz, routeMetrics}
+var routes = []string{routeBios, routeUsers, routeJobs, routeJobDeliveries, routeJob, routeHealthz, routeReadyz, routeMetrics}
 
 // Routes returns the routes of the public listener, as metrics label them;
 // "{name}" stands for one path segment or more. Every other path is 404.
 // The admin listener serves the operational ones among them.
 func Routes() []string { return slices.Clone(routes) }
 
-// routeOf returns the route of path, or routeOther. A route whose last
-// segment is a parameter ("/v1/users/{user_id}") takes every path under
-// its prefix; its handler validates the rest.
+// routeOf returns the route of path, or routeOther, taking the first of
+// routes that matches. A route whose last segment is a parameter
+// ("/v1/users/{user_id}") takes every path under its prefix; its handler
+// validates the rest. A parameter followed by more
+// ("/v1/jobs/{id}/deliveries") stands for one non-empty segment.
 func routeOf(path []byte) string {
 	for _, r := range routes {
-		if prefix, _, param := strings.Cut(r, "{"); param {
-			if len(path) >= len(prefix) && string(path[:len(prefix)]) == prefix {
+		prefix, rest, param := strings.Cut(r, "{")
+		switch {
+		case !param:
+			if string(path) == r {
 				return r
 			}
-		} else if string(path) == r {
+		case len(path) < len(prefix) || string(path[:len(prefix)]) != prefix:
+		case !strings.HasSuffix(rest, "}"):
+			_, suffix, _ := strings.Cut(rest, "}")
+			seg, ok := bytes.CutSuffix(path[len(prefix):], []byte(suffix))
+			if ok && len(seg) > 0 && bytes.IndexByte(seg, '/') < 0 {
+				return r
+			}
+		default:
 			return r
 		}
 	}

@@ -508,9 +508,17 @@ func TestRouteOf(t *testing.T) {
 	f("/v1/bios/", routeOther)
 	f("/v1/bios/bio_1/feedback", routeOther)
 	f("/", routeOther)
-	path := []byte("/v1/users/w-1")
-	if n := testing.AllocsPerRun(100, func() { routeOf(path) }); n != 0 {
-		t.Fatalf("routeOf allocates %.0f times; want 0", n)
+	// A parameter inside a route is one segment.
+	f("/v1/jobs/job_1/deliveries", routeJobDeliveries)
+	f("/v1/jobs//deliveries", routeJob)
+	f("/v1/jobs/a/b/deliveries", routeJob)
+	f("/v1/jobs/job_1/deliveries/", routeJob)
+	f("/v1/jobs/job_1", routeJob)
+	for _, p := range []string{"/v1/users/w-1", "/v1/jobs/job_1/deliveries", "/v1/jobs/job_1"} {
+		path := []byte(p)
+		if n := testing.AllocsPerRun(100, func() { routeOf(path) }); n != 0 {
+			t.Fatalf("routeOf(%q) allocates %.0f times; want 0", p, n)
+		}
 	}
 }
 

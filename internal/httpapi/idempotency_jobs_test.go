@@ -71,6 +71,13 @@ func (f *fakeJobs) Get(tenantID, id string) (*jobs.Job, error) {
 
 func (f *fakeJobs) Cancel(tenantID, id string) (*jobs.Job, error) { return f.Get(tenantID, id) }
 
+func (f *fakeJobs) Deliveries(tenantID, id string) (*jobs.Deliveries, error) {
+	if _, err := f.Get(tenantID, id); err != nil {
+		return nil, err
+	}
+	return &jobs.Deliveries{JobID: id}, nil
+}
+
 // created returns how many jobs were created, in every tenant.
 func (f *fakeJobs) created() int {
 	f.mu.Lock()

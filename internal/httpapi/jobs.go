@@ -16,7 +16,10 @@ import (
 	"github.com/biogen/biogen/internal/tenant"
 )
 
-const jobsPrefix = "/v1/jobs/"
+const (
+	jobsPrefix       = "/v1/jobs/"
+	deliveriesSuffix = "/deliveries"
+)
 
 // JobsMaxBodyBytes is the body limit of POST /v1/jobs for a server whose
 // bio requests may be maxBody bytes: 1,000 items of the largest request,
@@ -33,6 +36,9 @@ type Jobs interface {
 	Get(tenantID, id string) (*jobs.Job, error)
 	// Cancel cancels the tenant's job id, or returns jobs.ErrNotFound.
 	Cancel(tenantID, id string) (*jobs.Job, error)
+	// Deliveries returns the delivery log of the tenant's job id's
+	// callback, or jobs.ErrNotFound.
+	Deliveries(tenantID, id string) (*jobs.Deliveries, error)
 }
 
 // handleJobs serves POST /v1/jobs: a batch of bio requests, each validated
@@ -82,10 +88,11 @@ func decodeJob(body []byte, caches bool) (items []jobs.Item, callback string, er
 		}
 	}
 	if raw, ok := top["callback_url"]; ok && !bytes.Equal(raw, []byte("null")) {
-		// Signed callbacks (internal/webhook) are not yet wired to the end
-		// of a job: a callback accepted and never sent would be a silent
-		// loss, so it is refused until it is delivered.
-		fields = append(fields, bio.FieldError{Pointer: "/callback_url", Detail: "callbacks are not delivered by this version yet; poll GET /v1/jobs/{id}"})
+		// Its target is checked by jobs.Manager.Submit, before anything
+		// is stored.
+		if json.Unmarshal(raw, &callback) != nil || callback == "" {
+			fields = append(fields, bio.FieldError{Pointer: "/callback_url", Detail: "must be an https URL"})
+		}
 	}
 	var raws []json.RawMessage
 	if json.Unmarshal(top["items"], &raws) != nil || len(raws) == 0 || len(raws) > jobs.MaxItems {
@@ -143,6 +150,15 @@ func decodeItem(raw json.RawMessage, at string, caches bool) (jobs.Item, []bio.F
 func (s *Server) handleJob(x *exchange) {
 	id := strings.TrimPrefix(string(x.ctx.Path()), jobsPrefix)
 	t := x.caller.Tenant
+	if x.route == routeJobDeliveries {
+		d, err := s.cfg.Jobs.Deliveries(t.ID, strings.TrimSuffix(id, deliveriesSuffix))
+		if err != nil {
+			s.fail(x, err)
+			return
+		}
+		writeJSON(x.ctx, fasthttp.StatusOK, d)
+		return
+	}
 	var j *jobs.Job
 	var err error
 	if string(x.ctx.Method()) == fasthttp.MethodDelete {

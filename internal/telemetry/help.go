@@ -76,6 +76,8 @@ var help = map[string]string{
 	"biogen_job_preemptions_total":           "Job item calls cancelled because a synchronous request took their provider slot, by provider; the item runs again.",
 	"biogen_job_warm_items_total":            "Job items with warm_cache, by what they did for the caches: hit (already there), stored, not_stored (a fallback or a bio for review, never cached).",
 	"biogen_job_busy_total":                  "Job item calls that found no provider slot free for jobs within the wait, by provider; the item runs again.",
+	"biogen_webhook_deliveries_total":        "Job callbacks whose delivery ended, by outcome: delivered, failed (the retry schedule ran out), refused (target or message refused when sent).",
+	"biogen_webhook_attempts_total":          "Job callback attempts, by result: ok (a 2xx answer) or the error class (status, redirect, timeout, dns, connect, tls, refused_target, cancelled, error).",
 }
 
 // Families returns the name of every biogen metric family, sorted: what

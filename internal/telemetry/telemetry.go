@@ -283,3 +283,18 @@ func BatchBusy(provider string) {
 func JobWarmed(result string) {
 	Set.GetOrCreateCounter(`biogen_job_warm_items_total{result="` + result + `"}`).Inc()
 }
+
+// WebhookDelivery counts a job callback whose delivery ended, by outcome:
+// "delivered", "failed" (every attempt of the schedule failed) or
+// "refused" (the target or the message was refused when it was sent). A
+// delivery cut off by shutdown has not ended: it is sent after the next
+// start.
+func WebhookDelivery(outcome string) {
+	Set.GetOrCreateCounter(`biogen_webhook_deliveries_total{outcome="` + outcome + `"}`).Inc()
+}
+
+// WebhookAttempt counts one attempt of a job callback, by result: "ok"
+// for a 2xx answer, else its error class (webhook.ErrorStatus, ...).
+func WebhookAttempt(result string) {
+	Set.GetOrCreateCounter(`biogen_webhook_attempts_total{result="` + result + `"}`).Inc()
+}

@@ -169,6 +169,21 @@ func TestCacheAndExternal(t *testing.T) {
 	}
 }
 
+func TestWebhookCounters(t *testing.T) {
+	got := moved(t, func() {
+		WebhookAttempt("status")
+		WebhookAttempt("ok")
+		WebhookDelivery("delivered")
+	},
+		`biogen_webhook_attempts_total{result="status"}`,
+		`biogen_webhook_attempts_total{result="ok"}`,
+		`biogen_webhook_deliveries_total{outcome="delivered"}`,
+	)
+	if want := []float64{1, 1, 1}; !slices.Equal(got, want) {
+		t.Fatalf("got moves %v; want %v", got, want)
+	}
+}
+
 // labelNames are the only labels biogen's series may carry: each takes its
 // values from a closed set, the configuration (routes, statuses, provider
 // and tenant names, the contract's reasons and flags) or the build

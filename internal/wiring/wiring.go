@@ -35,6 +35,7 @@ import (
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/tracing"
+	"github.com/biogen/biogen/internal/webhook"
 	"github.com/biogen/biogen/internal/writer"
 	"github.com/biogen/biogen/models"
 )
@@ -101,8 +102,13 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		closeAll()
 		return nil, err
 	}
+	hooks, err := newSender(cfg.Webhooks, log)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
 	jm, err := jobs.New(jobs.Config{Store: st, Answers: answers, Tenants: tenants.Tenants(),
-		Timeout: cfg.Server.RequestTimeout, Workers: cfg.Server.JobWorkers, Log: log})
+		Timeout: cfg.Server.RequestTimeout, Workers: cfg.Server.JobWorkers, Callbacks: hooks, Log: log})
 	if err != nil {
 		closeAll()
 		return nil, err
@@ -148,6 +154,17 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		}
 	}
 	return app, nil
+}
+
+// newSender builds the one webhook.Sender of the process, which signs and
+// sends the jobs' callbacks; its log lines (one per attempt) hold no
+// secret, signature, body or URL path.
+func newSender(w config.Webhooks, log *slog.Logger) (*webhook.Sender, error) {
+	s, err := webhook.New(webhook.Options{AttemptTimeout: w.AttemptTimeout, Schedule: w.RetrySchedule, LogSize: w.LogSize, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: %w", err)
+	}
+	return s, nil
 }
 
 // DataKeyEnv names the environment variable that may hold the 32-byte key
@@ -502,7 +519,8 @@ wait:
 	start := time.Now()
 	shutErr := a.Server.Shutdown(sctx)
 	// Job items still running finish within what is left of the grace
-	// period, or are left queued for the next start.
+	// period, or are left queued for the next start; callbacks being
+	// delivered are cut off, owed until the next start.
 	a.jobs.Stop(sctx)
 	for ; n > 0; n-- {
 		if err := <-errc; err != nil && serveErr == nil {
