@@ -13,6 +13,7 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/jobs"
+	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -31,7 +32,8 @@ func JobsMaxBodyBytes(maxBody int) int { return min(jobs.MaxItems*(maxBody+1)+40
 // methods are called concurrently.
 type Jobs interface {
 	// Submit stores and queues a job of items, valid bio requests, in t.
-	Submit(t *tenant.Tenant, items []jobs.Item, callbackURL string) (jobs.Submitted, error)
+	// also's records are stored with the job, in its transaction.
+	Submit(t *tenant.Tenant, items []jobs.Item, callbackURL string, also func(jobs.Submitted) ([]store.Write, error)) (jobs.Submitted, error)
 	// Get returns the tenant's job id, or jobs.ErrNotFound.
 	Get(tenantID, id string) (*jobs.Job, error)
 	// Cancel cancels the tenant's job id, or returns jobs.ErrNotFound.
@@ -63,14 +65,26 @@ func (s *Server) handleJobs(x *exchange) {
 		s.fail(x, err)
 		return
 	}
-	sub, err := s.cfg.Jobs.Submit(t, items, callback)
+	// The 202 is written, and kept for the Idempotency-Key, inside the
+	// transaction that stores the job.
+	claim := x.claim
+	_, err = s.cfg.Jobs.Submit(t, items, callback, func(sub jobs.Submitted) ([]store.Write, error) {
+		ctx.Response.Header.Set("Location", jobsPrefix+sub.ID)
+		writeJSON(ctx, fasthttp.StatusAccepted, sub)
+		if claim == nil {
+			return nil, nil
+		}
+		return []store.Write{claim.Write(written(ctx))}, nil
+	})
 	if err != nil {
+		ctx.Response.Header.Del("Location")
 		s.fail(x, err)
 		return
 	}
-	ctx.Response.Header.Set("Location", jobsPrefix+sub.ID)
-	writeJSON(ctx, fasthttp.StatusAccepted, sub)
-	s.completeKey(x, "")
+	if c := x.takeClaim(); c != nil {
+		c.Stored()
+		c.Release()
+	}
 }
 
 // decodeJob validates a job's body: every item as a bio request with an

@@ -151,7 +151,7 @@ func submitUsers(t *testing.T, m *Manager, tn *tenant.Tenant, callbackURL string
 	for i, u := range users {
 		items[i] = Item{Request: body(u), User: u}
 	}
-	s, err := m.Submit(tn, items, callbackURL)
+	s, err := m.Submit(tn, items, callbackURL, nil)
 	return s.ID, err
 }
 

@@ -154,7 +154,12 @@ type Item struct {
 // none) is checked first under t's webhook policy, its host resolved
 // (within CheckTimeout): a refusal is a *bio.ValidationError at
 // /callback_url, and nothing is stored.
-func (m *Manager) Submit(t *tenant.Tenant, items []Item, callbackURL string) (Submitted, error) {
+//
+// also, if not nil, is called with the job's answer inside the
+// transaction that stores the job, and what it returns is stored in that
+// same transaction (the Idempotency-Key's record of the 202): the job and
+// those records are stored together or not at all.
+func (m *Manager) Submit(t *tenant.Tenant, items []Item, callbackURL string, also func(Submitted) ([]store.Write, error)) (Submitted, error) {
 	if len(items) == 0 || len(items) > MaxItems {
 		return Submitted{}, fmt.Errorf("jobs: a job holds 1 to %d items, not %d", MaxItems, len(items))
 	}
@@ -177,7 +182,16 @@ func (m *Manager) Submit(t *tenant.Tenant, items []Item, callbackURL string) (Su
 				return err
 			}
 		}
-		return nil
+		if also == nil {
+			return nil
+		}
+		ws, err := also(Submitted{ID: h.ID, Status: StatusQueued, Total: h.Total})
+		for _, w := range ws {
+			if err == nil {
+				err = tx.Put(w.Bucket, w.Key, w.Record)
+			}
+		}
+		return err
 	})
 	if err != nil {
 		return Submitted{}, fmt.Errorf("cannot store a job: %w", err)
