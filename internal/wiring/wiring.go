@@ -64,7 +64,7 @@ func (a *App) ModelsChecked() <-chan struct{} { return a.modelsChecked }
 
 // Build wires an App from a validated configuration.
 func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
-	tmpl, err := prompt.Load(cfg.Prompts.Dir, cfg.Prompts.Version)
+	prompts, err := prompt.LoadAll(cfg.Prompts.Dir, cfg.Prompts.Version)
 	if err != nil {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
@@ -72,7 +72,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	chains, chainIDs, checks, err := buildChains(cfg, tenants, tmpl, log)
+	chains, chainIDs, checks, err := buildChains(cfg, tenants, prompts, log)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	closeAll := func() { bioCache.Close(); st.Close() }
 	telemetry.CacheSize(bioCache.Size)
 	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
-		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
+		PromptVersion: prompts.Default().Version(), Timeout: cfg.Server.RequestTimeout,
 		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log),
 		RecordErasure:    func(tenant, user string) error { return erasures.Record(tenant, user, time.Now()) },
 		EraseIdempotency: keeper.EraseUser,
@@ -199,12 +199,12 @@ func (a *App) purgeStore() {
 // returns the chains, the string naming each chain's providers and models
 // (cached bios are reused only for the same one) and the Ollama providers
 // whose models start-up checks.
-func buildChains(cfg *config.Config, tenants *tenant.Registry, tmpl *prompt.Renderer, log *slog.Logger) (
+func buildChains(cfg *config.Config, tenants *tenant.Registry, prompts *prompt.Set, log *slog.Logger) (
 	map[string]*chain.Chain, map[string]string, []*ollama.Provider, error) {
 	tp := writer.NewProvider("template", &writer.Writer{})
 	guards := map[string]*chain.Guard{}
 	for i, pc := range cfg.Providers {
-		p, err := newProvider(pc, tmpl, log)
+		p, err := newProvider(pc, prompts, log)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("providers[%d]: %w", i, err)
 		}
@@ -375,7 +375,7 @@ func auditKey(log *slog.Logger) []byte {
 
 // newProvider builds the provider a configuration entry describes; nil for
 // the template writer, which every chain has anyway.
-func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (provider.Provider, error) {
+func newProvider(pc config.Provider, prompts *prompt.Set, log *slog.Logger) (provider.Provider, error) {
 	switch pc.Kind {
 	case config.KindExternal:
 		key := os.Getenv(pc.APIKeyEnv)
@@ -383,7 +383,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (p
 			return nil, fmt.Errorf("api_key_env: the environment variable %s is empty", pc.APIKeyEnv)
 		}
 		return external.New(external.Config{
-			Name: pc.Name, BaseURL: pc.BaseURL, Model: pc.Model, APIKey: key, Prompt: tmpl,
+			Name: pc.Name, BaseURL: pc.BaseURL, Model: pc.Model, APIKey: key, Prompts: prompts,
 			Temperature: pc.Temperature, CostPer1KInput: pc.CostPer1KInput, CostPer1KOutput: pc.CostPer1KOutput, MaxTokens: pc.MaxTokens,
 			Record: func(s external.Sent) {
 				// What left the premises, without its content.
@@ -402,7 +402,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (p
 		return ollama.New(ollama.Config{
 			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
 			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing, MaxTokens: pc.MaxTokens,
-			Modelfile: modelfile, ModelfileFS: modelfileFS, Prompt: tmpl, CheckTimeout: pc.CheckTimeout, PullTimeout: pc.PullTimeout,
+			Modelfile: modelfile, ModelfileFS: modelfileFS, Prompts: prompts, CheckTimeout: pc.CheckTimeout, PullTimeout: pc.PullTimeout,
 		})
 	}
 	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)
