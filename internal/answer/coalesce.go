@@ -48,7 +48,7 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 	if !ok || j.req.Regenerate {
 		return a.alone(ctx, j, sink)
 	}
-	key := cache.Key(j.t.ID, j.req, a.promptVersion, a.providersKeys[j.t.ID], j.start)
+	key := cache.Key(j.t.ID, j.req, a.promptVersion, a.providersKeys[j.t.ID], "", j.start)
 	// A job item joins a generation running, but never starts one that
 	// synchronous requests could join: its calls give way to theirs
 	// (chain.Batch), which would hold them up.

@@ -24,7 +24,7 @@ func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, 
 		return nil, ""
 	}
 	_, span := tracing.Start(ctx, "cache.lookup")
-	e := a.cache.LookupBody(t.ID, t.CachePolicy, call.Body, a.promptVersion, a.providersKeys[t.ID])
+	e := a.cache.LookupBody(t.ID, t.CachePolicy, call.Body, a.promptVersion+"\x00"+a.providersKeys[t.ID])
 	span.String("cache.kind", "body")
 	if e == nil {
 		span.String("cache.result", "miss")
@@ -70,7 +70,7 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 		return nil
 	}
 	if kind == cache.HitExact && j.body != nil {
-		a.cache.AliasBody(j.q, j.body)
+		a.cache.AliasBody(j.q, j.body, a.promptVersion+"\x00"+a.providersKeys[j.t.ID])
 	}
 	r := fromEntry(e, bio.Cache(kind))
 	return a.respond(j, *r, e.Reasons)
@@ -215,7 +215,7 @@ func (a *Answerer) store(ctx context.Context, j *job, kind provider.Kind, provid
 		telemetry.CacheStoreFailed()
 	}
 	if j.body != nil {
-		a.cache.AliasBody(j.q, j.body)
+		a.cache.AliasBody(j.q, j.body, a.promptVersion+"\x00"+a.providersKeys[j.t.ID])
 	}
 	return a.now().Sub(start)
 }
