@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/biogen/biogen/internal/experiment"
 )
@@ -129,4 +130,20 @@ func (c *Config) experiment() *Experiment {
 		e.Arms[i] = Arm{Name: a.Name, Weight: *a.Weight, PromptVersion: a.PromptVersion, Chain: append([]string(nil), a.Chain...)}
 	}
 	return e
+}
+
+// Uses reports whether provider is in one of the tenant's chains: its own
+// or one of its experiment's arms'.
+func (t *Tenant) Uses(provider string) bool {
+	if slices.Contains(t.Chain, provider) {
+		return true
+	}
+	if t.Experiment != nil {
+		for _, a := range t.Experiment.Arms {
+			if slices.Contains(a.Chain, provider) {
+				return true
+			}
+		}
+	}
+	return false
 }
