@@ -106,6 +106,9 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 	f("POST", "/v1/bios", key, "application/json", valid, 200, true)
+	// A tenant without an experiment: experiment null (the docs tenant's
+	// answers name their arm).
+	f("POST", "/v1/bios", "docs-plain-key", "application/json", valid, 200, true)
 	f("POST", "/v1/bios", key, "application/json", `{"user_id":`, 400, false)
 	f("POST", "/v1/bios", "", "application/json", valid, 401, false)
 	f("POST", "/v1/bios", key, "text/plain", valid, 415, false)
@@ -192,7 +195,9 @@ func startBiogen(t *testing.T) string {
 	dir := t.TempDir()
 	yaml := "data_dir: " + filepath.Join(dir, "data") + "\nserver:\n  addr: 127.0.0.1:0\n  shutdown_grace: 2s\n" +
 		"tenants:\n  - id: docs\n    keys:\n      - digest: " + tenant.Digest("docs-test-key") + "\n        scopes: [bios, metrics]\n" +
-		"    webhooks:\n      secrets: [whsec_ZG9jcy10ZXN0LXNlY3JldC1kb2NzLXRlc3Qtc2VjcmV0]\n      allow_private_targets: true\n"
+		"    webhooks:\n      secrets: [whsec_ZG9jcy10ZXN0LXNlY3JldC1kb2NzLXRlc3Qtc2VjcmV0]\n      allow_private_targets: true\n" +
+		"    experiments:\n      - id: prompt-v2\n        arms:\n          - {name: control, weight: 50}\n          - {name: v2, weight: 50, prompt_version: v2}\n" +
+		"  - id: plain\n    keys: [" + tenant.Digest("docs-plain-key") + "]\n"
 	path := filepath.Join(dir, "biogen.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)

@@ -42,8 +42,7 @@ type Sink = chain.Sink
 // goroutine: a generation runs in the goroutine of the request that
 // started it. The cache it is given is closed by whoever made it.
 type Answerer struct {
-	chains        map[string]*chain.Chain
-	providersKeys map[string]string
+	routes        map[string]*routes // by tenant ID
 	cache         *cache.Cache
 	promptVersion string
 	timeout       time.Duration
@@ -65,9 +64,14 @@ type Config struct {
 	ProvidersKeys map[string]string
 	// Cache, if not nil, answers repeated requests.
 	Cache *cache.Cache
-	// PromptVersion is the version of the prompts the providers render,
-	// which responses carry and cached bios are keyed by. Required.
+	// PromptVersion is the version of the prompts the providers render
+	// for a tenant without an experiment (and an arm that names none), as
+	// responses carry it and cached bios are keyed by it ("bio-v1").
+	// Required.
 	PromptVersion string
+	// Experiments maps a tenant ID to the experiment it runs, if it runs
+	// one: its users are answered by the arms instead.
+	Experiments map[string]*Experiment
 	// Timeout is the deadline of one request, from its arrival to its
 	// answer. Required.
 	Timeout time.Duration
@@ -100,7 +104,11 @@ func New(cfg Config) (*Answerer, error) {
 	case len(cfg.AuditKey) < 16:
 		return nil, errors.New("answer: the audit key must hold at least 16 bytes")
 	}
-	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
+	rs, err := newRoutes(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &Answerer{routes: rs, cache: cfg.Cache,
 		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey, record: cfg.RecordErasure,
 		eraseIdem: cfg.EraseIdempotency, eraseJobs: cfg.EraseJobs}
 	if a.now == nil {
@@ -184,7 +192,7 @@ type pending struct {
 // job is one request on its way: what Answer found out before generating.
 type job struct {
 	t         *tenant.Tenant
-	c         *chain.Chain
+	r         *route // the user's: the tenant's own, or the user's arm
 	requestID string
 	req       *bio.Request
 	body      []byte // set when the answer may be filed under the body's bytes
@@ -200,12 +208,12 @@ type job struct {
 func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 	start := a.now()
 	t := call.Tenant
-	c := a.chains[t.ID]
-	if c == nil {
+	rs := a.routes[t.ID]
+	if rs == nil {
 		return Reply{}, fmt.Errorf("%w %q", ErrNoTenantChain, t.ID)
 	}
 	if call.Request == nil && !call.Stream {
-		if r, user := a.cachedBody(ctx, t, call, start); r != nil {
+		if r, user := a.cachedBody(ctx, t, rs, call, start); r != nil {
 			if err := admit(call, user); err != nil {
 				return Reply{}, err
 			}
@@ -225,7 +233,8 @@ func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 	deadline := start.Add(a.timeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	j := &job{t: t, c: c, requestID: call.RequestID, req: req, start: start}
+	// The one place a request's arm is chosen: by its user, for good.
+	j := &job{t: t, r: rs.of(req.UserID), requestID: call.RequestID, req: req, start: start}
 	if !req.Regenerate && !req.Stream && !call.Stream && len(call.Body) > 0 {
 		j.body = call.Body
 	}
@@ -257,19 +266,21 @@ type Readiness struct {
 }
 
 // Ready returns the state of every provider of the given tenants' chains,
-// each provider once.
+// their experiment arms' included, each provider once.
 func (a *Answerer) Ready(ctx context.Context, tenants []*tenant.Tenant) Readiness {
 	seen := map[string]bool{}
 	r := Readiness{PromptVersion: a.promptVersion, Providers: []chain.State{}}
 	for _, t := range tenants {
-		c := a.chains[t.ID]
-		if c == nil {
+		rs := a.routes[t.ID]
+		if rs == nil {
 			continue
 		}
-		for _, st := range c.States(ctx) {
-			if !seen[st.Name] {
-				seen[st.Name] = true
-				r.Providers = append(r.Providers, st)
+		for _, rt := range rs.all() {
+			for _, st := range rt.chain.States(ctx) {
+				if !seen[st.Name] {
+					seen[st.Name] = true
+					r.Providers = append(r.Providers, st)
+				}
 			}
 		}
 	}
@@ -294,6 +305,17 @@ func (a *Answerer) respond(j *job, r bio.Response, reasons []string) *bio.Respon
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
 	r.Timing.Cache = j.cacheTime
 	r.Timing.Total = now.Sub(j.start)
-	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), r.Degraded, r.FallbackReasons, r.Flags, reasons)
+	r.Experiment = j.r.experiment
+	observe(&r, j.r, j.req.Regenerate, reasons)
 	return &r
+}
+
+// observe counts response r, answered by route rt, in the metrics.
+func observe(r *bio.Response, rt *route, regenerate bool, reasons []string) {
+	b := telemetry.Bio{Source: string(r.Source), Provider: r.Provider, Model: r.Model, Cache: string(r.Cache), Degraded: r.Degraded,
+		Regenerate: regenerate, PromptVersion: r.PromptVersion, Fallbacks: r.FallbackReasons, Flags: r.Flags, Reasons: reasons}
+	if rt.experiment != nil {
+		b.Experiment, b.Arm = rt.experiment.ID, rt.experiment.Arm
+	}
+	telemetry.ObserveBio(&b)
 }

@@ -17,7 +17,7 @@ import (
 
 // Coalescing. Requests that reach generation with the same exact cache key
 // (cache.Key: the tenant, the user, the normalised profile, the options,
-// the prompt version and the tenant's providers) while one of them is
+// the prompt version, the providers and the experiment arm) while one of them is
 // being written share that one generation: the first runs it, in the
 // goroutine it came in, and the others join it and wait. Each gets its own response
 // built from the shared one. The key holds the tenant and the user, so
@@ -48,7 +48,7 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 	if !ok || j.req.Regenerate {
 		return a.alone(ctx, j, sink)
 	}
-	key := cache.Key(j.t.ID, j.req, a.promptVersion, a.providersKeys[j.t.ID], j.start)
+	key := cache.Key(j.t.ID, j.req, j.r.promptVersion, j.r.providersKey, j.r.arm, j.start)
 	// A job item joins a generation running, but never starts one that
 	// synchronous requests could join: its calls give way to theirs
 	// (chain.Batch), which would hold them up.

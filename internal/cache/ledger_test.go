@@ -155,7 +155,7 @@ func TestExactCountsRealBytes(t *testing.T) {
 		// As Cache.Store sets them: without the facts.
 		e := &Entry{Tenant: "acme", User: r.UserID, Name: r.Profile.Name, Bio: strings.Repeat(fmt.Sprint(i), 300),
 			Created: now, Expires: now.Add(time.Hour), Source: "ollama", Provider: "big", Model: "m", PromptVersion: "v1", ProvidersKey: "big=m"}
-		ex.Set(Key("acme", r, "v1", "big=m", now), e, now)
+		ex.Set(Key("acme", r, "v1", "big=m", "", now), e, now)
 	}
 	ex.Wait()
 	runtime.GC()

@@ -389,7 +389,7 @@ func (s *Server) fail(w http.ResponseWriter, openai bool, status int, msg string
 }
 
 var (
-	rangeRE = regexp.MustCompile(`(\d+) to (\d+) words`)
+	rangeRE = regexp.MustCompile(`(\d+) (?:to|and) (\d+) words`) // bio/v1 "50 to 80 words", bio/v2 "between 50 and 80 words"
 	fenceRE = regexp.MustCompile(`(?s)<profile>\s*(.*?)\s*</profile>`)
 )
 
@@ -423,7 +423,7 @@ func (s *Server) bioFor(prompt string) string {
 			req.Options.Length = bio.LengthLong
 		}
 	}
-	if strings.Contains(prompt, "Perspective: first person") {
+	if strings.Contains(prompt, "Perspective: first person") || strings.Contains(prompt, "Write in the first person") {
 		req.Options.Perspective = bio.PerspectiveFirst
 	}
 	if strings.Contains(prompt, "bullet points") {

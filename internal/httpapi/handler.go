@@ -551,7 +551,8 @@ func (s *Server) handleMetrics(x *exchange) {
 }
 
 // writeOwnSeries copies to w the lines of the exposition in b that name no
-// tenant but t and no provider outside t's chain.
+// tenant but t, no provider outside t's chains (its own and its experiment
+// arms') and no experiment but t's.
 func writeOwnSeries(w io.Writer, b []byte, t *tenant.Tenant) {
 	own := `tenant="` + t.ID + `"`
 	for len(b) > 0 {
@@ -564,7 +565,10 @@ func writeOwnSeries(w io.Writer, b []byte, t *tenant.Tenant) {
 		if i := bytes.Index(line, []byte(`tenant="`)); i >= 0 && !bytes.HasPrefix(line[i:], []byte(own)) {
 			continue
 		}
-		if name, ok := labelValue(line, "provider"); ok && !slices.Contains(t.Chain, name) {
+		if name, ok := labelValue(line, "provider"); ok && !t.Uses(name) {
+			continue
+		}
+		if id, ok := labelValue(line, "experiment"); ok && id != "" && (t.Experiment == nil || id != t.Experiment.ID) {
 			continue
 		}
 		w.Write(line)

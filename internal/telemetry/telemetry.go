@@ -70,21 +70,49 @@ type routeMetrics struct {
 	duration *metrics.PrometheusHistogram
 }
 
-// ObserveBio records what answered one bio request.
-//
-// reasons say why each flag was added, as "<flag>:<reason>"; a flag none
-// of them names (a cached entry older than reasons) is counted with the
-// reason "unknown".
-func ObserveBio(source, provider, cache string, degraded bool, fallbacks, flags, reasons []string) {
-	Set.GetOrCreateCounter(`biogen_bios_total{source="` + source + `",provider="` + provider + `",cache="` + cache + `",degraded="` + strconv.FormatBool(degraded) + `"}`).Inc()
-	for _, f := range fallbacks {
+// Bio is what answered one bio request, as the metrics count it. Every
+// value comes from a closed set: the configuration's providers, models,
+// prompt versions, experiments and arms, and the contract's kinds.
+type Bio struct {
+	Source, Provider, Model, Cache string
+	Degraded                       bool
+	// Regenerate: the request asked for a new variant (regenerate: true).
+	Regenerate bool
+	// PromptVersion is the prompt's version as responses name it
+	// ("bio-v2"); Experiment and Arm the experiment arm, "" without one.
+	PromptVersion, Experiment, Arm string
+	Fallbacks, Flags               []string
+	// Reasons say why each flag was added, as "<flag>:<reason>"; a flag
+	// none of them names (a cached entry older than reasons) is counted
+	// with the reason "unknown".
+	Reasons []string
+}
+
+// ObserveBio records what answered one bio request: the bio, its
+// fallbacks and flags, and for a bio written for the request (a cache
+// miss) whether it was a first bio or a regeneration, by the provider and
+// model that wrote it, the prompt version and the experiment arm. The
+// regeneration rate is regenerations per first bio (docs/chain.md,
+// "Metrics").
+func ObserveBio(b *Bio) {
+	variant := `prompt_version="` + b.PromptVersion + `",experiment="` + b.Experiment + `",arm="` + b.Arm + `"`
+	Set.GetOrCreateCounter(`biogen_bios_total{source="` + b.Source + `",provider="` + b.Provider + `",cache="` + b.Cache +
+		`",degraded="` + strconv.FormatBool(b.Degraded) + `",` + variant + `}`).Inc()
+	if b.Cache == "miss" {
+		family := "biogen_first_bios_total"
+		if b.Regenerate {
+			family = "biogen_regenerations_total"
+		}
+		Set.GetOrCreateCounter(family + `{provider="` + b.Provider + `",model="` + b.Model + `",` + variant + `}`).Inc()
+	}
+	for _, f := range b.Fallbacks {
 		p, reason, _ := strings.Cut(f, ":")
 		Set.GetOrCreateCounter(`biogen_fallbacks_total{provider="` + p + `",reason="` + reason + `"}`).Inc()
 	}
-	for _, f := range flags {
-		Set.GetOrCreateCounter(`biogen_bio_flags_total{flag="` + f + `"}`).Inc()
+	for _, f := range b.Flags {
+		Set.GetOrCreateCounter(`biogen_bio_flags_total{flag="` + f + `",` + variant + `}`).Inc()
 		named := false
-		for _, r := range reasons {
+		for _, r := range b.Reasons {
 			if flag, reason, _ := strings.Cut(r, ":"); flag == f {
 				Set.GetOrCreateCounter(`biogen_bio_flag_reasons_total{flag="` + f + `",reason="` + reason + `"}`).Inc()
 				named = true
@@ -119,9 +147,10 @@ func readCacheSize() (int64, int64, int) {
 }
 
 // CheckRejected counts an answer the output checks rejected, by the
-// problem found (check.Problem: "offensive", "invented_contact"...).
-func CheckRejected(problem string) {
-	Set.GetOrCreateCounter(`biogen_check_rejections_total{problem="` + problem + `"}`).Inc()
+// problem found (check.Problem: "offensive", "invented_contact"...) and
+// the version of the prompt it answered ("bio-v2").
+func CheckRejected(problem, promptVersion string) {
+	Set.GetOrCreateCounter(`biogen_check_rejections_total{problem="` + problem + `",prompt_version="` + promptVersion + `"}`).Inc()
 }
 
 // ObserveOverhead records biogen's own time in a request: the total less
