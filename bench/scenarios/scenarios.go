@@ -653,7 +653,7 @@ func startBiogen(ctx context.Context, yaml, binary string) (target, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, "biogen.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(withDataDir(yaml, dir)), 0o600); err != nil {
 		return nil, err
 	}
 	cfg, err := config.Load(path, func(string) string { return "" })
@@ -707,11 +707,19 @@ func startBiogenProcess(yaml, binary string, env []string) (*process, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, "biogen.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(withDataDir(yaml, dir)), 0o600); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	return startProcess(binary, path, dir, env)
+}
+
+// withDataDir gives the biogen of yaml its own data_dir under dir, removed
+// with it: the store's file is locked by one process at a time (a second
+// biogen in the same directory, such as the soak's, would not start), and
+// jobs left in it would resume in the next run.
+func withDataDir(yaml, dir string) string {
+	return yaml + fmt.Sprintf("data_dir: %q\n", filepath.Join(dir, "data"))
 }
 
 // startProcess runs the biogen binary on a free port, with the

@@ -106,3 +106,24 @@ func TestProcessCPU(t *testing.T) {
 		t.Fatalf("cpu: %s then %s", before, p.cpu())
 	}
 }
+
+// TestBiogensKeepTheirOwnStore starts two biogens from the same
+// configuration at once, as the soak does beside the scenarios' biogen:
+// each keeps its store in its own directory, so the second is not locked
+// out of the first one's file.
+func TestBiogensKeepTheirOwnStore(t *testing.T) {
+	const yaml = "server:\n  addr: 127.0.0.1:0\nlog:\n  level: error\n"
+	var started []target
+	defer func() {
+		for _, b := range started {
+			b.stop()
+		}
+	}()
+	for i := range 2 {
+		b, err := startBiogen(context.Background(), yaml, "")
+		if err != nil {
+			t.Fatalf("biogen %d: %v", i, err)
+		}
+		started = append(started, b)
+	}
+}
