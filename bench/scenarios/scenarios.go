@@ -432,12 +432,16 @@ func (e *env) bio(tenantID string, stream bool) func(context.Context, int) load.
 }
 
 // PostBio sends one POST /v1/bios (auth may be empty) and labels the answer
-// with its source and cache.
+// with its source and cache, and "degraded" if it says so.
 func PostBio(c *fasthttp.Client, url, auth string, body []byte) load.Result {
 	var source, cache string
-	res := post(c, url, auth, body, func(b []byte) { source, cache = labels(b) })
+	var degraded bool
+	res := post(c, url, auth, body, func(b []byte) { source, cache, degraded = labels(b) })
 	if res.Err == nil {
 		res.Labels = []string{"source=" + source, "cache=" + cache}
+		if degraded {
+			res.Labels = append(res.Labels, "degraded")
+		}
 	}
 	return res
 }
@@ -446,16 +450,17 @@ func PostBio(c *fasthttp.Client, url, auth string, body []byte) load.Result {
 // answer small beside the server's.
 var parsers fastjson.ParserPool
 
-// labels reads an answer's source and cache. The baseline's answers are
-// read the same way, so both sides of hit-max do the same client work.
-func labels(b []byte) (source, cache string) {
+// labels reads an answer's source, cache and degraded flag. The
+// baseline's answers are read the same way, so both sides of hit-max do
+// the same client work.
+func labels(b []byte) (source, cache string, degraded bool) {
 	p := parsers.Get()
 	defer parsers.Put(p)
 	v, err := p.ParseBytes(b)
 	if err != nil {
-		return "", ""
+		return "", "", false
 	}
-	return string(v.GetStringBytes("source")), string(v.GetStringBytes("cache"))
+	return string(v.GetStringBytes("source")), string(v.GetStringBytes("cache")), v.GetBool("degraded")
 }
 
 // post sends body to url and hands the answer's body to read, if not nil.

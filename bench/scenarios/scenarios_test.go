@@ -49,10 +49,10 @@ func TestScenarios(t *testing.T) {
 	if r := get("hit"); r.ByLabel["cache=exact"] != r.OK {
 		t.Fatalf("hit: %v", r.ByLabel)
 	}
-	if r := get("miss"); r.ByLabel["cache=miss"] != r.OK || r.ByLabel["source=ollama"] != r.OK {
+	if r := get("miss"); r.ByLabel["cache=miss"] != r.OK || r.ByLabel["source=ollama"] != r.OK || r.ByLabel["degraded"] != 0 {
 		t.Fatalf("miss: %v", r.ByLabel)
 	}
-	if r := get("fallback"); r.ByLabel["source=template"] != r.OK {
+	if r := get("fallback"); r.ByLabel["source=template"] != r.OK || r.ByLabel["degraded"] != r.OK {
 		t.Fatalf("fallback: %v", r.ByLabel)
 	}
 	if r := get("stream"); r.FirstDelta == nil || r.FirstDelta.P50 <= 0 {
