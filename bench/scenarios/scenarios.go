@@ -62,6 +62,11 @@ type Options struct {
 	// Binary, if set, is a built biogen to run as its own process, so its
 	// memory can be read; otherwise biogen runs in this process.
 	Binary string
+	// JobsPhase is the length of each phase of the jobs scenario
+	// (synchronous requests at Rate alone, then beside a job); 0 skips it.
+	JobsPhase time.Duration
+	// JobItems is the size of the jobs scenario's job. Default JobsItems.
+	JobItems int
 	// SoakDuration is the length of the soak scenario's load; 0 skips it.
 	// The soak needs Binary (it reads biogen's own memory).
 	SoakDuration time.Duration
@@ -99,6 +104,8 @@ type Summary struct {
 	// Overheads are derived figures: "..._p50"/"..._p99" in milliseconds
 	// (biogen minus the direct baseline), "..._share" a ratio.
 	Overheads map[string]float64 `json:"derived"`
+	// Jobs is the jobs scenario's figures, if it ran.
+	Jobs *Jobs `json:"jobs,omitempty"`
 	// Soak is the soak scenario's samples and figures, if it ran.
 	Soak *Soak `json:"soak,omitempty"`
 }
@@ -125,6 +132,7 @@ var tenants = []struct{ id, chain, cache string }{
 	{"fallback", "down", "off"},
 	{"overload", "limited", "off"},
 	{"soak", "fast", "on"}, // the default cache settings: what the soak measures
+	{"jobs", "model", "off"},
 }
 
 func key(tenantID string) string { return "bench-key-" + tenantID }
@@ -139,6 +147,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	if o.StreamRate == 0 {
 		o.StreamRate = o.Rate
+	}
+	if o.JobItems == 0 {
+		o.JobItems = JobsItems
 	}
 	if o.SoakConcurrency == 0 {
 		o.SoakConcurrency = SoakConcurrency
@@ -163,6 +174,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	e.repeatMiss(ctx, s)
 	overheads(s)
+	e.runJobs(ctx, s)
 	e.runSoak(ctx, s)
 	return s, nil
 }
