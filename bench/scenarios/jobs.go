@@ -32,13 +32,13 @@ const (
 	// Phase B reads the job at intervals from jobsPollMin to jobsPollMax,
 	// half the time its progress says is left (nextPoll): its end is known
 	// to within jobsPollMin, in a few reads. Each read is a GET of the whole
-	// job, every answered item's bio included (10 to 40 ms of a 1,000-item
-	// job's, on 2 cores), a load phase A does not have: reading every
-	// jobsPollMin would be some 4% of a core.
+	// job, every answered item's bio included (it took 10 to 40 ms for a
+	// 1,000-item job on 2 cores), a load phase A does not have: reading
+	// every jobsPollMin would be four of them a second.
 	jobsPollMin = 250 * time.Millisecond
 	jobsPollMax = 5 * time.Second
 	// jobsWarm is the load sent, not measured, before phase A, so that
-	// phase A does not pay for a cold process and phase B for a warm one.
+	// phase A does not pay for a cold process that phase B finds warm.
 	jobsWarm = 2 * time.Second
 )
 
