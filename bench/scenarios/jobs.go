@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,8 +17,12 @@ import (
 // The jobs scenario (issue 14): synchronous requests beside a job. On a
 // biogen of its own (no other scenario's work in its figures, and a job
 // left running dies with it), the jobs tenant (caches off) in front of the
-// model upstream (the whole answer after 50 ms; max_concurrent 2048, as for
-// the model scenario), with server.job_workers at its default: phase A is
+// model upstream (the whole answer after 50 ms) as the provider "gpu",
+// which has jobsSlots slots as a GPU server has a few, with jobsWorkers
+// job workers: the job wants more slots than server.job_slot_share (0.5)
+// lets it hold, and synchronous requests at 200/s need about 10 at once,
+// more in bursts, so the two contend for the slots and the figures show
+// what the priority of synchronous requests costs them. Phase A is
 // open-loop POST /v1/bios at Options.Rate for Options.JobsPhase, each
 // request a new user and profile, so a miss that reaches the model; phase B
 // is the same load while a job of Options.JobItems distinct profiles runs,
@@ -40,6 +45,10 @@ const (
 	// jobsWarm is the load sent, not measured, before phase A, so that
 	// phase A does not pay for a cold process that phase B finds warm.
 	jobsWarm = 2 * time.Second
+	// jobsSlots is the gpu provider's max_concurrent; jobsWorkers the
+	// scenario's server.job_workers.
+	jobsSlots   = 16
+	jobsWorkers = 8
 )
 
 // The names of the jobs scenario's two rows in Summary.Results.
@@ -75,6 +84,11 @@ type Jobs struct {
 	Seconds float64 `json:"seconds"`
 	// ItemsPerSecond is (Done + Failed) / Seconds.
 	ItemsPerSecond float64 `json:"items_per_second"`
+	// Preempted and Busy are how often a job item's model call gave way:
+	// a synchronous request took its slot, or it found none free for
+	// jobs (biogen_job_preemptions_total, biogen_job_busy_total).
+	Preempted int `json:"preempted"`
+	Busy      int `json:"busy"`
 	// Sources counts the succeeded items by their bio's source, and
 	// "degraded" those whose bio says so.
 	Sources map[string]int `json:"sources"`
@@ -102,7 +116,12 @@ func (e *env) runJobs(ctx context.Context, s *Summary) {
 // jobs runs the scenario's two phases on a biogen of its own.
 func (e *env) jobs(ctx context.Context) (alone, beside *Result, j *Jobs, err error) {
 	o := e.opts
-	b, err := startBiogen(ctx, e.config(), o.Binary)
+	if !strings.HasPrefix(e.config(), "server:\n") {
+		return nil, nil, nil, fmt.Errorf("jobs: the configuration does not start with its server section")
+	}
+	admin := strings.TrimPrefix(closedPort(), "http://") // its /metrics say how often jobs gave way
+	cfg := strings.Replace(e.config(), "server:\n", fmt.Sprintf("server:\n  job_workers: %d\n  admin_addr: %s\n", jobsWorkers, admin), 1)
+	b, err := startBiogen(ctx, cfg, o.Binary)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -166,6 +185,15 @@ func (e *env) jobs(ctx context.Context) (alone, beside *Result, j *Jobs, err err
 		end = time.Now()
 	} else {
 		j.Ended = true
+	}
+	if m, err := scrapeMetrics("http://"+admin+"/metrics", []string{"biogen_job_preemptions_total", "biogen_job_busy_total"}); err == nil {
+		for series, v := range m {
+			if strings.HasPrefix(series, "biogen_job_preemptions_total") {
+				j.Preempted += int(v)
+			} else {
+				j.Busy += int(v)
+			}
+		}
 	}
 	j.Seconds = end.Sub(start).Seconds()
 	j.Done, j.Failed, j.Sources = last.done, last.failed, last.sources

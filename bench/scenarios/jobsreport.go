@@ -52,8 +52,8 @@ func jobSummary(j *Jobs) string {
 		how = fmt.Sprintf("did not end within the phase: %d of %d items finished in the %.1f s from its submit to the phase's end: %.1f items/s, the items finished in that window over the window",
 			finished, j.Items, j.Seconds, j.ItemsPerSecond)
 	}
-	return fmt.Sprintf("%d items, %d succeeded (%s), %d failed; submitted in %.0f ms; %s",
-		j.Items, j.Done, sourceCounts(j.Sources), j.Failed, j.SubmitMS, how)
+	return fmt.Sprintf("%d items, %d succeeded (%s), %d failed; submitted in %.0f ms; %s; item calls that gave way to synchronous requests: %d preempted, %d found no slot for jobs",
+		j.Items, j.Done, sourceCounts(j.Sources), j.Failed, j.SubmitMS, how, j.Preempted, j.Busy)
 }
 
 // sourceCounts writes counts as "key:n" in key order.

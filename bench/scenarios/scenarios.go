@@ -132,7 +132,7 @@ var tenants = []struct{ id, chain, cache string }{
 	{"fallback", "down", "off"},
 	{"overload", "limited", "off"},
 	{"soak", "fast", "on"}, // the default cache settings: what the soak measures
-	{"jobs", "model", "off"},
+	{"jobs", "gpu", "off"},
 }
 
 func key(tenantID string) string { return "bench-key-" + tenantID }
@@ -306,6 +306,9 @@ func (e *env) config() string {
 		{"model", e.upstreams["model"].URL, "    max_concurrent: 2048\n"},
 		{"tokens", e.upstreams["tokens"].URL, "    max_concurrent: 2048\n"},
 		{"limited", e.upstreams["limited"].URL, "    max_concurrent: 64\n    retries: -1\n"},
+		// The model upstream as a GPU server is: a few slots (jobsSlots),
+		// which the jobs scenario's job and synchronous requests contend for.
+		{"gpu", e.upstreams["model"].URL, fmt.Sprintf("    max_concurrent: %d\n", jobsSlots)},
 		{"down", down, "    breaker_failures: 5\n    breaker_open: 1h\n"},
 	} {
 		fmt.Fprintf(&b, "  - name: %s\n    kind: ollama\n    model: writer\n    host: %s\n    timeout: 5s\n%s", p.name, p.url, p.extra)
