@@ -55,7 +55,7 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 	if a.cache == nil {
 		return nil
 	}
-	j.q = &cache.Query{Tenant: j.t.ID, Policy: j.t.CachePolicy, Req: j.req, PromptVersion: a.promptVersion, Started: j.start,
+	j.q = &cache.Query{Tenant: j.t.ID, Policy: j.t.CachePolicy, Req: j.req, PromptVersion: a.promptVersion, Started: j.since,
 		ProvidersKey: a.providersKeys[j.t.ID], MinSimilarity: minSimilarity}
 	if j.req.Regenerate {
 		return nil
