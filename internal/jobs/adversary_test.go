@@ -20,6 +20,7 @@ import (
 	"github.com/biogen/biogen/internal/provider"
 	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/webhook"
 	"github.com/biogen/biogen/internal/writer"
 )
 
@@ -219,4 +220,81 @@ func TestAdversaryItemReadDuringErasure(t *testing.T) {
 	if cachedFor(t, a, ten, model) {
 		t.Fatal("a request after the erasure was answered from the caches with the bio of the item read during it")
 	}
+}
+
+// counting is the Callbacks of a Manager: it accepts every URL and counts
+// the deliveries of each message, keeping the last body.
+type counting struct {
+	mu     sync.Mutex
+	sent   map[string]int
+	bodies map[string][]byte
+}
+
+func (c *counting) CheckURL(context.Context, string, webhook.Policy) error { return nil }
+
+func (c *counting) Deliver(_ context.Context, m webhook.Message) (webhook.Delivery, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent[m.ID]++
+	c.bodies[m.ID] = m.Body
+	return webhook.Delivery{ID: m.ID, State: webhook.StateDelivered}, nil
+}
+
+// TestAdversaryCancelRacesLastItem: DELETE at the moment the job's last
+// item is answered, many times over. Whichever wins, the job ends once:
+// one callback, whose status and counts are the job's (cancelled with the
+// item done, or succeeded), and the item is answered at most once.
+func TestAdversaryCancelRacesLastItem(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	t.Cleanup(func() { st.Close() })
+	tn := hooked(t, "hk", true, secretA)
+	f := &fake{calls: map[string]int{}, gate: make(chan struct{})}
+	hooks := &counting{sent: map[string]int{}, bodies: map[string][]byte{}}
+	m := newHookManager(t, st, f, hooks, tn)
+	t.Cleanup(func() { m.Stop(context.Background()) })
+	outcomes := map[string]int{}
+	for range 40 {
+		id, err := submitUsers(t, m, tn, "https://hooks.example/x", "u1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for f.count()[id+"/0"] == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() { f.gate <- struct{}{} })
+		wg.Go(func() {
+			if _, err := m.Cancel(tn.ID, id); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Wait()
+		var j *Job
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+			if j, _ = m.Get(tn.ID, id); j.FinishedAt != nil {
+				hooks.mu.Lock()
+				n := hooks.sent["msg_"+id]
+				hooks.mu.Unlock()
+				if n > 0 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("job %s never ended with its callback: %+v", id, j)
+			}
+		}
+		hooks.mu.Lock()
+		n, b := hooks.sent["msg_"+id], hooks.bodies["msg_"+id]
+		hooks.mu.Unlock()
+		var cb completed
+		if err := json.Unmarshal(b, &cb); err != nil || n != 1 {
+			t.Fatalf("job %s: %d callbacks, %s", id, n, b)
+		}
+		if cb.Data.Status != j.Status || cb.Data.Done != j.Done || j.Done != 1 || f.count()[id+"/0"] != 1 ||
+			(j.Status != StatusCancelled && j.Status != StatusSucceeded) {
+			t.Fatalf("job %+v, callback %s, %d calls; want the running item done once, and the callback to say so", j, b, f.count()[id+"/0"])
+		}
+		outcomes[j.Status]++
+	}
+	t.Logf("outcomes: %v", outcomes)
 }
