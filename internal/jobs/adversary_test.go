@@ -203,11 +203,13 @@ func TestAdversaryItemReadDuringErasure(t *testing.T) {
 		<-deleted
 	}}
 	m, id := runJob(t, st, ten, b, "u-0", "w-1")
-	for {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
 		if j, _ := m.Get(ten.ID, id); j != nil && len(j.Items) == 2 && j.Items[0].Status == StatusRunning {
 			break
 		}
-		time.Sleep(time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatal("u-0's item never ran")
+		}
 	}
 	erased, err := a.Erase(context.Background(), ten, "w-1")
 	if err != nil || erased.Jobs != 1 {
@@ -258,8 +260,10 @@ func TestAdversaryCancelRacesLastItem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for f.count()[id+"/0"] == 0 {
-			time.Sleep(time.Millisecond)
+		for deadline := time.Now().Add(5 * time.Second); f.count()[id+"/0"] == 0; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("job %s's item never ran", id)
+			}
 		}
 		var wg sync.WaitGroup
 		wg.Go(func() { f.gate <- struct{}{} })
