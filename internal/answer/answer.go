@@ -132,6 +132,11 @@ type Call struct {
 	// Stream asks for the answer as a stream; a request whose body asks
 	// for one ("stream": true) is streamed too.
 	Stream bool
+	// Since, if not zero, is when the request's data was taken in, when
+	// that was before the call (a job's item, read from the store): an
+	// answer is not cached for a user erased after it. Zero is the call's
+	// start. It is read on the Answerer's clock.
+	Since time.Time
 	// Admit, if not nil, is asked once the request is known to be valid,
 	// and whose user it is, before any work on it: the edge's per-user
 	// rate limit and load shedding. Its error is returned as it is.
@@ -195,7 +200,8 @@ type job struct {
 	r         *route // the user's: the tenant's own, or the user's arm
 	requestID string
 	req       *bio.Request
-	body      []byte // set when the answer may be filed under the body's bytes
+	since     time.Time // when the request's data was taken in: an erasure after it keeps the answer out of the caches
+	body      []byte    // set when the answer may be filed under the body's bytes
 	q         *cache.Query
 	start     time.Time
 	cacheTime time.Duration
@@ -234,7 +240,10 @@ func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	// The one place a request's arm is chosen: by its user, for good.
-	j := &job{t: t, r: rs.of(req.UserID), requestID: call.RequestID, req: req, start: start}
+	j := &job{t: t, r: rs.of(req.UserID), requestID: call.RequestID, req: req, start: start, since: start}
+	if !call.Since.IsZero() && call.Since.Before(start) {
+		j.since = call.Since
+	}
 	if !req.Regenerate && !req.Stream && !call.Stream && len(call.Body) > 0 {
 		j.body = call.Body
 	}

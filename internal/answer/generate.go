@@ -65,7 +65,7 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 	if a.cache == nil {
 		return nil
 	}
-	j.q = &cache.Query{Tenant: j.t.ID, Policy: j.t.CachePolicy, Req: j.req, PromptVersion: j.r.promptVersion, Started: j.start,
+	j.q = &cache.Query{Tenant: j.t.ID, Policy: j.t.CachePolicy, Req: j.req, PromptVersion: j.r.promptVersion, Started: j.since,
 		ProvidersKey: j.r.providersKey, Arm: j.r.arm, MinSimilarity: minSimilarity}
 	if j.req.Regenerate {
 		return nil

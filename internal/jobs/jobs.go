@@ -54,7 +54,8 @@ type Config struct {
 	Timeout time.Duration
 	// Workers is how many items are answered at once. Default 2.
 	Workers int
-	// Now is the clock. Nil means time.Now.
+	// Now is the clock; it must be the Answerer's (an item's answer.Call
+	// Since is read on it). Nil means time.Now.
 	Now func() time.Time
 	// Callbacks, if not nil, checks the callback_url of a job at Submit
 	// and delivers the job's callback when it ends; nil refuses a job with

@@ -180,6 +180,9 @@ func (m *Manager) run(r ref) (yielded bool) {
 	}
 	var raw json.RawMessage
 	var warm bool
+	// The item's data is taken in now: if its user is erased from here
+	// on, its answer is not cached (answer.Call.Since).
+	read := m.now()
 	err := m.st.View(func(tx *store.Tx) error {
 		it, _, found, err := getItem(tx, r.tenant, r.job, r.index)
 		if found && it.Status == StatusQueued {
@@ -197,7 +200,7 @@ func (m *Manager) run(r ref) (yielded bool) {
 	defer cancel()
 	ctx, release := chain.Batch(tctx)
 	defer release()
-	reply, err := m.answer(ctx, t, r, raw)
+	reply, err := m.answer(ctx, t, r, raw, read)
 	switch {
 	case m.stop.Err() != nil:
 		return false // stopped: left queued
@@ -256,13 +259,13 @@ func (m *Manager) cancelled(r ref) bool {
 	return gone || err != nil
 }
 
-func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byte) (*bio.Response, error) {
+func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byte, read time.Time) (*bio.Response, error) {
 	req, err := bio.Decode(raw)
 	if err != nil {
 		return nil, err
 	}
 	req.Stream = false
-	reply, err := m.answers.Answer(ctx, answer.Call{Tenant: t, RequestID: fmt.Sprintf("%s/%d", r.job, r.index), Body: raw, Request: req})
+	reply, err := m.answers.Answer(ctx, answer.Call{Tenant: t, RequestID: fmt.Sprintf("%s/%d", r.job, r.index), Body: raw, Request: req, Since: read})
 	if err != nil {
 		return nil, err
 	}
