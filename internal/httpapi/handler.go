@@ -306,11 +306,16 @@ func (s *Server) fail(x *exchange, err error) {
 }
 
 func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*tenant.Caller, error) {
-	if len(ctx.Request.Header.PeekAll("Authorization"))+len(ctx.Request.Header.PeekAll("X-API-Key")) > 1 {
+	return s.authenticateHeader(&ctx.Request.Header)
+}
+
+// authenticateHeader is authenticate on a request's header alone.
+func (s *Server) authenticateHeader(h *fasthttp.RequestHeader) (*tenant.Caller, error) {
+	if len(h.PeekAll("Authorization"))+len(h.PeekAll("X-API-Key")) > 1 {
 		// Two keys: which one a proxy or this server reads is a guess.
 		return nil, newError(fasthttp.StatusBadRequest, bio.ProblemBadRequest, "send one API key: one Authorization or one X-API-Key header")
 	}
-	key, present := apiKey(ctx)
+	key, present := apiKey(h)
 	if !present && !s.cfg.Keyless {
 		return nil, unauthorized("an API key is required: send Authorization: Bearer <key> or X-API-Key")
 	}
@@ -327,8 +332,8 @@ func unauthorized(detail string) *apiError {
 
 // apiKey reads "Authorization: Bearer KEY" or "X-API-Key: KEY". present is
 // true when either header was sent, even malformed.
-func apiKey(ctx *fasthttp.RequestCtx) (key string, present bool) {
-	if auth := ctx.Request.Header.Peek("Authorization"); len(auth) > 0 {
+func apiKey(h *fasthttp.RequestHeader) (key string, present bool) {
+	if auth := h.Peek("Authorization"); len(auth) > 0 {
 		scheme, cred, ok := bytes.Cut(bytes.TrimSpace(auth), []byte(" "))
 		if !ok || !bytes.EqualFold(scheme, []byte("Bearer")) {
 			return "", true
@@ -339,7 +344,7 @@ func apiKey(ctx *fasthttp.RequestCtx) (key string, present bool) {
 		}
 		return k, true
 	}
-	if k := ctx.Request.Header.Peek("X-API-Key"); len(k) > 0 {
+	if k := h.Peek("X-API-Key"); len(k) > 0 {
 		return string(bytes.TrimSpace(k)), true
 	}
 	return "", false
