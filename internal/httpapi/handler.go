@@ -54,6 +54,9 @@ type exchange struct {
 	tenantLimit ratelimit.Decision
 	// user is the request's user, once Answer has admitted it.
 	user string
+	// language is the label of the language a bio request asks for
+	// (bio.BodyLanguage), once its body is read; "" for other requests.
+	language string
 	// claim is the request's Idempotency-Key while the handler holds it;
 	// a stream's writer takes it over.
 	claim *idempotency.Claim
@@ -266,6 +269,9 @@ func (s *Server) observe(x *exchange, status int, method string) {
 			attrs = append(attrs, "key", x.caller.KeyName)
 		}
 	}
+	if x.language != "" {
+		attrs = append(attrs, "language", x.language) // a label, never the tag as sent
+	}
 	s.log.Info("request", attrs...)
 }
 
@@ -370,6 +376,8 @@ func (s *Server) handleBios(x *exchange) {
 	if !s.admitPost(x) {
 		return
 	}
+	x.language = bio.BodyLanguage(ctx.PostBody())
+	telemetry.BioRequest(x.language)
 	minSim, err := minSimilarity(ctx)
 	if err != nil {
 		s.fail(x, err)

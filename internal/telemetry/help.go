@@ -49,6 +49,7 @@ var help = map[string]string{
 	"biogen_http_requests_total":             "HTTP requests answered, by route and status.",
 	"biogen_http_request_duration_seconds":   "Time to answer an HTTP request, by route.",
 	"biogen_bios_total":                      "Bios answered, by source, provider, cache and whether degraded.",
+	"biogen_bio_requests_total":              "Bio requests read (past the tenant's rate limit), by the language asked: a checked language's code, or other.",
 	"biogen_fallbacks_total":                 "Providers passed over, by provider and reason.",
 	"biogen_bio_flags_total":                 "Flags on answered bios, by flag.",
 	"biogen_bio_flag_reasons_total":          "Reasons of the flags on answered bios, by flag and reason (a flag may have several).",
