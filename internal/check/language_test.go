@@ -390,3 +390,29 @@ func TestNumbersOtherLanguages(t *testing.T) {
 	f(de("2.400.000"), true)
 	f(strings.Replace(de("1.200.000"), "12 Jahre", "15 Jahre", 1), true)
 }
+
+// TestNamesAndScripts: Serbian passes in either of its scripts; a name
+// written family name first, as Hungarian does, is the name; a name only
+// transliterated (katakana) is not the profile's.
+func TestNamesAndScripts(t *testing.T) {
+	f := func(language, text string, want Problem) {
+		t.Helper()
+		_, reasons, err := verifyLang(t, language, text)
+		if want == "" && (err != nil || len(reasons) > 0) || want != "" && !isProblem(err, want) {
+			t.Errorf("%s %q: got %v, %v; want %q", language, text, reasons, err, want)
+		}
+	}
+	f("sr", "Ada Okafor je glavni inženjer za podatke u kompaniji Northwind Health u Lagosu i ima 12 godina profesionalnog "+
+		"iskustva. Ona projektuje platforme podataka za zdravstvo i radi uglavnom sa Go, Kafka i PostgreSQL. Na sadašnjoj "+
+		"poziciji skratila je vreme obrade zahteva za osiguranje sa 3 dana na 4 sata. Ima sertifikat CKA, a kolege cene "+
+		"njenu jasnu komunikaciju i smiren, praktičan pristup teškim problemima.", "")
+	f("sr", "Ada Okafor је главни инжењер за податке у компанији Northwind Health у Лагосу и има 12 година професионалног "+
+		"искуства. Она пројектује платформе података за здравство и ради углавном са Go, Kafka и PostgreSQL. На садашњој "+
+		"позицији скратила је време обраде захтева за осигурање са 3 дана на 4 сата. Има сертификат CKA, а колеге цене "+
+		"њену јасну комуникацију и смирен, практичан приступ тешким проблемима.", "")
+	f("hu", "Okafor Ada vezető adatmérnök a lagosi Northwind Health cégnél, 12 év szakmai tapasztalattal. Adatplatformokat "+
+		"tervez az egészségügy számára, és főként Go, Kafka és PostgreSQL eszközökkel dolgozik. Jelenlegi pozíciójában a "+
+		"biztosítási igények feldolgozási idejét 3 napról 4 órára csökkentette. CKA tanúsítvánnyal rendelkezik, kollégái pedig "+
+		"nagyra értékelik világos kommunikációját és higgadt, gyakorlatias hozzáállását.", "")
+	f("ja", strings.ReplaceAll(bios["ja"], "Ada Okafor", "エイダ・オカフォー"), ProblemName)
+}
