@@ -94,13 +94,14 @@ func verifyLang(t testing.TB, language, text string) ([]string, []string, error)
 }
 
 // closeLanguages are pairs of languages so close that trigrams tell them
-// apart only now and then: an answer in one for the other may pass.
+// apart only now and then: an answer in one for the other may pass, or be
+// flagged, but whatlanggo is never sure enough to reject it.
 var closeLanguages = map[[2]string]bool{{"nb", "da"}: true, {"da", "nb"}: true}
 
 // TestLanguageMatrix checks every bio of bios against every language: it
-// passes, unflagged, for its own and is rejected for any other (but a
-// close one), with a correction that names the language asked by name and
-// by tag.
+// passes, unflagged, for its own and is rejected for any other (a close one
+// is not), with a correction that names the language asked by name and by
+// tag.
 func TestLanguageMatrix(t *testing.T) {
 	for asked := range bios {
 		want, _ := bio.CheckedLanguage(asked)
@@ -113,7 +114,9 @@ func TestLanguageMatrix(t *testing.T) {
 				continue
 			}
 			if closeLanguages[[2]string{asked, written}] {
-				t.Logf("a %s bio for %s, a close language: %v, %v", written, asked, reasons, err)
+				if err != nil {
+					t.Errorf("a %s bio for %s, a close language: got %v; want a pass, flagged or not", written, asked, err)
+				}
 				continue
 			}
 			e, ok := err.(*Error)
