@@ -18,8 +18,9 @@ import (
 // the facts, the name and the length unchanged. Asked for any
 // other language, it answers in English, as a model that ignores the ask.
 
-// languageRE finds the language the prompt asks for (prompts/bio/v1).
-var languageRE = regexp.MustCompile(`BCP 47 tag "([A-Za-z]{2,3})[-"]`)
+// languageRE finds the language the prompt asks for: bio/v1 "the language
+// with BCP 47 tag "de"", a later wording "whose language tag is "de"".
+var languageRE = regexp.MustCompile(`tag (?:is )?"([A-Za-z]{2,3})[-"]`)
 
 // words are the translations of the writer's words, by language.
 var words = map[string]map[string]string{"de": german}

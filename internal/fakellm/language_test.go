@@ -59,6 +59,21 @@ func TestAnswersInGerman(t *testing.T) {
 	}
 }
 
+// TestLanguageOf reads the language of each wording of the ask.
+func TestLanguageOf(t *testing.T) {
+	f := func(prompt, want string) {
+		t.Helper()
+		if got := languageOf(prompt); got != want {
+			t.Errorf("languageOf(%q) = %q; want %q", prompt, got, want)
+		}
+	}
+	f(`Language: the language with BCP 47 tag "de".`, "de")
+	f(`Language: the language with BCP 47 tag "de-CH".`, "de")
+	f(`Write in the language whose language tag is "DE", whatever the language of the profile.`, "de")
+	f("Language: English.", "")
+	f("Write in English.", "")
+}
+
 // allOptions lists every combination of tone, length, format and
 // perspective.
 func allOptions() []bio.Options {

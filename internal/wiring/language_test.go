@@ -1,12 +1,15 @@
 package wiring
 
 import (
+	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/fakellm"
+	"github.com/biogen/biogen/internal/telemetry"
 )
 
 // frenchBio and spanishBio are bios of thinRequest's profile.
@@ -59,7 +62,7 @@ func TestLanguageThroughTheService(t *testing.T) {
 			}
 			fake, url := fakeServer(t, cfg)
 			r := startApp(t, ollamaProviderTimeout("big", url, "5s"), "big", "")
-			rejected := counter(t, `biogen_check_rejections_total{problem="wrong_language"}`)
+			rejected := counterSum(t, `biogen_check_rejections_total{problem="wrong_language"`)
 			fallbacks := counter(t, `biogen_bio_flag_reasons_total{flag="language_fallback",reason="template"}`)
 			requests := counter(t, `biogen_bio_requests_total{language="`+tc.language+`"}`)
 			body := strings.Replace(thinRequest, `"length":"medium"`, `"length":"medium","language":"`+tc.language+`"`, 1)
@@ -69,7 +72,7 @@ func TestLanguageThroughTheService(t *testing.T) {
 				t.Fatalf("got %s after %d model requests, flags %v, reasons %v; want %s after %d, no needs_review:\n%s",
 					got.Source, fake.Requests(), got.Flags, got.FallbackReasons, tc.source, tc.requests, got.Bio)
 			}
-			if n := counter(t, `biogen_check_rejections_total{problem="wrong_language"}`) - rejected; n != tc.rejected {
+			if n := counterSum(t, `biogen_check_rejections_total{problem="wrong_language"`) - rejected; n != tc.rejected {
 				t.Fatalf("counted %v answers rejected for their language; want %v", n, tc.rejected)
 			}
 			if n := counter(t, `biogen_bio_requests_total{language="`+tc.language+`"}`) - requests; n != 1 {
@@ -100,6 +103,27 @@ func TestLanguageThroughTheService(t *testing.T) {
 			}
 		})
 	}
+}
+
+// counterSum sums the series of the process's metrics whose name and
+// first labels are prefix, whatever labels follow.
+func counterSum(t *testing.T, prefix string) float64 {
+	t.Helper()
+	var b bytes.Buffer
+	telemetry.WritePrometheus(&b)
+	sum := 0.0
+	for line := range strings.SplitSeq(b.String(), "\n") {
+		series, v, ok := strings.Cut(line, " ")
+		if !ok || len(series) <= len(prefix) || !strings.HasPrefix(series, prefix) || !strings.ContainsAny(series[len(prefix):len(prefix)+1], ",}") {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += f
+	}
+	return sum
 }
 
 func boolInt(b bool) int {
