@@ -185,11 +185,6 @@ func (a *Answerer) write(ctx context.Context, j *job, sink Sink) (*written, erro
 	res := out.Result
 	flags := append([]string{}, res.Flags...) // never null in JSON
 	reasons := res.Reasons
-	if out.Kind != provider.KindTemplate && !j.req.Options.English() {
-		// A model was asked for the language; nothing here can confirm it.
-		flags = appendFlag(flags, bio.FlagNeedsReview)
-		reasons = appendFlag(reasons, bio.FlagNeedsReview+":unchecked_language")
-	}
 	if injected {
 		flags = appendFlag(flags, bio.FlagNeedsReview)
 		reasons = appendFlag(reasons, bio.FlagNeedsReview+":instructions")

@@ -3,8 +3,9 @@
 // /api/version, and /api/pull, /api/create and /api/blobs, which add a
 // model at once) and the OpenAI chat-completions API (/v1/chat/completions,
 // SSE and not), with injectable faults. It writes a valid bio for the
-// profile in the prompt, honouring the length, person and format asked, so
-// biogen's output checks accept it.
+// profile in the prompt, honouring the length, person and format asked, and
+// German when asked for it (language.go), so biogen's output checks accept
+// it.
 //
 // Tests run it with httptest; bench/fakellm serves it for load tests and
 // for trying biogen without a GPU.
@@ -443,7 +444,7 @@ func (s *Server) bioFor(prompt string) string {
 			b = c
 		}
 	}
-	return b.Text
+	return translate(b.Text, languageOf(prompt), &req.Profile)
 }
 
 // streamer writes one answer.

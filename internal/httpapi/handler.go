@@ -60,6 +60,9 @@ type exchange struct {
 	// answered is the bio the request was answered with, for the access
 	// log; nil for any other answer.
 	answered *bio.Response
+	// language is the label of the language a bio request asks for
+	// (bio.BodyLanguage), once its body is read; "" for other requests.
+	language string
 	// claim is the request's Idempotency-Key while the handler holds it;
 	// a stream's writer takes it over.
 	claim *idempotency.Claim
@@ -278,6 +281,9 @@ func (s *Server) observe(x *exchange, status int, method string) {
 	if r := x.answered; r != nil {
 		attrs = append(attrs, bioAttrs(r)...)
 	}
+	if x.language != "" {
+		attrs = append(attrs, "language", x.language) // a label, never the tag as sent
+	}
 	s.log.Info("request", attrs...)
 }
 
@@ -412,6 +418,8 @@ func (s *Server) handleBios(x *exchange) {
 	if !s.admitPost(x) {
 		return
 	}
+	x.language = bio.BodyLanguage(ctx.PostBody())
+	telemetry.BioRequest(x.language)
 	minSim, err := minSimilarity(ctx)
 	if err != nil {
 		s.fail(x, err)

@@ -51,6 +51,7 @@ var help = map[string]string{
 	"biogen_bios_total":                      "Bios answered, by source, provider, cache, whether degraded, prompt version and experiment arm (empty without one).",
 	"biogen_first_bios_total":                "Bios written for a request without regenerate (cache misses), by provider, model, prompt version and experiment arm: the denominator of the regeneration rate.",
 	"biogen_regenerations_total":             "Bios written for a request with regenerate: true, by provider, model, prompt version and experiment arm; regenerations per first bio is the regeneration rate.",
+	"biogen_bio_requests_total":              "Bio requests read (past the tenant's rate limit), by the language asked: a checked language's code, or other.",
 	"biogen_fallbacks_total":                 "Providers passed over, by provider and reason.",
 	"biogen_bio_flags_total":                 "Flags on answered bios, by flag, prompt version and experiment arm.",
 	"biogen_bio_flag_reasons_total":          "Reasons of the flags on answered bios, by flag and reason (a flag may have several).",

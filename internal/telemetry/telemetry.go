@@ -146,6 +146,21 @@ func readCacheSize() (int64, int64, int) {
 	return 0, 0, 0
 }
 
+// BioRequest counts a bio request by the language it asks for: a label
+// from a closed set (bio.LanguageLabel: a checked language's code or
+// "other"), never the tag as sent.
+func BioRequest(language string) {
+	c, ok := bioRequests.Load(language)
+	if !ok {
+		c, _ = bioRequests.LoadOrStore(language, Set.GetOrCreateCounter(`biogen_bio_requests_total{language="`+language+`"}`))
+	}
+	c.(*metrics.Counter).Inc()
+}
+
+// bioRequests are BioRequest's counters by language, so that counting a
+// request builds no series name.
+var bioRequests sync.Map
+
 // CheckRejected counts an answer the output checks rejected, by the
 // problem found (check.Problem: "offensive", "invented_contact"...) and
 // the version of the prompt it answered ("bio-v2").
