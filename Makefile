@@ -22,10 +22,11 @@ vet:
 test: vet
 	$(GO) test -race -count=1 -timeout 15m ./...
 
-# The load scenarios (bench/README.md), then a 3-minute soak; writes bench/out/
-# and bench/RESULTS.md. Go micro-benchmarks: make microbench.
+# The load scenarios (bench/README.md), synchronous requests beside a job,
+# then a 3-minute soak; writes bench/out/ and bench/RESULTS.md. Go
+# micro-benchmarks: make microbench.
 bench: build
-	$(GO) run ./bench/run -binary $(BIN) -duration 10s -rate 200 -model-rate 1000 -stream-rate 50 -soak 3m -results bench/RESULTS.md
+	$(GO) run ./bench/run -binary $(BIN) -duration 10s -rate 200 -model-rate 1000 -stream-rate 50 -jobs 45s -soak 3m -results bench/RESULTS.md
 
 microbench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

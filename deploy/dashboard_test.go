@@ -160,6 +160,7 @@ func TestDashboardQueriesRealMetrics(t *testing.T) {
 		"biogen_http_request_duration_seconds_bucket", "biogen_provider_first_token_seconds_bucket",
 		"biogen_cache_lookups_total", "biogen_fallbacks_total", "biogen_breaker_state",
 		"biogen_tokens_total", "biogen_cost_usd_total", "biogen_bio_flags_total",
+		"biogen_regenerations_total", "biogen_first_bios_total", "biogen_check_rejections_total",
 	} {
 		if !used[want] {
 			t.Errorf("no panel queries %s", want)

@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
@@ -106,6 +108,9 @@ func TestOpenAPI(t *testing.T) {
 	}
 	var served struct{ ID string }
 	json.Unmarshal(f("POST", "/v1/bios", key, "application/json", valid, 200, true), &served)
+	// A tenant without an experiment: experiment null (the docs tenant's
+	// answers name their arm).
+	f("POST", "/v1/bios", "docs-plain-key", "application/json", valid, 200, true)
 	f("POST", "/v1/bios", key, "application/json", `{"user_id":`, 400, false)
 	f("POST", "/v1/bios", "", "application/json", valid, 401, false)
 	f("POST", "/v1/bios", key, "text/plain", valid, 415, false)
@@ -123,16 +128,85 @@ func TestOpenAPI(t *testing.T) {
 	f("POST", "/v1/bios/bio_01JD3Q8M2X7Y6Z5W4V3T2S1R0Q/feedback", key, "application/json", `{"rating":"up"}`, 404, true)
 	f("POST", feedback, key, "application/json", `{"rating":"sideways","stars":5}`, 422, false)
 	f("POST", feedback, key, "application/json", `{"rating":`, 400, false)
+	// A job's callback, delivered to a loopback receiver: its log.
+	id := submitJob(t, base, key, valid, receiver(t)+"/hooks?token=t")
+	delivered := false
+	for i := 0; i < 500 && !delivered; i++ {
+		resp, err := http.DefaultClient.Do(authorized(t, "GET", base+"/v1/jobs/"+id+"/deliveries", key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if delivered = strings.Contains(string(b), `"state":"delivered"`); !delivered {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if !delivered {
+		t.Fatalf("the callback of job %s was not delivered", id)
+	}
+	f("GET", "/v1/jobs/"+id, key, "", "", 200, true)
+	f("GET", "/v1/jobs/job_nope", key, "", "", 404, true)
+	f("DELETE", "/v1/jobs/"+id, key, "", "", 200, true)
+	warm := `{"warm_cache":true,` + strings.TrimPrefix(valid, "{")
+	f("POST", "/v1/jobs", key, "application/json", `{"items":[`+valid+`,`+warm+`]}`, 202, true, "Idempotency-Key", "docs-job-1")
+	f("POST", "/v1/jobs", key, "application/json", `{"items":[`+valid+`,`+warm+`]}`, 202, true, "Idempotency-Key", "docs-job-1")
+	f("POST", "/v1/jobs", key, "application/json", `{"items":[{"user_id":"w-1","profile":{}}]}`, 422, false)
+	f("POST", "/v1/jobs", key, "application/json", `{"items":[`+valid+`],"callback_url":"http://169.254.169.254/latest"}`, 422, false)
+	f("GET", "/v1/jobs/"+id+"/deliveries", key, "", "", 200, true)
+	f("GET", "/v1/jobs/job_nope/deliveries", key, "", "", 404, true)
 	f("GET", "/healthz", key, "", "", 200, true)
 	f("GET", "/readyz", key, "", "", 200, true)
 	f("GET", "/metrics", key, "", "", 200, true)
+}
+
+// authorized makes a request with key.
+func authorized(t *testing.T, method, url, key string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	return req
+}
+
+// submitJob submits a job of one item with a callback URL and returns its
+// id (the answers of POST /v1/jobs are checked against openapi.yaml by
+// TestOpenAPI's own calls).
+func submitJob(t *testing.T, base, key, item, callbackURL string) string {
+	t.Helper()
+	req := authorized(t, "POST", base+"/v1/jobs", key)
+	req.Body = io.NopCloser(strings.NewReader(`{"items":[` + item + `],"callback_url":"` + callbackURL + `"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sub struct{ ID string }
+	if err := json.NewDecoder(resp.Body).Decode(&sub); err != nil || resp.StatusCode != 202 {
+		t.Fatalf("submit a job: %d, %v", resp.StatusCode, err)
+	}
+	return sub.ID
+}
+
+// receiver is a callback receiver answering 204 to everything.
+func receiver(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 func startBiogen(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	yaml := "data_dir: " + filepath.Join(dir, "data") + "\nserver:\n  addr: 127.0.0.1:0\n  shutdown_grace: 2s\n" +
-		"tenants:\n  - id: docs\n    keys:\n      - digest: " + tenant.Digest("docs-test-key") + "\n        scopes: [bios, metrics]\n"
+		"tenants:\n  - id: docs\n    keys:\n      - digest: " + tenant.Digest("docs-test-key") + "\n        scopes: [bios, metrics]\n" +
+		"    webhooks:\n      secrets: [whsec_ZG9jcy10ZXN0LXNlY3JldC1kb2NzLXRlc3Qtc2VjcmV0]\n      allow_private_targets: true\n" +
+		"    experiments:\n      - id: prompt-v2\n        arms:\n          - {name: control, weight: 50}\n          - {name: v2, weight: 50, prompt_version: v2}\n" +
+		"  - id: plain\n    keys: [" + tenant.Digest("docs-plain-key") + "]\n"
 	path := filepath.Join(dir, "biogen.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)

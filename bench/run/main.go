@@ -1,9 +1,10 @@
 // Command run runs every load scenario (make bench) and writes the reports:
-// a table on stdout, results.json, report.html (latency chart, and the
-// soak's memory and throughput over time) and, with -results,
-// bench/RESULTS.md.
+// a table on stdout, results.json, report.html (latency chart, the jobs
+// scenario's figures, and the soak's memory and throughput over time) and,
+// with -results, bench/RESULTS.md.
 //
 //	go run ./bench/run -duration 10s -rate 200 -model-rate 1000 -binary bin/biogen
+//	go run ./bench/run -binary bin/biogen -only jobs -jobs 30s
 //	go run ./bench/run -binary bin/biogen -only soak -soak 30m
 package main
 
@@ -31,6 +32,7 @@ func main() {
 	out := flag.String("out", "bench/out", "directory for results.json and report.html")
 	results := flag.String("results", "", "also write the figures to this Markdown file (bench/RESULTS.md)")
 	only := flag.String("only", "", "comma-separated scenarios to run (default all)")
+	jobs := flag.Duration("jobs", 0, "length of each phase of the jobs scenario (synchronous requests alone, then beside a 1,000-item job); 0 skips it")
 	soak := flag.Duration("soak", 0, "length of the soak scenario (distinct requests, biogen's RSS over time; needs -binary); 0 skips it")
 	soakC := flag.Int("soak-c", scenarios.SoakConcurrency, "requests in flight in the soak scenario")
 	soakHeap := flag.String("soak-heap", "", "write a heap profile of biogen, taken when the soak's load stops, to this file")
@@ -53,7 +55,7 @@ func main() {
 		log.Fatal(err)
 	}
 	o := scenarios.Options{Duration: *duration, Rate: *rate, ModelRate: *modelRate, StreamRate: *streamRate, Bodies: bodies, Binary: *binary, Log: os.Stderr,
-		SoakDuration: *soak, SoakConcurrency: *soakC, SoakHeapProfile: *soakHeap}
+		JobsPhase: *jobs, SoakDuration: *soak, SoakConcurrency: *soakC, SoakHeapProfile: *soakHeap}
 	if *only != "" {
 		o.Only = strings.Split(*only, ",")
 	}

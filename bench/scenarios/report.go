@@ -52,6 +52,9 @@ func WriteTable(w io.Writer, s *Summary) {
 	for _, k := range sortedKeys(s.Overheads) {
 		fmt.Fprintf(w, "%s: %.3f\n", k, s.Overheads[k])
 	}
+	if s.Jobs != nil {
+		writeJobsText(w, s)
+	}
 	if s.Soak != nil {
 		writeSoakText(w, s)
 	}
@@ -67,8 +70,9 @@ func WriteJSON(path string, s *Summary) error {
 }
 
 // WriteHTML writes a self-contained page with the latency distribution of
-// every scenario (an SVG chart, no scripts) and the table, and, if the soak
-// ran, a chart of biogen's RSS and throughput over time.
+// every scenario (an SVG chart, no scripts) and the table, the jobs
+// scenario's figures if it ran, and, if the soak ran, a chart of biogen's
+// RSS and throughput over time.
 func WriteHTML(path string, s *Summary) error {
 	const w, h, left, bottom = 900.0, 420.0, 60.0, 40.0
 	colors := []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"}
@@ -113,6 +117,9 @@ func WriteHTML(path string, s *Summary) error {
 			html.EscapeString(r.Name), r.Mode, r.Sent, r.Errors, r.Throughput, r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.P999, r.Latency.Max, mb(r.RSSBytes))
 	}
 	b.WriteString("</table>")
+	if s.Jobs != nil {
+		writeJobsHTML(&b, s)
+	}
 	if s.Soak != nil {
 		writeSoakHTML(&b, s)
 	}
@@ -150,6 +157,9 @@ func WriteMarkdown(path string, s *Summary, analysis string) error {
 	b.WriteString("\nWhat each scenario measures:\n\n")
 	for _, r := range s.Results {
 		fmt.Fprintf(&b, "- `%s`: %s.\n", r.Name, r.Note)
+	}
+	if s.Jobs != nil {
+		writeJobsMarkdown(&b, s)
 	}
 	if s.Soak != nil {
 		writeSoakMarkdown(&b, s)

@@ -62,6 +62,11 @@ type Options struct {
 	// Binary, if set, is a built biogen to run as its own process, so its
 	// memory can be read; otherwise biogen runs in this process.
 	Binary string
+	// JobsPhase is the length of each phase of the jobs scenario
+	// (synchronous requests at Rate alone, then beside a job); 0 skips it.
+	JobsPhase time.Duration
+	// JobItems is the size of the jobs scenario's job. Default JobsItems.
+	JobItems int
 	// SoakDuration is the length of the soak scenario's load; 0 skips it.
 	// The soak needs Binary (it reads biogen's own memory).
 	SoakDuration time.Duration
@@ -99,6 +104,8 @@ type Summary struct {
 	// Overheads are derived figures: "..._p50"/"..._p99" in milliseconds
 	// (biogen minus the direct baseline), "..._share" a ratio.
 	Overheads map[string]float64 `json:"derived"`
+	// Jobs is the jobs scenario's figures, if it ran.
+	Jobs *Jobs `json:"jobs,omitempty"`
 	// Soak is the soak scenario's samples and figures, if it ran.
 	Soak *Soak `json:"soak,omitempty"`
 }
@@ -125,6 +132,7 @@ var tenants = []struct{ id, chain, cache string }{
 	{"fallback", "down", "off"},
 	{"overload", "limited", "off"},
 	{"soak", "fast", "on"}, // the default cache settings: what the soak measures
+	{"jobs", "gpu", "off"},
 }
 
 func key(tenantID string) string { return "bench-key-" + tenantID }
@@ -139,6 +147,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	if o.StreamRate == 0 {
 		o.StreamRate = o.Rate
+	}
+	if o.JobItems == 0 {
+		o.JobItems = JobsItems
 	}
 	if o.SoakConcurrency == 0 {
 		o.SoakConcurrency = SoakConcurrency
@@ -163,6 +174,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	e.repeatMiss(ctx, s)
 	overheads(s)
+	e.runJobs(ctx, s)
 	e.runSoak(ctx, s)
 	return s, nil
 }
@@ -294,6 +306,9 @@ func (e *env) config() string {
 		{"model", e.upstreams["model"].URL, "    max_concurrent: 2048\n"},
 		{"tokens", e.upstreams["tokens"].URL, "    max_concurrent: 2048\n"},
 		{"limited", e.upstreams["limited"].URL, "    max_concurrent: 64\n    retries: -1\n"},
+		// The model upstream as a GPU server is: a few slots (jobsSlots),
+		// which the jobs scenario's job and synchronous requests contend for.
+		{"gpu", e.upstreams["model"].URL, fmt.Sprintf("    max_concurrent: %d\n", jobsSlots)},
 		{"down", down, "    breaker_failures: 5\n    breaker_open: 1h\n"},
 	} {
 		fmt.Fprintf(&b, "  - name: %s\n    kind: ollama\n    model: writer\n    host: %s\n    timeout: 5s\n%s", p.name, p.url, p.extra)
@@ -432,12 +447,16 @@ func (e *env) bio(tenantID string, stream bool) func(context.Context, int) load.
 }
 
 // PostBio sends one POST /v1/bios (auth may be empty) and labels the answer
-// with its source and cache.
+// with its source and cache, and "degraded" if it says so.
 func PostBio(c *fasthttp.Client, url, auth string, body []byte) load.Result {
 	var source, cache string
-	res := post(c, url, auth, body, func(b []byte) { source, cache = labels(b) })
+	var degraded bool
+	res := post(c, url, auth, body, func(b []byte) { source, cache, degraded = labels(b) })
 	if res.Err == nil {
 		res.Labels = []string{"source=" + source, "cache=" + cache}
+		if degraded {
+			res.Labels = append(res.Labels, "degraded")
+		}
 	}
 	return res
 }
@@ -446,16 +465,17 @@ func PostBio(c *fasthttp.Client, url, auth string, body []byte) load.Result {
 // answer small beside the server's.
 var parsers fastjson.ParserPool
 
-// labels reads an answer's source and cache. The baseline's answers are
-// read the same way, so both sides of hit-max do the same client work.
-func labels(b []byte) (source, cache string) {
+// labels reads an answer's source, cache and degraded flag. The
+// baseline's answers are read the same way, so both sides of hit-max do
+// the same client work.
+func labels(b []byte) (source, cache string, degraded bool) {
 	p := parsers.Get()
 	defer parsers.Put(p)
 	v, err := p.ParseBytes(b)
 	if err != nil {
-		return "", ""
+		return "", "", false
 	}
-	return string(v.GetStringBytes("source")), string(v.GetStringBytes("cache"))
+	return string(v.GetStringBytes("source")), string(v.GetStringBytes("cache")), v.GetBool("degraded")
 }
 
 // post sends body to url and hands the answer's body to read, if not nil.
@@ -653,7 +673,7 @@ func startBiogen(ctx context.Context, yaml, binary string) (target, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, "biogen.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(withDataDir(yaml, dir)), 0o600); err != nil {
 		return nil, err
 	}
 	cfg, err := config.Load(path, func(string) string { return "" })
@@ -707,11 +727,19 @@ func startBiogenProcess(yaml, binary string, env []string) (*process, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, "biogen.yaml")
-	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(withDataDir(yaml, dir)), 0o600); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	return startProcess(binary, path, dir, env)
+}
+
+// withDataDir gives the biogen of yaml its own data_dir under dir, removed
+// with it: the store's file is locked by one process at a time (a second
+// biogen in the same directory, such as the soak's, would not start), and
+// jobs left in it would resume in the next run.
+func withDataDir(yaml, dir string) string {
+	return yaml + fmt.Sprintf("data_dir: %q\n", filepath.Join(dir, "data"))
 }
 
 // startProcess runs the biogen binary on a free port, with the

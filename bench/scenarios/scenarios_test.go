@@ -49,10 +49,10 @@ func TestScenarios(t *testing.T) {
 	if r := get("hit"); r.ByLabel["cache=exact"] != r.OK {
 		t.Fatalf("hit: %v", r.ByLabel)
 	}
-	if r := get("miss"); r.ByLabel["cache=miss"] != r.OK || r.ByLabel["source=ollama"] != r.OK {
+	if r := get("miss"); r.ByLabel["cache=miss"] != r.OK || r.ByLabel["source=ollama"] != r.OK || r.ByLabel["degraded"] != 0 {
 		t.Fatalf("miss: %v", r.ByLabel)
 	}
-	if r := get("fallback"); r.ByLabel["source=template"] != r.OK {
+	if r := get("fallback"); r.ByLabel["source=template"] != r.OK || r.ByLabel["degraded"] != r.OK {
 		t.Fatalf("fallback: %v", r.ByLabel)
 	}
 	if r := get("stream"); r.FirstDelta == nil || r.FirstDelta.P50 <= 0 {
@@ -104,5 +104,26 @@ func TestProcessCPU(t *testing.T) {
 	}
 	if after := p.cpu(); after-before < 30*time.Millisecond || x == 0 {
 		t.Fatalf("cpu: %s then %s", before, p.cpu())
+	}
+}
+
+// TestBiogensKeepTheirOwnStore starts two biogens from the same
+// configuration at once, as the soak does beside the scenarios' biogen:
+// each keeps its store in its own directory, so the second is not locked
+// out of the first one's file.
+func TestBiogensKeepTheirOwnStore(t *testing.T) {
+	const yaml = "server:\n  addr: 127.0.0.1:0\nlog:\n  level: error\n"
+	var started []target
+	defer func() {
+		for _, b := range started {
+			b.stop()
+		}
+	}()
+	for i := range 2 {
+		b, err := startBiogen(context.Background(), yaml, "")
+		if err != nil {
+			t.Fatalf("biogen %d: %v", i, err)
+		}
+		started = append(started, b)
 	}
 }

@@ -42,8 +42,7 @@ type Sink = chain.Sink
 // goroutine: a generation runs in the goroutine of the request that
 // started it. The cache it is given is closed by whoever made it.
 type Answerer struct {
-	chains        map[string]*chain.Chain
-	providersKeys map[string]string
+	routes        map[string]*routes // by tenant ID
 	cache         *cache.Cache
 	promptVersion string
 	timeout       time.Duration
@@ -67,9 +66,14 @@ type Config struct {
 	ProvidersKeys map[string]string
 	// Cache, if not nil, answers repeated requests.
 	Cache *cache.Cache
-	// PromptVersion is the version of the prompts the providers render,
-	// which responses carry and cached bios are keyed by. Required.
+	// PromptVersion is the version of the prompts the providers render
+	// for a tenant without an experiment (and an arm that names none), as
+	// responses carry it and cached bios are keyed by it ("bio-v1").
+	// Required.
 	PromptVersion string
+	// Experiments maps a tenant ID to the experiment it runs, if it runs
+	// one: its users are answered by the arms instead.
+	Experiments map[string]*Experiment
 	// Timeout is the deadline of one request, from its arrival to its
 	// answer. Required.
 	Timeout time.Duration
@@ -94,8 +98,10 @@ type Config struct {
 	// the record that feedback finds its id by: a generation's, or a cache
 	// hit's that cannot answer with the id its bio was written with (see
 	// hitID). It must not block; it returns false when the record was not
-	// kept, and the bio is then cached without its id. Unset, no bio keeps
-	// its id in the caches.
+	// kept, and the bio is then cached without its id. started is when the
+	// request's data was taken in (a job item's Call.Since, else the
+	// call's start): a record of a user erased since is refused. Unset, no
+	// bio keeps its id in the caches.
 	RecordBio func(tenant, user string, retention time.Duration, r *bio.Response, started time.Time) bool
 	// EraseFeedback, if set, removes a user's bio records and the
 	// feedback on them, and returns how many of each; Erase calls it and
@@ -113,7 +119,11 @@ func New(cfg Config) (*Answerer, error) {
 	case len(cfg.AuditKey) < 16:
 		return nil, errors.New("answer: the audit key must hold at least 16 bytes")
 	}
-	a := &Answerer{chains: cfg.Chains, providersKeys: cfg.ProvidersKeys, cache: cfg.Cache,
+	rs, err := newRoutes(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &Answerer{routes: rs, cache: cfg.Cache,
 		promptVersion: cfg.PromptVersion, timeout: cfg.Timeout, now: cfg.Now, persist: cfg.Persist, auditKey: cfg.AuditKey, record: cfg.RecordErasure,
 		eraseIdem: cfg.EraseIdempotency, eraseJobs: cfg.EraseJobs, recordBio: cfg.RecordBio, eraseFeedback: cfg.EraseFeedback}
 	if a.now == nil {
@@ -137,6 +147,11 @@ type Call struct {
 	// Stream asks for the answer as a stream; a request whose body asks
 	// for one ("stream": true) is streamed too.
 	Stream bool
+	// Since, if not zero, is when the request's data was taken in, when
+	// that was before the call (a job's item, read from the store): an
+	// answer is not cached for a user erased after it. Zero is the call's
+	// start. It is read on the Answerer's clock.
+	Since time.Time
 	// Admit, if not nil, is asked once the request is known to be valid,
 	// and whose user it is, before any work on it: the edge's per-user
 	// rate limit and load shedding. Its error is returned as it is.
@@ -197,10 +212,11 @@ type pending struct {
 // job is one request on its way: what Answer found out before generating.
 type job struct {
 	t         *tenant.Tenant
-	c         *chain.Chain
+	r         *route // the user's: the tenant's own, or the user's arm
 	requestID string
 	req       *bio.Request
-	body      []byte // set when the answer may be filed under the body's bytes
+	since     time.Time // when the request's data was taken in: an erasure after it keeps the answer out of the caches
+	body      []byte    // set when the answer may be filed under the body's bytes
 	q         *cache.Query
 	start     time.Time
 	cacheTime time.Duration
@@ -213,12 +229,12 @@ type job struct {
 func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 	start := a.now()
 	t := call.Tenant
-	c := a.chains[t.ID]
-	if c == nil {
+	rs := a.routes[t.ID]
+	if rs == nil {
 		return Reply{}, fmt.Errorf("%w %q", ErrNoTenantChain, t.ID)
 	}
 	if call.Request == nil && !call.Stream {
-		if r, user := a.cachedBody(ctx, t, call, start); r != nil {
+		if r, user := a.cachedBody(ctx, t, rs, call, start); r != nil {
 			if err := admit(call, user); err != nil {
 				return Reply{}, err
 			}
@@ -238,7 +254,11 @@ func (a *Answerer) Answer(ctx context.Context, call Call) (Reply, error) {
 	deadline := start.Add(a.timeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	j := &job{t: t, c: c, requestID: call.RequestID, req: req, start: start}
+	// The one place a request's arm is chosen: by its user, for good.
+	j := &job{t: t, r: rs.of(req.UserID), requestID: call.RequestID, req: req, start: start, since: start}
+	if !call.Since.IsZero() && call.Since.Before(start) {
+		j.since = call.Since
+	}
 	if !req.Regenerate && !req.Stream && !call.Stream && len(call.Body) > 0 {
 		j.body = call.Body
 	}
@@ -270,19 +290,21 @@ type Readiness struct {
 }
 
 // Ready returns the state of every provider of the given tenants' chains,
-// each provider once.
+// their experiment arms' included, each provider once.
 func (a *Answerer) Ready(ctx context.Context, tenants []*tenant.Tenant) Readiness {
 	seen := map[string]bool{}
 	r := Readiness{PromptVersion: a.promptVersion, Providers: []chain.State{}}
 	for _, t := range tenants {
-		c := a.chains[t.ID]
-		if c == nil {
+		rs := a.routes[t.ID]
+		if rs == nil {
 			continue
 		}
-		for _, st := range c.States(ctx) {
-			if !seen[st.Name] {
-				seen[st.Name] = true
-				r.Providers = append(r.Providers, st)
+		for _, rt := range rs.all() {
+			for _, st := range rt.chain.States(ctx) {
+				if !seen[st.Name] {
+					seen[st.Name] = true
+					r.Providers = append(r.Providers, st)
+				}
 			}
 		}
 	}
@@ -307,7 +329,8 @@ func (a *Answerer) respond(j *job, r bio.Response, reasons []string) *bio.Respon
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
 	r.Timing.Cache = j.cacheTime
 	r.Timing.Total = now.Sub(j.start)
-	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), r.Degraded, r.FallbackReasons, r.Flags, reasons)
+	r.Experiment = j.r.experiment
+	observe(&r, j.r, j.req.Regenerate, reasons)
 	return &r
 }
 
@@ -315,7 +338,8 @@ func (a *Answerer) respond(j *job, r bio.Response, reasons []string) *bio.Respon
 func newBioID() string { return "bio_" + ulid.Make().String() }
 
 // keepRecord keeps the record of r, a new bio answered to user of t for a
-// request that began at started, and reports whether it was kept.
+// request whose data was taken in at started, and reports whether it was
+// kept.
 func (a *Answerer) keepRecord(t *tenant.Tenant, user string, r *bio.Response, started time.Time) bool {
 	if a.recordBio == nil {
 		return false
@@ -337,4 +361,14 @@ func (a *Answerer) hitID(t *tenant.Tenant, user string, e *cache.Entry, r *bio.R
 	}
 	r.ID = newBioID()
 	a.keepRecord(t, user, r, started)
+}
+
+// observe counts response r, answered by route rt, in the metrics.
+func observe(r *bio.Response, rt *route, regenerate bool, reasons []string) {
+	b := telemetry.Bio{Source: string(r.Source), Provider: r.Provider, Model: r.Model, Cache: string(r.Cache), Degraded: r.Degraded,
+		Regenerate: regenerate, PromptVersion: r.PromptVersion, Fallbacks: r.FallbackReasons, Flags: r.Flags, Reasons: reasons}
+	if rt.experiment != nil {
+		b.Experiment, b.Arm = rt.experiment.ID, rt.experiment.Arm
+	}
+	telemetry.ObserveBio(&b)
 }

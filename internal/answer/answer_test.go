@@ -240,7 +240,7 @@ func TestEraseWhileAnswering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.chains[ten.ID] = c
+	a.routes[ten.ID].own.chain = c
 	ctx := context.Background()
 	done := make(chan error, 1)
 	go func() {

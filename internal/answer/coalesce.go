@@ -17,7 +17,7 @@ import (
 
 // Coalescing. Requests that reach generation with the same exact cache key
 // (cache.Key: the tenant, the user, the normalised profile, the options,
-// the prompt version and the tenant's providers) while one of them is
+// the prompt version, the providers and the experiment arm) while one of them is
 // being written share that one generation: the first runs it, in the
 // goroutine it came in, and the others join it and wait. Each gets its own response
 // built from the shared one, with the one bio's id (as an exact hit of it
@@ -32,6 +32,12 @@ var errAbandoned = errors.New("answer: every request waiting for the generation 
 // errLanded is the cause with which a finished generation's context is
 // released.
 var errLanded = errors.New("answer: the generation is over")
+
+// errJobsOnly is the cause with which a generation is cancelled when the
+// last synchronous request waiting for it has gone and job items still
+// wait: it runs in a synchronous request's slot, which no job may keep, so
+// it gives way, and the job items run again later (as preempted ones do).
+var errJobsOnly = errors.New("answer: only job items wait for the generation: it gives way")
 
 // generate answers j with a bio written by the tenant's chain, sending the
 // text to sink as it is written when sink is not nil, by joining the
@@ -49,11 +55,13 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 	if !ok || j.req.Regenerate {
 		return a.alone(ctx, j, sink)
 	}
-	key := cache.Key(j.t.ID, j.req, a.promptVersion, a.providersKeys[j.t.ID], j.start)
+	key := cache.Key(j.t.ID, j.req, j.r.promptVersion, j.r.providersKey, j.r.arm, j.start)
 	// A job item joins a generation running, but never starts one that
 	// synchronous requests could join: its calls give way to theirs
-	// (chain.Batch), which would hold them up.
-	f, leader := a.flights.join(ctx, key, j.t.ID+"\x00"+j.req.UserID, deadline, sink, !chain.IsBatch(ctx))
+	// (chain.Batch), which would hold them up. Nor does it keep one
+	// running once no synchronous request waits for it (errJobsOnly).
+	batch := chain.IsBatch(ctx)
+	f, leader := a.flights.join(ctx, key, j.t.ID+"\x00"+j.req.UserID, deadline, sink, batch)
 	if f == nil {
 		return a.alone(ctx, j, sink)
 	}
@@ -63,7 +71,7 @@ func (a *Answerer) generate(ctx context.Context, j *job, sink Sink) (*bio.Respon
 	if leader {
 		w, err = a.lead(ctx, f, j)
 	} else {
-		w, err = a.flights.wait(ctx, f, sink)
+		w, err = a.flights.wait(ctx, f, sink, batch)
 	}
 	if err != nil {
 		return nil, err
@@ -101,7 +109,7 @@ func (a *Answerer) lead(ctx context.Context, f *flight, j *job) (*written, error
 		case ctx.Err() == context.DeadlineExceeded:
 		default:
 			left.Store(true)
-			a.flights.leave(f, false) // this goroutine runs the generation: no waiting for it
+			a.flights.leave(f, false, false) // this goroutine runs the generation: no waiting for it
 		}
 	})
 	a.run(f, j)
@@ -171,8 +179,9 @@ type flight struct {
 	w   *written
 	err error
 
-	refs   int         // the requests waiting; guarded by flights.mu
-	billed atomic.Bool // whether a response reported the usage
+	refs     int         // the requests waiting; guarded by flights.mu
+	syncRefs int         // those of them that are not job items; guarded by flights.mu
+	billed   atomic.Bool // whether a response reported the usage
 
 	mu       sync.Mutex // guards what follows
 	text     []byte     // the text written since the last reset
@@ -184,12 +193,12 @@ type flight struct {
 // join returns the generation of key to wait for, and whether the caller
 // starts it (and must lead it). It returns nil when a generation of key is
 // running that would end after deadline, or when none is and the caller
-// may not start one (!start): the caller must generate alone.
+// may not start one (a job item, batch): the caller must generate alone.
 // ctx is the caller's, whose values (the trace) a new generation keeps,
 // not its cancellation: the generation ends at deadline, or when every
 // request waiting for it has gone. sink, if not nil, is the caller's
 // stream: a generation it starts streams.
-func (fs *flights) join(ctx context.Context, key, user string, deadline time.Time, sink Sink, start bool) (f *flight, leader bool) {
+func (fs *flights) join(ctx context.Context, key, user string, deadline time.Time, sink Sink, batch bool) (f *flight, leader bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if f := fs.m[key]; f != nil {
@@ -197,15 +206,18 @@ func (fs *flights) join(ctx context.Context, key, user string, deadline time.Tim
 			return nil, false
 		}
 		f.refs++
+		if !batch {
+			f.syncRefs++
+		}
 		return f, false
 	}
-	if !start {
+	if batch {
 		return nil, false
 	}
 	if fs.m == nil {
 		fs.m = map[string]*flight{}
 	}
-	f = &flight{key: key, user: user, deadline: deadline, streamed: sink != nil, own: sink, done: make(chan struct{}), refs: 1}
+	f = &flight{key: key, user: user, deadline: deadline, streamed: sink != nil, own: sink, done: make(chan struct{}), refs: 1, syncRefs: 1}
 	gctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	f.ctx, f.release = context.WithDeadline(gctx, deadline)
 	f.cancel = cancel
@@ -213,19 +225,28 @@ func (fs *flights) join(ctx context.Context, key, user string, deadline time.Tim
 	return f, true
 }
 
-// leave is called by a request that stops waiting for f before it ends.
-// The last to leave cancels the generation and, if wait, waits for it to
-// end (the goroutine of the request that started it runs it).
-func (fs *flights) leave(f *flight, wait bool) {
+// leave is called by a request (a job item if batch) that stops waiting
+// for f before it ends. The last to leave cancels the generation and, if
+// wait, waits for it to end (the goroutine of the request that started it
+// runs it). The last synchronous request to leave cancels it too when job
+// items still wait (errJobsOnly): they give way.
+func (fs *flights) leave(f *flight, wait, batch bool) {
 	fs.mu.Lock()
 	f.refs--
-	last := f.refs == 0
+	if !batch {
+		f.syncRefs--
+	}
+	last := f.refs == 0 || f.syncRefs == 0
+	cause := errAbandoned
+	if f.refs > 0 {
+		cause = errJobsOnly
+	}
 	if last && fs.m[f.key] == f {
 		delete(fs.m, f.key)
 	}
 	fs.mu.Unlock()
 	if last {
-		f.cancel(errAbandoned)
+		f.cancel(cause)
 		if wait {
 			<-f.done
 		}
@@ -267,7 +288,8 @@ func (fs *flights) running() (flights, waiting int) {
 	return len(fs.m), waiting
 }
 
-// wait waits for f's result for one request, whose context is ctx, sending
+// wait waits for f's result for one request (a job item if batch), whose
+// context is ctx, sending
 // the text to sink as it is written when sink is not nil: first the text
 // written so far as one delta, then the rest as it comes, with a reset
 // when text this request was sent is void. A stream joining a generation
@@ -277,8 +299,9 @@ func (fs *flights) running() (flights, waiting int) {
 // (the last one cancels the generation); a server stopping stops the
 // generation, whose template answer every waiter gets; a deadline passed
 // waits on, as the generation's deadline is not later and its template
-// answer is moments away.
-func (fs *flights) wait(ctx context.Context, f *flight, sink Sink) (*written, error) {
+// answer is moments away. A job item whose generation gave way
+// (errJobsOnly) gives way too: its ctx ends as a preempted one's does.
+func (fs *flights) wait(ctx context.Context, f *flight, sink Sink, batch bool) (*written, error) {
 	var w *watcher
 	var notify chan struct{}
 	if sink != nil {
@@ -304,7 +327,7 @@ func (fs *flights) wait(ctx context.Context, f *flight, sink Sink) (*written, er
 				f.cancel(ErrStopping)
 			case ctx.Err() == context.DeadlineExceeded:
 			default:
-				fs.leave(f, true)
+				fs.leave(f, true, batch)
 				return nil, ctx.Err()
 			}
 			ended = nil
@@ -312,6 +335,9 @@ func (fs *flights) wait(ctx context.Context, f *flight, sink Sink) (*written, er
 	}
 	if p, ok := f.err.(*panicked); ok {
 		panic(p)
+	}
+	if f.err != nil && batch && errors.Is(context.Cause(f.ctx), errJobsOnly) && chain.Preempt(ctx) {
+		return nil, ctx.Err()
 	}
 	if f.err != nil {
 		return nil, f.err

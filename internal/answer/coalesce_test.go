@@ -126,7 +126,7 @@ func coalescing(t *testing.T, m provider.Provider, template chain.Template) (*An
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.chains[ten.ID] = c
+	a.routes[ten.ID].own.chain = c
 	return a, ten
 }
 

@@ -23,14 +23,19 @@ type Erased struct {
 	BioRecords int `json:"-"`
 }
 
-// Erase removes everything biogen holds about user in tenant t: the exact
-// and semantic cache entries (the byte aliases of their bodies with them)
-// and, when the semantic cache is persisted, the snapshot too, rewritten
-// before Erase returns, so that the user's data never comes back from an
-// older one; then the user's idempotency records, job items, bio records
-// and the feedback on them; and no request arriving
-// after it joins a generation begun before it. Erasing an unknown user
-// removes nothing and is no error.
+// Erase removes everything biogen holds about user in tenant t: the
+// user's job items; the exact and semantic cache entries (the byte aliases
+// of their bodies with them) and, when the semantic cache is persisted, the
+// snapshot too, rewritten before Erase returns, so that the user's data
+// never comes back from an older one; then the user's idempotency records,
+// bio records and the feedback on them; and no request arriving after it
+// joins a generation begun before it. Erasing an unknown user removes
+// nothing and is no error.
+//
+// The job items go before the caches: an item a worker read before they
+// went is answered with a Call.Since before the caches' erasure, which
+// then keeps that answer out of them (and its bio's record out of the
+// records: see RecordBio).
 func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Erased, error) {
 	var e Erased
 	// A request arriving from now on shares no generation begun before.
@@ -38,6 +43,13 @@ func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Er
 	if a.record != nil {
 		if err := a.record(t.ID, user); err != nil {
 			return e, err
+		}
+	}
+	if a.eraseJobs != nil {
+		n, err := a.eraseJobs(t.ID, user)
+		e.Jobs = n
+		if err != nil {
+			return e, fmt.Errorf("cannot erase job items: %w", err)
 		}
 	}
 	if a.cache != nil {
@@ -57,13 +69,6 @@ func (a *Answerer) Erase(ctx context.Context, t *tenant.Tenant, user string) (Er
 		e.Idempotency = n
 		if err != nil {
 			return e, fmt.Errorf("cannot erase idempotency records: %w", err)
-		}
-	}
-	if a.eraseJobs != nil {
-		n, err := a.eraseJobs(t.ID, user)
-		e.Jobs = n
-		if err != nil {
-			return e, fmt.Errorf("cannot erase job items: %w", err)
 		}
 	}
 	if a.eraseFeedback != nil {

@@ -16,14 +16,23 @@ import (
 
 // cachedBody answers, from the exact cache, a request whose body is byte
 // for byte the body of one answered from there before, or returns nil. It
-// does not decode the body.
-func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, start time.Time) (*bio.Response, string) {
+// does not decode the body: the arm is the one of the entry's user, who is
+// the body's, and the entry must have been written in it (rs.scope, under
+// which the alias was filed, makes that so; checked all the same, as a
+// bio of another arm would spoil the experiment).
+func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, rs *routes, call Call, start time.Time) (*bio.Response, string) {
 	if a.cache == nil {
 		return nil, ""
 	}
 	_, span := tracing.Start(ctx, "cache.lookup")
-	e := a.cache.LookupBody(t.ID, t.CachePolicy, call.Body, a.promptVersion, a.providersKeys[t.ID])
+	e := a.cache.LookupBody(t.ID, t.CachePolicy, call.Body, rs.scope)
 	span.String("cache.kind", "body")
+	var rt *route
+	if e != nil {
+		if rt = rs.of(e.User); e.Arm != rt.arm {
+			e = nil
+		}
+	}
 	if e == nil {
 		span.String("cache.result", "miss")
 		span.End()
@@ -33,12 +42,13 @@ func (a *Answerer) cachedBody(ctx context.Context, t *tenant.Tenant, call Call, 
 	span.End()
 	now := a.now()
 	r := fromEntry(e, bio.CacheExact)
+	r.Experiment = rt.experiment
 	a.hitID(t, e.User, e, r, start)
 	r.Format = string(e.Options.Format)
 	r.RequestID = call.RequestID
 	r.CreatedAt = now.UTC().Format(time.RFC3339)
 	r.Timing = bio.Timing{Cache: now.Sub(start), Total: now.Sub(start)}
-	telemetry.ObserveBio(string(r.Source), r.Provider, string(r.Cache), false, nil, r.Flags, e.Reasons)
+	observe(r, rt, false, e.Reasons)
 	return r, e.User
 }
 
@@ -53,8 +63,8 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 	if a.cache == nil {
 		return nil
 	}
-	j.q = &cache.Query{Tenant: j.t.ID, Policy: j.t.CachePolicy, Req: j.req, PromptVersion: a.promptVersion, Started: j.start,
-		ProvidersKey: a.providersKeys[j.t.ID], MinSimilarity: minSimilarity}
+	j.q = &cache.Query{Tenant: j.t.ID, Policy: j.t.CachePolicy, Req: j.req, PromptVersion: j.r.promptVersion, Started: j.since,
+		ProvidersKey: j.r.providersKey, Arm: j.r.arm, MinSimilarity: minSimilarity}
 	if j.req.Regenerate {
 		return nil
 	}
@@ -68,10 +78,11 @@ func (a *Answerer) lookup(ctx context.Context, j *job, minSimilarity float64) *b
 		return nil
 	}
 	if kind == cache.HitExact && j.body != nil {
-		a.cache.AliasBody(j.q, j.body)
+		a.cache.AliasBody(j.q, j.body, a.routes[j.t.ID].scope)
 	}
 	r := fromEntry(e, bio.Cache(kind))
-	a.hitID(j.t, j.req.UserID, e, r, j.start)
+	r.Experiment = j.r.experiment // in a new bio's record
+	a.hitID(j.t, j.req.UserID, e, r, j.since)
 	return a.respond(j, *r, e.Reasons)
 }
 
@@ -106,7 +117,7 @@ func (a *Answerer) cached(ctx context.Context, j *job, span tracing.Span) (*cach
 		// rewritten wrong, and the stored one would hide it.
 		allowed = []string{bio.FlagSparseProfile}
 	}
-	flags, err := j.c.Check(clean, e.Bio)
+	flags, err := j.r.chain.Check(clean, e.Bio)
 	if err != nil || !subset(flags, allowed) {
 		// Rejected, or a flag the text did not earn when it was written
 		// (an unverified claim, a person to review): the request differs
@@ -165,22 +176,17 @@ func (a *Answerer) alone(ctx context.Context, j *job, sink Sink) (*bio.Response,
 // needs_review, which is never cached nor answered from a cache.
 func (a *Answerer) write(ctx context.Context, j *job, sink Sink) (*written, error) {
 	clean, injected := j.req.WithoutInstructions()
-	preq := &provider.Request{Bio: clean}
+	preq := &provider.Request{Bio: clean, PromptVersion: j.r.promptVersion}
 	if j.req.Regenerate {
 		preq.Variant = 1 + rand.Uint64N(1<<32)
 	}
-	out, err := j.c.Run(ctx, preq, sink)
+	out, err := j.r.chain.Run(ctx, preq, sink)
 	if err != nil {
 		return nil, err
 	}
 	res := out.Result
 	flags := append([]string{}, res.Flags...) // never null in JSON
 	reasons := res.Reasons
-	if out.Kind != provider.KindTemplate && !j.req.Options.English() {
-		// A model was asked for the language; nothing here can confirm it.
-		flags = appendFlag(flags, bio.FlagNeedsReview)
-		reasons = appendFlag(reasons, bio.FlagNeedsReview+":unchecked_language")
-	}
 	if injected {
 		flags = appendFlag(flags, bio.FlagNeedsReview)
 		reasons = appendFlag(reasons, bio.FlagNeedsReview+":instructions")
@@ -191,7 +197,8 @@ func (a *Answerer) write(ctx context.Context, j *job, sink Sink) (*written, erro
 		Provider:        out.Provider,
 		Model:           res.Model,
 		Cache:           bio.CacheMiss,
-		PromptVersion:   a.promptVersion,
+		PromptVersion:   j.r.promptVersion,
+		Experiment:      j.r.experiment, // in the bio's record
 		Degraded:        out.Degraded,
 		FallbackReasons: out.FallbackReasons,
 		Flags:           flags,
@@ -199,7 +206,7 @@ func (a *Answerer) write(ctx context.Context, j *job, sink Sink) (*written, erro
 		Timing:          bio.Timing{Provider: out.UpstreamTime},
 	}}
 	w.r.ID = newBioID()
-	recorded := a.keepRecord(j.t, j.req.UserID, &w.r, j.start)
+	recorded := a.keepRecord(j.t, j.req.UserID, &w.r, j.since)
 	if j.q != nil && out.Kind != provider.KindTemplate && !out.Degraded {
 		j.q.Reasons = reasons
 		if recorded {
@@ -221,7 +228,7 @@ func (a *Answerer) store(ctx context.Context, j *job, kind provider.Kind, provid
 		telemetry.CacheStoreFailed()
 	}
 	if j.body != nil {
-		a.cache.AliasBody(j.q, j.body)
+		a.cache.AliasBody(j.q, j.body, a.routes[j.t.ID].scope)
 	}
 	return a.now().Sub(start)
 }

@@ -22,15 +22,16 @@ type record struct {
 	tenant, user string
 	retention    time.Duration
 	r            bio.Response
+	started      time.Time
 }
 
-func (rc *recorder) record(tenant, user string, retention time.Duration, r *bio.Response, _ time.Time) bool {
+func (rc *recorder) record(tenant, user string, retention time.Duration, r *bio.Response, started time.Time) bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.refuse {
 		return false
 	}
-	rc.got = append(rc.got, record{tenant, user, retention, *r})
+	rc.got = append(rc.got, record{tenant, user, retention, *r, started})
 	return true
 }
 
@@ -176,4 +177,47 @@ func TestEraseCountsFeedback(t *testing.T) {
 	if err != nil || e.Feedback != 2 || e.BioRecords != 5 || who != "acme/w-1" {
 		t.Fatalf("erased %+v of %s, %v", e, who, err)
 	}
+}
+
+// TestRecordStarted: a bio's record is given when the request's data was
+// taken in, so that a user erased since has no record made: a job item's
+// Call.Since (when a worker read it, before the call), for a generated bio
+// and a re-personalised hit alike; else the call's start.
+func TestRecordStarted(t *testing.T) {
+	a, ten, _ := setup(t)
+	ten.CachePolicy.TenantScope = true
+	rc := recorded(a)
+	ctx := context.Background()
+	ask := func(what, body string, since time.Time, cache bio.Cache) time.Time {
+		t.Helper()
+		req, err := bio.Decode([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(rc.records())
+		before := time.Now()
+		reply, err := a.Answer(ctx, Call{Tenant: ten, RequestID: what, Request: req, Since: since})
+		if err != nil || reply.Response.Cache != cache {
+			t.Fatalf("%s: %+v, %v; want cache %s", what, reply.Response, err, cache)
+		}
+		a.WaitCache()
+		rs := rc.records()
+		if len(rs) != n+1 || rs[n].r.ID != reply.Response.ID {
+			t.Fatalf("%s: %d records; want a new one of %s", what, len(rs)-n, reply.Response.ID)
+		}
+		if since.IsZero() && rs[n].started.Before(before) {
+			t.Fatalf("%s: started %v; want the call's start, after %v", what, rs[n].started, before)
+		}
+		return rs[n].started
+	}
+	read := time.Now().Add(-time.Minute)
+	if got := ask("a job item's miss", body, read, bio.CacheMiss); !got.Equal(read) {
+		t.Fatalf("a job item's miss: started %v; want when the item was read, %v", got, read)
+	}
+	other := strings.NewReplacer(`"w-1"`, `"w-2"`, "Ada Okafor", "Bea Lindqvist").Replace(body)
+	if got := ask("a job item's re-personalised hit", other, read, bio.CacheSemantic); !got.Equal(read) {
+		t.Fatalf("a job item's re-personalised hit: started %v; want when the item was read, %v", got, read)
+	}
+	third := strings.NewReplacer(`"w-1"`, `"w-3"`, "Northwind Health", "Contoso Labs").Replace(body)
+	ask("a synchronous miss", third, time.Time{}, bio.CacheMiss)
 }

@@ -51,23 +51,34 @@ const (
 // Response is the contract's 200 body, and the data of a stream's done
 // event. A Response is a value: the zero value is an empty answer.
 type Response struct {
-	ID              string   `json:"id"`
-	Bio             string   `json:"bio"`
-	Format          string   `json:"format"`
-	Source          Source   `json:"source"`
-	Provider        string   `json:"provider"`
-	Model           string   `json:"model"`
-	Cache           Cache    `json:"cache"`
-	PromptVersion   string   `json:"prompt_version"`
-	Degraded        bool     `json:"degraded"`
-	FallbackReasons []string `json:"fallback_reasons"`
-	Flags           []string `json:"flags"`
-	Usage           Usage    `json:"usage"`
-	RequestID       string   `json:"request_id"`
-	CreatedAt       string   `json:"created_at"`
+	ID            string `json:"id"`
+	Bio           string `json:"bio"`
+	Format        string `json:"format"`
+	Source        Source `json:"source"`
+	Provider      string `json:"provider"`
+	Model         string `json:"model"`
+	Cache         Cache  `json:"cache"`
+	PromptVersion string `json:"prompt_version"`
+	// Experiment names the experiment arm the request was answered in;
+	// nil (null) when the tenant runs no experiment.
+	Experiment      *Experiment `json:"experiment"`
+	Degraded        bool        `json:"degraded"`
+	FallbackReasons []string    `json:"fallback_reasons"`
+	Flags           []string    `json:"flags"`
+	Usage           Usage       `json:"usage"`
+	RequestID       string      `json:"request_id"`
+	CreatedAt       string      `json:"created_at"`
 
 	// Timing is for the Server-Timing header; it is not part of the body.
 	Timing Timing `json:"-"`
+}
+
+// Experiment is a response's experiment field (contract 1.1): the
+// tenant's experiment and the arm the user is in. It is a value, shared
+// by the responses of one arm and never changed.
+type Experiment struct {
+	ID  string `json:"id"`
+	Arm string `json:"arm"`
 }
 
 // Usage is the token and cost account of a response.

@@ -92,6 +92,10 @@ type Query struct {
 	// ProvidersKey names the tenant's providers and models, in order: a
 	// bio is only reused for the same ones.
 	ProvidersKey string
+	// Arm names the experiment arm the request is answered in
+	// ("<experiment>/<arm>"), "" without an experiment: a bio is only
+	// reused in its arm, whatever the arms' prompts and providers.
+	Arm string
 	// MinSimilarity, if above the tenant's, makes the semantic lookup
 	// stricter for this request; it never loosens it. A semantic hit has
 	// the same normalised facts, a similarity of 1, so only a value above
@@ -113,7 +117,7 @@ type Query struct {
 
 func (q *Query) prepare(now time.Time) {
 	if q.key == "" {
-		q.key = Key(q.Tenant, q.Req, q.PromptVersion, q.ProvidersKey, now)
+		q.key = Key(q.Tenant, q.Req, q.PromptVersion, q.ProvidersKey, q.Arm, now)
 	}
 }
 
@@ -145,7 +149,7 @@ func (c *Cache) Lookup(ctx context.Context, q *Query) (*Entry, string, error) {
 	if cfg.Semantic && max(cfg.MinSimilarity, q.MinSimilarity) <= 1 {
 		e, err := c.sem.Find(ctx, FindQuery{
 			Tenant: q.Tenant, User: q.Req.UserID, Req: q.Req, Facts: q.factsOf(now),
-			PromptVersion: q.PromptVersion, ProvidersKey: q.ProvidersKey, TenantScope: cfg.TenantScope, Now: now,
+			PromptVersion: q.PromptVersion, ProvidersKey: q.ProvidersKey, Arm: q.Arm, TenantScope: cfg.TenantScope, Now: now,
 		})
 		if err != nil {
 			return nil, "", err
@@ -175,7 +179,7 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 	e := &Entry{
 		Tenant: q.Tenant, User: q.Req.UserID, Name: q.Req.Profile.Name, Bio: bioText, Flags: flags, Reasons: q.Reasons,
 		Source: source, Provider: provider, Model: model, PromptVersion: q.PromptVersion, ProvidersKey: q.ProvidersKey,
-		Options: q.Req.Options, Facts: *q.factsOf(now), FactsVersion: factsVersion, BioID: q.BioID, Created: now, Expires: now.Add(cfg.TTL),
+		Arm: q.Arm, Options: q.Req.Options, Facts: *q.factsOf(now), FactsVersion: factsVersion, BioID: q.BioID, Created: now, Expires: now.Add(cfg.TTL),
 	}
 	if cfg.Exact {
 		// Stores follow model calls of seconds: waiting for ristretto to
@@ -203,14 +207,12 @@ func (c *Cache) Store(ctx context.Context, q *Query, bioText string, flags []str
 
 // bodyKey is the key under which the exact cache finds a request by the
 // bytes of its body (see LookupBody).
-func bodyKey(tenant string, body []byte, promptVersion, providersKey string) string {
+func bodyKey(tenant string, body []byte, scope string) string {
 	h := sha256.New()
-	h.Write([]byte("biogen-body-v1\x00"))
+	h.Write([]byte("biogen-body-v2\x00"))
 	h.Write([]byte(tenant))
 	h.Write([]byte{0})
-	h.Write([]byte(promptVersion))
-	h.Write([]byte{0})
-	h.Write([]byte(providersKey))
+	h.Write([]byte(scope))
 	h.Write([]byte{0})
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
@@ -222,12 +224,16 @@ func bodyKey(tenant string, body []byte, promptVersion, providersKey string) str
 // caller may skip decoding, validating and the canonical key: a client
 // that repeats a request (Workday retries, a page shown again) costs a hash
 // and two lookups.
-func (c *Cache) LookupBody(tenant string, p Policy, body []byte, promptVersion, providersKey string) *Entry {
+//
+// scope names what, besides the bytes, decides how the tenant answers
+// them: its prompt versions, providers and experiment (the caller's to
+// say; see AliasBody). Only an alias filed under the same scope is found.
+func (c *Cache) LookupBody(tenant string, p Policy, body []byte, scope string) *Entry {
 	if !p.Exact {
 		return nil
 	}
 	now := c.now()
-	a, ok := c.exact.Get(bodyKey(tenant, body, promptVersion, providersKey), now)
+	a, ok := c.exact.Get(bodyKey(tenant, body, scope), now)
 	if !ok || a.aliasOf == "" {
 		return nil
 	}
@@ -241,10 +247,11 @@ func (c *Cache) LookupBody(tenant string, p Policy, body []byte, promptVersion, 
 }
 
 // AliasBody lets LookupBody find q's exact entry by body, the bytes q's
-// request was decoded from. The alias holds no text, expires with the entry
-// and is erased with the user's data. The caller must not alias a body that
-// asks for a new version (regenerate) or a stream.
-func (c *Cache) AliasBody(q *Query, body []byte) {
+// request was decoded from, under scope (see LookupBody). The alias holds
+// no text, expires with the entry and is erased with the user's data. The
+// caller must not alias a body that asks for a new version (regenerate) or
+// a stream.
+func (c *Cache) AliasBody(q *Query, body []byte, scope string) {
 	if !q.Policy.Exact || len(body) == 0 || c.erasedSince(q) {
 		return
 	}
@@ -263,7 +270,7 @@ func (c *Cache) AliasBody(q *Query, body []byte) {
 		}
 	}
 	alias := &Entry{Tenant: e.Tenant, User: e.User, Expires: expires, aliasOf: q.key}
-	c.exact.Set(bodyKey(q.Tenant, body, q.PromptVersion, q.ProvidersKey), alias, now)
+	c.exact.Set(bodyKey(q.Tenant, body, scope), alias, now)
 }
 
 // EraseUser deletes everything cached for user in tenant, from both caches,

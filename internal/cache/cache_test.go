@@ -372,37 +372,37 @@ func TestPurge(t *testing.T) {
 }
 
 // TestLookupBody checks the body aliases: the same bytes find the entry
-// again, other bytes, tenants, prompt versions or chains do not, and the
+// again, other bytes, tenants or scopes (prompt versions, chains,
+// experiments) do not, and the
 // alias goes with an erasure or a tenant that turns the exact cache off.
 func TestLookupBody(t *testing.T) {
 	c := newCache(t)
 	tn := testTenant("user")
 	body := []byte(base)
-	if c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m") != nil {
+	if c.LookupBody(tn.ID, tn.Policy, body, "scope-1") != nil {
 		t.Fatal("hit in an empty cache")
 	}
 	store(t, c, tn, base)
-	if c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m") != nil {
+	if c.LookupBody(tn.ID, tn.Policy, body, "scope-1") != nil {
 		t.Fatal("a stored request is found by body before it is aliased")
 	}
 	q := &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, base), PromptVersion: "bio-v1", ProvidersKey: "big=m"}
-	c.AliasBody(q, body)
+	c.AliasBody(q, body, "scope-1")
 	c.Wait()
-	e := c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m")
+	e := c.LookupBody(tn.ID, tn.Policy, body, "scope-1")
 	if e == nil || !strings.Contains(e.Bio, "Ada Okafor") || e.User != "u1" {
 		t.Fatalf("aliased body: %+v", e)
 	}
 	other := testTenant("user")
 	other.ID = "globex"
 	for name, miss := range map[string]func() *Entry{
-		"other bytes":   func() *Entry { return c.LookupBody(tn.ID, tn.Policy, append([]byte(" "), body...), "bio-v1", "big=m") },
-		"other tenant":  func() *Entry { return c.LookupBody(other.ID, other.Policy, body, "bio-v1", "big=m") },
-		"other version": func() *Entry { return c.LookupBody(tn.ID, tn.Policy, body, "bio-v2", "big=m") },
-		"other chain":   func() *Entry { return c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=n") },
+		"other bytes":  func() *Entry { return c.LookupBody(tn.ID, tn.Policy, append([]byte(" "), body...), "scope-1") },
+		"other tenant": func() *Entry { return c.LookupBody(other.ID, other.Policy, body, "scope-1") },
+		"other scope":  func() *Entry { return c.LookupBody(tn.ID, tn.Policy, body, "scope-2") },
 		"exact cache off": func() *Entry {
 			off := testTenant("user")
 			off.Policy.Exact = false
-			return c.LookupBody(off.ID, off.Policy, body, "bio-v1", "big=m")
+			return c.LookupBody(off.ID, off.Policy, body, "scope-1")
 		},
 	} {
 		if e := miss(); e != nil {
@@ -412,7 +412,7 @@ func TestLookupBody(t *testing.T) {
 	if n := c.exact.EraseUser("acme", "u1"); n != 2 {
 		t.Fatalf("erase: %d exact entries; want the entry and its alias", n)
 	}
-	if c.LookupBody(tn.ID, tn.Policy, body, "bio-v1", "big=m") != nil {
+	if c.LookupBody(tn.ID, tn.Policy, body, "scope-1") != nil {
 		t.Fatal("the alias answered after the user's data was erased")
 	}
 }
@@ -450,5 +450,49 @@ func TestEntriesKeepTheBioID(t *testing.T) {
 	}
 	if e, kind := lookup(t, d, tn, reordered); kind != HitSemantic || e.BioID != id {
 		t.Fatalf("after a snapshot: %q, id %q", kind, e.BioID)
+	}
+}
+
+// TestArmsDoNotShare checks that a bio written in one experiment arm is
+// never served in another: not by the exact cache, not by the semantic one
+// (same facts, same user), not re-personalised for another user in tenant
+// scope; in its own arm it is.
+func TestArmsDoNotShare(t *testing.T) {
+	for _, scope := range []string{"user", "tenant"} {
+		c := newCache(t)
+		tn := testTenant(scope)
+		q := func(body, arm string) *Query {
+			return &Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, body), PromptVersion: "bio-v1", ProvidersKey: "big=m", Arm: arm}
+		}
+		if err := c.Store(context.Background(), q(base, "prompt-v2/control"), "Ada Okafor is a Senior Data Engineer at Northwind Health. She builds platforms.",
+			nil, "ollama", "big", "m"); err != nil {
+			t.Fatal(err)
+		}
+		c.Wait()
+		f := func(body, arm, want string) {
+			t.Helper()
+			e, kind, err := c.Lookup(context.Background(), q(body, arm))
+			if err != nil || kind != want || (want != "") != (e != nil) {
+				t.Fatalf("%s scope, arm %q: %q hit (%v); want %q", scope, arm, kind, err, want)
+			}
+			if e != nil && e.Arm != arm {
+				t.Fatalf("%s scope: a hit in arm %q was written in %q", scope, arm, e.Arm)
+			}
+		}
+		f(base, "prompt-v2/control", HitExact)
+		f(base, "prompt-v2/v2", "")
+		f(base, "", "")
+		// The same facts, written otherwise: a semantic lookup.
+		same := strings.Replace(base, `"Go","Kafka"`, `"Kafka","Go"`, 1)
+		if same == base {
+			t.Fatal("the test's second body is the first")
+		}
+		f(same, "prompt-v2/control", HitSemantic)
+		f(same, "prompt-v2/v2", "")
+		if scope == "tenant" {
+			other := strings.NewReplacer(`"u1"`, `"u2"`, `"Ada Okafor"`, `"Bea Lindqvist"`).Replace(base)
+			f(other, "prompt-v2/control", HitSemantic)
+			f(other, "prompt-v2/v2", "")
+		}
 	}
 }

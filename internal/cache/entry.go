@@ -29,9 +29,12 @@ type Entry struct {
 	// ProvidersKey names the providers and models that may reuse the bio
 	// (Query.ProvidersKey); saved as "chain" by snapshots older than the
 	// name, and still.
-	ProvidersKey string      `json:"chain"`
-	Options      bio.Options `json:"options"`
-	Facts        Facts       `json:"facts"`
+	ProvidersKey string `json:"chain"`
+	// Arm is the experiment arm the bio was written in (Query.Arm); ""
+	// without one, as in snapshots older than arms.
+	Arm     string      `json:"arm,omitempty"`
+	Options bio.Options `json:"options"`
+	Facts   Facts       `json:"facts"`
 	// FactsVersion is the normalisation Facts were made with (factsVersion);
 	// an entry of another version never answers.
 	FactsVersion string `json:"facts_version"`
@@ -62,7 +65,7 @@ const entryBase = 1280
 // size is the entry's memory in bytes, not less than the heap it takes
 // (TestExactCountsRealBytes), for a byte budget.
 func (e *Entry) size() int64 {
-	n := entryBase + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.ProvidersKey) + len(e.BioID)
+	n := entryBase + len(e.aliasOf) + len(e.Tenant) + len(e.User) + len(e.Name) + len(e.Bio) + len(e.Source) + len(e.Provider) + len(e.Model) + len(e.PromptVersion) + len(e.ProvidersKey) + len(e.Arm) + len(e.BioID)
 	for _, f := range e.Flags {
 		n += 16 + len(f)
 	}

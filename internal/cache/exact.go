@@ -15,9 +15,10 @@ import (
 )
 
 // Key is the exact cache's key: a SHA-256 of the tenant, the canonical
-// request (user, normalised profile, options), the prompt version and the
-// tenant's providers and models (providersKey). Canonical bytes, not Go map or JSON field order.
-func Key(tenant string, req *bio.Request, promptVersion, providersKey string, now time.Time) string {
+// request (user, normalised profile, options), the prompt version, the
+// tenant's providers and models (providersKey) and the experiment arm
+// ("" for none). Canonical bytes, not Go map or JSON field order.
+func Key(tenant string, req *bio.Request, promptVersion, providersKey, arm string, now time.Time) string {
 	h := sha256.New()
 	h.Write([]byte("biogen-cache-v1\x00"))
 	h.Write([]byte(tenant))
@@ -34,6 +35,10 @@ func Key(tenant string, req *bio.Request, promptVersion, providersKey string, no
 	h.Write([]byte(promptVersion))
 	h.Write([]byte{0})
 	h.Write([]byte(providersKey))
+	if arm != "" {
+		h.Write([]byte{0, 'a'})
+		h.Write([]byte(arm))
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

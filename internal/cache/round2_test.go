@@ -111,13 +111,13 @@ func TestBodyAliasEndsWithTheMonth(t *testing.T) {
 	tn := testTenant("user")
 	body := `{"user_id":"u1","profile":{"name":"Ada Okafor","current_role":"Data Engineer","experience":[{"title":"Data Engineer","company":"Acme","start":"2021-11"}]}}`
 	store(t, c, tn, body)
-	c.AliasBody(&Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, body), PromptVersion: "bio-v1", ProvidersKey: "big=m"}, []byte(body))
+	c.AliasBody(&Query{Tenant: tn.ID, Policy: tn.Policy, Req: decode(t, body), PromptVersion: "bio-v1", ProvidersKey: "big=m"}, []byte(body), "scope-1")
 	c.Wait()
-	if c.LookupBody(tn.ID, tn.Policy, []byte(body), "bio-v1", "big=m") == nil {
+	if c.LookupBody(tn.ID, tn.Policy, []byte(body), "scope-1") == nil {
 		t.Fatal("the alias does not answer the same day")
 	}
 	now = now.Add(2 * time.Hour)
-	if e := c.LookupBody(tn.ID, tn.Policy, []byte(body), "bio-v1", "big=m"); e != nil {
+	if e := c.LookupBody(tn.ID, tn.Policy, []byte(body), "scope-1"); e != nil {
 		t.Fatal("the alias answered after the years counted from dates may have changed")
 	}
 	if _, kind := lookup(t, c, tn, body); kind != "" {

@@ -106,9 +106,15 @@ func dimsOf(name string) int {
 }
 
 // signature names what must be equal for a bio to be usable at all: the
-// options, the prompt version and the providers.
-func signature(o bio.Options, promptVersion, providersKey string) string {
-	return strings.Join([]string{string(o.Tone), string(o.Length), string(o.Format), string(o.Perspective), o.Language, promptVersion, providersKey}, "|")
+// options, the prompt version, the providers and the experiment arm (an
+// entry without one keeps the signature it had before arms, so that
+// snapshots written then are found).
+func signature(o bio.Options, promptVersion, providersKey, arm string) string {
+	sig := strings.Join([]string{string(o.Tone), string(o.Length), string(o.Format), string(o.Perspective), o.Language, promptVersion, providersKey}, "|")
+	if arm != "" {
+		sig += "|arm=" + arm
+	}
+	return sig
 }
 
 // scopeUser returns the user whose collection holds an entry: the user in
@@ -146,7 +152,7 @@ func (s *Semantic) Add(ctx context.Context, e *Entry, tenantScope bool) error {
 		return err
 	}
 	s.dims.Store(int32(len(vec)))
-	name := collectionName(e.Tenant, len(vec), signature(e.Options, e.PromptVersion, e.ProvidersKey), scopeUser(e.User, tenantScope))
+	name := collectionName(e.Tenant, len(vec), signature(e.Options, e.PromptVersion, e.ProvidersKey, e.Arm), scopeUser(e.User, tenantScope))
 	id := e.Facts.Class(!tenantScope)
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -207,6 +213,7 @@ type FindQuery struct {
 	Facts         *Facts
 	PromptVersion string
 	ProvidersKey  string
+	Arm           string
 	// TenantScope lets entries of other users of the tenant answer,
 	// re-personalised; otherwise only the user's own entries do.
 	TenantScope bool
@@ -222,7 +229,7 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 	if dims == 0 {
 		return nil, nil // nothing was ever stored
 	}
-	name := collectionName(q.Tenant, dims, signature(q.Req.Options, q.PromptVersion, q.ProvidersKey), scopeUser(q.User, q.TenantScope))
+	name := collectionName(q.Tenant, dims, signature(q.Req.Options, q.PromptVersion, q.ProvidersKey, q.Arm), scopeUser(q.User, q.TenantScope))
 	s.mu.Lock()
 	col := s.db.GetCollection(name, noEmbedding)
 	s.mu.Unlock()
@@ -237,8 +244,8 @@ func (s *Semantic) Find(ctx context.Context, q FindQuery) (*Entry, error) {
 	if err := json.Unmarshal([]byte(doc.Content), &e); err != nil {
 		return nil, nil
 	}
-	if e.Tenant != q.Tenant || q.Now.After(e.Expires) || e.FactsVersion != factsVersion {
-		return nil, nil // another tenant's, expired, or normalised another way
+	if e.Tenant != q.Tenant || e.Arm != q.Arm || q.Now.After(e.Expires) || e.FactsVersion != factsVersion {
+		return nil, nil // another tenant's or arm's, expired, or normalised another way
 	}
 	if !SameButPerson(&e.Facts, q.Facts) {
 		// A collision of classes, or an entry of an older normalisation.

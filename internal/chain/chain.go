@@ -353,7 +353,7 @@ func (a *attempt) verify(ctx context.Context, res *provider.Result, sent bool) (
 	if err != nil {
 		var ce *check.Error
 		if errors.As(err, &ce) {
-			telemetry.CheckRejected(string(ce.Problem))
+			telemetry.CheckRejected(string(ce.Problem), a.req.PromptVersion)
 			span.String("check.rejected", string(ce.Problem))
 			span.Fail(string(ce.Problem))
 		}

@@ -301,7 +301,7 @@ func TestStreamResetsAfterMidStreamFailure(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{ChunkWords: 10, Fault: func(int64) fakellm.Fault { return fakellm.FaultCut }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)
@@ -320,7 +320,7 @@ func TestStreamFallbackBeforeFirstByteIsInvisible(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Fault: func(int64) fakellm.Fault { return fakellm.Fault500 }})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := ollama.New(ollama.Config{Name: "big", Model: "m", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	c := mustChain(t, Config{Guards: []*Guard{guard(t, p, Settings{Retries: -1})}})
 	rec := &recorder{}
 	out, err := c.Run(context.Background(), newRequest(t), rec)
@@ -362,9 +362,9 @@ func newRequestB(b *testing.B) *provider.Request {
 	return &provider.Request{Bio: req}
 }
 
-// testPrompt is the shipped prompt, which the Ollama providers render.
-var testPrompt = func() *prompt.Renderer {
-	t, err := prompt.Load("", "v1")
+// testPrompts are the shipped prompts, v1 by default, which the Ollama providers render.
+var testPrompts = func() *prompt.Set {
+	t, err := prompt.LoadAll("", "v1")
 	if err != nil {
 		panic(err)
 	}

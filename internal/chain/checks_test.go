@@ -51,7 +51,7 @@ func fakeGuard(t *testing.T, name string, rewrite func(int64, string, string) st
 	fake := fakellm.New(fakellm.Config{Rewrite: rewrite})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, err := ollama.New(ollama.Config{Name: name, Model: "m", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, err := ollama.New(ollama.Config{Name: name, Model: "m", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err != nil {
 		t.Fatal(err)
 	}

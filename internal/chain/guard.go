@@ -90,6 +90,13 @@ type Guard struct {
 	mu        sync.Mutex
 	checkedAt time.Time
 	checkErr  error
+
+	// probesMu guards probes: the batch calls made while the breaker was
+	// not closed, each with a channel closed when its call has returned.
+	// One of them may be the half-open breaker's only probe, which a
+	// synchronous request takes over (see call).
+	probesMu sync.Mutex
+	probes   map[*batch]chan struct{}
 }
 
 // NewGuard guards p, or returns the error of a setting out of range.
@@ -127,12 +134,71 @@ func (g *Guard) acquire(ctx context.Context, wait time.Duration) *hold {
 }
 
 // call runs one attempt through the breaker.
+//
+// A half-open breaker lets one call through, its probe; the others are
+// refused as if it were open. When a batch call is that probe, a
+// synchronous request refused for it does not go to the next provider: it
+// preempts the batch calls made while the breaker was not closed (their
+// contexts end with ErrPreempted, and their calls, cancelled, count
+// neither way), waits for them to return, and tries again, so that it may
+// be the probe itself. It waits only for cancelled calls to unwind.
 func (g *Guard) call(ctx context.Context, req *provider.Request) (*provider.Result, error) {
-	res, err := g.cb.Execute(func() (*provider.Result, error) { return g.p.Generate(ctx, req) })
+	if b, ok := ctx.Value(batchKey{}).(*batch); ok && g.cb.State() != gobreaker.StateClosed {
+		returned := g.addProbe(b)
+		defer g.dropProbe(b, returned)
+	}
+	generate := func() (*provider.Result, error) { return g.p.Generate(ctx, req) }
+	res, err := g.cb.Execute(generate)
+	if errors.Is(err, gobreaker.ErrTooManyRequests) && !IsBatch(ctx) && g.takeProbe(ctx) {
+		res, err = g.cb.Execute(generate)
+	}
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		return nil, &provider.Error{Reason: provider.ReasonCircuitOpen, Err: err}
 	}
 	return res, err
+}
+
+func (g *Guard) addProbe(b *batch) chan struct{} {
+	returned := make(chan struct{})
+	g.probesMu.Lock()
+	defer g.probesMu.Unlock()
+	if g.probes == nil {
+		g.probes = map[*batch]chan struct{}{}
+	}
+	g.probes[b] = returned
+	return returned
+}
+
+func (g *Guard) dropProbe(b *batch, returned chan struct{}) {
+	g.probesMu.Lock()
+	delete(g.probes, b)
+	g.probesMu.Unlock()
+	close(returned)
+}
+
+// takeProbe preempts the batch calls that may hold the half-open breaker's
+// probe and waits for them to return (or ctx to end); it reports whether
+// there were any and they all returned.
+func (g *Guard) takeProbe(ctx context.Context) bool {
+	g.probesMu.Lock()
+	var waits []chan struct{}
+	for b, returned := range g.probes {
+		b.cancel(ErrPreempted)
+		waits = append(waits, returned)
+	}
+	g.probesMu.Unlock()
+	if len(waits) == 0 {
+		return false
+	}
+	telemetry.BatchPreempted(g.p.Name())
+	for _, returned := range waits {
+		select {
+		case <-returned:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return true
 }
 
 // backoff returns the wait before retry n (from 0): full jitter over an

@@ -173,6 +173,26 @@ func BenchmarkVerify(b *testing.B) {
 	}
 }
 
+// BenchmarkVerifyLanguage is BenchmarkVerify for a short bio in each of
+// several languages (language_test.go), and for one in English asked in
+// German: the language check reads every answer, and a mismatch reads it
+// twice more (against the asked language alone, by halves).
+func BenchmarkVerifyLanguage(b *testing.B) {
+	thin := func() bool { return true }
+	for _, tc := range []struct{ name, language, text string }{
+		{"en", "en", bios["en"]}, {"de", "de", bios["de"]}, {"ru", "ru", bios["ru"]}, {"ja", "ja", bios["ja"]},
+		{"en-for-de", "de", bios["en"]},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			req := langRequest(b, tc.language)
+			b.ReportAllocs()
+			for b.Loop() {
+				Verify(req, tc.text, thin, now)
+			}
+		})
+	}
+}
+
 // FuzzMaskOnlyRemoves checks what Verify's lazy mask rests on: masking the
 // profile's values never makes a person check find a word the plain text
 // does not have.

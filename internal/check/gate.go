@@ -44,7 +44,7 @@ func Rejects(req *bio.Request) func(text string) bool {
 		}
 		checked = len(text)
 		if tail := text[from:]; mayBeUnsafe(tail, &clean.Profile, english) {
-			if _, err := unsafe(maskProfile(tail, &clean.Profile), &ev, english); err != nil {
+			if _, err := unsafe(maskProfile(tail, &clean.Profile), &ev, req.Options.Language); err != nil {
 				return true
 			}
 		}

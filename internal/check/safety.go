@@ -98,11 +98,20 @@ func offensiveProfile(p *bio.Profile) bool {
 // with the profile's name-like values masked (maskProfile): an offensive
 // word or a protected attribute (age, religion, health...) the profile
 // does not hold rejects the text; one it holds is for review.
-func unsafe(text string, f *evidence, english bool) (reasons []string, err error) {
+//
+// The offensive words are English; in an answer in another language, lang
+// (a BCP 47 tag), a match is flagged for review, never rejected, and a
+// word of the list that is an everyday word of that language (innocent)
+// is no match at all.
+func unsafe(text string, f *evidence, lang string) (reasons []string, err error) {
+	english := bio.Options{Language: lang}.English()
 	// The name's words alone are the person too ("Okafor is Jewish";
 	// "Black, a LEED Fellow,").
 	text = theyAsName(maskName(text, f.p.Name), f.p)
 	safety.Offensive(text, func(m safety.Match) bool {
+		if innocent[checkedCode(lang)][m.Word] {
+			return true // "hoe" in Dutch is "how"
+		}
 		if m.Name && !m.Initial && f.namesWord(text[m.Start:m.End]) {
 			return true // a name the profile gives ("Dick's Sporting Goods account")
 		}
@@ -112,7 +121,7 @@ func unsafe(text string, f *evidence, english bool) (reasons []string, err error
 			reasons = append(reasons, ReasonOffensive)
 			return true
 		}
-		if !f.offensiveWords()[m.Word] {
+		if !f.offensiveWords()[m.Word] && english {
 			err = &Error{ProblemOffensive, "it used offensive language that is not in the profile; write professionally and leave it out"}
 			return false
 		}
@@ -131,6 +140,16 @@ func unsafe(text string, f *evidence, english bool) (reasons []string, err error
 		return true
 	})
 	return reasons, err
+}
+
+// innocent are words of the offensive list that are everyday words of a
+// checked language, by its code: not offensive in an answer in that
+// language.
+var innocent = map[string]map[string]bool{
+	"nl": {"hoe": true},                                           // how
+	"de": {"dick": true},                                          // thick
+	"nb": {"fag": true}, "nn": {"fag": true}, "da": {"fag": true}, // a subject, a trade
+	"it": {"bimbo": true}, // a child
 }
 
 // attributeWords name each attribute in a correction.

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -58,17 +57,22 @@ var (
 // flagged sparse_profile instead of rejected. It returns the flags to add,
 // or an *Error.
 //
-// It rejects a text that is empty, too long or short, echoes the prompt,
-// leaves a placeholder, breaks the format, holds a contact detail (an
-// e-mail address, a URL, a phone number) the profile does not, is written
-// in the wrong person, misses the name, or uses another set of pronouns
-// twice or more. It flags needs_review, for a person to read before the
-// bio is used, when the profile holds text that reads as an instruction
-// to a model, when the text uses another set of pronouns once, names a
-// person the profile does not, or makes an adverse claim (fraud,
+// It rejects a text that is empty, echoes the prompt, leaves a
+// placeholder, is written in another language than the one asked (sure of
+// it: language.go), is too long or short (in words, or in characters for a
+// language written without spaces), breaks the format, holds a contact
+// detail (an e-mail address, a URL, a phone number) the profile does not,
+// is written in the wrong person, misses the name, or uses another set of
+// pronouns twice or more. It flags needs_review, for a person to read
+// before the bio is used, when the profile holds text that reads as an
+// instruction to a model, when the text may not be in the language asked
+// or is in one the check does not read, uses another set of pronouns once,
+// names a person the profile does not, or makes an adverse claim (fraud,
 // dismissed, arrested...), even one the profile makes; and
 // unverified_facts for a number, a name of a thing or an adverse claim the
-// profile does not hold.
+// profile does not hold. The checks that read English words (person,
+// pronouns, claims, protected attributes) run on English texts only; the
+// offensive words, English too, only flag a text in another language.
 //
 // The facts are those of req.WithoutInstructions(): what an injected
 // instruction asked a model to write ("state that she was dismissed for
@@ -109,7 +113,7 @@ func verify(req *bio.Request, text string, thin func() bool, now time.Time) (*ve
 		v.flag(ReasonOffensive)
 	}
 	if mayBeUnsafe(v.folded, v.p, english) {
-		reasons, err := unsafe(v.rest(), &v.evidence, english)
+		reasons, err := unsafe(v.rest(), &v.evidence, v.o.Language)
 		if err != nil {
 			return nil, err
 		}
@@ -118,11 +122,15 @@ func verify(req *bio.Request, text string, thin func() bool, now time.Time) (*ve
 		}
 	}
 	if !english {
-		// The person, pronoun, name, claim and protected-attribute
-		// checks read English words; for another language only the
-		// checks above apply.
-		if v.o.Perspective == bio.PerspectiveThird && !strings.Contains(v.lower, strings.ToLower(v.p.Name)) {
+		// The person, pronoun, claim and protected-attribute checks read
+		// English words ("sie" is no "she"); another language gets the
+		// checks above, the name and the numbers (docs/chain.md, "Checks
+		// by language").
+		if v.o.Perspective == bio.PerspectiveThird && !namesPerson(v.lower, v.p.Name) {
 			return nil, &Error{ProblemName, "it did not name the person by the full name in the profile"}
+		}
+		if unverifiedNumber(v.folded, v.p, &v.evidence, now) {
+			v.flag(ReasonUnverified)
 		}
 		return v, nil
 	}
@@ -178,7 +186,7 @@ func (v *verification) rest() string {
 }
 
 // form checks what the request asks of the text's form: no echo of the
-// prompt, no placeholder, the length, the format.
+// prompt, no placeholder, the language, the length, the format.
 func (v *verification) form(thin func() bool) error {
 	for _, m := range echoMarkers {
 		if strings.Contains(v.lower, m) {
@@ -190,14 +198,11 @@ func (v *verification) form(thin func() bool) error {
 			return &Error{ProblemPlaceholder, "it contained a placeholder such as [Name] or {{...}} instead of the facts"}
 		}
 	}
-	min, max := v.o.Length.Range()
-	switch n := bio.WordCount(v.text); {
-	case n > max:
-		return &Error{ProblemTooLong, fmt.Sprintf("it had %d words; the limit is %d", n, max)}
-	case n < min && !thin():
-		return &Error{ProblemTooShort, fmt.Sprintf("it had %d words; write %d to %d", n, min, max)}
-	case n < min:
-		v.flag(ReasonThin)
+	if err := v.language(); err != nil {
+		return err
+	}
+	if err := v.length(thin); err != nil {
+		return err
 	}
 	if v.o.Format == bio.FormatBullets {
 		for _, line := range strings.Split(v.text, "\n") {
@@ -480,6 +485,43 @@ func unverified(text string, p *bio.Profile, f *evidence, now time.Time) bool {
 		return !found
 	})
 	return found
+}
+
+// unverifiedNumber is unverified's reading of numbers for a text in
+// another language than English, which may group digits and mark decimals
+// otherwise: "1.200.000" or "1 200 000" for "1,200,000", "4,5" for "4.5"
+// are the profile's numbers.
+func unverifiedNumber(text string, p *bio.Profile, f *evidence, now time.Time) bool {
+	years, hasYears := p.ExperienceYears(now)
+	yearsText := strconv.Itoa(years)
+	known := f.text()
+	for _, num := range numbers(text) {
+		if hasYears && num == yearsText || strings.Contains(known, num) || f.hasDigitsOf(num) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// hasDigitsOf reports whether the profile has a number with num's digits,
+// whatever marks it puts between them.
+func (f *evidence) hasDigitsOf(num string) bool {
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '.' || r == ',' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	want := digits(num)
+	for _, n := range numbers(f.text()) {
+		if digits(n) == want {
+			return true
+		}
+	}
+	return false
 }
 
 // hasNumberAs reports whether the profile has num written with other group

@@ -32,6 +32,10 @@ func allOptions(language string) []bio.Options {
 // it for review, except a profile holding an injected instruction; and
 // none of these clean profiles is flagged for offensive language or a
 // protected attribute (Repeated, the chain's look at a template bio).
+//
+// The writer writes English whatever the language asked (language_fallback):
+// its bio for another language is checked as the English answer it is, and
+// as an answer to the language asked must then not pass unflagged.
 func TestWriterBiosPass(t *testing.T) {
 	w := writer.Writer{Now: func() time.Time { return now }}
 	bios, failures := 0, 0
@@ -48,14 +52,22 @@ func TestWriterBiosPass(t *testing.T) {
 			for v := uint64(0); v < 2; v++ {
 				b := w.Write(&req, v)
 				bios++
-				flags, err := Verify(&req, b.Text, func() bool { return slices.Contains(b.Flags, bio.FlagSparseProfile) }, now)
+				thin := func() bool { return slices.Contains(b.Flags, bio.FlagSparseProfile) }
+				english := req
+				if !o.English() {
+					if _, reasons, err := VerifyReasons(&req, b.Text, thin, now); !isProblem(err, ProblemLanguage) && !slices.Contains(reasons, ReasonLanguageUnsure) {
+						t.Errorf("profile %d %+v variant %d: the English bio for %q passed with %v, %v", i, o, v, o.Language, reasons, err)
+					}
+					english.Options.Language = "en"
+				}
+				flags, err := Verify(&english, b.Text, thin, now)
 				for _, f := range flags {
 					flagged[f]++
 				}
 				review := slices.Contains(flags, bio.FlagNeedsReview)
 				// The chain's own look at a template bio: no protected
 				// attribute or offensive word in a clean corpus.
-				repeated := Repeated(&req, b.Text)
+				repeated := Repeated(&english, b.Text)
 				if err != nil || review != injected || repeated != nil {
 					if failures++; failures <= 10 {
 						t.Errorf("profile %d (%s) %+v variant %d: got %v, %v, %v; want no error and needs_review %v\n%s", i, req.UserID, o, v, flags, err, repeated, injected, b.Text)
@@ -65,4 +77,10 @@ func TestWriterBiosPass(t *testing.T) {
 		}
 	}
 	t.Logf("%d bios, %d failed; flags: %v", bios, failures, flagged)
+}
+
+// isProblem reports whether err is an *Error of problem p.
+func isProblem(err error, p Problem) bool {
+	e, ok := err.(*Error)
+	return ok && e.Problem == p
 }

@@ -179,8 +179,13 @@ func SetTenantDefaults(c *tenant.Config) {
 	if len(c.Chain) == 0 {
 		c.Chain = []string{"template"}
 	}
-	if c.Chain[len(c.Chain)-1] != "template" {
-		c.Chain = append(c.Chain, "template")
+	c.Chain = withTemplate(c.Chain)
+	for i := range c.Experiments {
+		for j := range c.Experiments[i].Arms {
+			if a := &c.Experiments[i].Arms[j]; len(a.Chain) > 0 {
+				a.Chain = withTemplate(a.Chain) // an arm without a chain has the tenant's
+			}
+		}
 	}
 	if c.Cache.Exact == nil {
 		c.Cache.Exact = new(true)
@@ -210,6 +215,14 @@ func SetTenantDefaults(c *tenant.Config) {
 			c.Keys[i].Scopes = []string{tenant.ScopeBios}
 		}
 	}
+}
+
+// withTemplate returns chain with the template writer last.
+func withTemplate(chain []string) []string {
+	if chain[len(chain)-1] != "template" {
+		return append(chain, "template")
+	}
+	return chain
 }
 
 func (c *Config) hasProvider(name string) bool {

@@ -6,12 +6,14 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/webhook"
 	"github.com/biogen/biogen/models"
+	"github.com/biogen/biogen/prompts"
 )
 
 // Validate checks the whole configuration after SetDefaults, section by
@@ -36,11 +38,29 @@ func (c *Config) Validate() error {
 	if err := c.Webhooks.validate(); err != nil {
 		return err
 	}
+	versions, err := c.Prompts.validate()
+	if err != nil {
+		return err
+	}
 	providers, err := c.validateProviders()
 	if err != nil {
 		return err
 	}
-	return c.validateTenants(providers)
+	return c.validateTenants(providers, versions)
+}
+
+// validate checks that the default prompt version is there, and returns
+// every version there is (the directories under prompts/bio/, or under
+// dir/bio/), for the experiment arms to name.
+func (p *Prompts) validate() ([]string, error) {
+	versions, err := prompts.Versions(prompts.Files(p.Dir), "bio")
+	if err != nil {
+		return nil, fmt.Errorf("prompts.dir: %q: %w", p.Dir, err)
+	}
+	if !slices.Contains(versions, p.Version) {
+		return nil, fmt.Errorf("prompts.version: unknown version %q (there are %s)", p.Version, strings.Join(versions, ", "))
+	}
+	return versions, nil
 }
 
 func (s *Server) validate() error {
@@ -270,9 +290,11 @@ func (p *Provider) validateKind(key string) error {
 }
 
 // validateTenants checks every tenant, its keys against the listen
-// address and its chain against providers, and sets KeylessLoopback.
-func (c *Config) validateTenants(providers map[string]*Provider) error {
+// address, its chain and its experiment's arms against providers and the
+// prompt versions, and sets KeylessLoopback.
+func (c *Config) validateTenants(providers map[string]*Provider, versions []string) error {
 	loopback := isLoopback(c.Server.Addr)
+	experiments := map[string]string{} // experiment ID -> tenant ID
 	for i := range c.Tenants {
 		t := &c.Tenants[i]
 		key := fmt.Sprintf("tenants[%d]", i)
@@ -285,14 +307,40 @@ func (c *Config) validateTenants(providers map[string]*Provider) error {
 			}
 			c.KeylessLoopback = true
 		}
-		for j, name := range t.Chain {
-			p := providers[name]
-			if p == nil {
-				return fmt.Errorf("%s.chain[%d]: unknown provider %q", key, j, name)
+		if err := checkChain(key+".chain", t.Chain, t, providers); err != nil {
+			return err
+		}
+		for j, e := range t.Experiments {
+			ekey := fmt.Sprintf("%s.experiments[%d]", key, j)
+			if other, ok := experiments[e.ID]; ok {
+				return fmt.Errorf("%s.id: %q is tenant %q's experiment too; experiment IDs are unique (metrics name experiments by them)", ekey, e.ID, other)
 			}
-			if p.Kind == KindExternal && t.Policy != tenant.AllowExternal {
-				return fmt.Errorf("%s.chain[%d]: provider %q is external, but tenant %q has policy %q; set policy: allow_external to let its data leave", key, j, name, t.ID, t.Policy)
+			experiments[e.ID] = t.ID
+			for k, a := range e.Arms {
+				akey := fmt.Sprintf("%s.arms[%d]", ekey, k)
+				if a.PromptVersion != "" && !slices.Contains(versions, a.PromptVersion) {
+					return fmt.Errorf("%s.prompt_version: unknown version %q (there are %s)", akey, a.PromptVersion, strings.Join(versions, ", "))
+				}
+				if err := checkChain(akey+".chain", a.Chain, t, providers); err != nil {
+					return err
+				}
 			}
+		}
+	}
+	return nil
+}
+
+// checkChain checks that the providers of chain, tenant t's or one of its
+// arms', are configured, and that an external one is there only when t's
+// policy lets data leave; key is the chain's ("tenants[0].chain").
+func checkChain(key string, chain []string, t *tenant.Config, providers map[string]*Provider) error {
+	for j, name := range chain {
+		p := providers[name]
+		if p == nil {
+			return fmt.Errorf("%s[%d]: unknown provider %q", key, j, name)
+		}
+		if p.Kind == KindExternal && t.Policy != tenant.AllowExternal {
+			return fmt.Errorf("%s[%d]: provider %q is external, but tenant %q has policy %q; set policy: allow_external to let its data leave", key, j, name, t.ID, t.Policy)
 		}
 	}
 	return nil

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,7 +128,7 @@ func TestValidateTenants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, c.validateTenants(ps), key, value)
+		wantErr(t, c.validateTenants(ps, []string{"v1", "v2"}), key, value)
 	}
 	ext := []Provider{{Name: "ext", Kind: KindExternal, BaseURL: "https://x", Model: "m", APIKeyEnv: "K"}}
 	f("", nil, tenant.Config{ID: "Acme!"}, "tenants[0].id", `"Acme!"`)
@@ -136,7 +139,7 @@ func TestValidateTenants(t *testing.T) {
 
 	c := defaulted()
 	ps, _ := c.validateProviders()
-	if err := c.validateTenants(ps); err != nil || !c.KeylessLoopback {
+	if err := c.validateTenants(ps, []string{"v1"}); err != nil || !c.KeylessLoopback {
 		t.Fatalf("defaults: %v, KeylessLoopback %v", err, c.KeylessLoopback)
 	}
 }
@@ -186,4 +189,93 @@ func TestValidateWebhooks(t *testing.T) {
 		"webhooks.retry_schedule", "[1m0s 10m0s 1h0m0s]: the last attempt may come 11m0s after the first")
 	f(func(w *Webhooks) { w.RetrySchedule = []time.Duration{time.Hour, -time.Second} }, "webhooks.retry_schedule", "slot 1 is -1s")
 	f(func(w *Webhooks) { w.LogSize = -1 }, "webhooks.log_size", "-1 must be between 1 and 1048576")
+}
+
+// TestValidateExperiments checks the rules of tenants[].experiments that
+// need the rest of the configuration: an arm's chain is checked as the
+// tenant's is (known providers, no external one in an onprem_only
+// tenant's arm), its prompt version must be one there is, and experiment
+// IDs are unique across tenants.
+func TestValidateExperiments(t *testing.T) {
+	digest := tenant.Digest("k1")
+	providers := []Provider{{Name: "big", Kind: KindOllama, Model: "m"}, {Name: "ext", Kind: KindExternal, BaseURL: "https://x", Model: "m", APIKeyEnv: "K"}}
+	arms := func(second tenant.ArmConfig) []tenant.ExperimentConfig {
+		second.Name, second.Weight = "v2", new(10)
+		return []tenant.ExperimentConfig{{ID: "prompt-v2", Arms: []tenant.ArmConfig{{Name: "control", Weight: new(90)}, second}}}
+	}
+	f := func(tenants []tenant.Config, key, value string) {
+		t.Helper()
+		c := &Config{Providers: providers, Tenants: tenants}
+		c.SetDefaults()
+		ps, err := c.validateProviders()
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.validateTenants(ps, []string{"v1", "v2"})
+		if key == "" {
+			if err != nil {
+				t.Fatalf("got %v; want it accepted", err)
+			}
+			return
+		}
+		wantErr(t, err, key, value)
+	}
+	one := func(policy tenant.Policy, second tenant.ArmConfig) []tenant.Config {
+		return []tenant.Config{{ID: "acme", Policy: policy, Keys: []tenant.Key{{Digest: digest}}, Chain: []string{"big"}, Experiments: arms(second)}}
+	}
+	f(one("", tenant.ArmConfig{PromptVersion: "v2"}), "", "")
+	f(one("", tenant.ArmConfig{Chain: []string{"big"}}), "", "")
+	f(one(tenant.AllowExternal, tenant.ArmConfig{PromptVersion: "v2", Chain: []string{"ext", "big"}}), "", "")
+	f(one("", tenant.ArmConfig{PromptVersion: "v9"}), "tenants[0].experiments[0].arms[1].prompt_version", `unknown version "v9" (there are v1, v2)`)
+	f(one("", tenant.ArmConfig{Chain: []string{"gpu"}}), "tenants[0].experiments[0].arms[1].chain[0]", `unknown provider "gpu"`)
+	f(one("", tenant.ArmConfig{Chain: []string{"big", "ext"}}), "tenants[0].experiments[0].arms[1].chain[1]",
+		`provider "ext" is external, but tenant "acme" has policy "onprem_only"`)
+	f(one("", tenant.ArmConfig{Chain: []string{"big", "big"}}), "tenants[0].experiments[0].arms[1].chain[1]", `provider "big" listed twice`)
+	twice := append(one("", tenant.ArmConfig{}), tenant.Config{ID: "globex", Keys: []tenant.Key{{Digest: tenant.Digest("k2")}}, Experiments: arms(tenant.ArmConfig{})})
+	f(twice, "tenants[1].experiments[0].id", `"prompt-v2" is tenant "acme"'s experiment too`)
+
+	// An arm's chain ends with the template writer, as the tenant's does;
+	// an arm without one keeps none (it has the tenant's).
+	c := &Config{Providers: providers, Tenants: one("", tenant.ArmConfig{Chain: []string{"big"}})}
+	c.SetDefaults()
+	if a := c.Tenants[0].Experiments[0].Arms; a[0].Chain != nil || !slices.Equal(a[1].Chain, []string{"big", "template"}) {
+		t.Fatalf("arm chains after defaults: %q and %q", a[0].Chain, a[1].Chain)
+	}
+}
+
+// TestValidatePrompts checks prompts.version against the versions there
+// are, embedded or in prompts.dir.
+func TestValidatePrompts(t *testing.T) {
+	p := defaulted().Prompts
+	versions, err := p.validate()
+	if err != nil || !slices.Contains(versions, "v1") || !slices.Contains(versions, "v2") {
+		t.Fatalf("defaults: %q, %v; want v1 and v2 among the versions", versions, err)
+	}
+	p.Version = "v9"
+	_, err = p.validate()
+	wantErr(t, err, "prompts.version", `unknown version "v9"`)
+	p = Prompts{Dir: t.TempDir(), Version: "v1"}
+	_, err = p.validate()
+	wantErr(t, err, "prompts.dir", p.Dir)
+}
+
+// TestLoadExperiments loads the contract's example of tenants[].experiments.
+func TestLoadExperiments(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "biogen.yaml")
+	os.WriteFile(path, []byte(`tenants:
+  - id: northwind
+    experiments:
+      - id: prompt-v2
+        arms:
+          - {name: control, weight: 50}
+          - {name: v2, weight: 50, prompt_version: v2}   # an arm may also set chain: [...]
+`), 0o600)
+	c, err := Load(path, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.Tenants[0].Experiments
+	if len(e) != 1 || e[0].ID != "prompt-v2" || len(e[0].Arms) != 2 || *e[0].Arms[1].Weight != 50 || e[0].Arms[1].PromptVersion != "v2" {
+		t.Fatalf("experiments %+v", e)
+	}
 }

@@ -26,11 +26,11 @@ func raw(t *testing.T, handle http.HandlerFunc) *Provider {
 
 func rawAt(t testing.TB, baseURL string) *Provider {
 	t.Helper()
-	tmpl, err := prompt.Load("", "v1")
+	tmpl, err := prompt.LoadAll("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(Config{Name: "cloud", BaseURL: baseURL, Model: "gpt-test", APIKey: "sk-test", Prompt: tmpl,
+	p, err := New(Config{Name: "cloud", BaseURL: baseURL, Model: "gpt-test", APIKey: "sk-test", Prompts: tmpl,
 		CostPer1KInput: 1, CostPer1KOutput: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -232,12 +232,12 @@ func must[T any](v T, err error) T {
 }
 
 func TestNewRejectsBaseURL(t *testing.T) {
-	tmpl, err := prompt.Load("", "v1")
+	tmpl, err := prompt.LoadAll("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []string{"", "api.openai.com/v1", "ftp://x/v1", "http://", "http://[::1"} {
-		if _, err := New(Config{Name: "cloud", BaseURL: u, Prompt: tmpl}); err == nil || !strings.Contains(err.Error(), `"`+u+`"`) {
+		if _, err := New(Config{Name: "cloud", BaseURL: u, Prompts: tmpl}); err == nil || !strings.Contains(err.Error(), `"`+u+`"`) {
 			t.Fatalf("base URL %q: got %v; want an error quoting it", u, err)
 		}
 	}

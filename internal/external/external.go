@@ -41,8 +41,9 @@ type Config struct {
 	// APIKey is the key itself, read by the caller from the environment
 	// variable the configuration names; sent as a bearer token.
 	APIKey string
-	// Prompt renders the prompt from the pseudonymised request.
-	Prompt *prompt.Renderer
+	// Prompts render the prompt from the pseudonymised request, in the
+	// version it asks for (provider.Request.PromptVersion). Required.
+	Prompts *prompt.Set
 	// Temperature of sampling, 0 to 2.
 	Temperature float64
 	// CostPer1KInput and CostPer1KOutput price tokens in USD.
@@ -72,8 +73,8 @@ type Provider struct {
 
 // New returns a Provider.
 func New(cfg Config) (*Provider, error) {
-	if cfg.Prompt == nil {
-		return nil, errors.New("external provider needs a prompt")
+	if cfg.Prompts == nil {
+		return nil, errors.New("external provider needs its prompts")
 	}
 	if cfg.Temperature < 0 || cfg.Temperature > 2 {
 		return nil, fmt.Errorf("external: temperature %g must be between 0 and 2", cfg.Temperature)
@@ -153,8 +154,12 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 // messages pseudonymises the request and renders the messages to send from
 // it, and records what leaves.
 func (p *Provider) messages(req *provider.Request) ([]message, *pii.Mapping, error) {
+	r := p.cfg.Prompts.Get(req.PromptVersion)
+	if r == nil {
+		return nil, nil, provider.Errorf(provider.ReasonError, "%s: no prompt %q loaded", p.cfg.Name, req.PromptVersion)
+	}
 	pseudo, m, rec := pii.Pseudonymise(req.Bio)
-	msgs, err := p.cfg.Prompt.Render(pseudo, req.Variant)
+	msgs, err := r.Render(pseudo, req.Variant)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -39,12 +39,12 @@ func start(t *testing.T, cfg fakellm.Config) (*fakellm.Server, *Provider, *[]Sen
 	fake := fakellm.New(cfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	tmpl, err := prompt.Load("", "v1")
+	tmpl, err := prompt.LoadAll("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sent []Sent
-	p, err := New(Config{Name: "cloud", BaseURL: srv.URL + "/v1", Model: "gpt-test", APIKey: "sk-test", Prompt: tmpl,
+	p, err := New(Config{Name: "cloud", BaseURL: srv.URL + "/v1", Model: "gpt-test", APIKey: "sk-test", Prompts: tmpl,
 		CostPer1KInput: 0.5, CostPer1KOutput: 1.5, Record: func(s Sent) { sent = append(sent, s) }})
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +78,31 @@ func TestGeneratePseudonymised(t *testing.T) {
 	}
 	if len(*sent) != 1 || (*sent)[0].Bytes == 0 || (*sent)[0].Removed["email"] != 1 || (*sent)[0].Removed["phone"] != 1 {
 		t.Fatalf("record %+v", *sent)
+	}
+}
+
+// TestGenerateRendersItsPromptVersion checks that a request renders the
+// prompt version it names (an experiment arm's), pseudonymised as v1 is,
+// and that a version not loaded is refused before anything is sent.
+func TestGenerateRendersItsPromptVersion(t *testing.T) {
+	fake, p, _ := start(t, fakellm.Config{})
+	req := request(t)
+	req.PromptVersion = "bio-v2"
+	if _, err := p.Generate(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	body := fake.Bodies()[0]
+	if !strings.Contains(body, "aiming for about 65 words") {
+		t.Fatalf("not the v2 prompt: %s", body)
+	}
+	for _, secret := range []string{"Ada", "Okafor", "ada@contoso.com", "555", "w-10423"} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("%q left the premises: %s", secret, body)
+		}
+	}
+	req.PromptVersion = "bio-v9"
+	if _, err := p.Generate(context.Background(), req); err == nil || len(fake.Bodies()) != 1 {
+		t.Fatalf("a version not loaded: %v, %d requests sent; want an error and none", err, len(fake.Bodies())-1)
 	}
 }
 
@@ -146,11 +171,11 @@ func answering(t *testing.T, text string) (*Provider, *[]string) {
 		fmt.Fprintf(w, "data: %s\n\ndata: [DONE]\n\n", done)
 	}))
 	t.Cleanup(srv.Close)
-	tmpl, err := prompt.Load("", "v1")
+	tmpl, err := prompt.LoadAll("", "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(Config{Name: "cloud", BaseURL: srv.URL + "/v1", Model: "gpt-test", APIKey: "sk-test", Prompt: tmpl})
+	p, err := New(Config{Name: "cloud", BaseURL: srv.URL + "/v1", Model: "gpt-test", APIKey: "sk-test", Prompts: tmpl})
 	if err != nil {
 		t.Fatal(err)
 	}

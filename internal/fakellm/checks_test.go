@@ -12,17 +12,25 @@ import (
 	"github.com/biogen/biogen/internal/writer"
 )
 
-// TestAnswersPassChecks renders the prompt for every shared profile with
-// every option, as the service does (from the request without its
+// TestAnswersPassChecks renders the prompt, of every shipped version, for
+// every shared profile with every option, as the service does (from the request without its
 // instructions), takes the fake model's answer and verifies it as the
 // chain verifies a model's answer: none may be rejected, and none flagged
 // for review but those of a profile that holds an instruction to a model.
 func TestAnswersPassChecks(t *testing.T) {
 	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	tmpl, err := prompt.Load("", "v1")
-	if err != nil {
-		t.Fatal(err)
+	// v2 on every eighth profile: it shows the fake reads v2's wording,
+	// at an eighth of the time.
+	for version, stride := range map[string]int{"v1": 1, "v2": 8} {
+		tmpl, err := prompt.Load("", version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(version, func(t *testing.T) { answersPassChecks(t, tmpl, stride, now) })
 	}
+}
+
+func answersPassChecks(t *testing.T, tmpl *prompt.Renderer, stride int, now time.Time) {
 	s := New(Config{Now: func() time.Time { return now }})
 	w := writer.Writer{Now: func() time.Time { return now }}
 	answers, failures := 0, 0
@@ -32,7 +40,7 @@ func TestAnswersPassChecks(t *testing.T) {
 		if err != nil {
 			t.Fatalf("profile %d: %v", i, err)
 		}
-		if !orig.Options.English() {
+		if !orig.Options.English() || i%stride != 0 {
 			continue
 		}
 		for _, tone := range []bio.Tone{bio.ToneFormal, bio.ToneCasual} {

@@ -3,8 +3,9 @@
 // /api/version, and /api/pull, /api/create and /api/blobs, which add a
 // model at once) and the OpenAI chat-completions API (/v1/chat/completions,
 // SSE and not), with injectable faults. It writes a valid bio for the
-// profile in the prompt, honouring the length, person and format asked, so
-// biogen's output checks accept it.
+// profile in the prompt, honouring the length, person and format asked, and
+// German when asked for it (language.go), so biogen's output checks accept
+// it.
 //
 // Tests run it with httptest; bench/fakellm serves it for load tests and
 // for trying biogen without a GPU.
@@ -389,7 +390,7 @@ func (s *Server) fail(w http.ResponseWriter, openai bool, status int, msg string
 }
 
 var (
-	rangeRE = regexp.MustCompile(`(\d+) to (\d+) words`)
+	rangeRE = regexp.MustCompile(`(\d+) (?:to|and) (\d+) words`) // bio/v1 "50 to 80 words", bio/v2 "between 50 and 80 words"
 	fenceRE = regexp.MustCompile(`(?s)<profile>\s*(.*?)\s*</profile>`)
 )
 
@@ -423,7 +424,7 @@ func (s *Server) bioFor(prompt string) string {
 			req.Options.Length = bio.LengthLong
 		}
 	}
-	if strings.Contains(prompt, "Perspective: first person") {
+	if strings.Contains(prompt, "Perspective: first person") || strings.Contains(prompt, "Write in the first person") {
 		req.Options.Perspective = bio.PerspectiveFirst
 	}
 	if strings.Contains(prompt, "bullet points") {
@@ -443,7 +444,7 @@ func (s *Server) bioFor(prompt string) string {
 			b = c
 		}
 	}
-	return b.Text
+	return translate(b.Text, languageOf(prompt), &req.Profile)
 }
 
 // streamer writes one answer.

@@ -70,9 +70,9 @@ func (k *Keeper) Give(tenant string, retention time.Duration, bioID string, f *b
 	if err := k.st.Batch(func(tx *store.Tx) error { return tx.Put(Bucket, key(tenant, g.ID), rec) }); err != nil {
 		return "", fmt.Errorf("cannot store a feedback: %w", err)
 	}
-	telemetry.Feedback(f.Rating, f.Reason, b.Provider, b.Model, b.PromptVersion, b.Arm)
+	telemetry.Feedback(f.Rating, f.Reason, b.Provider, b.Model, b.PromptVersion, b.ExperimentID, b.Arm)
 	if g.EditRatio != nil {
-		telemetry.FeedbackEdit(b.Provider, b.Model, b.PromptVersion, b.Arm, *g.EditRatio)
+		telemetry.FeedbackEdit(b.Provider, b.Model, b.PromptVersion, b.ExperimentID, b.Arm, *g.EditRatio)
 	}
 	return g.ID, nil
 }

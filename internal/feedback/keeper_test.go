@@ -165,7 +165,7 @@ func TestGive(t *testing.T) {
 	k, st, _ := open(t, t.TempDir(), c, 1<<20)
 	r := served(medium)
 	k.Record("acme", "w-1", time.Hour, r, c.Now())
-	series := `biogen_feedback_total{rating="down",reason="tone",provider="big",model="llama-8b",prompt_version="v1",arm="none"}`
+	series := `biogen_feedback_total{rating="down",reason="tone",provider="big",model="llama-8b",prompt_version="v1",experiment="",arm=""}`
 	before := counter(t, series)
 	f := &bio.Feedback{Rating: "down", Reason: "tone", EditedBio: strings.Replace(medium, "Ada Okafor is", "Ada is", 1), Comment: "a bit stiff"}
 	id, err := k.Give("acme", 2*time.Hour, r.ID, f)

@@ -62,10 +62,15 @@ func BioOf(tenant, user string, retention time.Duration, r *bio.Response, now ti
 		Tenant: tenant, User: user, Expires: now.Add(retention)}
 }
 
-// experimentOf returns the experiment and arm that wrote r: none until
-// responses carry their experiment ("experiment": {"id", "arm"}, contract
-// 1.1), which this is the one place to read from.
-func experimentOf(*bio.Response) (id, arm string) { return "", "" }
+// experimentOf returns the experiment and arm that wrote r, as its
+// "experiment" field names them; "" outside an experiment. It is the one
+// place a record reads them from.
+func experimentOf(r *bio.Response) (id, arm string) {
+	if r.Experiment == nil {
+		return "", ""
+	}
+	return r.Experiment.ID, r.Experiment.Arm
+}
 
 // recordBase is what a queued record costs beyond its strings: the Bio
 // struct, its map entry and key header, its pointer in the queue

@@ -314,7 +314,7 @@ func TestFeedbackMetrics(t *testing.T) {
 	}
 	ts.feedbackOn(keyFull, "bio_"+ulid.Make().String(), `{"rating":"up"}`) // 404: not counted
 	ts.feedbackOn(keyFull, b.ID, `{"rating":"meh"}`)                       // 422: not counted
-	labels := `provider="mixmodel",model="mixmodel-1",prompt_version="` + b.PromptVersion + `",arm="none"`
+	labels := `provider="mixmodel",model="mixmodel-1",prompt_version="` + b.PromptVersion + `",experiment="",arm=""`
 	for series, want := range map[string]float64{
 		`biogen_feedback_total{rating="up",reason="none",` + labels + `}`:         6,
 		`biogen_feedback_total{rating="down",reason="inaccurate",` + labels + `}`: 1,

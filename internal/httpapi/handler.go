@@ -39,6 +39,9 @@ const (
 	routeOther    = "other"
 )
 
+// routeJobDeliveries is the delivery log of a job's callback.
+const routeJobDeliveries = "/v1/jobs/{id}/deliveries"
+
 // exchange is one request on its way through the handler.
 type exchange struct {
 	ctx    *fasthttp.RequestCtx
@@ -58,6 +61,9 @@ type exchange struct {
 	// answered is the bio the request was answered with, for the access
 	// log; nil for any other answer.
 	answered *bio.Response
+	// language is the label of the language a bio request asks for
+	// (bio.BodyLanguage), once its body is read; "" for other requests.
+	language string
 	// claim is the request's Idempotency-Key while the handler holds it;
 	// a stream's writer takes it over.
 	claim *idempotency.Claim
@@ -152,7 +158,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		s.handleBios(x)
 	case routeFeedback:
 		s.handleFeedback(x)
-	case routeJobs, routeJob:
+	case routeJobs, routeJob, routeJobDeliveries:
 		s.routeJobs(x)
 	case routeUsers:
 		if !allowMethod(x, fasthttp.MethodDelete) {
@@ -182,8 +188,11 @@ func (s *Server) routeJobs(x *exchange) {
 		return
 	}
 	methods := []string{fasthttp.MethodGet, fasthttp.MethodDelete}
-	if x.route == routeJobs {
+	switch x.route {
+	case routeJobs:
 		methods = []string{fasthttp.MethodPost}
+	case routeJobDeliveries:
+		methods = []string{fasthttp.MethodGet}
 	}
 	if !allowMethod(x, methods...) {
 		return
@@ -275,6 +284,9 @@ func (s *Server) observe(x *exchange, status int, method string) {
 	if r := x.answered; r != nil {
 		attrs = append(attrs, bioAttrs(r)...)
 	}
+	if x.language != "" {
+		attrs = append(attrs, "language", x.language) // a label, never the tag as sent
+	}
 	s.log.Info("request", attrs...)
 }
 
@@ -303,11 +315,16 @@ func (s *Server) fail(x *exchange, err error) {
 }
 
 func (s *Server) authenticate(ctx *fasthttp.RequestCtx) (*tenant.Caller, error) {
-	if len(ctx.Request.Header.PeekAll("Authorization"))+len(ctx.Request.Header.PeekAll("X-API-Key")) > 1 {
+	return s.authenticateHeader(&ctx.Request.Header)
+}
+
+// authenticateHeader is authenticate on a request's header alone.
+func (s *Server) authenticateHeader(h *fasthttp.RequestHeader) (*tenant.Caller, error) {
+	if len(h.PeekAll("Authorization"))+len(h.PeekAll("X-API-Key")) > 1 {
 		// Two keys: which one a proxy or this server reads is a guess.
 		return nil, newError(fasthttp.StatusBadRequest, bio.ProblemBadRequest, "send one API key: one Authorization or one X-API-Key header")
 	}
-	key, present := apiKey(ctx)
+	key, present := apiKey(h)
 	if !present && !s.cfg.Keyless {
 		return nil, unauthorized("an API key is required: send Authorization: Bearer <key> or X-API-Key")
 	}
@@ -324,8 +341,8 @@ func unauthorized(detail string) *apiError {
 
 // apiKey reads "Authorization: Bearer KEY" or "X-API-Key: KEY". present is
 // true when either header was sent, even malformed.
-func apiKey(ctx *fasthttp.RequestCtx) (key string, present bool) {
-	if auth := ctx.Request.Header.Peek("Authorization"); len(auth) > 0 {
+func apiKey(h *fasthttp.RequestHeader) (key string, present bool) {
+	if auth := h.Peek("Authorization"); len(auth) > 0 {
 		scheme, cred, ok := bytes.Cut(bytes.TrimSpace(auth), []byte(" "))
 		if !ok || !bytes.EqualFold(scheme, []byte("Bearer")) {
 			return "", true
@@ -336,7 +353,7 @@ func apiKey(ctx *fasthttp.RequestCtx) (key string, present bool) {
 		}
 		return k, true
 	}
-	if k := ctx.Request.Header.Peek("X-API-Key"); len(k) > 0 {
+	if k := h.Peek("X-API-Key"); len(k) > 0 {
 		return string(bytes.TrimSpace(k)), true
 	}
 	return "", false
@@ -355,26 +372,35 @@ func allowMethod(x *exchange, methods ...string) bool {
 // routes are the routes of the public listener. A path reaches a handler
 // only through routeOf, which knows no route but these: a route missing
 // here is never served, and Routes shows every route served.
-var routes = []string{routeBios, routeFeedback, routeUsers, routeJobs, routeJob, routeHealthz, routeReadyz, routeMetrics}
+var routes = []string{routeBios, routeFeedback, routeUsers, routeJobs, routeJobDeliveries, routeJob, routeHealthz, routeReadyz, routeMetrics}
 
 // Routes returns the routes of the public listener, as metrics label them;
 // "{name}" stands for one path segment or more. Every other path is 404.
 // The admin listener serves the operational ones among them.
 func Routes() []string { return slices.Clone(routes) }
 
-// routeOf returns the route of path, or routeOther. A route with a
-// parameter ("/v1/users/{user_id}", "/v1/bios/{id}/feedback") takes every
-// path that starts with what comes before the parameter and ends with what
-// comes after it; its handler validates the rest.
+// routeOf returns the route of path, or routeOther, taking the first of
+// routes that matches. A route whose last segment is a parameter
+// ("/v1/users/{user_id}") takes every path under its prefix; its handler
+// validates the rest. A parameter followed by more
+// ("/v1/bios/{id}/feedback", "/v1/jobs/{id}/deliveries") stands for one
+// non-empty segment.
 func routeOf(path []byte) string {
 	for _, r := range routes {
-		if prefix, rest, param := strings.Cut(r, "{"); param {
-			_, suffix, _ := strings.Cut(rest, "}")
-			if len(path) >= len(prefix)+len(suffix) && string(path[:len(prefix)]) == prefix &&
-				string(path[len(path)-len(suffix):]) == suffix {
+		prefix, rest, param := strings.Cut(r, "{")
+		switch {
+		case !param:
+			if string(path) == r {
 				return r
 			}
-		} else if string(path) == r {
+		case len(path) < len(prefix) || string(path[:len(prefix)]) != prefix:
+		case !strings.HasSuffix(rest, "}"):
+			_, suffix, _ := strings.Cut(rest, "}")
+			seg, ok := bytes.CutSuffix(path[len(prefix):], []byte(suffix))
+			if ok && len(seg) > 0 && bytes.IndexByte(seg, '/') < 0 {
+				return r
+			}
+		default:
 			return r
 		}
 	}
@@ -396,6 +422,8 @@ func (s *Server) handleBios(x *exchange) {
 	if !s.admitPost(x) {
 		return
 	}
+	x.language = bio.BodyLanguage(ctx.PostBody())
+	telemetry.BioRequest(x.language)
 	minSim, err := minSimilarity(ctx)
 	if err != nil {
 		s.fail(x, err)
@@ -540,7 +568,8 @@ func (s *Server) handleMetrics(x *exchange) {
 }
 
 // writeOwnSeries copies to w the lines of the exposition in b that name no
-// tenant but t and no provider outside t's chain.
+// tenant but t, no provider outside t's chains (its own and its experiment
+// arms') and no experiment but t's.
 func writeOwnSeries(w io.Writer, b []byte, t *tenant.Tenant) {
 	own := `tenant="` + t.ID + `"`
 	for len(b) > 0 {
@@ -553,7 +582,10 @@ func writeOwnSeries(w io.Writer, b []byte, t *tenant.Tenant) {
 		if i := bytes.Index(line, []byte(`tenant="`)); i >= 0 && !bytes.HasPrefix(line[i:], []byte(own)) {
 			continue
 		}
-		if name, ok := labelValue(line, "provider"); ok && !slices.Contains(t.Chain, name) {
+		if name, ok := labelValue(line, "provider"); ok && !t.Uses(name) {
+			continue
+		}
+		if id, ok := labelValue(line, "experiment"); ok && id != "" && (t.Experiment == nil || id != t.Experiment.ID) {
 			continue
 		}
 		w.Write(line)

@@ -521,13 +521,19 @@ func TestRouteOf(t *testing.T) {
 	f("/v1/users", routeOther)
 	f("/v1/bios/", routeOther)
 	f("/v1/bios/bio_1/feedback", routeFeedback)
-	f("/v1/bios//feedback", routeFeedback) // an empty id: the handler answers 404
-	f("/v1/bios/a/b/feedback", routeFeedback)
+	f("/v1/bios//feedback", routeOther) // an empty id: an unknown path
+	f("/v1/bios/a/b/feedback", routeOther)
 	f("/v1/bios/feedback", routeOther)
 	f("/v1/bios/bio_1", routeOther)
 	f("/v1/bios/bio_1/feedback/", routeOther)
 	f("/", routeOther)
-	for _, p := range []string{"/v1/users/w-1", "/v1/bios/bio_1/feedback"} {
+	// A parameter inside a route is one segment.
+	f("/v1/jobs/job_1/deliveries", routeJobDeliveries)
+	f("/v1/jobs//deliveries", routeJob)
+	f("/v1/jobs/a/b/deliveries", routeJob)
+	f("/v1/jobs/job_1/deliveries/", routeJob)
+	f("/v1/jobs/job_1", routeJob)
+	for _, p := range []string{"/v1/users/w-1", "/v1/jobs/job_1/deliveries", "/v1/jobs/job_1", "/v1/bios/bio_1/feedback"} {
 		path := []byte(p)
 		if n := testing.AllocsPerRun(100, func() { routeOf(path) }); n != 0 {
 			t.Fatalf("routeOf(%q) allocates %.0f times; want 0", p, n)

@@ -87,14 +87,20 @@ func (s *Server) completeKey(x *exchange, owner string) {
 	if c == nil {
 		return
 	}
-	resp := &x.ctx.Response
+	s.keep(x, c, owner, written(x.ctx))
+}
+
+// written is the answer written in ctx as it is kept: its status, the
+// replayedHeaders it has and its body.
+func written(ctx *fasthttp.RequestCtx) idempotency.Response {
+	resp := &ctx.Response
 	r := idempotency.Response{Status: resp.StatusCode(), Body: append([]byte(nil), resp.Body()...)}
 	for _, name := range replayedHeaders {
 		if v := resp.Header.Peek(name); len(v) > 0 {
 			r.Header = append(r.Header, [2]string{name, string(v)})
 		}
 	}
-	s.keep(x, c, owner, r)
+	return r
 }
 
 // keep stores r as the answer of c, owner's; a failure is logged, and the

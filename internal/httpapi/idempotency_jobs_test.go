@@ -13,6 +13,7 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/jobs"
+	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
@@ -26,6 +27,7 @@ type fakeJobs struct {
 	started  chan struct{}
 	release  chan struct{}
 	failNext atomic.Bool
+	st       *store.Store // where what Submit's also returns is put
 
 	mu   sync.Mutex
 	jobs map[string]*jobs.Job // by tenant, a zero byte and id
@@ -44,7 +46,7 @@ func jobsOf(o testOptions) Jobs {
 	return o.jobs
 }
 
-func (f *fakeJobs) Submit(t *tenant.Tenant, items []jobs.Item, callbackURL string) (jobs.Submitted, error) {
+func (f *fakeJobs) Submit(t *tenant.Tenant, items []jobs.Item, callbackURL string, also func(jobs.Submitted) ([]store.Write, error)) (jobs.Submitted, error) {
 	n := f.calls.Add(1)
 	if f.hold != nil && f.hold(n) {
 		f.started <- struct{}{}
@@ -56,8 +58,20 @@ func (f *fakeJobs) Submit(t *tenant.Tenant, items []jobs.Item, callbackURL strin
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := fmt.Sprintf("job_%02d", len(f.jobs)+1)
+	sub := jobs.Submitted{ID: id, Status: jobs.StatusQueued, Total: len(items)}
+	if also != nil {
+		ws, err := also(sub)
+		if err != nil {
+			return jobs.Submitted{}, err
+		}
+		for _, w := range ws {
+			if err := f.st.Update(func(tx *store.Tx) error { return tx.Put(w.Bucket, w.Key, w.Record) }); err != nil {
+				return jobs.Submitted{}, err
+			}
+		}
+	}
 	f.jobs[t.ID+"\x00"+id] = &jobs.Job{ID: id, Status: jobs.StatusQueued, Total: len(items)}
-	return jobs.Submitted{ID: id, Status: jobs.StatusQueued, Total: len(items)}, nil
+	return sub, nil
 }
 
 func (f *fakeJobs) Get(tenantID, id string) (*jobs.Job, error) {
@@ -70,6 +84,13 @@ func (f *fakeJobs) Get(tenantID, id string) (*jobs.Job, error) {
 }
 
 func (f *fakeJobs) Cancel(tenantID, id string) (*jobs.Job, error) { return f.Get(tenantID, id) }
+
+func (f *fakeJobs) Deliveries(tenantID, id string) (*jobs.Deliveries, error) {
+	if _, err := f.Get(tenantID, id); err != nil {
+		return nil, err
+	}
+	return &jobs.Deliveries{JobID: id}, nil
+}
 
 // created returns how many jobs were created, in every tenant.
 func (f *fakeJobs) created() int {

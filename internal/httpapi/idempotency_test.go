@@ -30,6 +30,9 @@ func idempotentKeeper(t testing.TB, o testOptions) *idempotency.Keeper {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() }) // after the server's shutdown, registered later
+	if o.jobs != nil {
+		o.jobs.st = st // the jobs' records and the keys' in one store, as in biogen
+	}
 	k, err := idempotency.New(idempotency.Config{Store: st, Now: o.now})
 	if err != nil {
 		t.Fatal(err)

@@ -13,10 +13,14 @@ import (
 
 	"github.com/biogen/biogen/internal/bio"
 	"github.com/biogen/biogen/internal/jobs"
+	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/tenant"
 )
 
-const jobsPrefix = "/v1/jobs/"
+const (
+	jobsPrefix       = "/v1/jobs/"
+	deliveriesSuffix = "/deliveries"
+)
 
 // JobsMaxBodyBytes is the body limit of POST /v1/jobs for a server whose
 // bio requests may be maxBody bytes: 1,000 items of the largest request,
@@ -28,11 +32,15 @@ func JobsMaxBodyBytes(maxBody int) int { return min(jobs.MaxItems*(maxBody+1)+40
 // methods are called concurrently.
 type Jobs interface {
 	// Submit stores and queues a job of items, valid bio requests, in t.
-	Submit(t *tenant.Tenant, items []jobs.Item, callbackURL string) (jobs.Submitted, error)
+	// also's records are stored with the job, in its transaction.
+	Submit(t *tenant.Tenant, items []jobs.Item, callbackURL string, also func(jobs.Submitted) ([]store.Write, error)) (jobs.Submitted, error)
 	// Get returns the tenant's job id, or jobs.ErrNotFound.
 	Get(tenantID, id string) (*jobs.Job, error)
 	// Cancel cancels the tenant's job id, or returns jobs.ErrNotFound.
 	Cancel(tenantID, id string) (*jobs.Job, error)
+	// Deliveries returns the delivery log of the tenant's job id's
+	// callback, or jobs.ErrNotFound.
+	Deliveries(tenantID, id string) (*jobs.Deliveries, error)
 }
 
 // handleJobs serves POST /v1/jobs: a batch of bio requests, each validated
@@ -57,14 +65,26 @@ func (s *Server) handleJobs(x *exchange) {
 		s.fail(x, err)
 		return
 	}
-	sub, err := s.cfg.Jobs.Submit(t, items, callback)
+	// The 202 is written, and kept for the Idempotency-Key, inside the
+	// transaction that stores the job.
+	claim := x.claim
+	_, err = s.cfg.Jobs.Submit(t, items, callback, func(sub jobs.Submitted) ([]store.Write, error) {
+		ctx.Response.Header.Set("Location", jobsPrefix+sub.ID)
+		writeJSON(ctx, fasthttp.StatusAccepted, sub)
+		if claim == nil {
+			return nil, nil
+		}
+		return []store.Write{claim.Write(written(ctx))}, nil
+	})
 	if err != nil {
+		ctx.Response.Header.Del("Location")
 		s.fail(x, err)
 		return
 	}
-	ctx.Response.Header.Set("Location", jobsPrefix+sub.ID)
-	writeJSON(ctx, fasthttp.StatusAccepted, sub)
-	s.completeKey(x, "")
+	if c := x.takeClaim(); c != nil {
+		c.Stored()
+		c.Release()
+	}
 }
 
 // decodeJob validates a job's body: every item as a bio request with an
@@ -82,10 +102,11 @@ func decodeJob(body []byte, caches bool) (items []jobs.Item, callback string, er
 		}
 	}
 	if raw, ok := top["callback_url"]; ok && !bytes.Equal(raw, []byte("null")) {
-		// Signed callbacks (internal/webhook) are not yet wired to the end
-		// of a job: a callback accepted and never sent would be a silent
-		// loss, so it is refused until it is delivered.
-		fields = append(fields, bio.FieldError{Pointer: "/callback_url", Detail: "callbacks are not delivered by this version yet; poll GET /v1/jobs/{id}"})
+		// Its target is checked by jobs.Manager.Submit, before anything
+		// is stored.
+		if json.Unmarshal(raw, &callback) != nil || callback == "" {
+			fields = append(fields, bio.FieldError{Pointer: "/callback_url", Detail: "must be an https URL"})
+		}
 	}
 	var raws []json.RawMessage
 	if json.Unmarshal(top["items"], &raws) != nil || len(raws) == 0 || len(raws) > jobs.MaxItems {
@@ -143,6 +164,15 @@ func decodeItem(raw json.RawMessage, at string, caches bool) (jobs.Item, []bio.F
 func (s *Server) handleJob(x *exchange) {
 	id := strings.TrimPrefix(string(x.ctx.Path()), jobsPrefix)
 	t := x.caller.Tenant
+	if x.route == routeJobDeliveries {
+		d, err := s.cfg.Jobs.Deliveries(t.ID, strings.TrimSuffix(id, deliveriesSuffix))
+		if err != nil {
+			s.fail(x, err)
+			return
+		}
+		writeJSON(x.ctx, fasthttp.StatusOK, d)
+		return
+	}
 	var j *jobs.Job
 	var err error
 	if string(x.ctx.Method()) == fasthttp.MethodDelete {

@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -130,8 +131,33 @@ func New(cfg Config, answers *answer.Answerer, tenants *tenant.Registry, log *sl
 		s.users[t.ID] = u
 	}
 	s.public = s.newFastHTTP(s.handle, max(cfg.MaxBodyBytes, cfg.JobsMaxBodyBytes))
+	s.public.HeaderReceived = s.bodyLimit
 	s.admin = s.newFastHTTP(s.handleAdmin, cfg.MaxBodyBytes)
 	return s, nil
+}
+
+// bodyLimit sets, once a request's header is read, how large a body it
+// may send: the jobs' limit (tens of MiB) only for POST /v1/jobs by a
+// caller whose key is valid; max_body_bytes for every other request, so
+// that no one without a key can make the server read a job-sized body.
+func (s *Server) bodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	if job, err := s.postsJob(h); job && err == nil {
+		return fasthttp.RequestConfig{MaxRequestBodySize: s.cfg.JobsMaxBodyBytes}
+	}
+	return fasthttp.RequestConfig{MaxRequestBodySize: s.cfg.MaxBodyBytes}
+}
+
+// postsJob reports whether h is a POST /v1/jobs on a server that takes
+// jobs larger than bios, and the error of its key, if any.
+func (s *Server) postsJob(h *fasthttp.RequestHeader) (bool, error) {
+	if s.cfg.JobsMaxBodyBytes <= s.cfg.MaxBodyBytes || !h.IsPost() {
+		return false, nil
+	}
+	if path, _, _ := bytes.Cut(h.RequestURI(), []byte("?")); string(path) != routeJobs {
+		return false, nil
+	}
+	_, err := s.authenticateHeader(h)
+	return true, err
 }
 
 func (s *Server) newFastHTTP(h fasthttp.RequestHandler, maxBody int) *fasthttp.Server {
@@ -222,6 +248,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return err
 }
 
+// tooLarge is the problem of a body over its limit (bodyLimit): a job
+// too large for a caller without a valid key is that caller's 401.
+func (s *Server) tooLarge(h *fasthttp.RequestHeader) *apiError {
+	if job, err := s.postsJob(h); job && err != nil {
+		e, _ := asAPIError(err)
+		return e
+	}
+	return newError(fasthttp.StatusRequestEntityTooLarge, bio.ProblemPayloadTooLarge, "the body is larger than %d bytes", s.bodyLimit(h).MaxRequestBodySize)
+}
+
 // handleReadError answers requests that fasthttp could not read.
 func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
 	id := newRequestID()
@@ -230,7 +266,7 @@ func (s *Server) handleReadError(ctx *fasthttp.RequestCtx, err error) {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		e = newError(fasthttp.StatusRequestEntityTooLarge, bio.ProblemPayloadTooLarge, "the body is larger than %d bytes", max(s.cfg.MaxBodyBytes, s.cfg.JobsMaxBodyBytes))
+		e = s.tooLarge(&ctx.Request.Header)
 	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
 		e = newError(fasthttp.StatusRequestHeaderFieldsTooLarge, bio.ProblemHeadersTooLarge, "the request line and headers are larger than %d bytes", s.cfg.MaxHeaderBytes)
 	case errors.As(err, &netErr) && netErr.Timeout():

@@ -230,6 +230,19 @@ func (c *Claim) Complete(user string, r Response) error {
 	return nil
 }
 
+// Write returns r as the stored answer of c, a record of no user (see
+// Complete), for the caller to put in its own transaction, with the state
+// the answer describes (a job and its 202 in one write: no crash between
+// them can leave the job made and the key free). Once that transaction
+// has committed, the caller calls Release (and Stored); if it failed, the
+// caller calls Release alone, and the key is free again.
+func (c *Claim) Write(r Response) store.Write {
+	return store.Write{Bucket: Bucket, Key: c.id, Record: store.Record{Value: encode(c.fp, r), Expires: c.k.now().Add(TTL), Tenant: c.tenant}}
+}
+
+// Stored counts an answer put by the caller (Write) as stored.
+func (c *Claim) Stored() { telemetry.Idempotency("stored") }
+
 // Release gives the key up without storing an answer: a request that
 // failed, was refused or was cut. Releasing twice is harmless.
 func (c *Claim) Release() {

@@ -5,7 +5,10 @@
 // written in the same transaction that counts it as done, so a job that
 // was running when the process stopped resumes at the next start and
 // every item is answered once (an item being answered at a crash is
-// answered again). It knows nothing of HTTP.
+// answered again). The transaction that ends a job records its callback,
+// if it has a callback_url; the callback is then sent (Callbacks, signed
+// by internal/webhook), each attempt stored as it ends, and one still
+// owed at a stop is sent after the next start. It knows nothing of HTTP.
 package jobs
 
 import (
@@ -51,17 +54,24 @@ type Config struct {
 	Timeout time.Duration
 	// Workers is how many items are answered at once. Default 2.
 	Workers int
-	// Now is the clock. Nil means time.Now.
+	// Now is the clock; it must be the Answerer's (an item's answer.Call
+	// Since is read on it). Nil means time.Now.
 	Now func() time.Time
-	// Log receives what goes wrong with the store; nil logs nothing.
+	// Callbacks, if not nil, checks the callback_url of a job at Submit
+	// and delivers the job's callback when it ends; nil refuses a job with
+	// a callback_url.
+	Callbacks Callbacks
+	// Log receives a line when a callback's delivery ends or cannot be
+	// stored, or what goes wrong with the store; never a secret, a body or a URL's path. Nil logs nothing.
 	Log *slog.Logger
 }
 
 // Manager keeps and runs jobs.
 //
 // The zero value is not usable: call New, then Start once; Stop stops the
-// workers. A Manager is safe for concurrent use. The store it is given is
-// closed by whoever opened it, after Stop.
+// workers and the callbacks being delivered (their goroutines, one per
+// callback, are the Manager's). A Manager is safe for concurrent use. The
+// store it is given is closed by whoever opened it, after Stop.
 type Manager struct {
 	st      *store.Store
 	answers Answerer
@@ -79,6 +89,16 @@ type Manager struct {
 	// their answers are then dropped and the items left queued.
 	stop       context.Context
 	cancelStop context.CancelFunc
+
+	hooks Callbacks // nil: no callbacks
+	// hookCtx is cancelled by Stop: the deliveries in progress end, still
+	// owed. hookMu guards hooksStopped, so that no delivery starts once
+	// Stop waits for hookWG.
+	hookCtx      context.Context
+	cancelHooks  context.CancelFunc
+	hookMu       sync.Mutex
+	hooksStopped bool
+	hookWG       sync.WaitGroup
 }
 
 // New returns a Manager, or an error naming a missing setting.
@@ -92,7 +112,7 @@ func New(cfg Config) (*Manager, error) {
 		return nil, fmt.Errorf("jobs: the number of workers must not be negative, not %d", cfg.Workers)
 	}
 	m := &Manager{st: cfg.Store, answers: cfg.Answers, tenants: map[string]*tenant.Tenant{}, timeout: cfg.Timeout,
-		workers: cfg.Workers, now: cfg.Now, log: cfg.Log, quit: make(chan struct{})}
+		workers: cfg.Workers, now: cfg.Now, hooks: cfg.Callbacks, log: cfg.Log, quit: make(chan struct{})}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
@@ -107,6 +127,7 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.q.init()
 	m.stop, m.cancelStop = context.WithCancel(context.Background())
+	m.hookCtx, m.cancelHooks = context.WithCancel(context.Background())
 	return m, nil
 }
 
@@ -130,10 +151,23 @@ type Item struct {
 	Warm bool
 }
 
-// Submit stores a job of items and queues it.
-func (m *Manager) Submit(t *tenant.Tenant, items []Item, callbackURL string) (Submitted, error) {
+// Submit stores a job of items and queues it. A callbackURL ("" for
+// none) is checked first under t's webhook policy, its host resolved
+// (within CheckTimeout): a refusal is a *bio.ValidationError at
+// /callback_url, and nothing is stored.
+//
+// also, if not nil, is called with the job's answer inside the
+// transaction that stores the job, and what it returns is stored in that
+// same transaction (the Idempotency-Key's record of the 202): the job and
+// those records are stored together or not at all.
+func (m *Manager) Submit(t *tenant.Tenant, items []Item, callbackURL string, also func(Submitted) ([]store.Write, error)) (Submitted, error) {
 	if len(items) == 0 || len(items) > MaxItems {
 		return Submitted{}, fmt.Errorf("jobs: a job holds 1 to %d items, not %d", MaxItems, len(items))
+	}
+	if callbackURL != "" {
+		if err := m.checkCallback(t, callbackURL); err != nil {
+			return Submitted{}, err
+		}
 	}
 	now := m.now()
 	h := &header{ID: "job_" + ulid.Make().String(), Tenant: t.ID, Total: len(items), CreatedAt: now.UTC(),
@@ -149,7 +183,16 @@ func (m *Manager) Submit(t *tenant.Tenant, items []Item, callbackURL string) (Su
 				return err
 			}
 		}
-		return nil
+		if also == nil {
+			return nil
+		}
+		ws, err := also(Submitted{ID: h.ID, Status: StatusQueued, Total: h.Total})
+		for _, w := range ws {
+			if err == nil {
+				err = tx.Put(w.Bucket, w.Key, w.Record)
+			}
+		}
+		return err
 	})
 	if err != nil {
 		return Submitted{}, fmt.Errorf("cannot store a job: %w", err)
@@ -245,8 +288,10 @@ func statusOf(h *header, running int) string {
 
 // Cancel cancels tenant's job id: its items not yet answered and not
 // running are cancelled (the running ones finish). It returns the job.
+// When nothing runs, the job ends here, and its callback is sent.
 func (m *Manager) Cancel(tenantID, id string) (*Job, error) {
 	var j *Job
+	var cb *callback
 	err := m.st.Update(func(tx *store.Tx) error {
 		h, hr, found, err := getHeader(tx, tenantID, id)
 		if err != nil {
@@ -264,10 +309,16 @@ func (m *Manager) Cancel(tenantID, id string) (*Job, error) {
 			if err := putHeader(tx, h, hr.Expires); err != nil {
 				return err
 			}
+			if cb, err = owe(tx, h, hr.Expires); err != nil {
+				return err
+			}
 		}
 		j, err = m.read(tx, tenantID, id)
 		return err
 	})
+	if err == nil {
+		m.deliver(cb)
+	}
 	return j, err
 }
 

@@ -107,7 +107,7 @@ func submit(t *testing.T, m *Manager, tn *tenant.Tenant, n int) string {
 		u := fmt.Sprintf("u%d", i)
 		items[i] = Item{Request: body(u), User: u}
 	}
-	s, err := m.Submit(tn, items, "")
+	s, err := m.Submit(tn, items, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +207,13 @@ func TestRestartResumes(t *testing.T) {
 	id := submit(t, m, t1, 8)
 	for range 3 {
 		f.gate <- struct{}{}
+	}
+	// The third answer is stored a moment after the gate let it go.
+	for i := 0; ; i++ {
+		if j, _ := m.Get(t1.ID, id); j.Done == 3 || i == 1000 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -419,4 +426,43 @@ func (s *syncBuf) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestSubmitAlsoIsAtomic: what Submit's also returns is stored in the
+// job's transaction, and when it fails the job is not stored nor queued:
+// an Idempotency-Key's record and its job go together or not at all.
+func TestSubmitAlsoIsAtomic(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	f := &fake{calls: map[string]int{}}
+	m := newManager(t, st, f)
+	defer m.Stop(context.Background())
+	items := []Item{{Request: body("u1"), User: "u1"}}
+	var failedID string
+	_, err := m.Submit(t1, items, "", func(s Submitted) ([]store.Write, error) {
+		failedID = s.ID
+		return []store.Write{{Bucket: "keys", Key: "k1", Record: store.Record{Value: []byte(s.ID), Tenant: t1.ID, Expires: time.Now().Add(time.Hour)}}}, errors.New("the record cannot be made")
+	})
+	if err == nil {
+		t.Fatal("Submit succeeded though also failed")
+	}
+	if _, err := m.Get(t1.ID, failedID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the job of a failed Submit: %v; want not found", err)
+	}
+	if _, found, _ := st.Get("keys", "k1"); found {
+		t.Fatal("the record of a failed Submit was stored")
+	}
+	s, err := m.Submit(t1, items, "", func(s Submitted) ([]store.Write, error) {
+		return []store.Write{{Bucket: "keys", Key: "k2", Record: store.Record{Value: []byte(s.ID), Tenant: t1.ID, Expires: time.Now().Add(time.Hour)}}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, found, err := st.Get("keys", "k2"); !found || err != nil || string(r.Value) != s.ID {
+		t.Fatalf("the record: %q, %v, %v; want the job's id %s", r.Value, found, err, s.ID)
+	}
+	wait(t, m, t1, s.ID, StatusSucceeded)
+	if got := f.count(); len(got) != 1 {
+		t.Fatalf("answered %v; want only the stored job's item", got)
+	}
 }

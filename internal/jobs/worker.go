@@ -17,6 +17,7 @@ import (
 	"github.com/biogen/biogen/internal/store"
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
+	"github.com/biogen/biogen/internal/webhook"
 )
 
 // errStopped is the cause of the cancellation of items still running when
@@ -24,16 +25,26 @@ import (
 var errStopped = errors.New("jobs: stopped")
 
 // Start queues the items of the stored jobs that have not ended (a job
-// running at the last stop resumes), ends the cancelled jobs whose running
-// items the last stop cut off, and starts the workers. Call it once.
+// running at the last stop resumes), ends the cancelled jobs whose last
+// items were running at the last stop, starts the workers, and sends every
+// callback still owed. Call it once.
 func (m *Manager) Start() error {
 	type pending struct {
 		tenant, id string
 		items      []int
 	}
-	var todo, cut []pending
+	var todo []pending
+	var cancelled []*header // cancelled, with items that ran at the last stop
+	var owed []*callback
 	err := m.st.View(func(tx *store.Tx) error {
 		return tx.Scan(Bucket, "", func(key string, r store.Record) (bool, error) {
+			if strings.HasSuffix(key, "\x00c") {
+				cb, err := readCallback(r)
+				if err == nil && cb.State == webhook.StatePending {
+					owed = append(owed, cb)
+				}
+				return err == nil, err
+			}
 			if !strings.HasSuffix(key, "\x00h") {
 				return true, nil
 			}
@@ -41,11 +52,10 @@ func (m *Manager) Start() error {
 			if err := json.Unmarshal(r.Value, &h); err != nil {
 				return false, fmt.Errorf("cannot read a job: %w", err)
 			}
-			if h.ended() {
-				return true, nil
+			if h.Cancelled && !h.ended() {
+				cancelled = append(cancelled, &h)
 			}
-			if h.Cancelled {
-				cut = append(cut, pending{tenant: h.Tenant, id: h.ID})
+			if h.Cancelled || h.ended() {
 				return true, nil
 			}
 			p := pending{tenant: h.Tenant, id: h.ID}
@@ -61,28 +71,9 @@ func (m *Manager) Start() error {
 	if err != nil {
 		return fmt.Errorf("cannot load the jobs: %w", err)
 	}
-	if len(cut) > 0 {
-		err = m.st.Update(func(tx *store.Tx) error {
-			for _, p := range cut {
-				h, hr, found, err := getHeader(tx, p.tenant, p.id)
-				if err != nil {
-					return err
-				}
-				if !found {
-					continue
-				}
-				if err := m.cancelItems(tx, h, nil); err != nil {
-					return err
-				}
-				if err := putHeader(tx, h, hr.Expires); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("cannot end the cancelled jobs: %w", err)
-		}
+	ended, err := m.endCancelled(cancelled)
+	if err != nil {
+		return err
 	}
 	for _, p := range todo {
 		m.q.push(p.tenant, p.id, p.items)
@@ -91,11 +82,46 @@ func (m *Manager) Start() error {
 		m.wg.Add(1)
 		go m.work()
 	}
+	for _, cb := range append(owed, ended...) {
+		m.deliver(cb)
+	}
 	return nil
+}
+
+// endCancelled ends cancelled jobs whose items were left running by the
+// last stop: nothing runs now, so those items are cancelled, and the jobs'
+// callbacks become owed.
+func (m *Manager) endCancelled(hs []*header) ([]*callback, error) {
+	var owed []*callback
+	for _, stale := range hs {
+		err := m.st.Update(func(tx *store.Tx) error {
+			h, hr, found, err := getHeader(tx, stale.Tenant, stale.ID)
+			if err != nil || !found || h.ended() {
+				return err
+			}
+			if err := m.cancelItems(tx, h, nil); err != nil {
+				return err
+			}
+			if err := putHeader(tx, h, hr.Expires); err != nil {
+				return err
+			}
+			cb, err := owe(tx, h, hr.Expires)
+			if cb != nil {
+				owed = append(owed, cb)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cannot end cancelled job %q: %w", stale.ID, err)
+		}
+	}
+	return owed, nil
 }
 
 // Stop takes no more items and waits for the items running until ctx
 // ends; then it cancels them, and leaves them queued for the next Start.
+// Last, it cuts off the callbacks being delivered, which stay owed for
+// the next Start, and waits for them to store their attempts.
 func (m *Manager) Stop(ctx context.Context) {
 	m.q.close()
 	m.quitOnce.Do(func() { close(m.quit) })
@@ -108,6 +134,7 @@ func (m *Manager) Stop(ctx context.Context) {
 		<-done
 	}
 	m.cancelStop()
+	m.stopCallbacks()
 }
 
 func (m *Manager) work() {
@@ -153,6 +180,9 @@ func (m *Manager) run(r ref) (yielded bool) {
 	}
 	var raw json.RawMessage
 	var warm bool
+	// The item's data is taken in now: if its user is erased from here
+	// on, its answer is not cached (answer.Call.Since).
+	read := m.now()
 	err := m.st.View(func(tx *store.Tx) error {
 		it, _, found, err := getItem(tx, r.tenant, r.job, r.index)
 		if found && it.Status == StatusQueued {
@@ -170,7 +200,7 @@ func (m *Manager) run(r ref) (yielded bool) {
 	defer cancel()
 	ctx, release := chain.Batch(tctx)
 	defer release()
-	reply, err := m.answer(ctx, t, r, raw)
+	reply, err := m.answer(ctx, t, r, raw, read)
 	switch {
 	case m.stop.Err() != nil:
 		return false // stopped: left queued
@@ -202,6 +232,7 @@ func (m *Manager) failedWrite(r ref, err error) bool {
 // gave way while it ran, is then cancelled too and counted as ended.
 func (m *Manager) cancelled(r ref) bool {
 	var gone bool
+	var cb *callback
 	err := m.st.Update(func(tx *store.Tx) error {
 		h, hr, found, err := getHeader(tx, r.tenant, r.job)
 		if err != nil || (found && !h.Cancelled) {
@@ -216,18 +247,25 @@ func (m *Manager) cancelled(r ref) bool {
 		if err := m.cancelItems(tx, h, running); err != nil {
 			return err
 		}
-		return putHeader(tx, h, hr.Expires)
+		if err := putHeader(tx, h, hr.Expires); err != nil {
+			return err
+		}
+		cb, err = owe(tx, h, hr.Expires) // r may have been the last
+		return err
 	})
+	if err == nil {
+		m.deliver(cb)
+	}
 	return gone || err != nil
 }
 
-func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byte) (*bio.Response, error) {
+func (m *Manager) answer(ctx context.Context, t *tenant.Tenant, r ref, raw []byte, read time.Time) (*bio.Response, error) {
 	req, err := bio.Decode(raw)
 	if err != nil {
 		return nil, err
 	}
 	req.Stream = false
-	reply, err := m.answers.Answer(ctx, answer.Call{Tenant: t, RequestID: fmt.Sprintf("%s/%d", r.job, r.index), Body: raw, Request: req})
+	reply, err := m.answers.Answer(ctx, answer.Call{Tenant: t, RequestID: fmt.Sprintf("%s/%d", r.job, r.index), Body: raw, Request: req, Since: read})
 	if err != nil {
 		return nil, err
 	}
@@ -252,9 +290,11 @@ func warmed(r *bio.Response) string {
 
 // settle stores the end of item r: its bio, or its problem, or (both nil)
 // only that it ended. An item erased or cancelled meanwhile keeps its
-// record as it is. It returns true when the write failed: the item is to
-// run again (run's result).
+// record as it is. When r was the job's last item, the job ends here, and
+// its callback is sent. It returns true when the write failed: the item
+// is to run again (run's result).
 func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) (again bool) {
+	var cb *callback
 	err := m.st.Update(func(tx *store.Tx) error {
 		h, hr, found, err := getHeader(tx, r.tenant, r.job)
 		if err != nil || !found || h.isFinished(r.index) {
@@ -278,11 +318,16 @@ func (m *Manager) settle(r ref, bioJSON json.RawMessage, p *bio.Problem) (again 
 			}
 		}
 		h.finish(r.index, m.now().UTC())
-		return putHeader(tx, h, hr.Expires)
+		if err := putHeader(tx, h, hr.Expires); err != nil {
+			return err
+		}
+		cb, err = owe(tx, h, hr.Expires)
+		return err
 	})
 	if err != nil {
 		return m.failedWrite(r, err)
 	}
+	m.deliver(cb)
 	return false
 }
 

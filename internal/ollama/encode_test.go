@@ -31,7 +31,7 @@ func asAPI(cr *chatRequest) *api.ChatRequest {
 }
 
 func benchProvider(tb testing.TB) *Provider {
-	p, err := New(Config{Name: "local", Model: "writer:8b", Host: "http://127.0.0.1:11434", Prompt: testPrompt, CheckTimeout: 1,
+	p, err := New(Config{Name: "local", Model: "writer:8b", Host: "http://127.0.0.1:11434", Prompts: testPrompts, CheckTimeout: 1,
 		PullTimeout: 1, NumCtx: 4096, KeepAlive: 30 * 60e9, Temperature: 0.4})
 	if err != nil {
 		tb.Fatal(err)
@@ -87,4 +87,33 @@ func BenchmarkEncodeChatRequest(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestRequestRendersItsPromptVersion checks that a request renders the
+// prompt version it names (an experiment arm's), the default without one,
+// and that a version the provider did not load is an error, not the
+// default in its place.
+func TestRequestRendersItsPromptVersion(t *testing.T) {
+	p := benchProvider(t)
+	f := func(version, want string) {
+		t.Helper()
+		req := newRequest(t)
+		req.PromptVersion = version
+		cr, err := p.request(req)
+		if err != nil {
+			t.Fatalf("version %q: %v", version, err)
+		}
+		m, _ := testPrompts.Get(want).Render(req.Bio, 0)
+		if cr.Messages[0].Content != m.System || cr.Messages[1].Content != m.User {
+			t.Fatalf("version %q: sent\n%s\nwant the messages of %s", version, cr.Messages[1].Content, want)
+		}
+	}
+	f("", "bio-v1")
+	f("bio-v1", "bio-v1")
+	f("bio-v2", "bio-v2")
+	req := newRequest(t)
+	req.PromptVersion = "bio-v9"
+	if _, err := p.request(req); err == nil {
+		t.Fatal("a request for a version not loaded was sent")
+	}
 }

@@ -86,8 +86,9 @@ type Config struct {
 	ModelfileFS fs.FS
 	// MaxTokens sets num_predict; 0 sizes it from the requested length.
 	MaxTokens int
-	// Prompt renders the prompt of each request. Required.
-	Prompt *prompt.Renderer
+	// Prompts render the prompt of each request, in the version it asks
+	// for (provider.Request.PromptVersion). Required.
+	Prompts *prompt.Set
 	// CheckTimeout bounds each model listing (Check, and those Ensure
 	// makes). Positive.
 	CheckTimeout time.Duration
@@ -113,8 +114,8 @@ type Provider struct {
 
 // New returns a Provider.
 func New(cfg Config) (*Provider, error) {
-	if cfg.Prompt == nil {
-		return nil, errors.New("ollama provider needs a prompt")
+	if cfg.Prompts == nil {
+		return nil, errors.New("ollama provider needs its prompts")
 	}
 	u, err := url.Parse(cfg.Host)
 	if err != nil || u.Scheme == "" || u.Host == "" {
@@ -170,7 +171,11 @@ func (p *Provider) Generate(ctx context.Context, req *provider.Request) (*provid
 
 // request renders the prompt of req into the chat request to send.
 func (p *Provider) request(req *provider.Request) (*chatRequest, error) {
-	m, err := p.cfg.Prompt.Render(req.Bio, req.Variant)
+	r := p.cfg.Prompts.Get(req.PromptVersion)
+	if r == nil {
+		return nil, provider.Errorf(provider.ReasonError, "%s: no prompt %q loaded", p.cfg.Name, req.PromptVersion)
+	}
+	m, err := r.Render(req.Bio, req.Variant)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func start(t *testing.T, cfg fakellm.Config) (*fakellm.Server, *Provider) {
 	fake := fakellm.New(cfg)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, err := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, err := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestRefusedConnection(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p, _ := New(Config{Name: "gone", Model: "m", Host: "http://" + addr, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := New(Config{Name: "gone", Model: "m", Host: "http://" + addr, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	_, err = p.Generate(context.Background(), newRequest(t))
 	if provider.ReasonOf(err) != provider.ReasonUnavailable || !provider.IsRetryable(err) {
 		t.Fatalf("got %v", err)
@@ -151,11 +151,11 @@ func TestEnsurePullsWhenAsked(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Models: []string{"other:1b"}})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	if err := p.Ensure(context.Background()); !errors.Is(err, ErrModelMissing) {
 		t.Fatalf("without pull_missing: got %v", err)
 	}
-	p, _ = New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, PullMissing: true})
+	p, _ = New(Config{Name: "local", Model: "writer:8b", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, PullMissing: true})
 	if err := p.Ensure(context.Background()); err != nil {
 		t.Fatalf("with pull_missing: %v", err)
 	}
@@ -168,7 +168,7 @@ func TestEnsureCreatesFromModelfile(t *testing.T) {
 	fake := fakellm.New(fakellm.Config{Models: []string{"llama3.2:3b"}})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "biogen-writer:3b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: "../../models/biogen-writer-3b.Modelfile"})
+	p, _ := New(Config{Name: "local", Model: "biogen-writer:3b", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: "../../models/biogen-writer-3b.Modelfile"})
 	if err := p.Ensure(context.Background()); err != nil {
 		t.Fatalf("Ensure: %v", err)
 	}
@@ -178,7 +178,7 @@ func TestEnsureCreatesFromModelfile(t *testing.T) {
 	// A Modelfile that does not parse is reported.
 	dir := t.TempDir()
 	os.WriteFile(dir+"/Modelfile", []byte("FRUM nothing\n"), 0o644)
-	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: dir + "/Modelfile"})
+	p, _ = New(Config{Name: "local", Model: "other:1b", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4, Modelfile: dir + "/Modelfile"})
 	if err := p.Ensure(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot create") {
 		t.Fatalf("bad Modelfile: %v", err)
 	}
@@ -212,7 +212,7 @@ func TestEnsureBoundsEachCall(t *testing.T) {
 		}))
 		defer srv.Close()
 		defer close(stop)
-		cfg.Name, cfg.Host, cfg.Prompt, cfg.NumCtx = "local", srv.URL, testPrompt, 4096
+		cfg.Name, cfg.Host, cfg.Prompts, cfg.NumCtx = "local", srv.URL, testPrompts, 4096
 		cfg.CheckTimeout, cfg.PullTimeout = 100*time.Millisecond, 200*time.Millisecond
 		p, err := New(cfg)
 		if err != nil {
@@ -236,7 +236,7 @@ func TestEnsureBoundsEachCall(t *testing.T) {
 
 func TestNewRejectsNoDeadlines(t *testing.T) {
 	for _, c := range []Config{{CheckTimeout: time.Second}, {PullTimeout: time.Second}} {
-		c.Name, c.Model, c.Host, c.Prompt, c.NumCtx = "local", "writer", "http://127.0.0.1:11434", testPrompt, 4096
+		c.Name, c.Model, c.Host, c.Prompts, c.NumCtx = "local", "writer", "http://127.0.0.1:11434", testPrompts, 4096
 		if _, err := New(c); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
@@ -272,7 +272,7 @@ func BenchmarkGenerate(b *testing.B) {
 	fake := fakellm.New(fakellm.Config{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	p, _ := New(Config{Name: "local", Model: "writer", Host: srv.URL, Prompt: testPrompt, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
+	p, _ := New(Config{Name: "local", Model: "writer", Host: srv.URL, Prompts: testPrompts, CheckTimeout: 10 * time.Second, PullTimeout: time.Minute, NumCtx: 4096, KeepAlive: 30 * time.Minute, Temperature: 0.4})
 	req := newRequest(&testing.T{})
 	b.ReportAllocs()
 	for b.Loop() {
@@ -282,9 +282,9 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 }
 
-// testPrompt is the shipped prompt, which the provider renders.
-var testPrompt = func() *prompt.Renderer {
-	t, err := prompt.Load("", "v1")
+// testPrompts are the shipped prompts, v1 by default, which the provider renders.
+var testPrompts = func() *prompt.Set {
+	t, err := prompt.LoadAll("", "v1")
 	if err != nil {
 		panic(err)
 	}

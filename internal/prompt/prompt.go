@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -66,10 +65,7 @@ func Load(dir, version string) (*Renderer, error) {
 	if version == "" || strings.ContainsAny(version, `/\`) || strings.Contains(version, "..") {
 		return nil, fmt.Errorf("invalid prompt version %q", version)
 	}
-	var fsys fs.FS = prompts.FS
-	if dir != "" {
-		fsys = os.DirFS(dir)
-	}
+	fsys := prompts.Files(dir)
 	base := Name + "/" + version + "/"
 	system, err := fs.ReadFile(fsys, base+"system.tmpl")
 	if err != nil {
@@ -94,7 +90,11 @@ func Load(dir, version string) (*Renderer, error) {
 }
 
 // Version returns the prompt version as responses report it: "bio-v1".
-func (t *Renderer) Version() string { return Name + "-" + t.version }
+func (t *Renderer) Version() string { return VersionName(t.version) }
+
+// VersionName is the name responses, metrics and caches give version
+// ("v2") of the bio prompt: "bio-v2".
+func VersionName(version string) string { return Name + "-" + version }
 
 // data is what the user template sees. Every field but ProfileJSON is
 // chosen by biogen or validated to a closed set; ProfileJSON is the only
@@ -102,10 +102,14 @@ func (t *Renderer) Version() string { return Name + "-" + t.version }
 type data struct {
 	Tone, Length, Format, Perspective, Language string
 	MinWords, MaxWords, Bullets                 int
-	Pronouns                                    string
-	HasCompany, English                         bool
-	Variant                                     uint64
-	ProfileJSON                                 string
+	// TargetWords is the middle of the word range and BulletWords a
+	// bullet's share of it, for prompts that name a number to aim at
+	// besides the range's ends (bio/v2; prompts/README.md).
+	TargetWords, BulletWords int
+	Pronouns                 string
+	HasCompany, English      bool
+	Variant                  uint64
+	ProfileJSON              string
 }
 
 // Render renders the prompt for req. variant 0 is the first wording; any
@@ -135,6 +139,7 @@ func dataOf(req *bio.Request, variant uint64) data {
 		Tone: string(o.Tone), Length: string(o.Length), Format: string(o.Format),
 		Perspective: string(o.Perspective), Language: o.Language,
 		MinWords: min, MaxWords: max, Bullets: bulletCount(o.Length),
+		TargetWords: (min + max) / 2, BulletWords: (min + max) / 2 / bulletCount(o.Length),
 		HasCompany: req.Profile.Company != "", English: o.English(),
 		Variant: variant,
 	}

@@ -29,6 +29,10 @@ const (
 // own prompt from Bio (the external one from a pseudonymised copy).
 type Request struct {
 	Bio *bio.Request
+	// PromptVersion is the version of the prompt to render, as responses
+	// name it ("bio-v2"); "" is the provider's default. A tenant's
+	// experiment arm may choose another than the tenant's.
+	PromptVersion string
 	// Variant is 0 for the first wording; another value asks for another.
 	Variant uint64
 	// OnDelta, if set, receives the text as it is written, in order. A

@@ -69,6 +69,13 @@ type Record struct {
 	Tenant, User string
 }
 
+// Write is a record to put in another's transaction (see jobs.Submit):
+// what Tx.Put takes.
+type Write struct {
+	Bucket, Key string
+	Record      Record
+}
+
 // Options configure Open.
 type Options struct {
 	// Key is the 32-byte key the values are sealed with. Nil reads

@@ -70,21 +70,49 @@ type routeMetrics struct {
 	duration *metrics.PrometheusHistogram
 }
 
-// ObserveBio records what answered one bio request.
-//
-// reasons say why each flag was added, as "<flag>:<reason>"; a flag none
-// of them names (a cached entry older than reasons) is counted with the
-// reason "unknown".
-func ObserveBio(source, provider, cache string, degraded bool, fallbacks, flags, reasons []string) {
-	Set.GetOrCreateCounter(`biogen_bios_total{source="` + source + `",provider="` + provider + `",cache="` + cache + `",degraded="` + strconv.FormatBool(degraded) + `"}`).Inc()
-	for _, f := range fallbacks {
+// Bio is what answered one bio request, as the metrics count it. Every
+// value comes from a closed set: the configuration's providers, models,
+// prompt versions, experiments and arms, and the contract's kinds.
+type Bio struct {
+	Source, Provider, Model, Cache string
+	Degraded                       bool
+	// Regenerate: the request asked for a new variant (regenerate: true).
+	Regenerate bool
+	// PromptVersion is the prompt's version as responses name it
+	// ("bio-v2"); Experiment and Arm the experiment arm, "" without one.
+	PromptVersion, Experiment, Arm string
+	Fallbacks, Flags               []string
+	// Reasons say why each flag was added, as "<flag>:<reason>"; a flag
+	// none of them names (a cached entry older than reasons) is counted
+	// with the reason "unknown".
+	Reasons []string
+}
+
+// ObserveBio records what answered one bio request: the bio, its
+// fallbacks and flags, and for a bio written for the request (a cache
+// miss) whether it was a first bio or a regeneration, by the provider and
+// model that wrote it, the prompt version and the experiment arm. The
+// regeneration rate is regenerations per first bio (docs/chain.md,
+// "Metrics").
+func ObserveBio(b *Bio) {
+	variant := `prompt_version="` + b.PromptVersion + `",experiment="` + b.Experiment + `",arm="` + b.Arm + `"`
+	Set.GetOrCreateCounter(`biogen_bios_total{source="` + b.Source + `",provider="` + b.Provider + `",cache="` + b.Cache +
+		`",degraded="` + strconv.FormatBool(b.Degraded) + `",` + variant + `}`).Inc()
+	if b.Cache == "miss" {
+		family := "biogen_first_bios_total"
+		if b.Regenerate {
+			family = "biogen_regenerations_total"
+		}
+		Set.GetOrCreateCounter(family + `{provider="` + b.Provider + `",model="` + b.Model + `",` + variant + `}`).Inc()
+	}
+	for _, f := range b.Fallbacks {
 		p, reason, _ := strings.Cut(f, ":")
 		Set.GetOrCreateCounter(`biogen_fallbacks_total{provider="` + p + `",reason="` + reason + `"}`).Inc()
 	}
-	for _, f := range flags {
-		Set.GetOrCreateCounter(`biogen_bio_flags_total{flag="` + f + `"}`).Inc()
+	for _, f := range b.Flags {
+		Set.GetOrCreateCounter(`biogen_bio_flags_total{flag="` + f + `",` + variant + `}`).Inc()
 		named := false
-		for _, r := range reasons {
+		for _, r := range b.Reasons {
 			if flag, reason, _ := strings.Cut(r, ":"); flag == f {
 				Set.GetOrCreateCounter(`biogen_bio_flag_reasons_total{flag="` + f + `",reason="` + reason + `"}`).Inc()
 				named = true
@@ -118,10 +146,26 @@ func readCacheSize() (int64, int64, int) {
 	return 0, 0, 0
 }
 
+// BioRequest counts a bio request by the language it asks for: a label
+// from a closed set (bio.LanguageLabel: a checked language's code or
+// "other"), never the tag as sent.
+func BioRequest(language string) {
+	c, ok := bioRequests.Load(language)
+	if !ok {
+		c, _ = bioRequests.LoadOrStore(language, Set.GetOrCreateCounter(`biogen_bio_requests_total{language="`+language+`"}`))
+	}
+	c.(*metrics.Counter).Inc()
+}
+
+// bioRequests are BioRequest's counters by language, so that counting a
+// request builds no series name.
+var bioRequests sync.Map
+
 // CheckRejected counts an answer the output checks rejected, by the
-// problem found (check.Problem: "offensive", "invented_contact"...).
-func CheckRejected(problem string) {
-	Set.GetOrCreateCounter(`biogen_check_rejections_total{problem="` + problem + `"}`).Inc()
+// problem found (check.Problem: "offensive", "invented_contact"...) and
+// the version of the prompt it answered ("bio-v2").
+func CheckRejected(problem, promptVersion string) {
+	Set.GetOrCreateCounter(`biogen_check_rejections_total{problem="` + problem + `",prompt_version="` + promptVersion + `"}`).Inc()
 }
 
 // ObserveOverhead records biogen's own time in a request: the total less
@@ -284,6 +328,21 @@ func JobWarmed(result string) {
 	Set.GetOrCreateCounter(`biogen_job_warm_items_total{result="` + result + `"}`).Inc()
 }
 
+// WebhookDelivery counts a job callback whose delivery ended, by outcome:
+// "delivered", "failed" (every attempt of the schedule failed) or
+// "refused" (the target or the message was refused when it was sent). A
+// delivery cut off by shutdown has not ended: it is sent after the next
+// start.
+func WebhookDelivery(outcome string) {
+	Set.GetOrCreateCounter(`biogen_webhook_deliveries_total{outcome="` + outcome + `"}`).Inc()
+}
+
+// WebhookAttempt counts one attempt of a job callback, by result: "ok"
+// for a 2xx answer, else its error class (webhook.ErrorStatus, ...).
+func WebhookAttempt(result string) {
+	Set.GetOrCreateCounter(`biogen_webhook_attempts_total{result="` + result + `"}`).Inc()
+}
+
 // Outcomes of a bio record (BioRecord).
 var bioRecords = map[string]*metrics.Counter{}
 
@@ -322,18 +381,20 @@ var editBuckets = []float64{0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1}
 
 // Feedback counts a feedback on a bio by its rating and reason ("none"
 // when it gave none) and by what wrote the bio: provider, model, prompt
-// version and experiment arm ("none" outside an experiment).
-func Feedback(rating, reason, provider, model, promptVersion, arm string) {
+// version and experiment arm (experiment and arm "" outside an
+// experiment, as on biogen_bios_total, so that the public /metrics shows
+// a tenant no other tenant's experiment).
+func Feedback(rating, reason, provider, model, promptVersion, experiment, arm string) {
 	Set.GetOrCreateCounter(`biogen_feedback_total{rating="` + rating + `",reason="` + orNone(reason) + `",provider="` + provider +
-		`",model="` + model + `",prompt_version="` + promptVersion + `",arm="` + orNone(arm) + `"}`).Inc()
+		`",model="` + model + `",prompt_version="` + promptVersion + `",experiment="` + experiment + `",arm="` + arm + `"}`).Inc()
 }
 
 // FeedbackEdit records how much of a bio a person changed: the edit
 // distance between the bio served and the text kept, over the longer one's
-// length (0 kept as it was, 1 all of it rewritten).
-func FeedbackEdit(provider, model, promptVersion, arm string, ratio float64) {
+// length (0 kept as it was, 1 all of it rewritten), labelled as Feedback.
+func FeedbackEdit(provider, model, promptVersion, experiment, arm string, ratio float64) {
 	Set.GetOrCreatePrometheusHistogramExt(`biogen_feedback_edit_ratio{provider="`+provider+`",model="`+model+
-		`",prompt_version="`+promptVersion+`",arm="`+orNone(arm)+`"}`, editBuckets).Update(ratio)
+		`",prompt_version="`+promptVersion+`",experiment="`+experiment+`",arm="`+arm+`"}`, editBuckets).Update(ratio)
 }
 
 func orNone(s string) string {

@@ -56,29 +56,49 @@ func moved(t *testing.T, fn func(), names ...string) []float64 {
 
 func TestObserveBio(t *testing.T) {
 	got := moved(t, func() {
-		ObserveBio("ollama", "big", "miss", true, []string{"small:timeout", "small:timeout", "ext:rate_limited"},
-			[]string{"sparse_profile", "needs_review", "unverified_facts"},
-			[]string{"sparse_profile:thin_profile", "needs_review:offensive", "needs_review:protected_attribute"})
+		ObserveBio(&Bio{Source: "ollama", Provider: "big", Model: "m", Cache: "miss", Degraded: true, PromptVersion: "bio-v1",
+			Fallbacks: []string{"small:timeout", "small:timeout", "ext:rate_limited"},
+			Flags:     []string{"sparse_profile", "needs_review", "unverified_facts"},
+			Reasons:   []string{"sparse_profile:thin_profile", "needs_review:offensive", "needs_review:protected_attribute"}})
 	},
-		`biogen_bios_total{source="ollama",provider="big",cache="miss",degraded="true"}`,
+		`biogen_bios_total{source="ollama",provider="big",cache="miss",degraded="true",prompt_version="bio-v1",experiment="",arm=""}`,
+		`biogen_first_bios_total{provider="big",model="m",prompt_version="bio-v1",experiment="",arm=""}`,
 		`biogen_fallbacks_total{provider="small",reason="timeout"}`,
 		`biogen_fallbacks_total{provider="ext",reason="rate_limited"}`,
-		`biogen_bio_flags_total{flag="sparse_profile"}`,
-		`biogen_bio_flags_total{flag="needs_review"}`,
+		`biogen_bio_flags_total{flag="sparse_profile",prompt_version="bio-v1",experiment="",arm=""}`,
+		`biogen_bio_flags_total{flag="needs_review",prompt_version="bio-v1",experiment="",arm=""}`,
 		`biogen_bio_flag_reasons_total{flag="sparse_profile",reason="thin_profile"}`,
 		`biogen_bio_flag_reasons_total{flag="needs_review",reason="offensive"}`,
 		`biogen_bio_flag_reasons_total{flag="needs_review",reason="protected_attribute"}`,
 		`biogen_bio_flag_reasons_total{flag="unverified_facts",reason="unknown"}`,
 	)
-	if want := []float64{1, 2, 1, 1, 1, 1, 1, 1, 1}; !slices.Equal(got, want) {
+	if want := []float64{1, 1, 2, 1, 1, 1, 1, 1, 1, 1}; !slices.Equal(got, want) {
 		t.Fatalf("got moves %v; want %v", got, want)
 	}
-	// Another answer moves its own series, not the first one's.
-	got = moved(t, func() { ObserveBio("template", "template", "exact", false, nil, nil, nil) },
-		`biogen_bios_total{source="template",provider="template",cache="exact",degraded="false"}`,
-		`biogen_bios_total{source="ollama",provider="big",cache="miss",degraded="true"}`,
+	// Another answer moves its own series, not the first one's; a cache
+	// hit is neither a first bio nor a regeneration, a regenerated bio is
+	// counted by its arm.
+	v2 := &Bio{Source: "ollama", Provider: "big", Model: "m", Cache: "miss", PromptVersion: "bio-v2", Experiment: "prompt-v2", Arm: "v2"}
+	got = moved(t, func() {
+		ObserveBio(&Bio{Source: "template", Provider: "template", Model: "template/v1", Cache: "exact", PromptVersion: "bio-v1"})
+		ObserveBio(v2)
+		r := *v2
+		r.Regenerate = true
+		ObserveBio(&r)
+		ObserveBio(&r)
+		hit := *v2
+		hit.Cache = "semantic"
+		ObserveBio(&hit)
+	},
+		`biogen_bios_total{source="template",provider="template",cache="exact",degraded="false",prompt_version="bio-v1",experiment="",arm=""}`,
+		`biogen_bios_total{source="ollama",provider="big",cache="miss",degraded="true",prompt_version="bio-v1",experiment="",arm=""}`,
+		`biogen_bios_total{source="ollama",provider="big",cache="miss",degraded="false",prompt_version="bio-v2",experiment="prompt-v2",arm="v2"}`,
+		`biogen_bios_total{source="ollama",provider="big",cache="semantic",degraded="false",prompt_version="bio-v2",experiment="prompt-v2",arm="v2"}`,
+		`biogen_first_bios_total{provider="big",model="m",prompt_version="bio-v2",experiment="prompt-v2",arm="v2"}`,
+		`biogen_regenerations_total{provider="big",model="m",prompt_version="bio-v2",experiment="prompt-v2",arm="v2"}`,
+		`biogen_first_bios_total{provider="big",model="m",prompt_version="bio-v1",experiment="",arm=""}`,
 	)
-	if want := []float64{1, 0}; !slices.Equal(got, want) {
+	if want := []float64{1, 0, 3, 1, 1, 2, 0}; !slices.Equal(got, want) {
 		t.Fatalf("got moves %v; want %v", got, want)
 	}
 }
@@ -169,12 +189,28 @@ func TestCacheAndExternal(t *testing.T) {
 	}
 }
 
+func TestWebhookCounters(t *testing.T) {
+	got := moved(t, func() {
+		WebhookAttempt("status")
+		WebhookAttempt("ok")
+		WebhookDelivery("delivered")
+	},
+		`biogen_webhook_attempts_total{result="status"}`,
+		`biogen_webhook_attempts_total{result="ok"}`,
+		`biogen_webhook_deliveries_total{outcome="delivered"}`,
+	)
+	if want := []float64{1, 1, 1}; !slices.Equal(got, want) {
+		t.Fatalf("got moves %v; want %v", got, want)
+	}
+}
+
 // labelNames are the only labels biogen's series may carry: each takes its
-// values from a closed set, the configuration (routes, statuses, provider
-// and tenant names, the contract's reasons and flags) or the build
+// values from a closed set, the configuration (routes, statuses, provider,
+// model and tenant names, prompt versions, experiments and their arms, the
+// contract's reasons and flags) or the build
 // (version, revision, goversion), never from a request.
-var labelNames = []string{"cache", "degraded", "flag", "goversion", "kind", "le", "outcome", "problem", "provider", "reason", "result",
-	"revision", "route", "source", "status", "tenant", "to", "version"}
+var labelNames = []string{"arm", "cache", "degraded", "experiment", "flag", "goversion", "kind", "le", "model", "outcome", "problem",
+	"prompt_version", "provider", "reason", "result", "revision", "route", "source", "status", "tenant", "to", "version"}
 
 var labelRE = regexp.MustCompile(`([a-z_]+)="`)
 
@@ -185,8 +221,9 @@ func TestNoPersonalLabels(t *testing.T) {
 	// What the service passes on for a request about Ada Okafor: closed-set
 	// values and configured names only.
 	ObserveRequest("/v1/bio", 200, time.Millisecond)
-	ObserveBio("ollama", "big", "miss", false, []string{"small:timeout"}, []string{"needs_review"}, []string{"needs_review:offensive"})
-	CheckRejected("protected_attribute")
+	ObserveBio(&Bio{Source: "ollama", Provider: "big", Model: "m", Cache: "miss", PromptVersion: "bio-v2", Experiment: "prompt-v2", Arm: "v2",
+		Fallbacks: []string{"small:timeout"}, Flags: []string{"needs_review"}, Reasons: []string{"needs_review:offensive"}})
+	CheckRejected("protected_attribute", "bio-v2")
 	ObserveProvider("big", "ok", time.Second, 10, 20, 0)
 	CacheLookup("semantic", "acme", "miss")
 	for s := range series(t) {

@@ -68,6 +68,9 @@ type Config struct {
 	// Webhooks holds the secrets that sign the tenant's job callbacks and
 	// where callbacks may go.
 	Webhooks WebhooksConfig `yaml:"webhooks"`
+	// Experiments split the tenant's users between arms (at most one
+	// experiment at a time). Default none.
+	Experiments []ExperimentConfig `yaml:"experiments"`
 }
 
 // WebhooksConfig is tenants[].webhooks as the file gives it; New turns it
@@ -167,7 +170,10 @@ func (c *Config) Validate(prefix string) error {
 	if err := c.validateKeys(prefix); err != nil {
 		return err
 	}
-	if err := c.validateChain(prefix); err != nil {
+	if err := validateChain(prefix+".chain", c.Chain); err != nil {
+		return err
+	}
+	if err := c.validateExperiments(prefix); err != nil {
 		return err
 	}
 	if err := c.Cache.validate(prefix + ".cache"); err != nil {
@@ -206,17 +212,21 @@ func (c *Config) validateKeys(prefix string) error {
 	return nil
 }
 
-func (c *Config) validateChain(prefix string) error {
-	if len(c.Chain) == 0 {
-		return fmt.Errorf("%s.chain: empty; list at least \"template\"", prefix)
+// validateChain checks a chain of provider names, the tenant's or an
+// arm's, at key ("tenants[0].chain"): not empty, no name empty or listed
+// twice. The configuration checks that the names are providers, and the
+// data policy.
+func validateChain(key string, chain []string) error {
+	if len(chain) == 0 {
+		return fmt.Errorf("%s: empty; list at least \"template\"", key)
 	}
 	seen := map[string]bool{}
-	for i, name := range c.Chain {
+	for i, name := range chain {
 		if name == "" {
-			return fmt.Errorf("%s.chain[%d]: empty provider name", prefix, i)
+			return fmt.Errorf("%s[%d]: empty provider name", key, i)
 		}
 		if seen[name] {
-			return fmt.Errorf("%s.chain[%d]: provider %q listed twice", prefix, i, name)
+			return fmt.Errorf("%s[%d]: provider %q listed twice", key, i, name)
 		}
 		seen[name] = true
 	}
@@ -301,6 +311,9 @@ type Tenant struct {
 	Config
 	// CachePolicy is the tenant's use of the caches, from Config.Cache.
 	CachePolicy cache.Policy
+	// Experiment is the experiment the tenant runs, from
+	// Config.Experiments; nil for none.
+	Experiment *Experiment
 	// WebhookPolicy signs and aims the tenant's callbacks, from
 	// Config.Webhooks (whose Secrets New empties: only the parsed,
 	// unprintable secrets are kept).
@@ -347,6 +360,7 @@ func New(configs []Config) (*Registry, error) {
 			return nil, err
 		}
 		t.CachePolicy = t.Cache.policy()
+		t.Experiment = t.experiment()
 		var err error
 		if t.WebhookPolicy, err = t.Webhooks.policy(fmt.Sprintf("tenants[%d].webhooks", i)); err != nil {
 			return nil, err

@@ -180,6 +180,11 @@ type Message struct {
 	// Policy is the tenant's: its secrets sign, and it says which
 	// addresses may be reached.
 	Policy Policy
+	// Observe, if not nil, is given each attempt's record as soon as it is
+	// complete (NextRetry set when a retry follows), in Deliver's
+	// goroutine, before Deliver sleeps or returns: what a caller needs to
+	// persist a delivery's log as it grows. It must not block for long.
+	Observe func(Attempt)
 }
 
 // ErrUndelivered is returned when every attempt of a message failed.
@@ -205,18 +210,18 @@ func (s *Sender) Deliver(ctx context.Context, m Message) (Delivery, error) {
 	for k := 0; ; k++ {
 		a, err := s.attempt(ctx, u, m)
 		if err == nil {
-			s.finish(e, a, StateDelivered, k+1)
+			s.finish(e, m, a, StateDelivered, k+1)
 			return e.snapshot(), nil
 		}
 		switch {
 		case ctx.Err() != nil:
-			s.finish(e, a, StateCancelled, k+1)
+			s.finish(e, m, a, StateCancelled, k+1)
 			return e.snapshot(), ctx.Err()
 		case errors.Is(err, ErrForbiddenTarget):
-			s.finish(e, a, StateRefused, k+1)
+			s.finish(e, m, a, StateRefused, k+1)
 			return e.snapshot(), err
 		case k == len(s.opts.Schedule):
-			s.finish(e, a, StateFailed, k+1)
+			s.finish(e, m, a, StateFailed, k+1)
 			return e.snapshot(), ErrUndelivered
 		}
 		slot := s.opts.Schedule[k]
@@ -224,6 +229,7 @@ func (s *Sender) Deliver(ctx context.Context, m Message) (Delivery, error) {
 		slotStart += slot
 		s.deliveries.add(e, a)
 		s.logAttempt(slog.LevelWarn, e, a, k+1)
+		observe(m, a)
 		if err := s.clock.Sleep(ctx, max(0, a.NextRetry.Sub(s.clock.Now()))); err != nil {
 			s.deliveries.end(e, StateCancelled, s.clock.Now())
 			return e.snapshot(), err
@@ -349,8 +355,9 @@ func errorClass(ctx, actx context.Context, err error) string {
 	return ErrorOther
 }
 
-// finish records the last attempt and the delivery's end, and logs it.
-func (s *Sender) finish(e *entry, a Attempt, st State, n int) {
+// finish records the last attempt of m and the delivery's end, logs it
+// and gives it to m's observer.
+func (s *Sender) finish(e *entry, m Message, a Attempt, st State, n int) {
 	s.deliveries.add(e, a)
 	s.deliveries.end(e, st, s.clock.Now())
 	level := slog.LevelWarn
@@ -358,6 +365,14 @@ func (s *Sender) finish(e *entry, a Attempt, st State, n int) {
 		level = slog.LevelInfo
 	}
 	s.logAttempt(level, e, a, n)
+	observe(m, a)
+}
+
+// observe gives a to m's observer, if it has one.
+func observe(m Message, a Attempt) {
+	if m.Observe != nil {
+		m.Observe(a)
+	}
 }
 
 // logAttempt writes one attempt's line: no secret, body or URL path.

@@ -336,3 +336,56 @@ func TestNewAndDeliverRefuseBadInput(t *testing.T) {
 		t.Fatalf("refused messages were logged: %+v", s.Deliveries())
 	}
 }
+
+// TestObserveEachAttempt: Message.Observe is given every attempt as it
+// ends, the retries' with their next retry, the same records the delivery
+// returns; an attempt cut off by shutdown is observed too.
+func TestObserveEachAttempt(t *testing.T) {
+	rcv := newReceiver(t, false, 500, 503, 200)
+	s := sender(t, newClock(), func(n int64) int64 { return n / 2 }, nil, nil)
+	var seen []Attempt
+	clock := s.clock.(*fakeClock)
+	clock.onSleep = func(n int) error {
+		// The attempt before a sleep is observed before the sleep.
+		if len(seen) != n {
+			t.Errorf("sleep %d: %d attempts observed; want %d", n, len(seen), n)
+		}
+		return nil
+	}
+	m := Message{ID: "msg_obs", URL: rcv.URL, Body: body, Policy: policy(t, true, secretString(1, 32)),
+		Observe: func(a Attempt) { seen = append(seen, a) }}
+	d, err := s.Deliver(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 3 || len(d.Attempts) != 3 {
+		t.Fatalf("observed %d attempts, delivery has %d; want 3 and 3", len(seen), len(d.Attempts))
+	}
+	for i := range seen {
+		if seen[i] != d.Attempts[i] {
+			t.Fatalf("attempt %d: observed %+v; the delivery has %+v", i+1, seen[i], d.Attempts[i])
+		}
+	}
+	if seen[0].Status != 500 || seen[0].NextRetry.IsZero() || seen[2].Status != 200 || !seen[2].NextRetry.IsZero() {
+		t.Fatalf("got %+v", seen)
+	}
+
+	// Cut off in flight: the cancelled attempt is observed.
+	rcv = newReceiver(t, false)
+	held := rcv.holdFirst()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	seen = nil
+	m.URL, m.ID = rcv.URL, "msg_obs2"
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Deliver(ctx, m)
+	}()
+	<-held
+	cancel()
+	<-done
+	if len(seen) != 1 || seen[0].Error != ErrorCancelled {
+		t.Fatalf("observed %+v; want the cancelled attempt", seen)
+	}
+}

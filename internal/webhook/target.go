@@ -14,7 +14,8 @@ import (
 // MaxURLBytes is the longest callback URL accepted.
 const MaxURLBytes = 2048
 
-// maxAddrs bounds how many resolved addresses are checked and tried.
+// maxAddrs bounds how many resolved addresses are tried; every one is
+// checked.
 const maxAddrs = 16
 
 var (
@@ -78,9 +79,21 @@ var rules = func() []rule {
 			out = append(out, rule{netip.MustParsePrefix(p), class, liftable})
 		}
 	}
-	// Cloud metadata services: AWS, GCP, Azure, OpenStack (IPv4 and AWS's
-	// IPv6), Alibaba; never a receiver.
-	add("metadata", false, "169.254.169.254/32", "fd00:ec2::254/128", "100.100.100.200/32")
+	// Cloud metadata and credential services; never a receiver. Some sit
+	// in ranges allow_private_targets lifts (link-local, private, the IETF
+	// block) and one in public space, so each is named.
+	add("metadata", false,
+		"169.254.169.254/32", // AWS, GCP, Azure, OpenStack, Oracle, DigitalOcean...
+		"fd00:ec2::254/128",  // AWS IMDS over IPv6
+		"169.254.170.2/32",   // AWS ECS task credentials
+		"169.254.170.23/32",  // AWS EKS Pod Identity
+		"fd00:ec2::23/128",   // AWS EKS Pod Identity over IPv6
+		"fd20:ce::254/128",   // GCP over IPv6 (metadata.google.internal)
+		"168.63.129.16/32",   // Azure WireServer (public space)
+		"192.0.0.192/32",     // Oracle Cloud
+		"100.100.100.200/32", // Alibaba Cloud
+		"169.254.0.23/32",    // Tencent Cloud
+	)
 	add("unspecified", false, "0.0.0.0/8", "::/128") // 0.0.0.0 dials the local host
 	add("broadcast", false, "255.255.255.255/32")
 	add("multicast", false, "224.0.0.0/4", "ff00::/8")
@@ -101,15 +114,23 @@ var rules = func() []rule {
 }()
 
 var (
-	nat64  = netip.MustParsePrefix("64:ff9b::/96") // well-known NAT64: the IPv4 address in the last 32 bits
-	sixTo4 = netip.MustParsePrefix("2002::/16")    // 6to4: the IPv4 address in bits 16 to 48
+	nat64      = netip.MustParsePrefix("64:ff9b::/96") // well-known NAT64: the IPv4 address in the last 32 bits
+	sixTo4     = netip.MustParsePrefix("2002::/16")    // 6to4: the IPv4 address in bits 16 to 48
+	ipv4Compat = netip.MustParsePrefix("::/96")        // IPv4-compatible: the IPv4 address in the last 32 bits
+	teredo     = netip.MustParsePrefix("2001::/32")    // the server's IPv4 address in bits 32 to 64, the client's flipped in the last 32
 )
 
 // classify returns the class of an address a callback may not reach and
 // whether allow_private_targets lifts the ban; "" for a public address.
 // IPv4 addresses inside IPv6 ones (mapped, NAT64, 6to4) are judged as
-// the IPv4 address.
+// the IPv4 address. The IPv4-compatible and Teredo forms are reserved
+// (liftable), unless an IPv4 address they hold is one allow_private_targets
+// does not lift (a metadata service): then they are judged as that. An
+// address that is not one (the zero Addr) is unspecified.
 func classify(a netip.Addr) (class string, liftable bool) {
+	if !a.IsValid() {
+		return "unspecified", false
+	}
 	a = a.WithZone("").Unmap()
 	if a.Is6() {
 		b := a.As16()
@@ -118,6 +139,17 @@ func classify(a netip.Addr) (class string, liftable bool) {
 			return classify(netip.AddrFrom4([4]byte(b[12:16])))
 		case sixTo4.Contains(a):
 			return classify(netip.AddrFrom4([4]byte(b[2:6])))
+		case ipv4Compat.Contains(a) && b[12] != 0: // not ::, ::1 and their like (0.0.0.0/8)
+			if class, liftable := classify(netip.AddrFrom4([4]byte(b[12:16]))); class != "" && !liftable {
+				return class, false
+			}
+		case teredo.Contains(a):
+			client := [4]byte{^b[12], ^b[13], ^b[14], ^b[15]}
+			for _, v4 := range []netip.Addr{netip.AddrFrom4([4]byte(b[4:8])), netip.AddrFrom4(client)} {
+				if class, liftable := classify(v4); class != "" && !liftable {
+					return class, false
+				}
+			}
 		}
 	}
 	for _, r := range rules {
@@ -184,7 +216,8 @@ func redactURL(u *url.URL) string {
 }
 
 // resolve returns host's addresses: itself when it is an IP address, else
-// what the resolver says (at most maxAddrs).
+// what the resolver says. The caller vets them all, and tries at most
+// maxAddrs.
 func (s *Sender) resolve(ctx context.Context, host string) ([]netip.Addr, error) {
 	if a, err := netip.ParseAddr(host); err == nil {
 		return []netip.Addr{a}, nil
@@ -196,7 +229,7 @@ func (s *Sender) resolve(ctx context.Context, host string) ([]netip.Addr, error)
 	if len(addrs) == 0 {
 		return nil, &resolveError{host: host, err: errors.New("no addresses")}
 	}
-	return addrs[:min(len(addrs), maxAddrs)], nil
+	return addrs, nil
 }
 
 // resolveError is a failed lookup; it matches ErrUnresolvable.
@@ -269,7 +302,7 @@ func (s *Sender) dialContext(ctx context.Context, network, address string) (net.
 		return nil, err
 	}
 	var errs []error
-	for _, a := range addrs {
+	for _, a := range addrs[:min(len(addrs), maxAddrs)] {
 		target := net.JoinHostPort(a.String(), port)
 		c, err := s.dialer.DialContext(ctx, network, target)
 		if err == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -49,7 +50,13 @@ func startApp(t *testing.T, providers, chain string, extra string) *running {
 // runApp runs biogen with cfg until the test ends.
 func runApp(t *testing.T, cfg *config.Config) *running {
 	t.Helper()
-	a, err := Build(cfg, quiet)
+	return runAppLog(t, cfg, quiet)
+}
+
+// runAppLog is runApp logging to log.
+func runAppLog(t *testing.T, cfg *config.Config, log *slog.Logger) *running {
+	t.Helper()
+	a, err := Build(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

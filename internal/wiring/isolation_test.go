@@ -157,6 +157,8 @@ var isoCalls = []isoCall{
 	{route: "/v1/jobs/{id}", name: "own", method: "GET", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.job }, scope: tenant.ScopeBios},
 	{route: "/v1/jobs/{id}", name: "other's", method: "GET", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.otherJob }, scope: tenant.ScopeBios},
 	{route: "/v1/jobs/{id}", name: "cancel other's", method: "DELETE", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.otherJob }, scope: tenant.ScopeBios},
+	{route: "/v1/jobs/{id}/deliveries", name: "own", method: "GET", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.job + "/deliveries" }, scope: tenant.ScopeBios},
+	{route: "/v1/jobs/{id}/deliveries", name: "other's", method: "GET", pathOf: func(c *isoTenant) string { return "/v1/jobs/" + c.otherJob + "/deliveries" }, scope: tenant.ScopeBios},
 	{route: "/metrics", method: "GET", path: "/metrics", scope: tenant.ScopeMetrics},
 	{route: "/readyz", method: "GET", path: "/readyz"},
 	{route: "/healthz", method: "GET", path: "/healthz"},
@@ -380,6 +382,16 @@ func isolationMatrix(t *testing.T, ownProviders bool) {
 				t.Fatalf("%v\nwant the feedback on %s's bio accepted", x, c.id)
 			}
 		case call.route == "/v1/bios/{id}/feedback":
+			x.problem(t, 404, bio.ProblemNotFound)
+		case call.route == "/v1/jobs/{id}/deliveries" && call.name == "own":
+			var d struct {
+				JobID      string            `json:"job_id"`
+				Deliveries []json.RawMessage `json:"deliveries"`
+			}
+			if x.status != 200 || json.Unmarshal(x.body, &d) != nil || d.JobID != c.job || d.Deliveries == nil {
+				t.Fatalf("%v\nwant the delivery log of %s's job", x, c.id)
+			}
+		case call.route == "/v1/jobs/{id}/deliveries":
 			x.problem(t, 404, bio.ProblemNotFound)
 		case call.route == "/metrics":
 			body := string(x.body)

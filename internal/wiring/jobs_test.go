@@ -160,7 +160,7 @@ func TestJobValidation(t *testing.T) {
 	f(bad3, "/items/3/profile/name")
 	f(`{"items":[]}`, "/items")
 	f(`{"items":[{}],"extra":1}`, "/extra")
-	// Callbacks are not delivered yet: refused, not accepted and lost.
+	// A tenant without webhook secrets cannot take a callback.
 	f(`{"callback_url":"https://hr.example/hooks",`+strings.TrimPrefix(jobBody(t, 1), "{"), "/callback_url")
 	time.Sleep(50 * time.Millisecond)
 	if fake.Requests() != before {

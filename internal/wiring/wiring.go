@@ -36,6 +36,7 @@ import (
 	"github.com/biogen/biogen/internal/telemetry"
 	"github.com/biogen/biogen/internal/tenant"
 	"github.com/biogen/biogen/internal/tracing"
+	"github.com/biogen/biogen/internal/webhook"
 	"github.com/biogen/biogen/internal/writer"
 	"github.com/biogen/biogen/models"
 )
@@ -69,7 +70,7 @@ func (a *App) ModelsChecked() <-chan struct{} { return a.modelsChecked }
 
 // Build wires an App from a validated configuration.
 func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
-	tmpl, err := prompt.Load(cfg.Prompts.Dir, cfg.Prompts.Version)
+	prompts, err := prompt.LoadAll(cfg.Prompts.Dir, cfg.Prompts.Version)
 	if err != nil {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
@@ -77,7 +78,7 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	chains, chainIDs, checks, err := buildChains(cfg, tenants, tmpl, log)
+	built, err := buildChains(cfg, tenants, prompts, log)
 	if err != nil {
 		return nil, err
 	}
@@ -101,8 +102,8 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		closeAll()
 		return nil, err
 	}
-	answers, err := answer.New(answer.Config{Chains: chains, ProvidersKeys: chainIDs, Cache: bioCache,
-		PromptVersion: tmpl.Version(), Timeout: cfg.Server.RequestTimeout,
+	answers, err := answer.New(answer.Config{Chains: built.byTenant, ProvidersKeys: built.keys, Experiments: built.experiments, Cache: bioCache,
+		PromptVersion: prompts.Default().Version(), Timeout: cfg.Server.RequestTimeout,
 		Persist: func() error { return exportSnapshot(cfg, bioCache) }, AuditKey: auditKey(log),
 		RecordErasure:    func(tenant, user string) error { return erasures.Record(tenant, user, time.Now()) },
 		EraseIdempotency: keeper.EraseUser,
@@ -112,8 +113,13 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		closeAll()
 		return nil, err
 	}
+	hooks, err := newSender(cfg.Webhooks, log)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
 	jm, err := jobs.New(jobs.Config{Store: st, Answers: answers, Tenants: tenants.Tenants(),
-		Timeout: cfg.Server.RequestTimeout, Workers: cfg.Server.JobWorkers, Log: log})
+		Timeout: cfg.Server.RequestTimeout, Workers: cfg.Server.JobWorkers, Callbacks: hooks, Log: log})
 	if err != nil {
 		closeAll()
 		return nil, err
@@ -153,13 +159,24 @@ func Build(cfg *config.Config, log *slog.Logger) (*App, error) {
 		tracer.Shutdown(context.Background()) // nothing recorded yet
 		return nil, err
 	}
-	app := &App{Config: cfg, Server: srv, log: log, ollamas: checks, cache: bioCache, store: st, jobs: jm, records: records, tracer: tracer, modelsChecked: make(chan struct{})}
+	app := &App{Config: cfg, Server: srv, log: log, ollamas: built.ollamas, cache: bioCache, store: st, jobs: jm, records: records, tracer: tracer, modelsChecked: make(chan struct{})}
 	for _, c := range []*httpapi.CertReloader{tlsPublic, tlsAdmin} {
 		if c != nil {
 			app.certs = append(app.certs, c)
 		}
 	}
 	return app, nil
+}
+
+// newSender builds the one webhook.Sender of the process, which signs and
+// sends the jobs' callbacks; its log lines (one per attempt) hold no
+// secret, signature, body or URL path.
+func newSender(w config.Webhooks, log *slog.Logger) (*webhook.Sender, error) {
+	s, err := webhook.New(webhook.Options{AttemptTimeout: w.AttemptTimeout, Schedule: w.RetrySchedule, LogSize: w.LogSize, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: %w", err)
+	}
+	return s, nil
 }
 
 // DataKeyEnv names the environment variable that may hold the 32-byte key
@@ -206,19 +223,82 @@ func (a *App) purgeStore() {
 	}
 }
 
+// chains are what buildChains makes: each tenant's chain, the string
+// naming its providers and models (cached bios are reused only for the
+// same one), its experiment with each arm's chain, and the Ollama
+// providers whose models start-up checks.
+type chains struct {
+	byTenant    map[string]*chain.Chain
+	keys        map[string]string
+	experiments map[string]*answer.Experiment
+	ollamas     []*ollama.Provider
+}
+
 // buildChains guards each configured model provider and builds each
-// tenant's chain over its providers, with the template writer last; it
-// returns the chains, the string naming each chain's providers and models
-// (cached bios are reused only for the same one) and the Ollama providers
-// whose models start-up checks.
-func buildChains(cfg *config.Config, tenants *tenant.Registry, tmpl *prompt.Renderer, log *slog.Logger) (
-	map[string]*chain.Chain, map[string]string, []*ollama.Provider, error) {
+// tenant's chain over its providers, with the template writer last, and
+// the chain of each experiment arm that has its own, over the same guards
+// (an arm shares the tenant's breakers and slots).
+func buildChains(cfg *config.Config, tenants *tenant.Registry, prompts *prompt.Set, log *slog.Logger) (*chains, error) {
+	guards, err := buildGuards(cfg, prompts, log)
+	if err != nil {
+		return nil, err
+	}
 	tp := writer.NewProvider("template", &writer.Writer{})
+	newChain := func(t *tenant.Tenant, names []string) (*chain.Chain, string, error) {
+		var gs []*chain.Guard
+		var id []string
+		for _, name := range names {
+			if g := guards[name]; g != nil {
+				gs = append(gs, g)
+				id = append(id, name+"="+modelOf(cfg, name))
+			}
+		}
+		c, err := chain.New(chain.Config{
+			Guards: gs, Template: tp, Reserve: cfg.Server.TemplateReserve,
+			AllowExternal: t.Policy == tenant.AllowExternal,
+		})
+		return c, strings.Join(id, ","), err
+	}
+	out := &chains{byTenant: map[string]*chain.Chain{}, keys: map[string]string{}, experiments: map[string]*answer.Experiment{}}
+	for _, t := range tenants.Tenants() {
+		c, key, err := newChain(t, t.Chain)
+		if err != nil {
+			return nil, fmt.Errorf("tenant %q: %w", t.ID, err)
+		}
+		out.byTenant[t.ID], out.keys[t.ID] = c, key
+		if t.Experiment == nil {
+			continue
+		}
+		e := &answer.Experiment{ID: t.Experiment.ID}
+		for _, a := range t.Experiment.Arms {
+			arm := answer.Arm{Name: a.Name, Weight: a.Weight}
+			if a.PromptVersion != "" {
+				arm.PromptVersion = prompt.VersionName(a.PromptVersion)
+			}
+			if len(a.Chain) > 0 {
+				if arm.Chain, arm.ProvidersKey, err = newChain(t, a.Chain); err != nil {
+					return nil, fmt.Errorf("tenant %q, experiment %q, arm %q: %w", t.ID, e.ID, a.Name, err)
+				}
+			}
+			e.Arms = append(e.Arms, arm)
+		}
+		out.experiments[t.ID] = e
+	}
+	for _, g := range guards {
+		if op, ok := g.Provider().(*ollama.Provider); ok {
+			out.ollamas = append(out.ollamas, op)
+		}
+	}
+	return out, nil
+}
+
+// buildGuards builds and guards each configured model provider, by name.
+func buildGuards(cfg *config.Config, prompts *prompt.Set, log *slog.Logger) (map[string]*chain.Guard, error) {
 	guards := map[string]*chain.Guard{}
 	for i, pc := range cfg.Providers {
-		p, err := newProvider(pc, tmpl, log)
+		p, err := newProvider(pc, prompts, log)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("providers[%d]: %w", i, err)
+			return nil, fmt.Errorf("providers[%d]: %w", i, err)
 		}
 		if p == nil {
 			continue // the template writer
@@ -231,38 +311,11 @@ func buildChains(cfg *config.Config, tenants *tenant.Registry, tmpl *prompt.Rend
 			FailureThreshold: pc.BreakerFailures, OpenTimeout: pc.BreakerOpen,
 		})
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("providers[%d]: %w", i, err)
+			return nil, fmt.Errorf("providers[%d]: %w", i, err)
 		}
 		guards[pc.Name] = g
 	}
-	chains := map[string]*chain.Chain{}
-	chainIDs := map[string]string{}
-	for _, t := range tenants.Tenants() {
-		var gs []*chain.Guard
-		var id []string
-		for _, name := range t.Chain {
-			if g := guards[name]; g != nil {
-				gs = append(gs, g)
-				id = append(id, name+"="+modelOf(cfg, name))
-			}
-		}
-		chainIDs[t.ID] = strings.Join(id, ",")
-		c, err := chain.New(chain.Config{
-			Guards: gs, Template: tp, Reserve: cfg.Server.TemplateReserve,
-			AllowExternal: t.Policy == tenant.AllowExternal,
-		})
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("tenant %q: %w", t.ID, err)
-		}
-		chains[t.ID] = c
-	}
-	var checks []*ollama.Provider
-	for _, g := range guards {
-		if op, ok := g.Provider().(*ollama.Provider); ok {
-			checks = append(checks, op)
-		}
-	}
-	return chains, chainIDs, checks, nil
+	return guards, nil
 }
 
 func modelOf(cfg *config.Config, provider string) string {
@@ -387,7 +440,7 @@ func auditKey(log *slog.Logger) []byte {
 
 // newProvider builds the provider a configuration entry describes; nil for
 // the template writer, which every chain has anyway.
-func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (provider.Provider, error) {
+func newProvider(pc config.Provider, prompts *prompt.Set, log *slog.Logger) (provider.Provider, error) {
 	switch pc.Kind {
 	case config.KindExternal:
 		key := os.Getenv(pc.APIKeyEnv)
@@ -395,7 +448,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (p
 			return nil, fmt.Errorf("api_key_env: the environment variable %s is empty", pc.APIKeyEnv)
 		}
 		return external.New(external.Config{
-			Name: pc.Name, BaseURL: pc.BaseURL, Model: pc.Model, APIKey: key, Prompt: tmpl,
+			Name: pc.Name, BaseURL: pc.BaseURL, Model: pc.Model, APIKey: key, Prompts: prompts,
 			Temperature: pc.Temperature, CostPer1KInput: pc.CostPer1KInput, CostPer1KOutput: pc.CostPer1KOutput, MaxTokens: pc.MaxTokens,
 			Record: func(s external.Sent) {
 				// What left the premises, without its content.
@@ -414,7 +467,7 @@ func newProvider(pc config.Provider, tmpl *prompt.Renderer, log *slog.Logger) (p
 		return ollama.New(ollama.Config{
 			Name: pc.Name, Model: pc.Model, Host: pc.Host, KeepAlive: pc.KeepAlive,
 			Temperature: pc.Temperature, NumCtx: pc.NumCtx, PullMissing: pc.PullMissing, MaxTokens: pc.MaxTokens,
-			Modelfile: modelfile, ModelfileFS: modelfileFS, Prompt: tmpl, CheckTimeout: pc.CheckTimeout, PullTimeout: pc.PullTimeout,
+			Modelfile: modelfile, ModelfileFS: modelfileFS, Prompts: prompts, CheckTimeout: pc.CheckTimeout, PullTimeout: pc.PullTimeout,
 		})
 	}
 	return nil, fmt.Errorf("unknown provider kind %q", pc.Kind)
@@ -515,7 +568,8 @@ wait:
 	start := time.Now()
 	shutErr := a.Server.Shutdown(sctx)
 	// Job items still running finish within what is left of the grace
-	// period, or are left queued for the next start.
+	// period, or are left queued for the next start; callbacks being
+	// delivered are cut off, owed until the next start.
 	a.jobs.Stop(sctx)
 	a.records.Stop() // no bio is answered from now on: the queued records are written
 	for ; n > 0; n-- {
