@@ -505,31 +505,7 @@ func sampleOf(text string, s script, mixed bool) string {
 // spaces do not continue (a skill "Go" is not the go of "Google"; a
 // value in Chinese characters, or a Latin one beside them, "Okafor是", is
 // a word wherever it stands).
-func blankWord(text, w string) string {
-	var b strings.Builder
-	for i := 0; ; {
-		k := strings.Index(text[i:], w)
-		if k < 0 {
-			if i == 0 {
-				return text
-			}
-			b.WriteString(text[i:])
-			return b.String()
-		}
-		start, end := i+k, i+k+len(w)
-		r0, _ := utf8.DecodeRuneInString(w)
-		r1, _ := utf8.DecodeLastRuneInString(w)
-		before, _ := utf8.DecodeLastRuneInString(text[:start])
-		after, _ := utf8.DecodeRuneInString(text[end:])
-		b.WriteString(text[i:start])
-		if (start == 0 || !spacedRune(r0) || !spacedRune(before)) && (end == len(text) || !spacedRune(r1) || !spacedRune(after)) {
-			b.WriteByte(' ')
-		} else {
-			b.WriteString(w)
-		}
-		i = end
-	}
-}
+func blankWord(text, w string) string { return replaceWhole(text, w, " ", spacedRune) }
 
 // spacedRune reports whether r is a letter or digit of a script written
 // with spaces between words.

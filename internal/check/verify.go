@@ -340,7 +340,12 @@ func maskProfile(text string, p *bio.Profile) string {
 // replaceWord replaces each occurrence of w in text that is a whole word
 // where w starts or ends with a letter or digit (a skill "C" masks "C",
 // never the C of "Christian"; "C++" masks "C++"), with by.
-func replaceWord(text, w, by string) string {
+func replaceWord(text, w, by string) string { return replaceWhole(text, w, by, wordRune) }
+
+// replaceWhole replaces each occurrence of w in text with by where the
+// runes that letter reports as word runes do not continue it on either
+// side (an end of w that is no word rune needs no boundary).
+func replaceWhole(text, w, by string, letter func(rune) bool) string {
 	if w == "" || !strings.Contains(text, w) {
 		return text
 	}
@@ -356,12 +361,11 @@ func replaceWord(text, w, by string) string {
 		r1, _ := utf8.DecodeLastRuneInString(w)
 		before, _ := utf8.DecodeLastRuneInString(text[:start])
 		after, _ := utf8.DecodeRuneInString(text[end:])
-		whole := (start == 0 || !wordRune(r0) || !wordRune(before)) && (end == len(text) || !wordRune(r1) || !wordRune(after))
-		if whole {
-			b.WriteString(text[i:start])
+		b.WriteString(text[i:start])
+		if (start == 0 || !letter(r0) || !letter(before)) && (end == len(text) || !letter(r1) || !letter(after)) {
 			b.WriteString(by)
 		} else {
-			b.WriteString(text[i:end])
+			b.WriteString(w)
 		}
 		i = end
 	}

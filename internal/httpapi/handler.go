@@ -298,7 +298,16 @@ func bioAttrs(r *bio.Response) []any {
 		"prompt_version", r.PromptVersion, "cache", string(r.Cache), "degraded", r.Degraded,
 		"fallback_reasons", strings.Join(r.FallbackReasons, ","), "flags", strings.Join(r.Flags, ","),
 		"input_tokens", r.Usage.InputTokens, "output_tokens", r.Usage.OutputTokens, "cost_usd", r.Usage.CostUSD,
-		"cache_ms", millisOf(r.Timing.Cache), "provider_ms", millisOf(r.Timing.Provider)}
+		"cache_ms", millisOf(r.Timing.Cache), "provider_ms", millisOf(r.Timing.Provider),
+		"experiment", experimentOf(r).ID, "arm", experimentOf(r).Arm}
+}
+
+// experimentOf is r's experiment, zero when it was answered in none.
+func experimentOf(r *bio.Response) bio.Experiment {
+	if r.Experiment == nil {
+		return bio.Experiment{}
+	}
+	return *r.Experiment
 }
 
 // millisOf is d in milliseconds, to the microsecond.

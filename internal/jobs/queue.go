@@ -90,6 +90,10 @@ func (q *queue) take() (r ref, ok bool) {
 func (q *queue) done(r ref) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.doneLocked(r)
+}
+
+func (q *queue) doneLocked(r ref) {
 	k := r.tenant + "\x00" + r.job
 	delete(q.active[k], r.index)
 	if len(q.active[k]) == 0 {
@@ -102,11 +106,7 @@ func (q *queue) done(r ref) {
 func (q *queue) requeue(r ref) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	k := r.tenant + "\x00" + r.job
-	delete(q.active[k], r.index)
-	if len(q.active[k]) == 0 {
-		delete(q.active, k)
-	}
+	q.doneLocked(r)
 	js := q.jobs[r.tenant]
 	if len(js) > 0 && js[0].id == r.job {
 		js[0].items = append([]int{r.index}, js[0].items...)

@@ -2,10 +2,14 @@ package wiring
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/biogen/biogen/internal/bio"
@@ -241,5 +245,43 @@ func TestFeedbackCountsTheArm(t *testing.T) {
 			!strings.Contains(series, `experiment="mix-exp"`) && after[series] != before[series] {
 			t.Errorf("%s moved by %v; want feedback on the experiment's bios counted in its arms", series, after[series]-before[series])
 		}
+	}
+}
+
+// TestAccessLogNamesTheArm: the access line of a bio answered in an
+// experiment names the experiment and the arm (and the prompt version the
+// arm uses), as the response does.
+func TestAccessLogNamesTheArm(t *testing.T) {
+	_, url := fakeServer(t, fakellm.Config{})
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: &buf, mu: &mu}, nil))
+	r := runAppLog(t, loadConfig(t, mixYAML(url)), log)
+	seen := map[string]bool{}
+	for i := 0; i < 40 && len(seen) < 2; i++ {
+		got, _ := r.postJSON(t, "", withUser(t, []byte(bioRequest), fmt.Sprintf("arm-log-%d", i)))
+		if got.Experiment == nil {
+			t.Fatalf("no experiment in %+v", got)
+		}
+		mu.Lock()
+		lines := strings.Split(buf.String(), "\n")
+		mu.Unlock()
+		found := false
+		for _, l := range lines {
+			var m map[string]any
+			if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "request" && m["bio_id"] == got.ID {
+				found = m["experiment"] == got.Experiment.ID && m["arm"] == got.Experiment.Arm && m["prompt_version"] == got.PromptVersion
+				if !found {
+					t.Fatalf("access line %v; want experiment %q arm %q prompt %q", m, got.Experiment.ID, got.Experiment.Arm, got.PromptVersion)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("no access line for bio %s", got.ID)
+		}
+		seen[got.Experiment.Arm] = true
+	}
+	if len(seen) != 2 {
+		t.Fatalf("arms seen %v; want both", seen)
 	}
 }
