@@ -174,7 +174,8 @@ func Run(ctx context.Context, cfg Config) ([]*Summary, error) {
 
 // evaluator runs one arm through a chain of its own: the arm's model,
 // guarded, then the template writer, which answers when the model does not
-// and is never counted as the model's answer.
+// and is never counted as the model's answer. The zero value is not
+// usable: call newEvaluator. It is safe for concurrent use.
 type evaluator struct {
 	cfg      Config
 	arm      Arm
@@ -382,8 +383,9 @@ type call struct {
 	in, out    int
 }
 
-// callLog collects the calls of one bio; the chain makes them one after
-// the other, but the lock keeps the race detector's view simple.
+// callLog collects the calls of one bio. Its zero value is empty and
+// ready; it is safe for concurrent use (the chain makes the calls one
+// after the other, but the provider's goroutines may differ).
 type callLog struct {
 	mu    sync.Mutex
 	calls []call
@@ -406,7 +408,7 @@ type callLogKey struct{}
 // recording is a provider that records each call in the callLog of its
 // context, for the evaluation to read what the chain does not report: each
 // answer's text before the checks, its time to the first text and its
-// tokens.
+// tokens. It is safe for concurrent use, as the provider it wraps is.
 type recording struct{ provider.Provider }
 
 func (r recording) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {

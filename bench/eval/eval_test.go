@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -294,5 +296,72 @@ func TestPercentiles(t *testing.T) {
 	}
 	if got := percentiles(nil); got != (Percentiles{}) {
 		t.Fatalf("got %+v of nothing", got)
+	}
+}
+
+// TestFailsWhenItCannotMeasure: a server without the model, or two models
+// of one name, is the tool's failure, not a model's bad numbers.
+func TestFailsWhenItCannotMeasure(t *testing.T) {
+	other := httptest.NewServer(fakellm.New(fakellm.Config{Models: []string{"other"}}))
+	defer other.Close()
+	cases, err := generated(7, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Prompts: []string{"v1"}, Cases: cases, Parallel: 1, Timeout: 5 * time.Second}
+	f := func(name string, arms []Arm, prompts []string, want string) {
+		t.Helper()
+		c := cfg
+		c.Arms = arms
+		if prompts != nil {
+			c.Prompts = prompts
+		}
+		if _, err := Run(context.Background(), c); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v; want an error with %q", name, err, want)
+		}
+	}
+	f("missing model", []Arm{{Name: "m", Host: other.URL, Model: "fake"}}, nil, "model not found")
+	f("same name", []Arm{{Name: "m", Host: other.URL, Model: "other"}, {Name: "m", Host: other.URL, Model: "other"}}, nil, `two models are named "m"`)
+	f("no prompt", []Arm{{Name: "m", Host: other.URL, Model: "other"}}, []string{"v9"}, "v9")
+}
+
+// TestTinyOllama runs the evaluation against a real Ollama server with the
+// tiny model, as CI's eval run does, and checks that the server is gone
+// afterwards. It needs the binaries of make ollama.
+func TestTinyOllama(t *testing.T) {
+	bin, tiny := os.Getenv("BIOGEN_OLLAMA_BIN"), os.Getenv("BIOGEN_TINYMODEL_BIN")
+	if bin == "" || tiny == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("BIOGEN_OLLAMA_BIN and BIOGEN_TINYMODEL_BIN must be set in CI (.ci/run builds them)")
+		}
+		t.Skip("no Ollama server built: make ollama, then set BIOGEN_OLLAMA_BIN and BIOGEN_TINYMODEL_BIN")
+	}
+	srv, err := startTinyOllama(context.Background(), bin, tiny, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, dir := srv.cmd.Process.Pid, srv.dir
+	defer srv.Stop()
+	cases, err := generated(7, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums, err := Run(context.Background(), Config{Prompts: []string{"v2"}, Cases: cases, Parallel: 1, Timeout: 60 * time.Second,
+		Arms: []Arm{{Name: "tiny", Host: srv.URL, Model: "tiny", Modelfile: srv.Modelfile, NumCtx: tinyNumCtx}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sums[0]
+	if s.N != 2 || s.FirstPass+s.Rejected+s.Failed != 2 || s.Total.N != 2 {
+		t.Fatalf("got %+v", s)
+	}
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, 0); err == nil {
+		t.Errorf("ollama serve (pid %d) still runs after Stop", pid)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s is still there after Stop: %v", dir, err)
 	}
 }

@@ -76,7 +76,8 @@ func nudgeNumbers(text string) string {
 }
 
 // server is an http.Server on a loopback port of its own, for an
-// in-process fake. Close stops it.
+// in-process fake. The zero value is not usable: call serve. Close stops
+// it; it is safe for concurrent use.
 type server struct {
 	URL string
 	srv *http.Server
@@ -111,22 +112,30 @@ func startFake(name string) (Arm, *server, error) {
 	return Arm{Name: name, Host: s.URL, Model: fakeModel, Note: f.note}, s, nil
 }
 
-// tinyMaxTokens is the tiny model's num_predict. Its tokenizer has little
-// more than bytes, so a prompt is some 4,000 tokens and each token it
-// writes attends to them all: on a shared 2-core box a token takes 20 to
-// 150 ms. 48 tokens (as internal/wiring's tests use) keep a call within
-// seconds; the answers are noise at any length.
-const tinyMaxTokens = 48
+// tinyNumCtx is the tiny model's context window. Its tokenizer has
+// little more than bytes, so a prompt is some 4,000 tokens; in 8,192 (the
+// service's default) a call took 10 to 30 s on a shared 2-core box, in
+// 2,048 about a second. The prompt is cut to fit, which noise does not
+// mind.
+const tinyNumCtx = 2048
+
+// tinyModelfile makes the tiny model from a GGUF file: a chat template
+// (the GGUF has none), and a stop sequence, "team", one of the words its
+// vocabulary holds, so that some answers end before num_predict and reach
+// the output checks (and a corrective retry) as a real model's do; with
+// random weights it would otherwise never stop.
+const tinyModelfile = "FROM %s\nTEMPLATE \"\"\"{{ if .System }}{{ .System }}\n{{ end }}{{ range .Messages }}{{ .Role }}: {{ .Content }}\n{{ end }}assistant: \"\"\"\nPARAMETER stop team\n"
 
 // tinyNote says what the tiny model's numbers are worth.
-const tinyNote = "The tiny model has random weights (tools/ollama/tinymodel) and writes at most 48 tokens: its text is noise, so its numbers say nothing about prompts; " +
-	"they prove the tool against a real Ollama server (its protocol, token counts, num_predict and timing)."
+const tinyNote = "The tiny model has random weights (tools/ollama/tinymodel), a context of 2,048 tokens and a stop sequence (\"team\"): its text is noise, " +
+	"so its numbers say nothing about prompts; they prove the tool against a real Ollama server (streaming, token counts, num_predict, checks and corrective retries on real answers, timing)."
 
 // tinyOllama is a real Ollama server (BIOGEN_OLLAMA_BIN, built by
 // `make ollama`) started by the evaluation on a free loopback port, with a
 // model directory and home of its own, and the tiny generated model's
 // Modelfile (BIOGEN_TINYMODEL_BIN writes the model). Stop stops it and
-// removes its files.
+// removes its files. The zero value is not usable: call startTinyOllama;
+// one goroutine owns it.
 type tinyOllama struct {
 	URL, Modelfile string
 	dir            string
@@ -154,8 +163,7 @@ func startTinyOllama(ctx context.Context, bin, tinyBin string, parallel int) (_ 
 		return nil, fmt.Errorf("%s: %w: %s", tinyBin, err, out)
 	}
 	o.Modelfile = filepath.Join(dir, "Modelfile")
-	mf := "FROM " + gguf + "\nTEMPLATE \"\"\"{{ if .System }}{{ .System }}\n{{ end }}{{ range .Messages }}{{ .Role }}: {{ .Content }}\n{{ end }}assistant: \"\"\"\n"
-	if err := os.WriteFile(o.Modelfile, []byte(mf), 0o644); err != nil {
+	if err := os.WriteFile(o.Modelfile, fmt.Appendf(nil, tinyModelfile, gguf), 0o644); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -208,8 +216,9 @@ func (o *tinyOllama) tail() string {
 	return string(b)
 }
 
-// Stop ends the server's process group (SIGTERM, then SIGKILL after 10s)
-// and removes its directory. It may be called more than once.
+// Stop ends the server's process group (SIGTERM, then SIGKILL for what is
+// left of it after the server exits, or after 10s) and removes its
+// directory. It may be called more than once.
 func (o *tinyOllama) Stop() error {
 	var err error
 	if o.cmd != nil {
@@ -217,10 +226,11 @@ func (o *tinyOllama) Stop() error {
 		select {
 		case <-o.done:
 		case <-time.After(10 * time.Second):
-			syscall.Kill(-o.cmd.Process.Pid, syscall.SIGKILL)
-			<-o.done
 			err = errors.New("ollama serve did not stop on SIGTERM within 10s; killed")
 		}
+		// Whatever is left of the group (serve, or a runner slow to go).
+		syscall.Kill(-o.cmd.Process.Pid, syscall.SIGKILL)
+		<-o.done
 		o.cmd = nil
 	}
 	if o.log != nil {
