@@ -81,6 +81,10 @@ type Record struct {
 	// problem the output checks rejected it for ("too_short"), or
 	// "provider:<reason>" when the call failed ("provider:timeout").
 	First string `json:"first"`
+	// Error is the provider's error of a failed call (its own words,
+	// never the upstream's text), the first call's or else the
+	// corrective retry's.
+	Error string `json:"error,omitempty"`
 	// FirstWords is the first answer's word count once cleaned, and
 	// FirstInRange whether it is within the length's range; both zero
 	// when the first call gave no text.
@@ -282,6 +286,9 @@ func (e *evaluator) one(ctx context.Context, v string, c Case) (Record, error) {
 	for _, cl := range calls {
 		r.TokensIn += cl.in
 		r.TokensOut += cl.out
+		if cl.err != nil && r.Error == "" {
+			r.Error = cl.err.Error()
+		}
 	}
 	thin := func() bool { return e.template.Thin(clean) }
 	now := e.cfg.Now()

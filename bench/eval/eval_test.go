@@ -186,6 +186,11 @@ func TestCountsWhatTheFakeDid(t *testing.T) {
 		f(v+" down: answered", s.Answered, 0)
 		f(v+" down: model bios", s.ModelBios, 0)
 		f(v+" down: first token samples", s.FirstToken.N, 0)
+		for _, r := range s.Records {
+			if !strings.Contains(r.Error, "server error 500") {
+				t.Errorf("%s down case %d: error %q; want the provider's server error 500", v, r.Case, r.Error)
+			}
+		}
 	}
 
 	// The tables print those counts.

@@ -182,12 +182,15 @@ func row(w io.Writer, cells ...string) {
 	fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 }
 
-// share is "83% (5/6)", or "–" of nothing.
+// share is "83% (5/6)", "<1% (1/308)", or "–" of nothing.
 func share(k, n int) string {
 	if n == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.0f%% (%d/%d)", 100*float64(k)/float64(n), k, n)
+	if pct := 100 * float64(k) / float64(n); k == 0 || pct >= 1 {
+		return fmt.Sprintf("%.0f%% (%d/%d)", pct, k, n)
+	}
+	return fmt.Sprintf("<1%% (%d/%d)", k, n)
 }
 
 // ratio is "5/6", or "–" of nothing.
