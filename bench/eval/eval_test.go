@@ -352,7 +352,7 @@ func TestTinyOllama(t *testing.T) {
 		t.Fatal(err)
 	}
 	sums, err := Run(context.Background(), Config{Prompts: []string{"v2"}, Cases: cases, Parallel: 1, Timeout: 60 * time.Second,
-		Arms: []Arm{{Name: "tiny", Host: srv.URL, Model: "tiny", Modelfile: srv.Modelfile, NumCtx: tinyNumCtx}}})
+		Arms: []Arm{srv.arm()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -155,7 +155,7 @@ func startArms(ctx context.Context, o *options) (arms []Arm, stop func() error, 
 			return nil, stop, err
 		}
 		stops = append(stops, srv.Stop)
-		arms = append(arms, Arm{Name: "tiny", Host: srv.URL, Model: "tiny", Modelfile: srv.Modelfile, NumCtx: tinyNumCtx, Note: tinyNote})
+		arms = append(arms, srv.arm())
 	}
 	if len(arms) == 0 {
 		return nil, stop, errors.New("no model to evaluate: give -models, -fake or -tiny-ollama")

@@ -123,7 +123,7 @@ func writeSection(w io.Writer, s *Summary) {
 	if s.Note != "" {
 		fmt.Fprintf(w, "%s\n\n", s.Note)
 	}
-	row(w, "length", "words asked", "n", "first pass", "first answers", "words in range", "words mean (least–most)")
+	row(w, "length", "words asked", "n", "first pass", "with text", "words in range", "words mean (least–most)")
 	row(w, "---", "---", "---", "---", "---", "---", "---")
 	for _, l := range s.ByLength {
 		words := "–"

@@ -112,23 +112,30 @@ func startFake(name string) (Arm, *server, error) {
 	return Arm{Name: name, Host: s.URL, Model: fakeModel, Note: f.note}, s, nil
 }
 
-// tinyNumCtx is the tiny model's context window. Its tokenizer has
-// little more than bytes, so a prompt is some 4,000 tokens; in 8,192 (the
-// service's default) a call took 10 to 30 s on a shared 2-core box, in
-// 2,048 about a second. The prompt is cut to fit, which noise does not
-// mind.
-const tinyNumCtx = 2048
+// The tiny model's settings. Its tokenizer has little more than bytes, so a
+// prompt is some 4,000 tokens, and each token it writes attends to the
+// prompt: in the service's context of 8,192 a call took 10 to 30 s on a
+// shared 2-core box, in 2,048 (the prompt cut to fit, which noise does not
+// mind) about a second; a token still takes 20 to 150 ms when the box is
+// busy, so answers stop at 128 tokens rather than the service's budget
+// (554 for a long bio). It samples at Ollama's default temperature, 0.8:
+// greedy decoding of random weights repeats one token until Ollama aborts.
+const (
+	tinyNumCtx      = 2048
+	tinyMaxTokens   = 128
+	tinyTemperature = 0.8
+)
 
 // tinyModelfile makes the tiny model from a GGUF file: a chat template
 // (the GGUF has none), and a stop sequence, "team", one of the words its
 // vocabulary holds, so that some answers end before num_predict and reach
-// the output checks (and a corrective retry) as a real model's do; with
-// random weights it would otherwise never stop.
+// the output checks (and a corrective retry) as a real model's do.
 const tinyModelfile = "FROM %s\nTEMPLATE \"\"\"{{ if .System }}{{ .System }}\n{{ end }}{{ range .Messages }}{{ .Role }}: {{ .Content }}\n{{ end }}assistant: \"\"\"\nPARAMETER stop team\n"
 
 // tinyNote says what the tiny model's numbers are worth.
-const tinyNote = "The tiny model has random weights (tools/ollama/tinymodel), a context of 2,048 tokens and a stop sequence (\"team\"): its text is noise, " +
-	"so its numbers say nothing about prompts; they prove the tool against a real Ollama server (streaming, token counts, num_predict, checks and corrective retries on real answers, timing)."
+const tinyNote = "The tiny model has random weights (tools/ollama/tinymodel), a context of 2,048 tokens, at most 128 tokens an answer, " +
+	"temperature 0.8 and a stop sequence (\"team\"): its text is noise, so its numbers say nothing about prompts; " +
+	"they prove the tool against a real Ollama server (streaming, token counts, num_predict, checks and corrective retries on real answers, timing)."
 
 // tinyOllama is a real Ollama server (BIOGEN_OLLAMA_BIN, built by
 // `make ollama`) started by the evaluation on a free loopback port, with a
@@ -205,6 +212,12 @@ func startTinyOllama(ctx context.Context, bin, tinyBin string, parallel int) (_ 
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// arm is the tiny model's arm on this server.
+func (o *tinyOllama) arm() Arm {
+	return Arm{Name: "tiny", Host: o.URL, Model: "tiny", Modelfile: o.Modelfile,
+		NumCtx: tinyNumCtx, MaxTokens: tinyMaxTokens, Temperature: tinyTemperature, Note: tinyNote}
 }
 
 // tail is the end of the server's log, for an error.
