@@ -1,12 +1,13 @@
 # biogen — see README.md.
 #   make run    build and serve on 127.0.0.1:8080 (CONFIG=file to use a config)
 #   make test   vet and run every test with the race detector
+#   make eval   the offline evaluation of prompt versions × models (bench/EVAL.md)
 GO      ?= go
 BIN     ?= bin/biogen
 CONFIG  ?=
 FUZZTIME ?= 30s
 
-.PHONY: all build run test vet bench microbench fuzz clean ollama
+.PHONY: all build run test vet bench microbench eval fuzz clean ollama
 
 all: build
 
@@ -30,6 +31,16 @@ bench: build
 
 microbench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The offline evaluation: prompt versions × the fake LLM's arms, and the
+# tiny model on a real Ollama server that the command starts when
+# BIOGEN_OLLAMA_BIN and BIOGEN_TINYMODEL_BIN are set (make ollama); writes
+# bench/EVAL.md (bench/eval/preface.md, then the tables) and bench/out/eval.json.
+EVAL_PROFILES ?= 12
+eval:
+	@mkdir -p bench/out
+	$(GO) run ./bench/eval -prompts v1,v2 -fake all $(if $(and $(BIOGEN_OLLAMA_BIN),$(BIOGEN_TINYMODEL_BIN)),-tiny-ollama) \
+		-profiles $(EVAL_PROFILES) -preface bench/eval/preface.md -out bench/EVAL.md -json bench/out/eval.json
 
 # Short coverage-guided runs of every fuzz target; the seeds run in make test.
 fuzz:
