@@ -110,3 +110,21 @@ func TestBulletsWithANameHeading(t *testing.T) {
 		t.Fatalf("paragraph: got flags %v; want none", flags)
 	}
 }
+
+// TestPossessives: a name in the possessive ("Okafor's", "Northwind
+// Health’s") is the profile's name, not an unverified one (the template
+// writer writes "Ada Okafor's skill set" for a profile without pronouns);
+// an unknown name in the possessive is still unverified.
+func TestPossessives(t *testing.T) {
+	f := func(sentence string, want bool) {
+		t.Helper()
+		flags := flagsOf(t, "", "", `"length":"short"`, "Ada Okafor is a Principal Data Engineer at Northwind Health in Lagos, Nigeria. "+sentence)
+		if got := slices.Contains(flags, bio.FlagUnverifiedFacts); got != want {
+			t.Errorf("%q: got flags %v; want unverified_facts %v", sentence, flags, want)
+		}
+	}
+	f("Ada Okafor's skill set includes Go and Kafka.", false)
+	f("Today Ada Okafor’s work keeps Northwind Health's platform running.", false)
+	f("Ada Okafor's mentor at Google shaped the approach of Ada Okafor.", true)
+	f("Ada Okafor improved Salesforce's data platform.", true)
+}

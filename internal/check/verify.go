@@ -603,6 +603,7 @@ func eachCapitalisedPhrase(text string, fn func(phrase) bool) {
 		// text, is not capitalised: no need to trim it.
 		if c := f[0]; c >= utf8.RuneSelf || !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
 			w = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' })
+			w = withoutPossessive(w) // "Haddad's skill set" names Haddad
 			r, _ := utf8.DecodeRuneInString(w)
 			capital = w != "" && unicode.IsUpper(r)
 		}
@@ -643,4 +644,15 @@ func abbreviation(f string) bool {
 	var b [8]byte
 	l := lowerKey(b[:0], strings.TrimLeft(f, "(\"'“‘"))
 	return notSentenceEnds[string(l)] || titleAbbreviations[string(l[:len(l)-1])] != "" || personalTitles[string(l[:len(l)-1])]
+}
+
+// withoutPossessive returns w without an English possessive ending ('s
+// or ’s): the name it is said of.
+func withoutPossessive(w string) string {
+	for _, end := range []string{"'s", "’s"} {
+		if len(w) > len(end) && strings.HasSuffix(w, end) {
+			return w[:len(w)-len(end)]
+		}
+	}
+	return w
 }
