@@ -483,9 +483,17 @@ func unverified(text string, p *bio.Profile, f *evidence, now time.Time) bool {
 		}
 	}
 	found := false
-	eachCapitalisedPhrase(text, func(ph phrase) bool {
+	isKnown := func(ph phrase) bool {
 		l := foldAccents(strings.ToLower(ph.s))
-		found = !strings.Contains(known, l) && !f.hasDottedPhrase(l) && !f.knownPhrase(ph)
+		return strings.Contains(known, l) || f.hasDottedPhrase(l) || f.knownPhrase(ph)
+	}
+	eachCapitalisedPhrase(text, func(ph phrase) bool {
+		// A name in the possessive is the name ("Haddad's skill set"),
+		// unless the profile writes it so ("Her Majesty's Revenue").
+		found = !isKnown(ph)
+		if bare := withoutPossessives(ph.s); found && bare != ph.s {
+			found = !isKnown(phrase{bare, ph.lead})
+		}
 		return !found
 	})
 	return found
@@ -603,7 +611,6 @@ func eachCapitalisedPhrase(text string, fn func(phrase) bool) {
 		// text, is not capitalised: no need to trim it.
 		if c := f[0]; c >= utf8.RuneSelf || !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
 			w = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' })
-			w = withoutPossessive(w) // "Haddad's skill set" names Haddad
 			r, _ := utf8.DecodeRuneInString(w)
 			capital = w != "" && unicode.IsUpper(r)
 		}
@@ -646,13 +653,19 @@ func abbreviation(f string) bool {
 	return notSentenceEnds[string(l)] || titleAbbreviations[string(l[:len(l)-1])] != "" || personalTitles[string(l[:len(l)-1])]
 }
 
-// withoutPossessive returns w without an English possessive ending ('s
-// or ’s): the name it is said of.
-func withoutPossessive(w string) string {
-	for _, end := range []string{"'s", "’s"} {
-		if len(w) > len(end) && strings.HasSuffix(w, end) {
-			return w[:len(w)-len(end)]
+// withoutPossessives returns a phrase with no word in the English
+// possessive ('s or ’s): the names it is said of.
+func withoutPossessives(s string) string {
+	if !strings.Contains(s, "'s") && !strings.Contains(s, "’s") {
+		return s
+	}
+	words := strings.Fields(s)
+	for i, w := range words {
+		for _, end := range []string{"'s", "’s"} {
+			if len(w) > len(end) && strings.HasSuffix(w, end) {
+				words[i] = w[:len(w)-len(end)]
+			}
 		}
 	}
-	return w
+	return strings.Join(words, " ")
 }
