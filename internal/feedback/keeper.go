@@ -66,6 +66,7 @@ type Keeper struct {
 	beforeWrite func()
 
 	kick      chan struct{}
+	full      chan struct{} // kicked when the queue is past half its bytes
 	quit      chan struct{}
 	done      chan struct{}
 	startOnce sync.Once
@@ -95,7 +96,7 @@ func New(cfg Config) (*Keeper, error) {
 		return nil, fmt.Errorf("feedback: the record queue's bound must be positive, not %d", cfg.QueueBytes)
 	}
 	k := &Keeper{st: cfg.Store, now: cfg.Now, log: cfg.Log, maxBytes: cfg.QueueBytes, pending: map[string]*Bio{},
-		kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+		kick: make(chan struct{}, 1), full: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
 	if k.now == nil {
 		k.now = time.Now
 	}
@@ -147,6 +148,18 @@ func (k *Keeper) run() {
 			}
 			return
 		}
+		// Gather: one transaction, and one sync of the file, for the
+		// records of a while rather than one per bio (a sync per
+		// transaction cost a quarter of the CPU of a cache miss). The
+		// queue, read by lookups, holds them meanwhile; a full one
+		// (writeNow) is written at once.
+		t := time.NewTimer(gatherFor)
+		select {
+		case <-t.C:
+		case <-k.full:
+		case <-k.quit:
+		}
+		t.Stop()
 		if err := k.flush(); err != nil {
 			k.log.Error("cannot write bio records; they are lost", "error", err.Error())
 		}
@@ -181,6 +194,7 @@ func (k *Keeper) add(b *Bio, started time.Time) bool {
 		k.queue = append(k.queue, b)
 		k.bytes += b.cost
 	}
+	half := k.bytes > k.maxBytes/2
 	k.mu.Unlock()
 	telemetry.BioRecord(outcome, 1)
 	if outcome != "queued" {
@@ -190,8 +204,19 @@ func (k *Keeper) add(b *Bio, started time.Time) bool {
 	case k.kick <- struct{}{}:
 	default: // the writer is already due
 	}
+	if half {
+		select {
+		case k.full <- struct{}{}:
+		default:
+		}
+	}
 	return true
 }
+
+// gatherFor is how long the writer lets records gather after the first
+// before it writes them in one transaction: what a crash may lose on top
+// of what it would anyway.
+const gatherFor = 200 * time.Millisecond
 
 // QueuedBytes returns the size of the records not yet in the store.
 func (k *Keeper) QueuedBytes() int64 {
