@@ -8,11 +8,13 @@ package wiring
 // looks a name up or leaves the machine.
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -475,15 +477,24 @@ func TestAdversaryThousandItemsAtTheLimit(t *testing.T) {
 	if len(body) > limit {
 		t.Fatalf("a job of 1,000 of the largest items and the longest callback URL is %d bytes; the limit is %d", len(body), limit)
 	}
-	over := body + strings.Repeat(" ", limit+1-len(body)) // whitespace after the object: still JSON
-	resp, b := r.advDo(t, "acme", "POST", "/v1/jobs", over)
-	if resp.StatusCode != 413 {
-		t.Fatalf("one byte over the limit: %d %.300s", resp.StatusCode, b)
+	// One byte over the limit is refused from the header: the body is
+	// announced, never sent (sending it races the server's close: a reset
+	// on the client's write, a flake CI met).
+	conn, err := net.Dial("tcp", strings.TrimPrefix(r.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	fmt.Fprintf(conn, "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", advKeys["acme"], limit+1)
+	over, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	conn.Close()
+	if err != nil || over.StatusCode != 413 {
+		t.Fatalf("one byte over the limit: %v, %v", over, err)
+	}
+	over.Body.Close()
 	if r.jobRecords(t) != 0 {
 		t.Fatal("a refused job was stored")
 	}
-	resp, b = r.advDo(t, "acme", "POST", "/v1/jobs", body+strings.Repeat(" ", limit-len(body)))
+	resp, b := r.advDo(t, "acme", "POST", "/v1/jobs", body+strings.Repeat(" ", limit-len(body)))
 	var sub jobs.Submitted
 	if resp.StatusCode != 202 || json.Unmarshal(b, &sub) != nil || sub.Total != jobs.MaxItems {
 		t.Fatalf("at the limit: %d %.300s", resp.StatusCode, b)
