@@ -33,8 +33,8 @@ func TestAdversary15FeedbackBodies(t *testing.T) {
 		}
 		t.Errorf("%.80s: %v; want a pointer %s", body, v.Fields, ptr)
 	}
-	ok(`{"rating":"up","comment":"` + strings.Repeat("é", 500) + `"}`)   // 1,000 bytes
-	ok(`{"rating":"up","comment":"` + strings.Repeat("😀", 500) + `"}`)  // 2,000 bytes
+	ok(`{"rating":"up","comment":"` + strings.Repeat("é", 500) + `"}`) // 1,000 bytes
+	ok(`{"rating":"up","comment":"` + strings.Repeat("😀", 500) + `"}`) // 2,000 bytes
 	invalid(`{"rating":"up","comment":"`+strings.Repeat("é", 501)+`"}`, "/comment")
 	ok(`{"rating":"down","edited_bio":"` + strings.Repeat("ü", 5000) + `"}`)
 	invalid(`{"rating":"down","edited_bio":"`+strings.Repeat("a", 5001)+`"}`, "/edited_bio")

@@ -571,7 +571,7 @@ const (
 
 // englishShare returns the share of the letters of text, lower case, that
 // are in plainly English sentences: five words or more, of which two and
-// a sixth at least are englishWords. It is what an answer in another
+// a quarter at least are englishWords. It is what an answer in another
 // language that alternates with English sentence by sentence shows,
 // whose halves each read as the language asked. It costs a scan of the
 // words, no whatlanggo.
@@ -589,7 +589,7 @@ func englishShare(text string) float64 {
 				hits++
 			}
 		}
-		if words >= 5 && hits >= 2 && hits*6 >= words {
+		if words >= 5 && hits >= 2 && hits*4 >= words {
 			_, n := countScripts(s)
 			english += n
 		}
