@@ -222,7 +222,18 @@ func (v *verification) language() error {
 	}
 	// The folded text: full-width letters and words split by zero-width
 	// characters read as they look.
-	got, found := detectLanguage(maskForLanguage(strings.ToLower(v.folded), v.p), d)
+	text := maskForLanguage(strings.ToLower(v.folded), v.p)
+	got, found := detectLanguage(text, d)
+	if got < languageWrong && d.lang.Code != "en" {
+		// Sentences alternating with English ones: each half of the
+		// text reads as the language asked.
+		switch share := englishShare(text); {
+		case share >= englishPart:
+			got, found = languagePart, detectors["en"]
+		case share >= englishDoubt:
+			got = languageUnsure
+		}
+	}
 	switch got {
 	case languageUnsure:
 		v.flag(ReasonLanguageUnsure)
@@ -548,4 +559,49 @@ func maskForLanguage(lower string, p *bio.Profile) string {
 		}
 	})
 	return lower
+}
+
+// Shares of a text's letters in plainly English sentences past which an
+// answer in another language is partly English: a doubt, then a rejection.
+// One English motto or title in a bio is below the doubt.
+const (
+	englishDoubt = 0.15
+	englishPart  = 0.34
+)
+
+// englishShare returns the share of the letters of text, lower case, that
+// are in plainly English sentences: five words or more, of which two and
+// a quarter at least are englishWords. It is what an answer in another
+// language that alternates with English sentence by sentence shows,
+// whose halves each read as the language asked. It costs a scan of the
+// words, no whatlanggo.
+func englishShare(text string) float64 {
+	_, total := countScripts(text)
+	if total == 0 {
+		return 0
+	}
+	english := 0
+	for s := range strings.FieldsFuncSeq(text, endsSentence) {
+		words, hits := 0, 0
+		for w := range strings.FieldsFuncSeq(s, notLetter) {
+			words++
+			if len(w) <= 7 && englishWords[w] {
+				hits++
+			}
+		}
+		if words >= 5 && hits >= 2 && hits*4 >= words {
+			_, n := countScripts(s)
+			english += n
+		}
+	}
+	return float64(english) / float64(total)
+}
+
+// endsSentence reports whether r ends a sentence (or a line).
+func endsSentence(r rune) bool {
+	switch r {
+	case '.', '!', '?', ';', '\n', '。', '！', '？', '؟', '।':
+		return true
+	}
+	return false
 }
