@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/biogen/biogen/internal/erasure"
 	"slices"
 	"sync"
 	"time"
@@ -29,18 +30,11 @@ type Cache struct {
 	sem   *Semantic
 	now   func() time.Time
 
-	// erasedMu guards erased: when each (tenant, user) was last erased,
-	// kept an hour, so that an answer to a request that began before the
-	// erasure is not stored after it.
+	// erasedMu guards erased: the users erased lately, so that an answer
+	// to a request that began before the erasure is not stored after it.
 	erasedMu sync.Mutex
-	erased   map[string]time.Time
-	// erasedOrder are the notes in the order made, oldest first.
-	erasedOrder []erasure
+	erased   erasure.Recent
 }
-
-// erasedKeep is how long an erasure holds back the stores of requests that
-// began before it: longer than any request runs.
-const erasedKeep = time.Hour
 
 // Limits bound the caches' memory.
 //
@@ -308,40 +302,15 @@ func (c *Cache) Size() (exactBytes, semanticBytes int64, semanticEntries int) {
 	return exactBytes, semanticBytes, semanticEntries
 }
 
-// noteErasure records that user of tenant was erased now, and forgets
-// erasures older than erasedKeep, and the oldest beyond
-// maxRecentErasures: a flood of erasures costs bounded memory and
-// constant time each. (A forgotten one's request, if still running, may
-// store once more; the durable record, Erasures, still drops it from any
-// snapshot loaded later.)
+// noteErasure records that user of tenant was erased now (a forgotten
+// erasure's request, if still running, may store once more; the durable
+// record, Erasures, still drops it from any snapshot loaded later).
 func (c *Cache) noteErasure(tenant, user string) {
 	now := c.now()
 	c.erasedMu.Lock()
 	defer c.erasedMu.Unlock()
-	if c.erased == nil {
-		c.erased = map[string]time.Time{}
-	}
-	for len(c.erasedOrder) > 0 && (now.Sub(c.erasedOrder[0].at) > erasedKeep || len(c.erasedOrder) >= maxRecentErasures) {
-		old := c.erasedOrder[0]
-		c.erasedOrder = c.erasedOrder[1:]
-		if c.erased[old.key] == old.at { // not erased again since
-			delete(c.erased, old.key)
-		}
-	}
-	k := userKey(tenant, user)
-	c.erased[k] = now
-	c.erasedOrder = append(c.erasedOrder, erasure{k, now})
+	c.erased.Note(tenant, user, now)
 }
-
-// erasure is one note of noteErasure.
-type erasure struct {
-	key string
-	at  time.Time
-}
-
-// maxRecentErasures bounds the erasures the cache remembers for stores in
-// flight (about 150 bytes each).
-const maxRecentErasures = 100_000
 
 // erasedSince reports whether q's user was erased after q's request began:
 // its answer must not be stored.
@@ -350,7 +319,6 @@ func (c *Cache) erasedSince(q *Query) bool {
 		return false
 	}
 	c.erasedMu.Lock()
-	at, ok := c.erased[userKey(q.Tenant, q.Req.UserID)]
-	c.erasedMu.Unlock()
-	return ok && !at.Before(q.Started)
+	defer c.erasedMu.Unlock()
+	return c.erased.Since(q.Tenant, q.Req.UserID, q.Started)
 }

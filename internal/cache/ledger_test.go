@@ -168,31 +168,3 @@ func TestExactCountsRealBytes(t *testing.T) {
 	}
 	runtime.KeepAlive(reqs)
 }
-
-// TestRecentErasuresBounded: the erasures remembered for stores in flight
-// stay within their bound under a flood, the newest kept, and a user
-// erased again is remembered from the last time.
-func TestRecentErasuresBounded(t *testing.T) {
-	c := newCache(t)
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c.now = func() time.Time { return now }
-	for i := 0; i < maxRecentErasures+50; i++ {
-		c.noteErasure("acme", fmt.Sprint("u", i))
-		now = now.Add(time.Millisecond)
-	}
-	if len(c.erased) != maxRecentErasures || len(c.erasedOrder) != maxRecentErasures {
-		t.Fatalf("%d erasures remembered (%d in order); the bound is %d", len(c.erased), len(c.erasedOrder), maxRecentErasures)
-	}
-	if _, ok := c.erased[userKey("acme", "u0")]; ok {
-		t.Fatal("the oldest erasure is still remembered")
-	}
-	if _, ok := c.erased[userKey("acme", fmt.Sprint("u", maxRecentErasures+49))]; !ok {
-		t.Fatal("the newest erasure was forgotten")
-	}
-	// An hour later, one more: the others expire.
-	now = now.Add(2 * time.Hour)
-	c.noteErasure("acme", "again")
-	if len(c.erased) != 1 {
-		t.Fatalf("%d erasures remembered after an hour", len(c.erased))
-	}
-}

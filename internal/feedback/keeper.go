@@ -17,6 +17,7 @@ package feedback
 import (
 	"errors"
 	"fmt"
+	"github.com/biogen/biogen/internal/erasure"
 	"log/slog"
 	"slices"
 	"sync"
@@ -59,7 +60,7 @@ type Keeper struct {
 	queue   []*Bio
 	bytes   int64 // the size of pending
 	stopped bool
-	erased  recentErasures
+	erased  erasure.Recent
 
 	// beforeWrite, if set, is called by each batch's write once it has
 	// taken its records, before the transaction: tests hold a write there.
@@ -182,7 +183,7 @@ func (k *Keeper) add(b *Bio, started time.Time) bool {
 	outcome := "queued"
 	k.mu.Lock()
 	switch {
-	case k.erased.since(b.Tenant, b.User, started):
+	case k.erased.Since(b.Tenant, b.User, started):
 		outcome = "erased"
 	case k.stopped || k.bytes+b.cost > k.maxBytes:
 		outcome = "dropped"
@@ -329,7 +330,7 @@ func (k *Keeper) EraseUser(tenant, user string) (feedback, records int, err erro
 	k.erasing.Lock() // no batch is being written
 	defer k.erasing.Unlock()
 	k.mu.Lock()
-	k.erased.note(tenant, user, k.now())
+	k.erased.Note(tenant, user, k.now())
 	kept := k.queue[:0]
 	for _, b := range k.queue {
 		if b.Tenant == tenant && b.User == user {
